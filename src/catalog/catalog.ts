@@ -1,0 +1,140 @@
+/**
+ * The model catalog: context window, output limit, capabilities and list
+ * prices for each provider's current models, read from models.json (bundled
+ * into the executable; how to update it: README.md beside this file).
+ *
+ * Lookups are exact. An unknown model is `undefined`, never the nearest
+ * match: a guessed model would put a wrong price on a real bill.
+ */
+import data from "./models.json" with { type: "json" };
+
+export type ProviderId = "anthropic" | "openai" | "copilot" | "bedrock" | "vertex" | "azure";
+
+export const PROVIDER_IDS: readonly ProviderId[] = Object.freeze([
+  "anthropic",
+  "openai",
+  "copilot",
+  "bedrock",
+  "vertex",
+  "azure",
+] as const);
+
+/** Prices (USD per 1M tokens) that replace the base ones once the prompt exceeds `above_input_tokens`. */
+export interface Tier {
+  above_input_tokens: number;
+  input?: number | null;
+  output?: number | null;
+  cache_read?: number | null;
+  cache_write?: number | null;
+}
+
+/**
+ * List prices in USD per 1M tokens; a missing or null field is unknown, not
+ * free. `cache_write` is the 5-minute prompt-cache write rate (Anthropic also
+ * sells a 1-hour write at 2 × input, which the catalog does not carry).
+ */
+export interface Price {
+  input?: number | null;
+  output?: number | null;
+  cache_read?: number | null;
+  cache_write?: number | null;
+  tiers?: Tier[];
+  /** Where the figures come from, e.g. "models.dev f3fc69229967". */
+  source: string;
+  /** Date of that source (YYYY-MM-DD), to show next to any computed cost. */
+  date: string;
+}
+
+export interface CatalogModel {
+  id: string;
+  name: string;
+  provider: ProviderId;
+  /** Other ids the provider accepts or answers with for the same model at the same price (dated snapshots, bare Vertex ids). */
+  aliases?: string[];
+  context_length: number | null;
+  max_output: number | null;
+  capabilities: { tools: boolean; reasoning: boolean; images: boolean };
+  /** js-tiktoken encoding name; only for OpenAI-made models. */
+  tokenizer?: string;
+  /** `null` when the provider does not bill per token (Copilot). */
+  price: Price | null;
+}
+
+/** models.json as written, before the provider is stamped on each model. */
+interface CatalogFile {
+  providers: Record<ProviderId, { name: string; models: Array<Omit<CatalogModel, "provider">> }>;
+}
+
+interface ProviderIndex {
+  models: CatalogModel[];
+  byId: Map<string, CatalogModel>;
+}
+
+let index: Map<ProviderId, ProviderIndex> | undefined;
+
+function buildIndex(): Map<ProviderId, ProviderIndex> {
+  const file = data as unknown as CatalogFile;
+  const result = new Map<ProviderId, ProviderIndex>();
+  for (const provider of PROVIDER_IDS) {
+    const entries = file.providers[provider]?.models ?? [];
+    const models: CatalogModel[] = [];
+    const byId = new Map<string, CatalogModel>();
+    for (const entry of entries) {
+      // Frozen because every caller shares these objects.
+      const model = deepFreeze({ ...structuredClone(entry), provider });
+      models.push(model);
+      for (const key of [model.id, ...(model.aliases ?? [])]) {
+        // First entry wins; the data-integrity test keeps ids unique anyway.
+        if (!byId.has(key)) byId.set(key, model);
+      }
+    }
+    result.set(provider, { models, byId });
+  }
+  return result;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function providerIndex(provider: ProviderId): ProviderIndex | undefined {
+  index ??= buildIndex();
+  return index.get(provider);
+}
+
+/**
+ * Bedrock cross-region inference profiles put a geography in front of the
+ * model id (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`). Where the
+ * catalog lists the profile itself it wins (EU profiles cost 10 % more);
+ * otherwise the base model's entry stands in.
+ */
+const GEO = "(?:us|eu|apac|global|jp|au)\\.";
+/** A geography, then a base id that has none (`us.eu.…` is no model). */
+const BEDROCK_GEO_PREFIX = new RegExp(`^${GEO}(?!${GEO})(.+)$`);
+
+/** The catalog entry for an exact id or alias, with the Bedrock and Vertex fallbacks described above; otherwise undefined. */
+export function findModel(provider: ProviderId, modelId: string): CatalogModel | undefined {
+  const byId = providerIndex(provider)?.byId;
+  if (byId === undefined) return undefined;
+  const exact = byId.get(modelId);
+  if (exact !== undefined) return exact;
+  if (provider === "bedrock") {
+    const base = BEDROCK_GEO_PREFIX.exec(modelId)?.[1];
+    return base === undefined ? undefined : byId.get(base);
+  }
+  if (provider === "vertex") {
+    // Vertex pins versions as `model@version`; an unlisted version of a listed model is the same model.
+    const at = modelId.indexOf("@");
+    return at > 0 ? byId.get(modelId.slice(0, at)) : undefined;
+  }
+  return undefined;
+}
+
+/** The provider's catalog models in file order (a fresh array; the models themselves are frozen). */
+export function listCatalogModels(provider: ProviderId): CatalogModel[] {
+  return [...(providerIndex(provider)?.models ?? [])];
+}

@@ -1,0 +1,156 @@
+/**
+ * Unified chat params → Chat Completions request body (`POST /chat/completions`).
+ *
+ * Choices worth knowing:
+ * - System prompts use the `system` role, which OpenAI, Azure, Copilot and
+ *   compatible servers all accept; OpenAI's newer `developer` role is
+ *   available through `systemRole` for a provider that needs it (o1-mini
+ *   rejected `system`, see test fixtures).
+ * - `max_tokens` is sent as `max_completion_tokens`: reasoning models reject
+ *   `max_tokens` (recorded 400 `unsupported_parameter`).
+ * - Reasoning parts in assistant history are dropped: Chat Completions has no
+ *   field to carry them back.
+ * - `is_error` on tool results has no Chat field and is dropped.
+ * - The body already carries `stream: true` and `stream_options.include_usage`
+ *   (this dialect is only used for streaming, and usage never arrives without
+ *   the option), so providers need not add them.
+ */
+import type { ChatParams, ContentPart, Message, ReasoningOption, ToolChoice } from "../../protocol/chat.ts";
+import { BridgeError } from "../../protocol/errors.ts";
+
+export interface OpenAIChatRequestOptions {
+  /** Role used for system messages; default `system`. */
+  systemRole?: "system" | "developer";
+}
+
+export function encodeOpenAIChatRequest(params: ChatParams, options: OpenAIChatRequestOptions = {}): Record<string, unknown> {
+  const systemRole = options.systemRole ?? "system";
+  const messages: Record<string, unknown>[] = [];
+  params.messages.forEach((message, i) => messages.push(...encodeMessage(message, i, systemRole)));
+
+  const body: Record<string, unknown> = { model: params.model, messages };
+  if (params.max_tokens !== undefined) body["max_completion_tokens"] = params.max_tokens;
+  if (params.temperature !== undefined) body["temperature"] = params.temperature;
+  if (params.top_p !== undefined) body["top_p"] = params.top_p;
+  if (params.stop !== undefined && params.stop.length > 0) body["stop"] = params.stop;
+  if (params.tools !== undefined && params.tools.length > 0) {
+    body["tools"] = params.tools.map((tool) => ({
+      type: "function",
+      function: {
+        name: tool.name,
+        ...(tool.description === undefined ? {} : { description: tool.description }),
+        parameters: tool.parameters,
+      },
+    }));
+  }
+  if (params.tool_choice !== undefined) body["tool_choice"] = encodeOpenAIChatToolChoice(params.tool_choice);
+  if (params.reasoning !== undefined) body["reasoning_effort"] = toOpenAIReasoningEffort(params.reasoning);
+  body["stream"] = true;
+  body["stream_options"] = { include_usage: true };
+  return body;
+}
+
+function encodeOpenAIChatToolChoice(choice: ToolChoice): unknown {
+  if (typeof choice === "string") return choice;
+  return { type: "function", function: { name: choice.name } };
+}
+
+/**
+ * OpenAI takes an effort level, not a token budget. A budget maps to the
+ * effort whose typical spend it resembles: under 4 096 tokens → low, under
+ * 16 384 → medium, otherwise high (our own thresholds; OpenAI publishes no
+ * token figures per level).
+ */
+export function toOpenAIReasoningEffort(reasoning: ReasoningOption): "low" | "medium" | "high" {
+  if ("effort" in reasoning) return reasoning.effort;
+  if (reasoning.budget_tokens < 4096) return "low";
+  if (reasoning.budget_tokens < 16384) return "medium";
+  return "high";
+}
+
+/** A base64 image part as a `data:` URL, the form both OpenAI dialects accept inline. */
+export function toOpenAIImageUrl(part: { media_type: string; data: string }): string {
+  return `data:${part.media_type};base64,${part.data}`;
+}
+
+function encodeMessage(message: Message, i: number, systemRole: string): Record<string, unknown>[] {
+  const field = `messages[${i}].content`;
+  switch (message.role) {
+    case "system":
+      return [{ role: systemRole, content: textOnly(message.content, field, "system") }];
+    case "user":
+      return encodeUser(message.content, field);
+    case "assistant":
+      return [encodeAssistant(message.content, field)];
+    case "tool":
+      return encodeToolResults(message.content, field);
+  }
+}
+
+function encodeUser(content: string | ContentPart[], field: string): Record<string, unknown>[] {
+  if (typeof content === "string") return [{ role: "user", content }];
+  // Tool results inside a user message (the Anthropic habit) become tool
+  // messages placed first: Chat requires them right after the assistant turn.
+  const out = encodeToolResults(
+    content.filter((p) => p.type === "tool_result"),
+    field,
+  );
+  const parts: Record<string, unknown>[] = [];
+  content.forEach((part, j) => {
+    if (part.type === "text") parts.push({ type: "text", text: part.text });
+    else if (part.type === "image") parts.push({ type: "image_url", image_url: { url: toOpenAIImageUrl(part) } });
+    else if (part.type !== "tool_result") throw unsupported(`${field}[${j}]`, part.type, "user");
+  });
+  if (parts.length > 0) out.push({ role: "user", content: parts });
+  return out;
+}
+
+function encodeAssistant(content: string | ContentPart[], field: string): Record<string, unknown> {
+  if (typeof content === "string") return { role: "assistant", content };
+  let text = "";
+  const toolCalls: Record<string, unknown>[] = [];
+  content.forEach((part, j) => {
+    if (part.type === "text") text += part.text;
+    else if (part.type === "tool_call") {
+      toolCalls.push({ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } });
+    } else if (part.type !== "reasoning") throw unsupported(`${field}[${j}]`, part.type, "assistant");
+  });
+  const message: Record<string, unknown> = { role: "assistant" };
+  if (text !== "" || toolCalls.length === 0) message["content"] = text;
+  if (toolCalls.length > 0) message["tool_calls"] = toolCalls;
+  return message;
+}
+
+/** One Chat `tool` message per tool_result part. */
+function encodeToolResults(content: string | ContentPart[], field: string): Record<string, unknown>[] {
+  if (typeof content === "string") {
+    throw new BridgeError("INVALID_REQUEST", `${field}: a tool message needs tool_result parts (a tool_call_id to answer)`, {
+      field,
+    });
+  }
+  return content.map((part, j) => {
+    if (part.type !== "tool_result") throw unsupported(`${field}[${j}]`, part.type, "tool");
+    return {
+      role: "tool",
+      tool_call_id: part.tool_call_id,
+      content: textOnly(part.content, `${field}[${j}].content`, "tool result"),
+    };
+  });
+}
+
+/** Text-only content as one string; Chat has nowhere to put anything else there. */
+function textOnly(content: string | ContentPart[], field: string, where: string): string {
+  if (typeof content === "string") return content;
+  return content
+    .map((part, j) => {
+      if (part.type !== "text") throw unsupported(`${field}[${j}]`, part.type, where);
+      return part.text;
+    })
+    .join("\n\n");
+}
+
+function unsupported(field: string, type: string, where: string): BridgeError {
+  return new BridgeError("INVALID_REQUEST", `${field}: a ${type} part is not supported in a ${where} message by the OpenAI Chat API`, {
+    field,
+  });
+}

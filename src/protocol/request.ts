@@ -1,0 +1,319 @@
+/**
+ * The request envelope and per-action params, and their validation. Every
+ * line from stdin passes through `parseRequest` before anything is sent to a
+ * provider; a bad line yields an INVALID_REQUEST error that names the
+ * offending field (`params.messages[2].role`), with the request id when one
+ * could be read.
+ */
+import type { ChatParams, ContentPart, Message, ToolDefinition } from "./chat.ts";
+import type { Usage } from "./chunks.ts";
+import { BridgeError } from "./errors.ts";
+
+export const ACTIONS = [
+  "ping",
+  "list_providers",
+  "list_models",
+  "stream_chat",
+  "count_tokens",
+  "calculate_cost",
+  "authenticate",
+  "logout",
+  "cancel",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type RequestId = string | number;
+
+/** Per-request overrides of the HTTP layer's timers, in ms (see wire/README.md for defaults). */
+export interface TimeoutOverrides {
+  headers_ms?: number;
+  first_content_ms?: number;
+  idle_ms?: number;
+}
+
+/** Params every provider-bound action accepts. */
+export interface ProviderParams {
+  base_url?: string;
+  credentials?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  timeouts?: TimeoutOverrides;
+  max_retries?: number;
+  /** Provider-specific options (region, project, api_version, ...), validated by the provider. */
+  [key: string]: unknown;
+}
+
+export interface BaseRequest {
+  id: RequestId;
+  provider?: string;
+  /** Overall deadline for the whole request, in ms. */
+  timeout?: number;
+}
+
+export type Request =
+  | (BaseRequest & { action: "ping" | "list_providers"; params: Record<string, never> })
+  | (BaseRequest & { action: "list_models" | "authenticate" | "logout"; provider: string; params: ProviderParams })
+  | (BaseRequest & { action: "stream_chat" | "count_tokens"; provider: string; params: ChatParams & ProviderParams })
+  | (BaseRequest & { action: "calculate_cost"; provider: string; params: { model: string; usage: Usage } })
+  | (BaseRequest & { action: "cancel"; params: { id: RequestId } });
+
+const ENVELOPE_FIELDS = new Set(["id", "action", "provider", "params", "timeout"]);
+const PROVIDER_COMMON = ["base_url", "credentials", "headers", "timeouts", "max_retries"];
+/** Provider-specific params accepted by the validator; each provider reads the ones that concern it. */
+const PROVIDER_SPECIFIC = ["api", "api_version", "region", "project", "location", "github_url", "github_api_url", "resume"];
+const CHAT_FIELDS = ["model", "messages", "tools", "tool_choice", "max_tokens", "temperature", "top_p", "stop", "reasoning", "cache"];
+
+function invalid(field: string, message: string): BridgeError {
+  return new BridgeError("INVALID_REQUEST", `${field}: ${message}`, { field });
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function requireObject(value: unknown, field: string): Json {
+  if (!isObject(value)) throw invalid(field, `must be an object, got ${describe(value)}`);
+  return value;
+}
+
+function requireString(value: unknown, field: string, allowEmpty = false): string {
+  if (typeof value !== "string") throw invalid(field, `must be a string, got ${describe(value)}`);
+  if (!allowEmpty && value.length === 0) throw invalid(field, "must not be empty");
+  return value;
+}
+
+function requireNumber(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER, integer = true): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw invalid(field, `must be a number, got ${describe(value)}`);
+  if (integer && !Number.isInteger(value)) throw invalid(field, "must be an integer");
+  if (value < min || value > max) throw invalid(field, `must be between ${min} and ${max}`);
+  return value;
+}
+
+function rejectUnknown(object: Json, allowed: readonly string[] | Set<string>, path: string): void {
+  const known = allowed instanceof Set ? allowed : new Set(allowed);
+  for (const key of Object.keys(object)) {
+    if (!known.has(key)) throw invalid(path ? `${path}.${key}` : key, "unknown field");
+  }
+}
+
+function validateStringRecord(value: unknown, field: string): Record<string, string> {
+  const object = requireObject(value, field);
+  for (const [key, item] of Object.entries(object)) requireString(item, `${field}.${key}`, true);
+  return object as Record<string, string>;
+}
+
+function validateProviderCommon(params: Json): void {
+  if (params.base_url !== undefined) {
+    const url = requireString(params.base_url, "params.base_url");
+    if (!/^https?:\/\//i.test(url)) throw invalid("params.base_url", "must be an http(s) URL");
+  }
+  if (params.credentials !== undefined) requireObject(params.credentials, "params.credentials");
+  if (params.headers !== undefined) validateStringRecord(params.headers, "params.headers");
+  if (params.max_retries !== undefined) requireNumber(params.max_retries, "params.max_retries", 0, 10);
+  if (params.api !== undefined && params.api !== "chat" && params.api !== "responses") {
+    throw invalid("params.api", 'must be "chat" or "responses"');
+  }
+  if (params.resume !== undefined && typeof params.resume !== "boolean") throw invalid("params.resume", "must be a boolean");
+  if (params.timeouts !== undefined) {
+    const timeouts = requireObject(params.timeouts, "params.timeouts");
+    rejectUnknown(timeouts, ["headers_ms", "first_content_ms", "idle_ms"], "params.timeouts");
+    for (const [key, value] of Object.entries(timeouts)) requireNumber(value, `params.timeouts.${key}`, 1);
+  }
+  for (const key of ["api_version", "region", "project", "location", "github_url", "github_api_url"]) {
+    if (params[key] !== undefined) requireString(params[key], `params.${key}`);
+  }
+}
+
+function validatePart(part: unknown, field: string): ContentPart {
+  const object = requireObject(part, field);
+  const type = requireString(object.type, `${field}.type`);
+  switch (type) {
+    case "text":
+      rejectUnknown(object, ["type", "text", "cache"], field);
+      requireString(object.text, `${field}.text`, true);
+      if (object.cache !== undefined && typeof object.cache !== "boolean") throw invalid(`${field}.cache`, "must be a boolean");
+      break;
+    case "image":
+      rejectUnknown(object, ["type", "media_type", "data"], field);
+      if (!/^image\/(png|jpeg|gif|webp)$/.test(requireString(object.media_type, `${field}.media_type`))) {
+        throw invalid(`${field}.media_type`, "must be image/png, image/jpeg, image/gif or image/webp");
+      }
+      requireString(object.data, `${field}.data`);
+      break;
+    case "tool_call":
+      rejectUnknown(object, ["type", "id", "name", "arguments"], field);
+      requireString(object.id, `${field}.id`);
+      requireString(object.name, `${field}.name`);
+      requireString(object.arguments, `${field}.arguments`, true);
+      break;
+    case "tool_result":
+      rejectUnknown(object, ["type", "tool_call_id", "content", "is_error"], field);
+      requireString(object.tool_call_id, `${field}.tool_call_id`);
+      validateContent(object.content, `${field}.content`);
+      if (object.is_error !== undefined && typeof object.is_error !== "boolean") throw invalid(`${field}.is_error`, "must be a boolean");
+      break;
+    case "reasoning":
+      rejectUnknown(object, ["type", "text", "signature", "redacted"], field);
+      requireString(object.text, `${field}.text`, true);
+      if (object.signature !== undefined) requireString(object.signature, `${field}.signature`, true);
+      if (object.redacted !== undefined) requireString(object.redacted, `${field}.redacted`, true);
+      break;
+    default:
+      throw invalid(`${field}.type`, `unknown part type "${type}" (expected text, image, tool_call, tool_result or reasoning)`);
+  }
+  return object as unknown as ContentPart;
+}
+
+function validateContent(content: unknown, field: string): void {
+  if (typeof content === "string") return;
+  if (!Array.isArray(content)) throw invalid(field, `must be a string or an array of parts, got ${describe(content)}`);
+  content.forEach((part, index) => validatePart(part, `${field}[${index}]`));
+}
+
+const ROLES = new Set(["system", "user", "assistant", "tool"]);
+
+function validateMessage(message: unknown, field: string): Message {
+  const object = requireObject(message, field);
+  rejectUnknown(object, ["role", "content", "cache"], field);
+  const role = requireString(object.role, `${field}.role`);
+  if (!ROLES.has(role)) throw invalid(`${field}.role`, `must be one of system, user, assistant, tool; got "${role}"`);
+  validateContent(object.content, `${field}.content`);
+  if (object.cache !== undefined && typeof object.cache !== "boolean") throw invalid(`${field}.cache`, "must be a boolean");
+  return object as unknown as Message;
+}
+
+function validateTool(tool: unknown, field: string): ToolDefinition {
+  const object = requireObject(tool, field);
+  rejectUnknown(object, ["name", "description", "parameters"], field);
+  const name = requireString(object.name, `${field}.name`);
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw invalid(`${field}.name`, "must be 1-128 characters of letters, digits, _ . -");
+  if (object.description !== undefined) requireString(object.description, `${field}.description`, true);
+  requireObject(object.parameters, `${field}.parameters`);
+  return object as unknown as ToolDefinition;
+}
+
+function validateChat(params: Json, forCounting: boolean): void {
+  requireString(params.model, "params.model");
+  if (!Array.isArray(params.messages)) throw invalid("params.messages", `must be an array, got ${describe(params.messages)}`);
+  if (params.messages.length === 0 && !forCounting) throw invalid("params.messages", "must not be empty");
+  params.messages.forEach((message, index) => validateMessage(message, `params.messages[${index}]`));
+  if (params.tools !== undefined) {
+    if (!Array.isArray(params.tools)) throw invalid("params.tools", "must be an array");
+    params.tools.forEach((tool, index) => validateTool(tool, `params.tools[${index}]`));
+  }
+  const choice = params.tool_choice;
+  if (choice !== undefined && choice !== "auto" && choice !== "none" && choice !== "required") {
+    const object = requireObject(choice, "params.tool_choice");
+    rejectUnknown(object, ["name"], "params.tool_choice");
+    requireString(object.name, "params.tool_choice.name");
+  }
+  if (params.max_tokens !== undefined) requireNumber(params.max_tokens, "params.max_tokens", 1);
+  if (params.temperature !== undefined) requireNumber(params.temperature, "params.temperature", 0, 2, false);
+  if (params.top_p !== undefined) requireNumber(params.top_p, "params.top_p", 0, 1, false);
+  if (params.stop !== undefined) {
+    if (!Array.isArray(params.stop)) throw invalid("params.stop", "must be an array of strings");
+    params.stop.forEach((item, index) => requireString(item, `params.stop[${index}]`));
+  }
+  if (params.reasoning !== undefined) {
+    const reasoning = requireObject(params.reasoning, "params.reasoning");
+    if ("effort" in reasoning) {
+      rejectUnknown(reasoning, ["effort"], "params.reasoning");
+      if (!["low", "medium", "high"].includes(reasoning.effort as string)) {
+        throw invalid("params.reasoning.effort", 'must be "low", "medium" or "high"');
+      }
+    } else if ("budget_tokens" in reasoning) {
+      rejectUnknown(reasoning, ["budget_tokens"], "params.reasoning");
+      requireNumber(reasoning.budget_tokens, "params.reasoning.budget_tokens", 0);
+    } else {
+      throw invalid("params.reasoning", 'must have "effort" or "budget_tokens"');
+    }
+  }
+  if (params.cache !== undefined && typeof params.cache !== "boolean") throw invalid("params.cache", "must be a boolean");
+}
+
+const USAGE_FIELDS = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens"] as const;
+
+function validateParams(action: Action, params: Json): void {
+  switch (action) {
+    case "ping":
+    case "list_providers":
+      rejectUnknown(params, [], "params");
+      return;
+    case "cancel": {
+      rejectUnknown(params, ["id"], "params");
+      const id = params.id;
+      if (typeof id !== "string" && !(typeof id === "number" && Number.isSafeInteger(id))) {
+        throw invalid("params.id", "must be the string or integer id of the request to cancel");
+      }
+      return;
+    }
+    case "calculate_cost": {
+      rejectUnknown(params, ["model", "usage"], "params");
+      requireString(params.model, "params.model");
+      const usage = requireObject(params.usage, "params.usage");
+      rejectUnknown(usage, [...USAGE_FIELDS, "estimated"], "params.usage");
+      for (const key of USAGE_FIELDS) {
+        if (usage[key] !== undefined) requireNumber(usage[key], `params.usage.${key}`, 0);
+      }
+      return;
+    }
+    case "list_models":
+    case "authenticate":
+    case "logout":
+      rejectUnknown(params, [...PROVIDER_COMMON, ...PROVIDER_SPECIFIC], "params");
+      validateProviderCommon(params);
+      return;
+    case "stream_chat":
+    case "count_tokens":
+      rejectUnknown(params, [...CHAT_FIELDS, ...PROVIDER_COMMON, ...PROVIDER_SPECIFIC], "params");
+      validateProviderCommon(params);
+      validateChat(params, action === "count_tokens");
+      return;
+  }
+}
+
+const NEEDS_PROVIDER = new Set<Action>(["list_models", "stream_chat", "count_tokens", "calculate_cost", "authenticate", "logout"]);
+
+/** Best-effort id of a line that failed validation, so its error can still be routed. */
+export function readId(value: unknown): RequestId | null {
+  if (!isObject(value)) return null;
+  const id = value.id;
+  if (typeof id === "string" && id.length > 0) return id;
+  if (typeof id === "number" && Number.isSafeInteger(id)) return id;
+  return null;
+}
+
+/** Validate a parsed JSON value as a request. Throws INVALID_REQUEST naming the field. */
+export function validateRequest(value: unknown): Request {
+  const object = requireObject(value, "request");
+  rejectUnknown(object, ENVELOPE_FIELDS, "");
+  if (readId(object) === null) throw invalid("id", "required: a non-empty string or a safe integer");
+  const action = requireString(object.action, "action");
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    throw invalid("action", `unknown action "${action}" (expected one of ${ACTIONS.join(", ")})`);
+  }
+  if (object.timeout !== undefined) requireNumber(object.timeout, "timeout", 1);
+  if (NEEDS_PROVIDER.has(action as Action)) requireString(object.provider, "provider");
+  else if (object.provider !== undefined) requireString(object.provider, "provider");
+  const params = object.params === undefined ? {} : requireObject(object.params, "params");
+  validateParams(action as Action, params);
+  return { ...object, params } as Request;
+}
+
+/** Parse one stdin line. Throws INVALID_REQUEST (never anything else). */
+export function parseRequest(line: string): Request {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new BridgeError("INVALID_REQUEST", `line is not valid JSON: ${(error as Error).message}`, { field: "request", cause: error });
+  }
+  return validateRequest(value);
+}

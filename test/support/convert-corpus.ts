@@ -1,0 +1,586 @@
+// Dev tool, run by hand: `node_modules/.bin/bun test/support/convert-corpus.ts [corpus-dir]`.
+// Turns the recorded traffic in shared/corpus into NDJSON cassettes under
+// recordings/ and rewrites the cassette table in recordings/README.md.
+// No test runs this; its output is committed. It reads shared/corpus only here.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type Cassette, type Interaction, parseCassette, redactHeaders, serializeCassette } from "./cassette.ts";
+
+const CORPUS = process.argv[2] ?? "/work/shared/corpus";
+const ROOT = join(import.meta.dir, "..", "..");
+const OUT = join(ROOT, "recordings");
+
+type Json = Record<string, unknown>;
+type Provenance = Record<string, unknown>;
+
+// ---------------------------------------------------------------- SOURCES.md
+
+interface SourceRow {
+  source: string;
+  path: string;
+  commit: string;
+  license: string;
+}
+
+// The first four cells of each corpus table row: file, "repo · `path`", commit, licence.
+function readSources(): Map<string, SourceRow> {
+  const rows = new Map<string, SourceRow>();
+  for (const line of readFileSync(join(CORPUS, "SOURCES.md"), "utf8").split("\n")) {
+    const m = /^\| `([^`]+)` \| ([^|·]+?) · `([^`]+)` \| `([0-9a-f]+)` \| ([^|]+?) \|/.exec(line);
+    if (m) rows.set(m[1]!, { source: m[2]!.trim(), path: m[3]!, commit: m[4]!, license: m[5]!.trim() });
+  }
+  return rows;
+}
+const SOURCES = readSources();
+
+function real(corpusFile: string, notes: string, extra: Json = {}): Provenance {
+  const row = SOURCES.get(corpusFile);
+  if (!row) throw new Error(`no SOURCES.md row for ${corpusFile}`);
+  return { ...row, corpus_file: `shared/corpus/${corpusFile}`, notes, ...extra };
+}
+
+function part(corpusFile: string, usedFor: string): Provenance {
+  const row = SOURCES.get(corpusFile);
+  if (row) return { ...row, corpus_file: `shared/corpus/${corpusFile}`, used_for: usedFor };
+  return { ...ISSUE_TRANSCRIPTIONS[corpusFile], corpus_file: `shared/corpus/${corpusFile}`, used_for: usedFor };
+}
+
+// anthropic/issues/* are transcriptions of issue text, listed in SOURCES.md
+// without a repository path or commit.
+const ISSUE_TRANSCRIPTIONS: Record<string, Json> = {
+  "anthropic/issues/brainlid-langchain-193.overloaded_error-event.sse": {
+    transcribed_from: "https://github.com/brainlid/langchain/issues/193",
+  },
+  "anthropic/issues/gptel-1512.overloaded_error-event.json": {
+    transcribed_from: "https://github.com/karthink/gptel/pull/1512",
+  },
+  "anthropic/issues/anthropic-sdk-typescript-357.429-headers.txt": {
+    transcribed_from: "https://github.com/anthropics/anthropic-sdk-typescript/issues/357",
+  },
+  "anthropic/issues/cline-252.429-rate_limit_error-body.json": {
+    transcribed_from: "https://github.com/cline/cline/issues/252",
+  },
+};
+
+function handWritten(per: string[], notes: string, parts: Provenance[] = []): Provenance {
+  const p: Provenance = { hand_written: true, per, notes };
+  if (parts.length > 0) p.parts = parts;
+  return p;
+}
+
+// ---------------------------------------------------------------- readers
+
+function readText(corpusFile: string): string {
+  return readFileSync(join(CORPUS, corpusFile), "utf8");
+}
+
+// Bun.YAML drops the `!!binary` tag and hands back the base64 text, so the
+// key is renamed first to keep "this was binary" visible (Bedrock, later).
+function readYaml(corpusFile: string): Json {
+  const text = readText(corpusFile).replace(/^(\s*)([\w-]+): !!binary\b/gm, "$1$2__b64:");
+  return Bun.YAML.parse(text) as Json;
+}
+
+type Body = { text: string } | { bytes: Uint8Array };
+
+interface RawExchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody: unknown;
+  status: number;
+  responseHeaders: Record<string, string>;
+  body: Body;
+}
+
+function flat(h: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((h ?? {}) as Json)) {
+    out[k.toLowerCase()] = Array.isArray(v) ? v.map(String).join(", ") : String(v);
+  }
+  return out;
+}
+
+function jsonOrString(s: unknown): unknown {
+  if (typeof s !== "string" || s === "") return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+function b64(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s.replace(/\s+/g, ""), "base64"));
+}
+
+// go-vcr v2 (charmbracelet/fantasy): whole raw bodies, request body as text.
+function readGoVcr(corpusFile: string): RawExchange[] {
+  const y = readYaml(corpusFile);
+  return (y.interactions as Json[]).map((it) => {
+    const rq = it.request as Json;
+    const rs = it.response as Json;
+    const body: Body = typeof rs.body__b64 === "string" ? { bytes: b64(rs.body__b64) } : { text: String(rs.body ?? "") };
+    return {
+      method: String(rq.method),
+      url: String(rq.url),
+      requestHeaders: flat(rq.headers),
+      requestBody: jsonOrString(rq.body),
+      status: Number(rs.code),
+      responseHeaders: flat(rs.headers),
+      body,
+    };
+  });
+}
+
+// vcrpy + pydantic-ai serializer: JSON bodies became YAML `parsed_body`
+// (re-emitted here as compact JSON), streams stay text in `body.string`.
+function readPydanticVcr(corpusFile: string): RawExchange[] {
+  const y = readYaml(corpusFile);
+  return (y.interactions as Json[]).map((it) => {
+    const rq = it.request as Json;
+    const rs = it.response as Json;
+    let body: Body;
+    if ("parsed_body" in rs) body = { text: JSON.stringify(rs.parsed_body) };
+    else {
+      const b = (rs.body ?? {}) as Json;
+      body = typeof b.string__b64 === "string" ? { bytes: b64(b.string__b64) } : { text: String(b.string ?? "") };
+    }
+    const requestBody = "parsed_body" in rq ? rq.parsed_body : jsonOrString(rq.body);
+    return {
+      method: String(rq.method),
+      url: String(rq.uri),
+      requestHeaders: flat(rq.headers),
+      requestBody,
+      status: Number((rs.status as Json).code),
+      responseHeaders: flat(rs.headers),
+      body,
+    };
+  });
+}
+
+// ---------------------------------------------------------------- shaping
+
+const enc = new TextEncoder();
+
+// Transport framing the replay server re-does itself; a recorded
+// content-length is wrong anyway once a parsed_body is re-serialised.
+const DROP_REQUEST = new Set(["host", "content-length", "connection", "accept-encoding", "transfer-encoding"]);
+const DROP_RESPONSE = new Set(["content-length", "transfer-encoding", "connection", "content-encoding"]);
+
+function keep(h: Record<string, string>, drop: Set<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (!drop.has(k)) out[k] = v;
+  return redactHeaders(out);
+}
+
+// `?beta=true` is added by the Anthropic Python SDK's beta client, which
+// pydantic-ai uses; the API itself does not need it.
+function pathOf(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete("beta");
+  return u.pathname + u.search;
+}
+
+// Whole bodies are cut after each SSE event separator (LF LF or CRLF CRLF), so
+// a client still sees one network read per event.
+function splitSse(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (const m of text.matchAll(/\r\n\r\n|\n\n/g)) {
+    const end = m.index + m[0].length;
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
+}
+
+function isSse(headers: Record<string, string>): boolean {
+  return (headers["content-type"] ?? "").startsWith("text/event-stream");
+}
+
+function toInteraction(x: RawExchange): Interaction {
+  const request: Interaction["request"] = { method: x.method, path: pathOf(x.url), headers: keep(x.requestHeaders, DROP_REQUEST) };
+  if (x.requestBody !== undefined && x.requestBody !== null) request.body = x.requestBody;
+  const headers = keep(x.responseHeaders, DROP_RESPONSE);
+  let body: Interaction["body"];
+  if ("bytes" in x.body) body = [{ chunk: x.body.bytes }];
+  else if (isSse(headers)) body = splitSse(x.body.text).map((s) => ({ chunk: enc.encode(s) }));
+  else body = x.body.text === "" ? [] : [{ chunk: enc.encode(x.body.text) }];
+  return { request, response: { status: x.status, headers }, body };
+}
+
+function chunks(...texts: string[]): Interaction["body"] {
+  return texts.map((t) => ({ chunk: enc.encode(t) }));
+}
+
+function sseFromDataLines(lines: string[]): string[] {
+  // Responses API events carry their name both as `event:` and as `type`.
+  return lines.map((l) => `event: ${(JSON.parse(l) as { type: string }).type}\ndata: ${l}\n\n`);
+}
+
+// ---------------------------------------------------------------- notes
+
+const GO_VCR_NOTE =
+  "go-vcr stores whole bodies; the SSE body was split into one chunk per event (after each blank-line separator), bytes unchanged. Request headers were reduced upstream to accept/content-type/user-agent; auth headers were never recorded.";
+const PYDANTIC_STREAM_NOTE =
+  "vcrpy stores whole bodies; the SSE body was split into one chunk per event (after each blank-line separator), bytes unchanged. Request bodies come from pydantic-ai's YAML `parsed_body` re-emitted as JSON (key order alphabetical). `?beta=true` (Python SDK beta client) dropped from paths; host/content-length/connection/accept-encoding/transfer-encoding headers dropped.";
+const PYDANTIC_JSON_NOTE =
+  "pydantic-ai stores JSON bodies re-serialised as YAML `parsed_body`; request and response bodies were re-emitted as compact JSON (key order alphabetical, original whitespace lost), one chunk per body. `?beta=true` dropped from paths; framing headers dropped (content-length would be wrong after re-serialisation).";
+
+// ---------------------------------------------------------------- docs cited
+
+const ANT_ERRORS = "https://docs.anthropic.com/en/api/errors";
+const ANT_RATE = "https://docs.anthropic.com/en/api/rate-limits";
+const ANT_STREAM = "https://docs.anthropic.com/en/docs/build-with-claude/streaming";
+const OAI_ERRORS = "https://platform.openai.com/docs/guides/error-codes";
+const OAI_RATE = "https://platform.openai.com/docs/guides/rate-limits";
+const OAI_MODELS = "https://platform.openai.com/docs/api-reference/models/list";
+
+// ---------------------------------------------------------------- anthropic
+
+const A = {
+  simple: "anthropic/fantasy/TestAnthropicCommon__claude-sonnet-4__simple_streaming.yaml",
+  tool: "anthropic/fantasy/TestAnthropicCommon__claude-sonnet-4__tool_streaming.yaml",
+  multiTool: "anthropic/fantasy/TestAnthropicCommon__claude-sonnet-4__multi_tool_streaming.yaml",
+  thinkingTool: "anthropic/fantasy/TestAnthropicThinking__claude-sonnet-4__thinking-streaming.yaml",
+  thinking: "anthropic/pydantic-ai/test_anthropic_model_thinking_part_stream.yaml",
+  redacted: "anthropic/pydantic-ai/test_anthropic_model_thinking_part_redacted_stream.yaml",
+  serverTool: "anthropic/pydantic-ai/test_anthropic_code_execution_tool_stream.yaml",
+  countTokens: "anthropic/pydantic-ai/test_anthropic_cache_count_tokens.yaml",
+  countTokens404: "anthropic/pydantic-ai/test_anthropic_count_tokens_error.yaml",
+  effort400: "anthropic/pydantic-ai/test_anthropic_explicit_effort_xhigh_unsupported_model_errors.yaml",
+  models: "anthropic/codecompanion/model_list__anthropic.json",
+  overloadedEvent: "anthropic/issues/brainlid-langchain-193.overloaded_error-event.sse",
+  overloadedPayload: "anthropic/issues/gptel-1512.overloaded_error-event.json",
+  headers429: "anthropic/issues/anthropic-sdk-typescript-357.429-headers.txt",
+  body429: "anthropic/issues/cline-252.429-rate_limit_error-body.json",
+} as const;
+
+const ANT_REQUEST_HEADERS = { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": "<redacted>" };
+
+// util.inspect text of a headers object: `'name': 'value',` or `name: 'value',`.
+function parseInspectedHeaders(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^\s*'?([\w-]+)'?: '([^']*)',?$/gm)) out[m[1]!] = m[2]!;
+  return out;
+}
+
+function anthropic(): Array<[string, Cassette]> {
+  const simple = readGoVcr(A.simple).map(toInteraction);
+  const simpleRequest = simple[0]!.request;
+  const out: Array<[string, Cassette]> = [];
+  const add = (name: string, scenario: string, provenance: Provenance, interactions: Interaction[]) =>
+    out.push([`anthropic/${name}.ndjson`, { scenario, provenance, interactions }]);
+
+  add("text", "anthropic/text: plain text stream", real(A.simple, GO_VCR_NOTE), simple);
+  add("tool-call", "anthropic/tool-call: tool_use via input_json_delta, then the follow-up turn with the tool_result",
+    real(A.tool, GO_VCR_NOTE), readGoVcr(A.tool).map(toInteraction));
+  add("multi-tool", "anthropic/multi-tool: two tool_use blocks in one turn, then the follow-up",
+    real(A.multiTool, GO_VCR_NOTE), readGoVcr(A.multiTool).map(toInteraction));
+  add("thinking", "anthropic/thinking: extended thinking (thinking_delta, empty delta, signature_delta) then text",
+    real(A.thinking, PYDANTIC_STREAM_NOTE), readPydanticVcr(A.thinking).map(toInteraction));
+  add("thinking-tool", "anthropic/thinking-tool: thinking then tool_use (stop_reason tool_use), then the follow-up turn sending the signed thinking block back",
+    real(A.thinkingTool, GO_VCR_NOTE), readGoVcr(A.thinkingTool).map(toInteraction));
+  add("redacted-thinking", "anthropic/redacted-thinking: redacted_thinking block (opaque data) then text",
+    real(A.redacted, PYDANTIC_STREAM_NOTE), readPydanticVcr(A.redacted).map(toInteraction));
+  add("server-tool", "anthropic/server-tool: server_tool_use / code_execution_tool_result blocks a client must pass through or ignore",
+    real(A.serverTool, PYDANTIC_STREAM_NOTE), readPydanticVcr(A.serverTool).map(toInteraction));
+  add("count-tokens", "anthropic/count-tokens: POST /v1/messages/count_tokens -> {input_tokens}, then a non-streaming message with cache usage",
+    real(A.countTokens, PYDANTIC_JSON_NOTE + " A Cloudflare cookie in the recorded request headers is redacted."),
+    readPydanticVcr(A.countTokens).map(toInteraction));
+  add("count-tokens-404", "anthropic/count-tokens-404: count_tokens for an unknown model -> 404 not_found_error",
+    real(A.countTokens404, PYDANTIC_JSON_NOTE), readPydanticVcr(A.countTokens404).map(toInteraction));
+  add("error-400", "anthropic/error-400: invalid_request_error (unsupported effort level)",
+    real(A.effort400, PYDANTIC_JSON_NOTE), readPydanticVcr(A.effort400).map(toInteraction));
+
+  add("models", "anthropic/models: GET /v1/models listing with capabilities and limits",
+    real(A.models, "codecompanion keeps only the response body, pretty-printed and trimmed to 3 models by that project; the body is the file byte for byte. The request side (GET /v1/models with headers) is written by us."),
+    [{
+      request: { method: "GET", path: "/v1/models", headers: { "anthropic-version": "2023-06-01", "x-api-key": "<redacted>" } },
+      response: { status: 200, headers: { "content-type": "application/json" } },
+      body: chunks(readText(A.models)),
+    }]);
+
+  const err401 = {
+    type: "error",
+    error: { type: "authentication_error", message: "invalid x-api-key" },
+    request_id: "req_011CReplayAuth401FakeId0",
+  };
+  add("error-401", "anthropic/error-401: bad API key -> 401 authentication_error",
+    handWritten([ANT_ERRORS], "Body shape and message per the errors page; request_id is invented (fake). Request is the text scenario's request."),
+    [{
+      request: { ...simpleRequest, headers: ANT_REQUEST_HEADERS },
+      response: { status: 401, headers: { "content-type": "application/json", "request-id": err401.request_id } },
+      body: chunks(JSON.stringify(err401)),
+    }]);
+
+  const h429 = parseInspectedHeaders(readText(A.headers429));
+  delete h429.connection;
+  delete h429["content-length"];
+  add("rate-limit-429-then-success", "anthropic/rate-limit-429-then-success: 429 rate_limit_error with rate-limit headers, then the same request succeeds",
+    handWritten([ANT_RATE, ANT_ERRORS],
+      "Interaction 0 joins a real 429's headers (issue transcription) with a real 429 body from another report (issue transcription); `retry-after: 1` was added by us (Anthropic now always sends it on 429; the recorded reset is 1 s after the recorded date). Interaction 1 is the real text stream.",
+      [part(A.headers429, "interaction 0 response headers"), part(A.body429, "interaction 0 response body"), part(A.simple, "interaction 1 (whole) and both request bodies")]),
+    [
+      {
+        request: simpleRequest,
+        response: { status: 429, headers: { ...h429, "retry-after": "1" } },
+        body: chunks(readText(A.body429).trimEnd()),
+      },
+      simple[0]!,
+    ]);
+
+  const overloaded = JSON.parse(readText(A.overloadedPayload)) as Json;
+  add("overloaded-529", "anthropic/overloaded-529: 529 overloaded_error before any content",
+    handWritten([ANT_ERRORS],
+      "Status 529 per the errors page; body is the real overloaded_error payload (incl. details:null and request_id) from an issue transcription, re-serialised compactly.",
+      [part(A.overloadedPayload, "response body"), part(A.simple, "request")]),
+    [{
+      request: simpleRequest,
+      response: { status: 529, headers: { "content-type": "application/json", "request-id": String(overloaded.request_id) } },
+      body: chunks(JSON.stringify(overloaded)),
+    }]);
+
+  // Real prefix up to the third text delta, then the transcribed error event.
+  const prefix = simple[0]!.body.slice(0, 6);
+  add("midstream-overloaded", "anthropic/midstream-overloaded: 200 stream that sends some text, then `event: error` overloaded_error and ends",
+    handWritten([ANT_STREAM, ANT_ERRORS],
+      "The first 6 events (message_start, content_block_start, ping, 3 text deltas) are the real text stream; the error event is the transcription from an issue log (padding kept); then the response ends with no content_block_stop or message_stop.",
+      [part(A.simple, "request and first 6 events"), part(A.overloadedEvent, "error event")]),
+    [{ request: simpleRequest, response: simple[0]!.response, body: [...prefix, ...chunks(readText(A.overloadedEvent))] }]);
+
+  const ctx = {
+    type: "error",
+    error: { type: "invalid_request_error", message: "prompt is too long: 200251 tokens > 200000 maximum" },
+    request_id: "req_011CWdepJvA2D819tdYYq4h7",
+  };
+  add("context-length-400", "anthropic/context-length-400: prompt longer than the context window -> 400 invalid_request_error 'prompt is too long'",
+    handWritten([ANT_ERRORS, "https://github.com/boldsoftware/exe.dev/issues/62"],
+      "Body copied from the error text pasted in the cited issue (claude-opus-4-5, 2025-12-30). The request is a plausible stand-in: the real one was ~200k tokens."),
+    [{
+      request: {
+        method: "POST", path: "/v1/messages", headers: ANT_REQUEST_HEADERS,
+        body: { model: "claude-opus-4-5-20251101", max_tokens: 4096, stream: true, messages: [{ role: "user", content: "<about 200k tokens of conversation, elided>" }] },
+      },
+      response: { status: 400, headers: { "content-type": "application/json", "request-id": ctx.request_id } },
+      body: chunks(JSON.stringify(ctx)),
+    }]);
+
+  return out;
+}
+
+// ---------------------------------------------------------------- openai
+
+const O = {
+  chatText: "openai/fantasy/TestOpenAICommon__openai-gpt-5__simple_streaming.yaml",
+  chatTool: "openai/fantasy/TestOpenAICommon__openai-gpt-5__tool_streaming.yaml",
+  chatParallel: "openai/pydantic-ai/test_complex_agent_run.yaml",
+  chatCache: "openai/pydantic-ai/test_openai_chat_prompt_cache_e2e.yaml",
+  chat400: "openai/pydantic-ai/test_openai_o1_mini_system_role[system].yaml",
+  respReasoning: "openai/fantasy/TestOpenAIResponsesWithSummaryThinking__openai-gpt-5__thinking-streaming.yaml",
+  respTool: "openai/pydantic-ai/test_openai_responses_stream.yaml",
+  respText: "openai/pydantic-ai/test_openai_responses_streaming_usage.yaml",
+  resp400: "openai/pydantic-ai/test_openai_responses_model_http_error.yaml",
+  respCount: "openai/pydantic-ai/test_responses_count_tokens.yaml",
+  respError: "openai/vercel-ai/openai-error.1.chunks.txt",
+} as const;
+
+const OAI_REQUEST_HEADERS = { "content-type": "application/json", authorization: "<redacted>" };
+const OAI_JSON = "application/json; charset=utf-8";
+
+/** Deliberately fake key echoed by the hand-written 401, so sanitisation of echoed keys can be tested. */
+const CANARY_OPENAI_KEY = "sk-proj-CANARYcanary0000000000000000";
+
+function oaiError(message: string, type: string, param: string | null, code: string | null): string {
+  return JSON.stringify({ error: { message, type, param, code } });
+}
+
+function openai(): Array<[string, Cassette]> {
+  const chatText = readGoVcr(O.chatText).map(toInteraction);
+  const chatRequest = chatText[0]!.request;
+  const out: Array<[string, Cassette]> = [];
+  const add = (name: string, scenario: string, provenance: Provenance, interactions: Interaction[]) =>
+    out.push([`openai/${name}.ndjson`, { scenario, provenance, interactions }]);
+
+  add("chat-text", "openai/chat-text: Chat Completions plain text stream with include_usage (gpt-5); full request body and usage.prompt_tokens=19 recorded",
+    real(O.chatText, GO_VCR_NOTE + " The request body is kept whole so local token counts can be checked against usage.prompt_tokens."), chatText);
+  add("chat-tool-call", "openai/chat-tool-call: Chat Completions tool call with streamed arguments, then the follow-up turn",
+    real(O.chatTool, GO_VCR_NOTE), readGoVcr(O.chatTool).map(toInteraction));
+  add("chat-parallel-tools", "openai/chat-parallel-tools: Chat Completions parallel tool calls (index 0 and 1), usage chunks, several turns",
+    real(O.chatParallel, PYDANTIC_STREAM_NOTE + " Cloudflare cookies in recorded request headers are redacted."),
+    readPydanticVcr(O.chatParallel).map(toInteraction));
+  add("chat-prompt-cache", "openai/chat-prompt-cache: non-streaming Chat Completions twice with the same long prefix; second has prompt_tokens_details.cached_tokens > 0",
+    real(O.chatCache, PYDANTIC_JSON_NOTE), readPydanticVcr(O.chatCache).map(toInteraction));
+  add("chat-error-400", "openai/chat-error-400: 400 invalid_request_error code=unsupported_value with param",
+    real(O.chat400, PYDANTIC_JSON_NOTE), readPydanticVcr(O.chat400).map(toInteraction));
+  add("responses-text", "openai/responses-text: Responses API stream (gpt-5, reasoning effort low, encrypted reasoning item) then output text; usage with cached and reasoning tokens",
+    real(O.respText, PYDANTIC_STREAM_NOTE), readPydanticVcr(O.respText).map(toInteraction));
+  add("responses-tool-call", "openai/responses-tool-call: Responses API function call (function_call_arguments.delta/done), then the text turn",
+    real(O.respTool, PYDANTIC_STREAM_NOTE + " Cloudflare cookies in recorded request headers are redacted."),
+    readPydanticVcr(O.respTool).map(toInteraction));
+  add("responses-reasoning", "openai/responses-reasoning: Responses API reasoning summary (reasoning_summary_part / _text deltas), encrypted reasoning, tool call, then the follow-up turn",
+    real(O.respReasoning, GO_VCR_NOTE), readGoVcr(O.respReasoning).map(toInteraction));
+  add("responses-error-400", "openai/responses-error-400: Responses API 400 invalid_request_error code=decimal_below_min_value",
+    real(O.resp400, PYDANTIC_JSON_NOTE), readPydanticVcr(O.resp400).map(toInteraction));
+  add("responses-count-tokens", "openai/responses-count-tokens: POST /v1/responses/input_tokens -> {object:'response.input_tokens', input_tokens}",
+    real(O.respCount, PYDANTIC_JSON_NOTE), readPydanticVcr(O.respCount).map(toInteraction));
+
+  const errorLines = readText(O.respError).split("\n").filter((l) => l.trim() !== "");
+  add("responses-midstream-error", "openai/responses-midstream-error: 200 Responses stream that emits `error` (insufficient_quota) then response.failed",
+    real(O.respError,
+      "vercel/ai keeps only each event's data payload; the SSE framing was rebuilt as `event: <type>` + `data: <payload>` + blank line (the Responses API names each event by its type), one chunk per event; no [DONE] added. The request side is written by us (a plausible gpt-5-nano request); the response headers are a minimal content-type.",
+      { request_hand_written: true }),
+    [{
+      request: {
+        method: "POST", path: "/v1/responses", headers: OAI_REQUEST_HEADERS,
+        body: { model: "gpt-5-nano", input: [{ role: "user", content: [{ type: "input_text", text: "Hello" }] }], stream: true },
+      },
+      response: { status: 200, headers: { "content-type": "text/event-stream; charset=utf-8" } },
+      body: chunks(...sseFromDataLines(errorLines)),
+    }]);
+
+  add("error-401", "openai/error-401: bad API key -> 401 invalid_api_key whose message echoes the key",
+    handWritten([OAI_ERRORS, "https://github.com/continuedev/continue/issues/9634"],
+      `Real 401 bodies echo the key masked (\`sk-proj-****…MxYA\`, cited issue). This one echoes the FAKE canary key ${CANARY_OPENAI_KEY} in full, so a test configured with that key can prove the bridge never forwards it. Request is the chat-text request.`),
+    [{
+      request: { ...chatRequest, headers: OAI_REQUEST_HEADERS },
+      response: { status: 401, headers: { "content-type": OAI_JSON, "x-request-id": "req_replay401fake0000000000000000" } },
+      body: chunks(oaiError(`Incorrect API key provided: ${CANARY_OPENAI_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`, "invalid_request_error", null, "invalid_api_key")),
+    }]);
+
+  add("rate-limit-429-then-success", "openai/rate-limit-429-then-success: 429 rate_limit_exceeded with x-ratelimit-* and retry-after-ms, then the same request succeeds",
+    handWritten([OAI_RATE, OAI_ERRORS, "https://github.com/BuilderIO/micro-agent/issues/86"],
+      "Interaction 0: message wording from the cited issue (org id replaced by a fake one), header names per the rate-limit guide, values invented but consistent (644 ms). Interaction 1 is the real chat-text stream.",
+      [part(O.chatText, "interaction 1 (whole) and both request bodies")]),
+    [
+      {
+        request: chatRequest,
+        response: {
+          status: 429,
+          headers: {
+            "content-type": OAI_JSON,
+            "x-request-id": "req_replay429fake0000000000000000",
+            "x-ratelimit-limit-requests": "500",
+            "x-ratelimit-limit-tokens": "30000",
+            "x-ratelimit-remaining-requests": "499",
+            "x-ratelimit-remaining-tokens": "0",
+            "x-ratelimit-reset-requests": "120ms",
+            "x-ratelimit-reset-tokens": "644ms",
+            "retry-after": "1",
+            "retry-after-ms": "644",
+          },
+        },
+        body: chunks(oaiError("Rate limit reached for gpt-5 in organization org-FAKEreplay0000000000000 on tokens per min (TPM): Limit 30000, Used 29937, Requested 385. Please try again in 644ms. Visit https://platform.openai.com/account/rate-limits to learn more.", "tokens", null, "rate_limit_exceeded")),
+      },
+      chatText[0]!,
+    ]);
+
+  add("server-error-500", "openai/server-error-500: 500 server_error before any content",
+    handWritten([OAI_ERRORS], "Message per the error-codes guide ('The server had an error while processing your request'); request is the chat-text request."),
+    [{
+      request: chatRequest,
+      response: { status: 500, headers: { "content-type": OAI_JSON, "x-request-id": "req_replay500fake0000000000000000" } },
+      body: chunks(oaiError("The server had an error while processing your request. Sorry about that!", "server_error", null, null)),
+    }]);
+
+  add("overloaded-503", "openai/overloaded-503: 503 engine overloaded before any content",
+    handWritten([OAI_ERRORS], "Message per the error-codes guide ('The engine is currently overloaded, please try again later'); request is the chat-text request."),
+    [{
+      request: chatRequest,
+      response: { status: 503, headers: { "content-type": OAI_JSON, "x-request-id": "req_replay503fake0000000000000000" } },
+      body: chunks(oaiError("The engine is currently overloaded, please try again later.", "server_error", null, null)),
+    }]);
+
+  add("context-length-400", "openai/context-length-400: Chat Completions prompt longer than the context window -> 400 context_length_exceeded",
+    handWritten([OAI_ERRORS, "https://github.com/chathub-dev/chathub/issues/126"],
+      "Body shape and wording from the cited issue (numbers changed to a 128k model). The request is a plausible stand-in for a too-long prompt."),
+    [{
+      request: {
+        method: "POST", path: "/v1/chat/completions", headers: OAI_REQUEST_HEADERS,
+        body: { model: "gpt-4o", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "<about 130k tokens of conversation, elided>" }] },
+      },
+      response: { status: 400, headers: { "content-type": OAI_JSON, "x-request-id": "req_replay400fake0000000000000000" } },
+      body: chunks(oaiError("This model's maximum context length is 128000 tokens. However, your messages resulted in 130017 tokens. Please reduce the length of the messages.", "invalid_request_error", "messages", "context_length_exceeded")),
+    }]);
+
+  add("responses-context-length-400", "openai/responses-context-length-400: Responses API input longer than the context window -> 400 context_length_exceeded (param input)",
+    handWritten([OAI_ERRORS, "https://github.com/the-open-agent/openagent/issues/2344"],
+      "Wording, type, code and param from the error text in the cited issue; status 400 as for other invalid_request_error answers. The request is a plausible stand-in."),
+    [{
+      request: {
+        method: "POST", path: "/v1/responses", headers: OAI_REQUEST_HEADERS,
+        body: { model: "gpt-5", stream: true, input: [{ role: "user", content: [{ type: "input_text", text: "<about 300k tokens of conversation, elided>" }] }] },
+      },
+      response: { status: 400, headers: { "content-type": OAI_JSON, "x-request-id": "req_replay400fake0000000000000001" } },
+      body: chunks(oaiError("Your input exceeds the context window of this model. Please adjust your input and try again.", "invalid_request_error", "input", "context_length_exceeded")),
+    }]);
+
+  const models = {
+    object: "list",
+    data: [
+      { id: "gpt-5", object: "model", created: 1754425777, owned_by: "system" },
+      { id: "gpt-5-mini", object: "model", created: 1754425928, owned_by: "system" },
+      { id: "gpt-4o", object: "model", created: 1715367049, owned_by: "system" },
+      { id: "o3", object: "model", created: 1744225308, owned_by: "system" },
+      { id: "text-embedding-3-small", object: "model", created: 1705948997, owned_by: "system" },
+      { id: "whisper-1", object: "model", created: 1677532384, owned_by: "openai-internal" },
+      { id: "dall-e-3", object: "model", created: 1698785189, owned_by: "system" },
+      { id: "ft:gpt-4o-mini-2024-07-18:acme-fake::AbCdEf12", object: "model", created: 1730000000, owned_by: "user-fakereplay0000" },
+    ],
+  };
+  add("models", "openai/models: GET /v1/models listing (no pagination, no context limits; includes non-chat and fine-tuned ids)",
+    handWritten([OAI_MODELS], "Shape per the API reference ({object:'list', data:[{id, object:'model', created, owned_by}]}); ids are real model names, created values plausible, the fine-tune id and owner are fake."),
+    [{
+      request: { method: "GET", path: "/v1/models", headers: { authorization: "<redacted>" } },
+      response: { status: 200, headers: { "content-type": "application/json", "x-request-id": "req_replaymodelsfake000000000000" } },
+      body: chunks(JSON.stringify(models)),
+    }]);
+
+  return out;
+}
+
+// ---------------------------------------------------------------- output
+
+const SECRET = /sk-ant-api|sk-proj-[A-Za-z0-9]{20}|AKIA|ghu_|gho_|ya29\./g;
+
+function tableRow(file: string, c: Cassette): string {
+  const p = c.provenance;
+  const statuses = c.interactions.map((i) => i.response.status).join(", ");
+  const kind = p.hand_written === true ? "hand-written" : p.request_hand_written === true ? "real (request hand-written)" : "real";
+  const reused = ((p.parts as Provenance[] | undefined) ?? []).map((x) => `\`${String(x.corpus_file).replace("shared/corpus/", "")}\``);
+  const source = p.hand_written === true
+    ? `per ${(p.per as string[]).join(", ")}${reused.length > 0 ? `; reuses ${reused.join(", ")}` : ""}`
+    : `${String(p.source)} \`${String(p.path)}\` @ \`${String(p.commit)}\` (${String(p.license)})`;
+  const [, what = c.scenario] = /^[^:]+: (.*)$/.exec(c.scenario) ?? [];
+  return `| \`${file}\` | ${what} | ${statuses} | ${kind} | ${source} |`;
+}
+
+function main(): void {
+  const all = [...anthropic(), ...openai()];
+  const rows: string[] = [];
+  for (const [file, cassette] of all) {
+    const text = serializeCassette(cassette);
+    const back = serializeCassette(parseCassette(text));
+    if (back !== text) throw new Error(`${file}: serialisation is not stable`);
+    const secrets = [...text.matchAll(SECRET)].filter((m) => !text.startsWith("sk-proj-CANARY", m.index));
+    if (secrets.length > 0) throw new Error(`${file}: secret-looking value ${secrets[0]![0]}`);
+    const path = join(OUT, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    rows.push(tableRow(file, cassette));
+    console.log(`${file}\t${cassette.interactions.length} interaction(s)\t${text.length} bytes`);
+  }
+  const readme = join(OUT, "README.md");
+  const begin = "<!-- cassettes:begin -->";
+  const end = "<!-- cassettes:end -->";
+  const current = readFileSync(readme, "utf8");
+  const a = current.indexOf(begin);
+  const b = current.indexOf(end);
+  if (a === -1 || b === -1) throw new Error("README.md lacks the cassette table markers");
+  const table = ["| file | scenario | status(es) | kind | source |", "|---|---|---|---|---|", ...rows].join("\n");
+  writeFileSync(readme, `${current.slice(0, a + begin.length)}\n${table}\n${current.slice(b)}`);
+}
+
+main();
