@@ -317,3 +317,8 @@ export function parseRequest(line: string): Request {
   }
   return validateRequest(value);
 }
+
+/** The request type of one action (some request shapes serve several actions). */
+export type RequestOf<A extends Action> = Request extends infer R
+  ? R extends { action: infer X } ? (A extends X ? R & { action: A } : never) : never
+  : never;

@@ -1,0 +1,41 @@
+/**
+ * The provider-bound actions that answer with one result: list_models,
+ * count_tokens, calculate_cost, authenticate, logout. Each is orchestration
+ * only; the provider does the talking.
+ */
+import { saveStoredCredentials, removeStoredCredentials } from "../auth/store.ts";
+import type { ProviderId } from "../catalog/catalog.ts";
+import { emptyUsage, type Usage } from "../protocol/chunks.ts";
+import type { Action, RequestOf } from "../protocol/request.ts";
+import type { Provider } from "../providers/types.ts";
+import type { ActionContext, Outcome } from "./types.ts";
+import { costOf } from "./usage-report.ts";
+
+type Of<A extends Action> = ActionContext<RequestOf<A>>;
+
+export async function listModels(ctx: Of<"list_models">, provider: Provider): Promise<Outcome> {
+  const data = await provider.listModels(ctx.request.params, { deps: ctx.deps, signal: ctx.signal });
+  return { kind: "result", data };
+}
+
+export async function countTokens(ctx: Of<"count_tokens">, provider: Provider): Promise<Outcome> {
+  const data = await provider.countTokens(ctx.request.params, { deps: ctx.deps, signal: ctx.signal });
+  return { kind: "result", data };
+}
+
+/** Pure catalog arithmetic, so it works for every provider, including those whose chat is not available yet. */
+export function calculateCost(ctx: Of<"calculate_cost">, provider: Provider): Outcome {
+  const usage: Usage = { ...emptyUsage(), ...ctx.request.params.usage };
+  return { kind: "result", data: costOf(provider.id as ProviderId, ctx.request.params.model, usage) };
+}
+
+export async function authenticate(ctx: Of<"authenticate">, provider: Provider): Promise<Outcome> {
+  const credentials = await provider.authenticate(ctx.request.params, { deps: ctx.deps, signal: ctx.signal });
+  await saveStoredCredentials(ctx.deps, provider.id, credentials);
+  return { kind: "result", data: { type: "authenticated", provider: provider.id, stored: true } };
+}
+
+export async function logout(ctx: Of<"logout">, provider: Provider): Promise<Outcome> {
+  const removed = await removeStoredCredentials(ctx.deps, provider.id);
+  return { kind: "result", data: { provider: provider.id, removed } };
+}

@@ -1,0 +1,181 @@
+/**
+ * stream_chat: provider plan → HTTP → SSE decode → dialect mapper → chunks.
+ * Retries happen only before the first chunk reaches stdout (each announced
+ * by a `retry` chunk); after that a failure ends the request with
+ * `partial: true` and the usage known so far. A stream that ends without its
+ * provider's terminal event is a STREAM_ERROR, never a silently short answer.
+ */
+import type { ProviderId } from "../catalog/catalog.ts";
+import { SseDecoder } from "../decode/sse.ts";
+import { abortReason, sendRequest } from "../http/client.ts";
+import { decideRetry, DEFAULT_RETRY_POLICY } from "../http/retry.ts";
+import { resolveTimeouts, Watchdog } from "../http/watchdog.ts";
+import { isWireChunk, type FinishReason, type StreamEvent, type WireChunk } from "../protocol/chunks.ts";
+import { BridgeError, toBridgeError } from "../protocol/errors.ts";
+import type { RequestOf } from "../protocol/request.ts";
+import type { ChatPlan, Provider } from "../providers/types.ts";
+import type { ActionContext, Outcome } from "./types.ts";
+import { costOf, UsageTracker } from "./usage-report.ts";
+
+type ChatRequest = RequestOf<"stream_chat">;
+
+interface StreamState {
+  usage: UsageTracker;
+  /** A content, reasoning or tool chunk has been written: from here on, no automatic retry. */
+  wroteContent: boolean;
+  ended: boolean;
+  finish?: { finish_reason: FinishReason; raw?: string; details?: Record<string, unknown> };
+  model?: string;
+}
+
+export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Provider): Promise<Outcome> {
+  const { request, deps } = ctx;
+  const params = request.params;
+  const state: StreamState = { usage: new UsageTracker(), wroteContent: false, ended: false };
+  const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: params.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries };
+  const timeouts = resolveTimeouts(params.timeouts);
+  const providerId = provider.id as ProviderId;
+
+  const reportFailure = (): void => {
+    const usage = state.usage.report(params);
+    ctx.setFailureUsage(usage, costOf(providerId, state.model ?? params.model, usage));
+  };
+
+  let plan: ChatPlan;
+  try {
+    plan = await provider.planChat(params, { deps, signal: ctx.signal });
+  } catch (error) {
+    throw toBridgeError(error);
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await runAttempt(ctx, plan, state, timeouts);
+      const usage = state.usage.report(params);
+      const model = state.model ?? params.model;
+      const done: Extract<WireChunk, { type: "done" }> = {
+        type: "done",
+        finish_reason: state.finish?.finish_reason ?? "other",
+        model,
+        usage,
+        cost: costOf(providerId, model, usage),
+      };
+      if (state.finish?.raw !== undefined) done.raw_finish_reason = state.finish.raw;
+      if (state.finish?.details !== undefined) done.details = state.finish.details;
+      return { kind: "done", chunk: done };
+    } catch (thrown) {
+      const error = toBridgeError(thrown);
+      error.partial = state.wroteContent;
+      const decision = state.wroteContent || ctx.signal.aborted
+        ? ({ retry: false } as const)
+        : decideRetry(attempt, error, policy, deps.random());
+      if (!decision.retry) {
+        reportFailure();
+        throw error;
+      }
+      deps.log.log("info", "retrying", { id: request.id, attempt: attempt + 1, delay_ms: decision.delayMs, error });
+      await ctx.emit([{ type: "retry", attempt: attempt + 1, delay_ms: decision.delayMs, reason: decision.reason }]);
+      state.usage.reset();
+      try {
+        await deps.sleep(decision.delayMs, ctx.signal);
+      } catch (aborted) {
+        reportFailure();
+        throw abortReason(ctx.signal, aborted, "retry wait");
+      }
+    }
+  }
+}
+
+async function runAttempt(
+  ctx: ActionContext<ChatRequest>,
+  plan: ChatPlan,
+  state: StreamState,
+  timeouts: ReturnType<typeof resolveTimeouts>,
+): Promise<void> {
+  const attemptController = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, attemptController.signal]);
+  const watchdog = new Watchdog(attemptController, timeouts);
+  watchdog.start();
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  try {
+    const response = await sendRequest(ctx.deps, plan.buildRequest(), signal, plan.format.classifyError);
+    watchdog.headersReceived();
+    if (!response.body) throw new BridgeError("STREAM_ERROR", "provider answered without a body", { retryable: true });
+    reader = response.body.getReader();
+    const decoder = new SseDecoder();
+    const mapper = plan.format.createMapper();
+    const events: StreamEvent[] = [];
+    for (;;) {
+      let result: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        throw abortReason(signal, error, "stream read failed");
+      }
+      const sseEvents = result.done ? decoder.end() : decoder.feed(result.value);
+      for (const event of sseEvents) {
+        if (state.ended) break; // nothing after the terminal event counts
+        mapper.map(event, events);
+        for (const mapped of events) if (mapped.type === "end") state.ended = true;
+      }
+      if (events.length > 0) {
+        await deliver(ctx, state, events, watchdog);
+        events.length = 0;
+      }
+      if (result.done || state.ended) break;
+    }
+    if (!state.ended) {
+      throw new BridgeError("STREAM_ERROR", "stream ended before the provider's terminal event (truncated answer)", {
+        retryable: true,
+      });
+    }
+  } catch (error) {
+    // A timer or cancel may have fired while something else was being awaited; its reason wins.
+    if (signal.aborted) throw abortReason(signal, error, "");
+    throw error;
+  } finally {
+    watchdog.stop();
+    reader?.cancel().catch(() => {});
+  }
+}
+
+/** Apply a batch of mapped events: bookkeeping for control events, one write for all wire chunks. */
+async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, events: StreamEvent[], watchdog: Watchdog): Promise<void> {
+  const chunks: WireChunk[] = [];
+  let progressed = false;
+  for (const event of events) {
+    switch (event.type) {
+      case "heartbeat":
+        continue;
+      case "usage":
+        state.usage.update(event.usage);
+        break;
+      case "finish":
+        state.finish = { finish_reason: event.finish_reason };
+        if (event.raw !== undefined) state.finish.raw = event.raw;
+        if (event.details !== undefined) state.finish.details = event.details;
+        break;
+      case "model":
+        state.model = event.model;
+        break;
+      case "end":
+        break;
+      default:
+        if (isWireChunk(event)) {
+          chunks.push(event);
+          if (event.type === "content" || event.type === "reasoning") state.usage.noteGenerated(event.content);
+          else if (event.type === "tool_call_delta") state.usage.noteGenerated(event.arguments_delta);
+        }
+    }
+    progressed = true;
+  }
+  if (chunks.length > 0) {
+    state.wroteContent = true;
+    // A reader that is slow to take stdout is our stall, not the provider's: no timer runs while we wait for it.
+    watchdog.stop();
+    await ctx.emit(chunks);
+    watchdog.progress(true);
+  } else if (progressed) {
+    watchdog.progress(false);
+  }
+}

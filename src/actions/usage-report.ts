@@ -1,0 +1,58 @@
+/**
+ * The usage and cost reported on every terminal line of a chat request,
+ * errors and cancels included: the provider's figures where it sent them
+ * (input and cache counts arrive first on most providers), estimates from
+ * the request and the text received where it did not, and a list of which
+ * figures are estimates.
+ */
+import { computeCost } from "../catalog/cost.ts";
+import { findModel, type ProviderId } from "../catalog/catalog.ts";
+import type { Cost, ReportedUsage, Usage, UsageField } from "../protocol/chunks.ts";
+import type { ChatParams } from "../protocol/chat.ts";
+import { estimateChatTokens, estimateTokens } from "../tokens/estimate.ts";
+
+const FIELDS: UsageField[] = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens"];
+
+export class UsageTracker {
+  private readonly reported: Partial<Usage> = {};
+  /** Generated text (content, reasoning, tool arguments) seen so far, for the output estimate. */
+  private generatedChars: string[] = [];
+
+  /** Provider usage reports are cumulative: later values replace earlier ones. */
+  update(usage: Partial<Usage>): void {
+    for (const field of FIELDS) {
+      const value = usage[field];
+      if (value !== undefined) this.reported[field] = value;
+    }
+  }
+
+  noteGenerated(text: string): void {
+    if (text.length > 0) this.generatedChars.push(text);
+  }
+
+  /** Carry the figures of an earlier attempt's failure into nothing: a retried attempt starts from scratch. */
+  reset(): void {
+    for (const field of FIELDS) delete this.reported[field];
+    this.generatedChars = [];
+  }
+
+  report(params: ChatParams): ReportedUsage {
+    const estimated: UsageField[] = [];
+    const value = (field: UsageField, estimate: () => number): number => {
+      const reported = this.reported[field];
+      if (reported !== undefined) return reported;
+      estimated.push(field);
+      return estimate();
+    };
+    const input_tokens = value("input_tokens", () => estimateChatTokens(params));
+    const output_tokens = value("output_tokens", () => estimateTokens(this.generatedChars.join("")));
+    const cache_read_tokens = value("cache_read_tokens", () => 0);
+    const cache_write_tokens = value("cache_write_tokens", () => 0);
+    const reasoning_tokens = value("reasoning_tokens", () => 0);
+    return { input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, estimated };
+  }
+}
+
+export function costOf(provider: ProviderId, model: string, usage: Usage): Cost | null {
+  return computeCost(findModel(provider, model), usage);
+}

@@ -1,0 +1,52 @@
+/**
+ * Every source of nondeterminism and every host facility the core uses,
+ * injected as one record built in main.ts. Tests pass fakes (clock, fetch,
+ * env, files) and never touch the real process.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+export interface Logger {
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface FileSystem {
+  /** The file's text, or null when it does not exist. */
+  read(path: string): Promise<string | null>;
+  /** Write via a temporary file and rename, mode 0600. */
+  writeAtomic(path: string, text: string): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+export interface Deps {
+  fetch: typeof fetch;
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+  env: Env;
+  files: FileSystem;
+  /** Path of the credential store file. */
+  authFile: string;
+  log: Logger;
+  version: string;
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * stdin lines in, whole lines out. Works the same under Bun and Node.
+ * `writeLines` resolves at once while the pipe accepts data and waits for
+ * 'drain' when it does not, so a reader that stops reading stdout stops us
+ * reading from providers instead of growing a buffer without bound.
+ */
+import process from "node:process";
+
+/** A request line longer than this is answered with INVALID_REQUEST and skipped (images arrive base64-encoded, hence the size). */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export interface LineHandlers {
+  line(text: string): void;
+  overlong(): void;
+  end(): void;
+}
+
+export function readStdinLines(handlers: LineHandlers): void {
+  const decoder = new TextDecoder();
+  let pending: string[] = [];
+  let pendingLength = 0;
+  let skipping = false;
+  process.stdin.on("data", (data: Uint8Array) => {
+    let text = decoder.decode(data, { stream: true });
+    for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n")) {
+      const piece = text.slice(0, newline);
+      text = text.slice(newline + 1);
+      if (skipping) {
+        skipping = false;
+      } else {
+        pending.push(piece);
+        const line = pending.join("");
+        pending = [];
+        pendingLength = 0;
+        const trimmed = line.endsWith("\r") ? line.slice(0, -1) : line;
+        if (trimmed.trim().length > 0) handlers.line(trimmed);
+      }
+    }
+    if (skipping || text.length === 0) return;
+    pendingLength += text.length;
+    if (pendingLength > MAX_LINE_BYTES) {
+      pending = [];
+      pendingLength = 0;
+      skipping = true;
+      handlers.overlong();
+      return;
+    }
+    pending.push(text);
+  });
+  process.stdin.on("end", () => {
+    const rest = pending.join("") + decoder.decode();
+    if (!skipping && rest.trim().length > 0) handlers.line(rest);
+    handlers.end();
+  });
+  process.stdin.on("error", () => handlers.end());
+}
+
+let drainWaiter: Promise<void> | null = null;
+
+export function writeStdout(text: string): Promise<void> {
+  if (process.stdout.write(text)) return drainWaiter ?? Promise.resolve();
+  drainWaiter ??= new Promise<void>((resolve) => {
+    const done = (): void => {
+      drainWaiter = null;
+      process.stdout.off("drain", done);
+      process.stdout.off("error", done);
+      resolve();
+    };
+    process.stdout.once("drain", done);
+    process.stdout.once("error", done);
+  });
+  return drainWaiter;
+}
+
+/** Resolves once everything written so far has been handed to the OS. */
+export function flushStdout(): Promise<void> {
+  return new Promise((resolve) => process.stdout.write("", () => resolve()));
+}
+
+export function writeStderr(text: string): void {
+  process.stderr.write(text);
+}

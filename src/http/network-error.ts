@@ -1,0 +1,42 @@
+/**
+ * Recognise transport failures thrown by fetch under Bun and Node, which
+ * report them differently (TypeError "fetch failed" with a `cause.code` on
+ * Node/undici; Error with `code` such as ECONNRESET / ConnectionRefused on Bun).
+ */
+import { BridgeError } from "../protocol/errors.ts";
+
+const NETWORK_CODES = new Set([
+  "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH",
+  "EHOSTUNREACH", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED", "ConnectionRefused", "ConnectionClosed", "ConnectionReset", "FailedToOpenSocket",
+  "ERR_STREAM_PREMATURE_CLOSE", "ECONNCLOSED",
+]);
+
+const NETWORK_MESSAGES = [
+  /fetch failed/i, /network/i, /socket/i, /terminated/i, /connection/i, /ECONN/i, /closed unexpectedly/i,
+  /other side closed/i, /unable to connect/i, /premature/i, /typo in the url or port/i,
+];
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isNetworkError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; current = (current as Error).cause, depth++) {
+    const code = codeOf(current);
+    if (code && NETWORK_CODES.has(code)) return true;
+    if (current instanceof Error && NETWORK_MESSAGES.some((pattern) => pattern.test(current.message))) return true;
+  }
+  return false;
+}
+
+/** Turn whatever fetch or a body read threw into a BridgeError. */
+export function toTransportError(error: unknown, what: string): BridgeError {
+  if (error instanceof BridgeError) return error;
+  const code = codeOf(error) ?? codeOf((error as Error | undefined)?.cause);
+  const detail = error instanceof Error ? error.message : String(error);
+  // Anything fetch throws that is not an abort is a transport failure; the known shapes above only sharpen the wording.
+  const kind = isNetworkError(error) ? "" : " (unrecognised transport failure)";
+  return new BridgeError("NETWORK_ERROR", `${what}: ${detail}${code ? ` (${code})` : ""}${kind}`, { retryable: true, cause: error });
+}

@@ -1,0 +1,55 @@
+/**
+ * Composition root. Reads top to bottom as the data path:
+ * stdin lines → Server (validate, dispatch, one terminal line each) →
+ * actions → providers → http → decode → formats → chunks → stdout.
+ */
+import packageJson from "../package.json" with { type: "json" };
+import { abortableSleep, type Deps } from "./deps.ts";
+import { snapshotEnv } from "./host/env.ts";
+import { createHostFetch } from "./host/fetch.ts";
+import { authFilePath, nodeFileSystem } from "./host/files.ts";
+import { createStderrLogger } from "./host/log.ts";
+import { exitProcess, onTerminate, onUnexpectedError } from "./host/signals.ts";
+import { flushStdout, MAX_LINE_BYTES, readStdinLines, writeStdout } from "./host/stdio.ts";
+import { createRegistry } from "./providers/registry.ts";
+import { Server } from "./server/dispatch.ts";
+
+/** After SIGTERM, in-flight requests get this long to write their CANCELLED lines. */
+const SHUTDOWN_GRACE_MS = 500;
+
+const env = snapshotEnv();
+const log = createStderrLogger(env);
+const deps: Deps = {
+  fetch: await createHostFetch(env, log),
+  now: () => Date.now(),
+  sleep: abortableSleep,
+  random: Math.random,
+  env,
+  files: nodeFileSystem,
+  authFile: authFilePath(env, nodeFileSystem.home()),
+  log,
+  version: packageJson.version,
+};
+
+const server = new Server(deps, createRegistry(), writeStdout);
+
+async function finish(): Promise<never> {
+  await server.drain();
+  await flushStdout();
+  exitProcess(0);
+}
+
+readStdinLines({
+  line: (text) => server.handleLine(text),
+  overlong: () => server.rejectOverlong(MAX_LINE_BYTES),
+  end: () => void finish(),
+});
+
+onTerminate((signal) => {
+  server.cancelAll(`process received ${signal}`);
+  setTimeout(() => void flushStdout().then(() => exitProcess(0)), SHUTDOWN_GRACE_MS).unref?.();
+  void finish();
+});
+
+// A bug in one request must not take down the others: log it and keep serving.
+onUnexpectedError((error) => log.log("error", "unexpected error", { error }));

@@ -1,0 +1,117 @@
+/** Anthropic Messages API: api.anthropic.com (or ANTHROPIC_BASE_URL), `x-api-key`, SSE. */
+import { mergeHeaders, requireApiKey, findApiKey, type ApiKeySource } from "../auth/api-key.ts";
+import type { Deps } from "../deps.ts";
+import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
+import { classifyAnthropicError } from "../formats/anthropic-messages/errors.ts";
+import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
+import { BridgeError } from "../protocol/errors.ts";
+import type { ProviderParams } from "../protocol/request.ts";
+import { fetchJson } from "../http/json.ts";
+import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
+import { estimateChatTokens } from "../tokens/estimate.ts";
+import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+
+const KEY: ApiKeySource = { provider: "anthropic", envVars: ["ANTHROPIC_API_KEY"] };
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+function baseUrl(params: ProviderParams, deps: Deps): string {
+  return (params.base_url ?? deps.env.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com").replace(/\/+$/, "");
+}
+
+function headersFor(apiKey: string, params: ProviderParams): Headers {
+  return mergeHeaders(
+    { "content-type": "application/json", accept: "application/json", "anthropic-version": ANTHROPIC_VERSION, "x-api-key": apiKey },
+    params.headers,
+  );
+}
+
+interface AnthropicModelPage {
+  data?: Array<{ id: string; display_name?: string; max_input_tokens?: number; max_tokens?: number;
+    capabilities?: { image_input?: { supported?: boolean }; thinking?: { supported?: boolean } } }>;
+  has_more?: boolean;
+  last_id?: string;
+}
+
+/** Fields count_tokens accepts: the sampling and output controls of /v1/messages are rejected there. */
+const COUNT_FIELDS = ["model", "messages", "system", "tools", "tool_choice", "thinking"];
+
+/** Errors after which an offline estimate is the better answer than a failure. */
+function unreachable(error: unknown): boolean {
+  return error instanceof BridgeError && (error.retryable || error.code === "AUTH_REQUIRED");
+}
+
+export const anthropicProvider: Provider = {
+  id: "anthropic",
+  name: "Anthropic",
+  auth: "api_key",
+  available: true,
+
+  async isConfigured(deps) {
+    return (await findApiKey({}, deps, KEY)) !== undefined;
+  },
+
+  async planChat(params, { deps }) {
+    const apiKey = await requireApiKey(params, deps, KEY);
+    const body = JSON.stringify({ ...encodeAnthropicRequest(params), stream: true });
+    const url = `${baseUrl(params, deps)}/v1/messages`;
+    return {
+      format: anthropicMessagesFormat,
+      buildRequest: () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }),
+    };
+  },
+
+  async listModels(params, { deps, signal }) {
+    const apiKey = await findApiKey(params, deps, KEY);
+    if (apiKey === undefined) return catalogListing("anthropic");
+    const live: LiveModel[] = [];
+    let after: string | undefined;
+    // Pages are bounded so a misbehaving server cannot keep us paging for ever.
+    for (let page = 0; page < 20; page++) {
+      const query = new URLSearchParams({ limit: "1000", ...(after && { after_id: after }) });
+      const url = `${baseUrl(params, deps)}/v1/models?${query}`;
+      const answer = await fetchJson<AnthropicModelPage>(deps, () => new Request(url, { headers: headersFor(apiKey, params) }), signal, classifyAnthropicError);
+      for (const model of answer.data ?? []) {
+        const item: LiveModel = { id: model.id };
+        if (model.display_name) item.name = model.display_name;
+        if (model.max_input_tokens) item.context_length = model.max_input_tokens;
+        if (model.max_tokens) item.max_output = model.max_tokens;
+        if (model.capabilities?.image_input?.supported !== undefined) item.images = model.capabilities.image_input.supported;
+        if (model.capabilities?.thinking?.supported !== undefined) item.reasoning = model.capabilities.thinking.supported;
+        live.push(item);
+      }
+      if (!answer.has_more || !answer.last_id) break;
+      after = answer.last_id;
+    }
+    return mergeListing("anthropic", live);
+  },
+
+  async countTokens(params: ChatRequestParams, { deps, signal }: ProviderCall): Promise<TokenCount> {
+    const estimate: TokenCount = { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+    const apiKey = await findApiKey(params, deps, KEY);
+    if (apiKey === undefined) return estimate;
+    const encoded = encodeAnthropicRequest(params);
+    const body = JSON.stringify(Object.fromEntries(Object.entries(encoded).filter(([key]) => COUNT_FIELDS.includes(key))));
+    const url = `${baseUrl(params, deps)}/v1/messages/count_tokens`;
+    try {
+      const answer = await fetchJson<{ input_tokens?: number }>(
+        deps,
+        () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }),
+        signal,
+        classifyAnthropicError,
+      );
+      if (typeof answer.input_tokens !== "number") throw new BridgeError("PROVIDER_ERROR", "count_tokens answer has no input_tokens", { retryable: true });
+      return { input_tokens: answer.input_tokens, exact: true, method: "api" };
+    } catch (error) {
+      if (signal.aborted || !unreachable(error)) throw error;
+      deps.log.log("info", "anthropic count_tokens unreachable; answering an estimate", { error });
+      return estimate;
+    }
+  },
+
+  async authenticate(params, { deps, signal }) {
+    const apiKey = await requireApiKey(params, deps, KEY);
+    const url = `${baseUrl(params, deps)}/v1/models?limit=1`;
+    await fetchJson(deps, () => new Request(url, { headers: headersFor(apiKey, params) }), signal, classifyAnthropicError);
+    return { api_key: apiKey };
+  },
+};

@@ -1,0 +1,64 @@
+/** Model listings: catalog entries, merged with a provider's live listing where one exists. */
+import { findModel, listCatalogModels, type CatalogModel, type ProviderId } from "../catalog/catalog.ts";
+import type { ModelEntry } from "./types.ts";
+
+export function catalogEntry(model: CatalogModel, source: ModelEntry["source"], id = model.id): ModelEntry {
+  const price = model.price;
+  return {
+    id,
+    name: model.name,
+    provider: model.provider,
+    context_length: model.context_length,
+    max_output: model.max_output,
+    cost: price
+      ? {
+          input: price.input ?? null,
+          output: price.output ?? null,
+          ...(price.cache_read !== undefined && { cache_read: price.cache_read }),
+          ...(price.cache_write !== undefined && { cache_write: price.cache_write }),
+        }
+      : null,
+    capabilities: { ...model.capabilities },
+    source,
+  };
+}
+
+export function catalogListing(provider: ProviderId): ModelEntry[] {
+  return listCatalogModels(provider).map((model) => catalogEntry(model, "catalog"));
+}
+
+export interface LiveModel {
+  id: string;
+  name?: string;
+  context_length?: number;
+  max_output?: number;
+  images?: boolean;
+  reasoning?: boolean;
+}
+
+/**
+ * The provider's list is the truth about what this key can use; the catalog
+ * adds prices and limits. Live models the catalog does not know are listed
+ * with what the provider said and a null price (never a guessed one).
+ */
+export function mergeListing(provider: ProviderId, live: LiveModel[]): ModelEntry[] {
+  return live.map((item) => {
+    const known = findModel(provider, item.id);
+    if (known) {
+      const entry = catalogEntry(known, "both", item.id);
+      if (item.context_length) entry.context_length = item.context_length;
+      if (item.max_output) entry.max_output = item.max_output;
+      return entry;
+    }
+    return {
+      id: item.id,
+      name: item.name ?? item.id,
+      provider,
+      context_length: item.context_length ?? null,
+      max_output: item.max_output ?? null,
+      cost: null,
+      capabilities: { tools: true, reasoning: item.reasoning ?? false, images: item.images ?? false },
+      source: "api",
+    };
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * OpenAI: api.openai.com/v1 (or OPENAI_BASE_URL), bearer key, Chat
+ * Completions or Responses over SSE. Reasoning models go to Responses (the
+ * only API that returns their reasoning summaries and encrypted reasoning to
+ * hand back); others to Chat Completions; `params.api` overrides.
+ */
+import { findApiKey, mergeHeaders, requireApiKey, type ApiKeySource } from "../auth/api-key.ts";
+import { findModel } from "../catalog/catalog.ts";
+import type { Deps } from "../deps.ts";
+import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
+import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
+import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
+import { fetchJson } from "../http/json.ts";
+import type { ProviderParams } from "../protocol/request.ts";
+import { countChatTokens } from "../tokens/chat-tokens.ts";
+import { estimateChatTokens } from "../tokens/estimate.ts";
+import { encodingForModel, getEncoder } from "../tokens/tiktoken.ts";
+import { catalogListing, mergeListing } from "./listing.ts";
+import type { ChatRequestParams, Provider, TokenCount } from "./types.ts";
+
+const KEY: ApiKeySource = { provider: "openai", envVars: ["OPENAI_API_KEY"] };
+
+function baseUrl(params: ProviderParams, deps: Deps): string {
+  return (params.base_url ?? deps.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1").replace(/\/+$/, "");
+}
+
+function headersFor(apiKey: string, params: ProviderParams, deps: Deps): Headers {
+  const base: Record<string, string> = { "content-type": "application/json", authorization: `Bearer ${apiKey}` };
+  if (deps.env.OPENAI_ORG_ID) base["openai-organization"] = deps.env.OPENAI_ORG_ID;
+  if (deps.env.OPENAI_PROJECT_ID) base["openai-project"] = deps.env.OPENAI_PROJECT_ID;
+  return mergeHeaders(base, params.headers);
+}
+
+/** Reasoning models by name when the catalog does not know them (new releases, fine-tunes). */
+const REASONING_NAME = /^(o\d|gpt-5|codex)/;
+
+export function isOpenAIReasoningModel(model: string): boolean {
+  return findModel("openai", model)?.capabilities.reasoning ?? REASONING_NAME.test(model);
+}
+
+export function chooseOpenAIApi(params: ChatRequestParams): "chat" | "responses" {
+  if (params.api) return params.api;
+  return isOpenAIReasoningModel(params.model) ? "responses" : "chat";
+}
+
+/** Non-chat models in /v1/models (embeddings, audio, images, moderation) are not offered for chat. */
+const CHAT_MODEL = /^(gpt-|o\d|chatgpt-|codex)/;
+const NOT_CHAT = /(embedding|tts|whisper|dall-e|audio|realtime|transcribe|image|moderation|search)/;
+
+export const openaiProvider: Provider = {
+  id: "openai",
+  name: "OpenAI",
+  auth: "api_key",
+  available: true,
+
+  async isConfigured(deps) {
+    return (await findApiKey({}, deps, KEY)) !== undefined;
+  },
+
+  async planChat(params, { deps }) {
+    const apiKey = await requireApiKey(params, deps, KEY);
+    const api = chooseOpenAIApi(params);
+    const format = api === "responses"
+      ? createOpenAIResponsesFormat({ reasoningModel: isOpenAIReasoningModel(params.model) })
+      : createOpenAIChatFormat();
+    const body = JSON.stringify(format.encodeRequest(params));
+    const url = `${baseUrl(params, deps)}/${api === "responses" ? "responses" : "chat/completions"}`;
+    return {
+      format,
+      buildRequest: () => new Request(url, { method: "POST", headers: headersFor(apiKey, params, deps), body }),
+    };
+  },
+
+  async listModels(params, { deps, signal }) {
+    const apiKey = await findApiKey(params, deps, KEY);
+    if (apiKey === undefined) return catalogListing("openai");
+    const url = `${baseUrl(params, deps)}/models`;
+    const answer = await fetchJson<{ data?: Array<{ id: string }> }>(
+      deps,
+      () => new Request(url, { headers: headersFor(apiKey, params, deps) }),
+      signal,
+      classifyOpenAIError,
+    );
+    const ids = (answer.data ?? []).map((model) => model.id).filter((id) => CHAT_MODEL.test(id) && !NOT_CHAT.test(id));
+    return mergeListing("openai", ids.sort().map((id) => ({ id })));
+  },
+
+  async countTokens(params): Promise<TokenCount> {
+    const encoding = findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model);
+    if (encoding !== "o200k_base" && encoding !== "cl100k_base") {
+      return { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+    }
+    const encoder = await getEncoder(encoding);
+    return { input_tokens: countChatTokens(params, encoder), exact: true, method: "tokenizer" };
+  },
+
+  async authenticate(params, { deps, signal }) {
+    const apiKey = await requireApiKey(params, deps, KEY);
+    const url = `${baseUrl(params, deps)}/models`;
+    await fetchJson(deps, () => new Request(url, { headers: headersFor(apiKey, params, deps) }), signal, classifyOpenAIError);
+    return { api_key: apiKey };
+  },
+};

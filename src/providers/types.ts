@@ -1,0 +1,58 @@
+/**
+ * What a provider is: endpoint, credentials, auth scheme and dialect. No
+ * parsing here; dialects live in src/formats/, HTTP in src/http/.
+ */
+import type { ProviderId } from "../catalog/catalog.ts";
+import type { Deps } from "../deps.ts";
+import type { SseEvent } from "../decode/sse-event.ts";
+import type { ChatFormat } from "../formats/types.ts";
+import type { ChatParams } from "../protocol/chat.ts";
+import type { ProviderParams } from "../protocol/request.ts";
+
+export type ChatRequestParams = ChatParams & ProviderParams;
+
+export interface ChatPlan {
+  format: ChatFormat<SseEvent>;
+  /** Build the HTTP request for one attempt; called again for each retry (re-signing, token refresh). */
+  buildRequest(): Request;
+}
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  provider: ProviderId;
+  context_length: number | null;
+  max_output: number | null;
+  /** USD per million tokens; null when there is no per-token price. */
+  cost: { input: number | null; output: number | null; cache_read?: number | null; cache_write?: number | null } | null;
+  capabilities: { tools: boolean; reasoning: boolean; images: boolean };
+  /** Where the entry comes from: our catalog, the provider's live listing, or both. */
+  source: "catalog" | "api" | "both";
+}
+
+export interface TokenCount {
+  input_tokens: number;
+  exact: boolean;
+  method: "api" | "tokenizer" | "estimate";
+}
+
+export interface ProviderCall {
+  deps: Deps;
+  signal: AbortSignal;
+}
+
+export interface Provider {
+  id: ProviderId;
+  name: string;
+  /** How the provider authenticates, as list_providers reports it. */
+  auth: "api_key" | "oauth_device" | "aws" | "google";
+  /** False for providers whose issue has not landed yet: every action answers a clear error. */
+  available: boolean;
+  /** Whether credentials can be found without a network call. */
+  isConfigured(deps: Deps): Promise<boolean>;
+  planChat(params: ChatRequestParams, call: ProviderCall): Promise<ChatPlan>;
+  listModels(params: ProviderParams, call: ProviderCall): Promise<ModelEntry[]>;
+  countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount>;
+  /** Check the given credentials against the provider and return what should be stored. */
+  authenticate(params: ProviderParams, call: ProviderCall): Promise<Record<string, unknown>>;
+}
