@@ -11,7 +11,7 @@ export const BINARY = join(ROOT, "dist", "plue-ai-provider");
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
 
 export function executableCommand(): string[] {
-  if (process.env.PLUE_TEST_BINARY === "1" && existsSync(BINARY)) return [BINARY];
+  if (process.env.PLUE_USE_BINARY === "1" && existsSync(BINARY)) return [BINARY];
   return [BUN, join(ROOT, "src", "main.ts")];
 }
 
