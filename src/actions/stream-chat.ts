@@ -7,7 +7,7 @@
  */
 import type { ProviderId } from "../catalog/catalog.ts";
 import { SseDecoder } from "../decode/sse.ts";
-import { abortReason, sendRequest } from "../http/client.ts";
+import { abortReason, readCapped, sendRequest } from "../http/client.ts";
 import { decideRetry, DEFAULT_RETRY_POLICY } from "../http/retry.ts";
 import { resolveTimeouts, Watchdog } from "../http/watchdog.ts";
 import { isWireChunk, type FinishReason, type StreamEvent, type WireChunk } from "../protocol/chunks.ts";
@@ -101,6 +101,12 @@ async function runAttempt(
     const response = await sendRequest(ctx.deps, plan.buildRequest(), signal, plan.format.classifyError);
     watchdog.headersReceived();
     if (!response.body) throw new BridgeError("STREAM_ERROR", "provider answered without a body", { retryable: true });
+    const contentType = response.headers.get("content-type") ?? "";
+    if (contentType.includes("json")) {
+      // A gateway or a non-streaming deployment answered one JSON document: asking again would get the same.
+      const text = await readCapped(response, 2048);
+      throw new BridgeError("STREAM_ERROR", `provider answered ${contentType} instead of an event stream: ${text.slice(0, 200)}`);
+    }
     reader = response.body.getReader();
     const decoder = new SseDecoder();
     const mapper = plan.format.createMapper();

@@ -16,7 +16,10 @@
  *   ...) are the provider's business: their deltas are ignored. So are event
  *   types this mapper does not know (the API says the list may grow).
  * - Usage in `message_start` and `message_delta` is cumulative; each report is
- *   passed on as it is and replaces the previous one.
+ *   passed on as it is and replaces the previous one. A cache figure a
+ *   `message_delta` omits (or sends as null) next to `input_tokens` has not
+ *   changed: the `message_start` figure stands, as in the official SDK's
+ *   accumulator ("omitted when they don't apply, so overwrite when present").
  * - `event: error` mid-stream throws a classified BridgeError.
  */
 import type { SseEvent } from "../../decode/sse-event.ts";
@@ -47,6 +50,8 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
   private readonly toolBlocks = new Map<number, OpenToolBlock>();
   private finished = false;
   private ended = false;
+  /** Cache figures of `message_start`, for a `message_delta` that restates input without them. */
+  private startCache: Json = {};
 
   map(event: SseEvent, out: StreamEvent[]): void {
     if (this.ended) return;
@@ -93,12 +98,15 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
     this.tools = new ToolCallAssembler();
     this.toolBlocks.clear();
     this.finished = false;
+    this.startCache = {};
     const message = record(payload["message"]);
     if (message === undefined) return;
     const model = message["model"];
     if (typeof model === "string" && model !== "") out.push({ type: "model", model });
     const usage = record(message["usage"]);
-    if (usage !== undefined) out.push({ type: "usage", usage: mapAnthropicUsage(usage) });
+    if (usage === undefined) return;
+    for (const field of CACHE_FIELDS) if (typeof usage[field] === "number") this.startCache[field] = usage[field];
+    out.push({ type: "usage", usage: mapAnthropicUsage(usage) });
   }
 
   private blockStart(payload: Json, out: StreamEvent[]): void {
@@ -183,7 +191,7 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
 
   private messageDelta(payload: Json, out: StreamEvent[]): void {
     const usage = record(payload["usage"]);
-    if (usage !== undefined) out.push({ type: "usage", usage: mapAnthropicUsage(usage) });
+    if (usage !== undefined) out.push({ type: "usage", usage: mapAnthropicUsage(this.withStartCache(usage)) });
     const delta = record(payload["delta"]);
     const reason = delta?.["stop_reason"];
     if (typeof reason === "string" && reason !== "" && !this.finished) {
@@ -198,7 +206,19 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
       out.push(finish);
     }
   }
+
+  private withStartCache(usage: Json): Json {
+    // Only a restated input total needs them: an output-only delta leaves input alone anyway.
+    if (typeof usage["input_tokens"] !== "number") return usage;
+    const filled = { ...usage };
+    for (const field of CACHE_FIELDS) {
+      if (filled[field] == null && this.startCache[field] !== undefined) filled[field] = this.startCache[field];
+    }
+    return filled;
+  }
 }
+
+const CACHE_FIELDS = ["cache_creation_input_tokens", "cache_read_input_tokens"] as const;
 
 function parseEvent(data: string): Json {
   let value: unknown;
