@@ -37,7 +37,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   const providerId = provider.id as ProviderId;
 
   const reportFailure = (): void => {
-    const usage = state.usage.report(params);
+    const usage = state.usage.report(params, false);
     ctx.setFailureUsage(usage, costOf(providerId, state.model ?? params.model, usage));
   };
 
@@ -121,7 +121,14 @@ async function runAttempt(
       const sseEvents = result.done ? decoder.end() : decoder.feed(result.value);
       for (const event of sseEvents) {
         if (state.ended) break; // nothing after the terminal event counts
-        mapper.map(event, events);
+        try {
+          mapper.map(event, events);
+        } catch (error) {
+          // What the provider sent ahead of its error, in the same read, is part of the answer: deliver it first,
+          // so it is not lost and the failure counts as partial (no retry) whatever the network's segmentation.
+          if (events.length > 0) await deliver(ctx, state, events, watchdog);
+          throw error;
+        }
         for (const mapped of events) if (mapped.type === "end") state.ended = true;
       }
       if (events.length > 0) {

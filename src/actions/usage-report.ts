@@ -17,6 +17,8 @@ export class UsageTracker {
   private readonly reported: Partial<Usage> = {};
   /** Generated text (content, reasoning, tool arguments) seen so far, for the output estimate. */
   private generatedChars: string[] = [];
+  /** Generated text that arrived after the provider's latest output count, which therefore does not cover it. */
+  private uncountedChars: string[] = [];
 
   /** Provider usage reports are cumulative: later values replace earlier ones. */
   update(usage: Partial<Usage>): void {
@@ -24,19 +26,30 @@ export class UsageTracker {
       const value = usage[field];
       if (value !== undefined) this.reported[field] = value;
     }
+    if (usage.output_tokens !== undefined) this.uncountedChars = [];
   }
 
   noteGenerated(text: string): void {
-    if (text.length > 0) this.generatedChars.push(text);
+    if (text.length === 0) return;
+    this.generatedChars.push(text);
+    this.uncountedChars.push(text);
   }
 
   /** Carry the figures of an earlier attempt's failure into nothing: a retried attempt starts from scratch. */
   reset(): void {
     for (const field of FIELDS) delete this.reported[field];
     this.generatedChars = [];
+    this.uncountedChars = [];
   }
 
-  report(params: ChatParams): ReportedUsage {
+  /**
+   * `complete` is false for a stream that failed or was cancelled. There an
+   * output count the provider sent before the end (Anthropic's
+   * `message_start` says 1-5 tokens) is a running figure that misses what
+   * came after it; the answer is that count plus our estimate of the rest,
+   * and is listed as an estimate.
+   */
+  report(params: ChatParams, complete = true): ReportedUsage {
     const estimated: UsageField[] = [];
     const value = (field: UsageField, estimate: () => number): number => {
       const reported = this.reported[field];
@@ -45,7 +58,14 @@ export class UsageTracker {
       return estimate();
     };
     const input_tokens = value("input_tokens", () => estimateChatTokens(params));
-    const output_tokens = value("output_tokens", () => estimateTokens(this.generatedChars.join("")));
+    let output_tokens: number;
+    const runningOutput = this.reported.output_tokens;
+    if (!complete && runningOutput !== undefined && this.uncountedChars.length > 0) {
+      estimated.push("output_tokens");
+      output_tokens = runningOutput + estimateTokens(this.uncountedChars.join(""));
+    } else {
+      output_tokens = value("output_tokens", () => estimateTokens(this.generatedChars.join("")));
+    }
     const cache_read_tokens = value("cache_read_tokens", () => 0);
     const cache_write_tokens = value("cache_write_tokens", () => 0);
     const reasoning_tokens = value("reasoning_tokens", () => 0);

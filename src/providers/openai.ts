@@ -43,8 +43,12 @@ export function chooseOpenAIApi(params: ChatRequestParams): "chat" | "responses"
   return isOpenAIReasoningModel(params.model) ? "responses" : "chat";
 }
 
-/** Non-chat models in /v1/models (embeddings, audio, images, moderation) are not offered for chat. */
-const CHAT_MODEL = /^(gpt-|o\d|chatgpt-|codex)/;
+/**
+ * Non-chat models in /v1/models (embeddings, audio, images, moderation) are
+ * not offered for chat. Fine-tunes (`ft:gpt-4o-mini-...:org::id`) are chat
+ * models of the account and are.
+ */
+const CHAT_MODEL = /^(ft:)?(gpt-|o\d|chatgpt-|codex)/;
 const NOT_CHAT = /(embedding|tts|whisper|dall-e|audio|realtime|transcribe|image|moderation|search)/;
 
 export const openaiProvider: Provider = {
