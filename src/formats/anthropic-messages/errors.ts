@@ -23,6 +23,7 @@
  */
 import { BridgeError, type ErrorCode } from "../../protocol/errors.ts";
 import type { ErrorResponse } from "../types.ts";
+import { isRecord, parseJsonBody } from "../json.ts";
 
 /** What an Anthropic-style error carries, whatever envelope it came in. */
 export interface AnthropicErrorFields {
@@ -33,15 +34,7 @@ export interface AnthropicErrorFields {
 
 /** Parse an error body; `undefined` when it holds nothing usable (empty, HTML, not JSON). */
 export function parseAnthropicErrorBody(body: string): AnthropicErrorFields | undefined {
-  const text = body.trim();
-  if (text === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return readAnthropicErrorFields(parsed);
+  return readAnthropicErrorFields(parseJsonBody(body));
 }
 
 /** Pull the error fields out of a parsed error body or stream `error` event. */
@@ -177,9 +170,6 @@ function describeBody(status: number, body: string): string {
   return `HTTP ${status}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;

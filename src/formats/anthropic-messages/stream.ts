@@ -30,6 +30,7 @@ import type { StreamMapper } from "../types.ts";
 import { classifyAnthropicStreamError } from "./errors.ts";
 import { mapAnthropicFinishReason } from "./finish.ts";
 import { mapAnthropicUsage } from "./usage.ts";
+import { str } from "../json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -241,6 +242,3 @@ function record(value: unknown): Json | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}

@@ -14,6 +14,7 @@
  */
 import { BridgeError, type ErrorCode } from "../../protocol/errors.ts";
 import type { ErrorResponse } from "../types.ts";
+import { isRecord, parseJsonBody } from "../json.ts";
 
 /** The fields an OpenAI-style error carries, whatever envelope it came in. */
 export interface OpenAIErrorFields {
@@ -27,15 +28,7 @@ export interface OpenAIErrorFields {
 
 /** Parse an error body; `undefined` when it holds nothing usable (empty, HTML, ...). */
 export function parseOpenAIErrorBody(body: string): OpenAIErrorFields | undefined {
-  const text = body.trim();
-  if (text === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return readOpenAIErrorFields(parsed);
+  return readOpenAIErrorFields(parseJsonBody(body));
 }
 
 /** Pull the error fields out of a parsed JSON value (body, stream chunk or `response.error`). */
@@ -207,9 +200,6 @@ export function firedContentFilterCategories(results: unknown): Record<string, u
   return fired;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function stringField(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];

@@ -35,8 +35,8 @@ import { ToolCallAssembler } from "../tool-calls.ts";
 import { classifyOpenAIStreamError, firedContentFilterCategories } from "./errors.ts";
 import { mapOpenAIChatFinishReason } from "./finish.ts";
 import { mapOpenAIChatUsage } from "./usage.ts";
+import { isRecord, str, type JsonObject } from "../json.ts";
 
-type Json = Record<string, unknown>;
 
 export function createOpenAIChatMapper(): StreamMapper<SseEvent> {
   return new OpenAIChatStreamMapper();
@@ -49,7 +49,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
   private finished = false;
   private refused = false;
   private lastUsage = "";
-  private readonly filtered: Json = {};
+  private readonly filtered: JsonObject = {};
 
   map(event: SseEvent, out: StreamEvent[]): void {
     if (this.ended) return;
@@ -73,7 +73,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
     }
 
     const choices = Array.isArray(chunk["choices"]) ? (chunk["choices"] as unknown[]) : [];
-    const choice = choices.find((c): c is Json => isRecord(c) && (c["index"] ?? 0) === 0);
+    const choice = choices.find((c): c is JsonObject => isRecord(c) && (c["index"] ?? 0) === 0);
     if (choice !== undefined) this.mapChoice(choice, out);
 
     const usage = chunk["usage"];
@@ -86,7 +86,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
     }
   }
 
-  private mapChoice(choice: Json, out: StreamEvent[]): void {
+  private mapChoice(choice: JsonObject, out: StreamEvent[]): void {
     if (!this.finished) Object.assign(this.filtered, firedContentFilterCategories(choice["content_filter_results"]));
 
     const delta = choice["delta"];
@@ -103,7 +103,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
     }
   }
 
-  private mapDelta(delta: Json, out: StreamEvent[]): void {
+  private mapDelta(delta: JsonObject, out: StreamEvent[]): void {
     const reasoning = firstString(delta, ["reasoning_content", "reasoning", "reasoning_text"]);
     if (reasoning !== undefined && reasoning !== "") out.push({ type: "reasoning", content: reasoning });
 
@@ -137,7 +137,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
   }
 }
 
-function parseChunk(data: string): Json {
+function parseChunk(data: string): JsonObject {
   let value: unknown;
   try {
     value = JSON.parse(data);
@@ -148,7 +148,7 @@ function parseChunk(data: string): Json {
   return value;
 }
 
-function firstString(record: Json, keys: string[]): string | undefined {
+function firstString(record: JsonObject, keys: string[]): string | undefined {
   for (const key of keys) {
     const value = record[key];
     if (typeof value === "string" && value !== "") return value;
@@ -156,10 +156,4 @@ function firstString(record: Json, keys: string[]): string | undefined {
   return undefined;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

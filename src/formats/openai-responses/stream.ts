@@ -28,8 +28,8 @@ import { ToolCallAssembler } from "../tool-calls.ts";
 import { classifyOpenAIStreamError, firedContentFilterCategories } from "../openai-chat/errors.ts";
 import { mapOpenAIResponsesFinish } from "./finish.ts";
 import { mapOpenAIResponsesUsage } from "./usage.ts";
+import { isRecord, str, type JsonObject } from "../json.ts";
 
-type Json = Record<string, unknown>;
 
 export function createOpenAIResponsesMapper(): StreamMapper<SseEvent> {
   return new OpenAIResponsesStreamMapper();
@@ -111,14 +111,14 @@ export class OpenAIResponsesStreamMapper implements StreamMapper<SseEvent> {
     }
   }
 
-  private itemAdded(payload: Json, out: StreamEvent[]): void {
+  private itemAdded(payload: JsonObject, out: StreamEvent[]): void {
     const item = payload["item"];
     const key = outputIndex(payload);
     if (!isRecord(item) || item["type"] !== "function_call" || key === undefined) return;
     this.tools.append(key, { id: str(item["call_id"]), name: str(item["name"]), arguments: str(item["arguments"]) }, out);
   }
 
-  private itemDone(payload: Json, out: StreamEvent[]): void {
+  private itemDone(payload: JsonObject, out: StreamEvent[]): void {
     const item = payload["item"];
     if (!isRecord(item)) return;
     if (item["type"] === "function_call") {
@@ -155,9 +155,9 @@ export class OpenAIResponsesStreamMapper implements StreamMapper<SseEvent> {
 }
 
 /** Fired categories across Azure's `content_filters[]` (prompt and completion entries). */
-function azureResponseFilters(filters: unknown): Json | undefined {
+function azureResponseFilters(filters: unknown): JsonObject | undefined {
   if (!Array.isArray(filters)) return undefined;
-  const fired: Json = {};
+  const fired: JsonObject = {};
   for (const entry of filters) {
     if (isRecord(entry)) Object.assign(fired, firedContentFilterCategories(entry["content_filter_results"]));
   }
@@ -168,7 +168,7 @@ function pushText(out: StreamEvent[], type: "content" | "reasoning", delta: unkn
   if (typeof delta === "string" && delta !== "") out.push({ type, content: delta });
 }
 
-function parseEvent(data: string): Json {
+function parseEvent(data: string): JsonObject {
   let value: unknown;
   try {
     value = JSON.parse(data);
@@ -179,15 +179,9 @@ function parseEvent(data: string): Json {
   return value;
 }
 
-function outputIndex(payload: Json): number | undefined {
+function outputIndex(payload: JsonObject): number | undefined {
   const value = payload["output_index"];
   return typeof value === "number" ? value : undefined;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
