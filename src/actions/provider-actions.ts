@@ -31,8 +31,8 @@ export function calculateCost(ctx: Of<"calculate_cost">, provider: Provider): Ou
 
 export async function authenticate(ctx: Of<"authenticate">, provider: Provider): Promise<Outcome> {
   const credentials = await provider.authenticate(ctx.request.params, { deps: ctx.deps, signal: ctx.signal });
-  await saveStoredCredentials(ctx.deps, provider.id, credentials);
-  return { kind: "result", data: { type: "authenticated", provider: provider.id, stored: true } };
+  if (credentials !== null) await saveStoredCredentials(ctx.deps, provider.id, credentials);
+  return { kind: "result", data: { type: "authenticated", provider: provider.id, stored: credentials !== null } };
 }
 
 export async function logout(ctx: Of<"logout">, provider: Provider): Promise<Outcome> {

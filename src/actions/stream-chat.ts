@@ -6,7 +6,6 @@
  * provider's terminal event is a STREAM_ERROR, never a silently short answer.
  */
 import type { ProviderId } from "../catalog/catalog.ts";
-import { SseDecoder } from "../decode/sse.ts";
 import { abortReason, readCapped, sendRequest } from "../http/client.ts";
 import { decideRetry, DEFAULT_RETRY_POLICY } from "../http/retry.ts";
 import { resolveTimeouts, Watchdog } from "../http/watchdog.ts";
@@ -66,6 +65,12 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
     } catch (thrown) {
       const error = toBridgeError(thrown);
       error.partial = state.wroteContent;
+      const recovery = state.wroteContent || ctx.signal.aborted ? undefined : plan.recover?.(error);
+      if (recovery !== undefined) {
+        await ctx.emit([{ type: "retry", attempt: attempt + 1, delay_ms: 0, reason: recovery }]);
+        state.usage.reset();
+        continue;
+      }
       const decision = state.wroteContent || ctx.signal.aborted
         ? ({ retry: false } as const)
         : decideRetry(attempt, error, policy, deps.random());
@@ -98,7 +103,7 @@ async function runAttempt(
   watchdog.start();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
-    const response = await sendRequest(ctx.deps, plan.buildRequest(), signal, plan.format.classifyError);
+    const response = await sendRequest(ctx.deps, await plan.buildRequest(), signal, plan.format.classifyError);
     watchdog.headersReceived();
     if (!response.body) throw new BridgeError("STREAM_ERROR", "provider answered without a body", { retryable: true });
     const contentType = response.headers.get("content-type") ?? "";
@@ -108,7 +113,7 @@ async function runAttempt(
       throw new BridgeError("STREAM_ERROR", `provider answered ${contentType} instead of an event stream: ${text.slice(0, 200)}`);
     }
     reader = response.body.getReader();
-    const decoder = new SseDecoder();
+    const decoder = plan.createDecoder();
     const mapper = plan.format.createMapper();
     const events: StreamEvent[] = [];
     for (;;) {
@@ -118,8 +123,8 @@ async function runAttempt(
       } catch (error) {
         throw abortReason(signal, error, "stream read failed");
       }
-      const sseEvents = result.done ? decoder.end() : decoder.feed(result.value);
-      for (const event of sseEvents) {
+      const decoded = result.done ? decoder.end() : decoder.feed(result.value);
+      for (const event of decoded) {
         if (state.ended) break; // nothing after the terminal event counts
         try {
           mapper.map(event, events);

@@ -1,6 +1,7 @@
 /** Anthropic Messages API: api.anthropic.com (or ANTHROPIC_BASE_URL), `x-api-key`, SSE. */
 import { mergeHeaders, requireApiKey, findApiKey, type ApiKeySource } from "../auth/api-key.ts";
 import type { Deps } from "../deps.ts";
+import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
 import { classifyAnthropicError } from "../formats/anthropic-messages/errors.ts";
 import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
@@ -56,6 +57,7 @@ export const anthropicProvider: Provider = {
     const url = `${baseUrl(params, deps)}/v1/messages`;
     return {
       format: anthropicMessagesFormat,
+      createDecoder: createSseStreamDecoder,
       buildRequest: () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }),
     };
   },

@@ -7,6 +7,7 @@
 import { findApiKey, mergeHeaders, requireApiKey, type ApiKeySource } from "../auth/api-key.ts";
 import { findModel } from "../catalog/catalog.ts";
 import type { Deps } from "../deps.ts";
+import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
 import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
 import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
@@ -71,6 +72,7 @@ export const openaiProvider: Provider = {
     const url = `${baseUrl(params, deps)}/${api === "responses" ? "responses" : "chat/completions"}`;
     return {
       format,
+      createDecoder: createSseStreamDecoder,
       buildRequest: () => new Request(url, { method: "POST", headers: headersFor(apiKey, params, deps), body }),
     };
   },

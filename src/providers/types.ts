@@ -4,17 +4,26 @@
  */
 import type { ProviderId } from "../catalog/catalog.ts";
 import type { Deps } from "../deps.ts";
-import type { SseEvent } from "../decode/sse-event.ts";
+import type { StreamDecoder } from "../decode/stream-decoder.ts";
 import type { ChatFormat } from "../formats/types.ts";
 import type { ChatParams } from "../protocol/chat.ts";
 import type { ProviderParams } from "../protocol/request.ts";
+import type { BridgeError } from "../protocol/errors.ts";
 
 export type ChatRequestParams = ChatParams & ProviderParams;
 
-export interface ChatPlan {
-  format: ChatFormat<SseEvent>;
+export interface ChatPlan<E = unknown> {
+  format: ChatFormat<E>;
+  createDecoder(): StreamDecoder<E>;
   /** Build the HTTP request for one attempt; called again for each retry (re-signing, token refresh). */
-  buildRequest(): Request;
+  buildRequest(): Request | Promise<Request>;
+  /**
+   * A provider-specific way out of an error before any content, tried before
+   * the generic retry policy (e.g. Bedrock: switch a bare model id to its
+   * inference profile). Returns the reason for the `retry` chunk, or
+   * undefined when it has nothing to offer.
+   */
+  recover?(error: BridgeError): string | undefined;
 }
 
 export interface ModelEntry {
@@ -53,6 +62,10 @@ export interface Provider {
   planChat(params: ChatRequestParams, call: ProviderCall): Promise<ChatPlan>;
   listModels(params: ProviderParams, call: ProviderCall): Promise<ModelEntry[]>;
   countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount>;
-  /** Check the given credentials against the provider and return what should be stored. */
-  authenticate(params: ProviderParams, call: ProviderCall): Promise<Record<string, unknown>>;
+  /**
+   * Check the given credentials against the provider and return what should
+   * be stored, or null when the credentials live elsewhere (AWS profiles,
+   * Google ADC) and there is nothing for our store.
+   */
+  authenticate(params: ProviderParams, call: ProviderCall): Promise<Record<string, unknown> | null>;
 }
