@@ -31,6 +31,10 @@ export interface Deps {
   authFile: string;
   log: Logger;
   version: string;
+  /** The user's home directory, for tools' own config files (~/.aws); absent when unknown. */
+  home?: string;
+  /** Run a shell command line (AWS `credential_process`) and collect its stdout and exit code. */
+  runProcess?: (command: string, signal?: AbortSignal) => Promise<{ stdout: string; code: number }>;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -9,6 +9,7 @@ import { snapshotEnv } from "./host/env.ts";
 import { createHostFetch } from "./host/fetch.ts";
 import { authFilePath, nodeFileSystem } from "./host/files.ts";
 import { createStderrLogger } from "./host/log.ts";
+import { runShellCommand } from "./host/process.ts";
 import { exitProcess, onTerminate, onUnexpectedError } from "./host/signals.ts";
 import { flushStdout, MAX_LINE_BYTES, readStdinLines, writeStdout } from "./host/stdio.ts";
 import { createRegistry } from "./providers/registry.ts";
@@ -29,6 +30,8 @@ const deps: Deps = {
   authFile: authFilePath(env, nodeFileSystem.home()),
   log,
   version: packageJson.version,
+  home: nodeFileSystem.home(),
+  runProcess: runShellCommand,
 };
 
 const server = new Server(deps, createRegistry(), writeStdout);

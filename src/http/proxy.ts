@@ -28,9 +28,11 @@ export function readProxyConfig(env: Env): ProxyConfig {
   return config;
 }
 
-function isLoopback(hostname: string): boolean {
+/** Loopback, and link-local (the AWS instance metadata and container endpoints live there and never sit behind a proxy). */
+function isAlwaysDirect(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) ||
+    /^169\.254(\.\d{1,3}){2}$/.test(host);
 }
 
 function bypassed(url: URL, noProxy: string[]): boolean {
@@ -47,6 +49,6 @@ function bypassed(url: URL, noProxy: string[]): boolean {
 
 export function chooseProxy(url: string | URL, config: ProxyConfig): string | undefined {
   const parsed = typeof url === "string" ? new URL(url) : url;
-  if (isLoopback(parsed.hostname) || bypassed(parsed, config.noProxy)) return undefined;
+  if (isAlwaysDirect(parsed.hostname) || bypassed(parsed, config.noProxy)) return undefined;
   return parsed.protocol === "https:" ? config.https : config.http;
 }

@@ -1,5 +1,6 @@
 /** The six providers, listed explicitly (no side-effect registration). */
 import { anthropicProvider } from "./anthropic.ts";
+import { bedrockProvider } from "./bedrock.ts";
 import { openaiProvider } from "./openai.ts";
 import type { Provider } from "./types.ts";
 import { unavailableProvider } from "./unavailable.ts";
@@ -9,7 +10,7 @@ export function createRegistry(): ReadonlyMap<string, Provider> {
     anthropicProvider,
     openaiProvider,
     unavailableProvider("copilot", "GitHub Copilot", "oauth_device"),
-    unavailableProvider("bedrock", "AWS Bedrock", "aws"),
+    bedrockProvider,
     unavailableProvider("vertex", "Google Vertex AI", "google"),
     unavailableProvider("azure", "Azure OpenAI", "api_key"),
   ];

@@ -15,6 +15,7 @@ describe("chooseProxy", () => {
     ["loopback 127.x.y.z is always direct", { HTTP_PROXY: P }, "http://127.5.6.7:8080/v1", undefined],
     ["localhost is always direct", { HTTPS_PROXY: S }, "https://localhost:8443/", undefined],
     ["[::1] is always direct", { HTTP_PROXY: P }, "http://[::1]:8080/", undefined],
+    ["link-local metadata endpoints are always direct", { HTTP_PROXY: P }, "http://169.254.169.254/latest/api/token", undefined],
     ["NO_PROXY exact host", { HTTPS_PROXY: S, NO_PROXY: "api.openai.com" }, "https://api.openai.com/v1", undefined],
     ["NO_PROXY domain suffix", { HTTPS_PROXY: S, NO_PROXY: "openai.com" }, "https://api.openai.com/v1", undefined],
     ["NO_PROXY leading dot", { HTTPS_PROXY: S, NO_PROXY: ".openai.com" }, "https://api.openai.com/v1", undefined],

@@ -1,0 +1,135 @@
+/**
+ * What every AWS credential source shares: the context it runs in, one HTTP
+ * exchange under a short timer, and the construction of a credential value
+ * (which registers each secret with the redactor the moment it is seen).
+ * Error messages name the source and never carry a response body, since
+ * credential answers are nothing but secrets.
+ */
+import type { Deps } from "../../deps.ts";
+import { BridgeError } from "../../protocol/errors.ts";
+import { registerSecret } from "../../redact.ts";
+import type { AwsCredentials } from "../aws-credentials.ts";
+
+export interface AwsSourceContext {
+  deps: Deps;
+  /** Aborts the whole resolution (the resolver's own timer; callers never abort a shared refresh). */
+  signal: AbortSignal;
+  /** Region for STS calls. */
+  region: string;
+  /** Base URLs replacing the public STS / SSO portal endpoints (proxies, tests). */
+  stsEndpoint: string | undefined;
+  ssoEndpoint: string | undefined;
+  /** Timer of each instance-metadata or container-endpoint call: they are local, so a slow one means absent. */
+  metadataTimeoutMs: number;
+  /** Timer of each STS / SSO call. */
+  serviceTimeoutMs: number;
+}
+
+export type SigV4Credentials = Extract<AwsCredentials, { kind: "sigv4" }>;
+
+export function sigv4Credentials(
+  accessKeyId: string,
+  secretAccessKey: string,
+  sessionToken?: string,
+  expiration?: number,
+): SigV4Credentials {
+  registerSecret(accessKeyId);
+  registerSecret(secretAccessKey);
+  registerSecret(sessionToken);
+  return {
+    kind: "sigv4",
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken !== undefined && sessionToken !== "" && { sessionToken }),
+    ...(expiration !== undefined && { expiration }),
+  };
+}
+
+/** Epoch ms from an ISO 8601 string or a number of ms; undefined when absent, an error when unreadable. */
+export function parseAwsExpiration(value: unknown, source: string): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const ms = typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new BridgeError("AUTH_FAILED", `${source}: unreadable credential expiration`);
+  return ms;
+}
+
+/** A non-empty string field of a parsed credential answer, or an error naming the field (never its value). */
+export function requireAwsField(object: Record<string, unknown>, field: string, source: string): string {
+  const value = object[field];
+  if (typeof value !== "string" || value === "") {
+    throw new BridgeError("AUTH_FAILED", `${source}: answer has no ${field}`);
+  }
+  return value;
+}
+
+export function parseAwsJson(text: string, source: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The text may be a credential answer cut short: neither it nor the parser's excerpt of it can be shown.
+    throw new BridgeError("AUTH_FAILED", `${source}: answer is not valid JSON`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new BridgeError("AUTH_FAILED", `${source}: answer is not a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export interface AwsHttpAnswer {
+  status: number;
+  text: string;
+}
+
+/**
+ * One exchange with a credential endpoint. Transport failures and the timer
+ * become NETWORK_ERROR / TIMEOUT naming the source; an abort of the
+ * resolution becomes CANCELLED. Any status is returned for the caller to judge.
+ */
+export async function awsHttp(ctx: AwsSourceContext, source: string, request: Request, timeoutMs: number): Promise<AwsHttpAnswer> {
+  const timer = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, timer]);
+  try {
+    const response = await ctx.deps.fetch(new Request(request, { signal }));
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    if (ctx.signal.aborted) {
+      const reason: unknown = ctx.signal.reason;
+      throw reason instanceof BridgeError ? reason : new BridgeError("CANCELLED", `${source}: cancelled`, { cause: reason });
+    }
+    if (timer.aborted) {
+      throw new BridgeError("TIMEOUT", `${source}: no answer within ${timeoutMs} ms`, { retryable: true, cause: error });
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new BridgeError("NETWORK_ERROR", `${source}: request failed: ${detail}`, { retryable: true, cause: error });
+  }
+}
+
+/** Statuses of credential endpoints: 4xx means the credentials or their configuration are wrong, 5xx/429 may pass. */
+export function awsStatusError(source: string, status: number, detail = ""): BridgeError {
+  const suffix = detail ? `: ${detail}` : "";
+  if (status === 429 || status >= 500) {
+    return new BridgeError("PROVIDER_ERROR", `${source}: HTTP ${status}${suffix}`, { status, retryable: true });
+  }
+  return new BridgeError("AUTH_FAILED", `${source}: HTTP ${status}${suffix}`, { status });
+}
+
+/** `~/x` against the home directory, as the AWS tools do for paths in their config. */
+export function expandAwsPath(path: string, home: string | undefined): string {
+  if (home !== undefined && (path === "~" || path.startsWith("~/"))) return home.replace(/\/+$/, "") + path.slice(1);
+  return path;
+}
+
+export function joinAwsPath(...parts: string[]): string {
+  return parts.map((part, index) => (index === 0 ? part.replace(/\/+$/, "") : part.replace(/^\/+|\/+$/g, ""))).join("/");
+}
+
+/** Read a file through deps, as a BridgeError naming the file when the read itself fails. */
+export async function readAwsFile(deps: Deps, path: string, what: string): Promise<string | null> {
+  try {
+    return await deps.files.read(path);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new BridgeError("AUTH_FAILED", `cannot read ${what} ${path}${typeof code === "string" ? ` (${code})` : ""}`, { cause: error });
+  }
+}

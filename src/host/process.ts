@@ -1,0 +1,17 @@
+/** Run a command line through the shell, for AWS `credential_process`. */
+import { exec } from "node:child_process";
+
+/** Output beyond this is refused: a credential helper prints a small JSON document. */
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+export function runShellCommand(command: string, signal?: AbortSignal): Promise<{ stdout: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    exec(command, { maxBuffer: MAX_OUTPUT_BYTES, timeout: 60_000, ...(signal && { signal }) }, (error, stdout) => {
+      if (error && typeof (error as { code?: unknown }).code !== "number") {
+        reject(error);
+        return;
+      }
+      resolve({ stdout: String(stdout), code: error ? ((error as { code: number }).code) : 0 });
+    });
+  });
+}
