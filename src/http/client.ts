@@ -12,7 +12,7 @@ import { toTransportError } from "./network-error.ts";
 import { applyRetryHeaders } from "./retry.ts";
 
 /** Error bodies beyond this are cut: an HTML error page or a runaway proxy must not fill memory. */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export type ErrorClassifier = (response: ErrorResponse) => BridgeError;
 

@@ -73,10 +73,6 @@ export function parseShouldRetry(headers: Headers): boolean | undefined {
   return undefined;
 }
 
-/** Statuses worth retrying when a dialect had nothing more specific to say. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
 
 /** Overlay what the response headers say about retrying onto a classified error. */
 export function applyRetryHeaders(error: BridgeError, headers: Headers, now: number): BridgeError {

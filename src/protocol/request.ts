@@ -1,6 +1,6 @@
 /**
  * The request envelope and per-action params, and their validation. Every
- * line from stdin passes through `parseRequest` before anything is sent to a
+ * line from stdin passes through `validateRequest` before anything is sent to a
  * provider; a bad line yields an INVALID_REQUEST error that names the
  * offending field (`params.messages[2].role`), with the request id when one
  * could be read.
@@ -307,16 +307,6 @@ export function validateRequest(value: unknown): Request {
   return { ...object, params } as Request;
 }
 
-/** Parse one stdin line. Throws INVALID_REQUEST (never anything else). */
-export function parseRequest(line: string): Request {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw new BridgeError("INVALID_REQUEST", `line is not valid JSON: ${(error as Error).message}`, { field: "request", cause: error });
-  }
-  return validateRequest(value);
-}
 
 /** The request type of one action (some request shapes serve several actions). */
 export type RequestOf<A extends Action> = Request extends infer R
