@@ -70,6 +70,18 @@ describe("executable", () => {
     expect(child.lines.map((line) => [line.id, line.success])).toEqual([[null, false], ["x", false], ["y", true]]);
   });
 
+  test("a line over the 64 MiB limit is answered and skipped without stopping the process", async () => {
+    const child = start();
+    child.child.stdin.write(`{"id":"big","action":"ping","pad":"${"x".repeat(65 * 1024 * 1024)}"}\n`);
+    child.send({ id: "after", action: "ping" });
+    child.closeStdin();
+    expect(await child.exited).toBe(0);
+    expect(child.lines.map((line) => [line.id, line.success, (line.error as { field?: string } | undefined)?.field])).toEqual([
+      [null, false, "request"],
+      ["after", true, undefined],
+    ]);
+  }, 30_000);
+
   test("SIGTERM ends every in-flight request with CANCELLED and exits 0 promptly", async () => {
     const url = await sseServer((res) => res.write(delta("partial"))); // then stalls for ever
     const child = start();

@@ -21,23 +21,25 @@ export function readStdinLines(handlers: LineHandlers): void {
   let pendingLength = 0;
   let skipping = false;
   process.stdin.on("data", (data: Uint8Array) => {
-    let text = decoder.decode(data, { stream: true });
-    for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n")) {
-      const piece = text.slice(0, newline);
-      text = text.slice(newline + 1);
+    const text = decoder.decode(data, { stream: true });
+    let start = 0;
+    for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n", start)) {
+      const piece = text.slice(start, newline);
+      start = newline + 1;
       if (skipping) {
         skipping = false;
-      } else {
-        pending.push(piece);
-        const line = pending.join("");
-        pending = [];
-        pendingLength = 0;
-        const trimmed = line.endsWith("\r") ? line.slice(0, -1) : line;
-        if (trimmed.trim().length > 0) handlers.line(trimmed);
+        continue;
       }
+      pending.push(piece);
+      const line = pending.join("");
+      pending = [];
+      pendingLength = 0;
+      const trimmed = line.endsWith("\r") ? line.slice(0, -1) : line;
+      if (trimmed.trim().length > 0) handlers.line(trimmed);
     }
-    if (skipping || text.length === 0) return;
-    pendingLength += text.length;
+    if (skipping || start === text.length) return;
+    const rest = text.slice(start);
+    pendingLength += rest.length;
     if (pendingLength > MAX_LINE_BYTES) {
       pending = [];
       pendingLength = 0;
@@ -45,7 +47,7 @@ export function readStdinLines(handlers: LineHandlers): void {
       handlers.overlong();
       return;
     }
-    pending.push(text);
+    pending.push(rest);
   });
   process.stdin.on("end", () => {
     const rest = pending.join("") + decoder.decode();
