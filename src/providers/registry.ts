@@ -1,5 +1,6 @@
 /** The six providers, listed explicitly (no side-effect registration). */
 import { anthropicProvider } from "./anthropic.ts";
+import { azureProvider } from "./azure.ts";
 import { bedrockProvider } from "./bedrock.ts";
 import { openaiProvider } from "./openai.ts";
 import type { Provider } from "./types.ts";
@@ -12,7 +13,7 @@ export function createRegistry(): ReadonlyMap<string, Provider> {
     unavailableProvider("copilot", "GitHub Copilot", "oauth_device"),
     bedrockProvider,
     unavailableProvider("vertex", "Google Vertex AI", "google"),
-    unavailableProvider("azure", "Azure OpenAI", "api_key"),
+    azureProvider,
   ];
   return new Map(providers.map((provider) => [provider.id, provider]));
 }

@@ -93,7 +93,7 @@ describe("lifecycle", () => {
     expect(terminalOf(lines).error).toMatchObject({ code: "UNKNOWN_PROVIDER", field: "provider" });
   });
 
-  test.each(["copilot", "vertex", "azure"])("%s answers a clear not-yet-available error", async (provider) => {
+  test.each(["copilot", "vertex"])("%s answers a clear not-yet-available error", async (provider) => {
     const lines = await createHarness().run({ id: 1, action: "stream_chat", provider, params: { model: "m", messages: [{ role: "user", content: "hi" }] } });
     const error = terminalOf(lines).error;
     expect(error.code).toBe("PROVIDER_ERROR");
@@ -109,7 +109,7 @@ describe("lifecycle", () => {
     expect(fetched).toBe(false);
     expect(line!.data.map((p: { id: string; configured: boolean; available: boolean }) => [p.id, p.configured, p.available])).toEqual([
       ["anthropic", false, true], ["openai", true, true], ["copilot", false, false],
-      ["bedrock", false, true], ["vertex", false, false], ["azure", false, false],
+      ["bedrock", false, true], ["vertex", false, false], ["azure", false, true],
     ]);
   });
 

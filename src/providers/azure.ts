@@ -1,0 +1,162 @@
+/**
+ * Azure OpenAI: the OpenAI dialects (one implementation, shared) on Azure's
+ * URL surfaces. The model is the deployment name. By default the GA `/openai/v1/`
+ * surface (no api-version); a dated `api_version` selects the classic
+ * deployment URLs `/openai/deployments/{deployment}/...?api-version=`.
+ * Errors users hit most (missing deployment, wrong resource, unsupported
+ * api-version) are reworded to say which one is wrong.
+ */
+import { findApiKey, mergeHeaders, type ApiKeySource } from "../auth/api-key.ts";
+import { findModel } from "../catalog/catalog.ts";
+import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
+import type { Deps } from "../deps.ts";
+import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
+import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
+import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
+import type { ErrorResponse } from "../formats/types.ts";
+import { fetchJson } from "../http/json.ts";
+import { BridgeError } from "../protocol/errors.ts";
+import type { ProviderParams } from "../protocol/request.ts";
+import { registerSecret } from "../redact.ts";
+import { countChatTokens } from "../tokens/chat-tokens.ts";
+import { estimateChatTokens } from "../tokens/estimate.ts";
+import { encodingForModel, getEncoder } from "../tokens/tiktoken.ts";
+import { catalogListing, mergeListing } from "./listing.ts";
+import type { ChatRequestParams, Provider, TokenCount } from "./types.ts";
+
+const KEY: ApiKeySource = { provider: "azure", envVars: ["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"] };
+/** The latest GA dated version (provider-facts §4.1), used when a dated surface is asked for without a version. */
+export const AZURE_GA_API_VERSION = "2024-10-21";
+
+interface AzureTarget {
+  endpoint: string;
+  /** "v1", or a dated version for the deployment URLs. */
+  apiVersion: string;
+}
+
+function target(params: ProviderParams, deps: Deps): AzureTarget {
+  const resource = deps.env.AZURE_RESOURCE_NAME;
+  const raw = params.base_url ?? deps.env.AZURE_OPENAI_ENDPOINT ?? (resource ? `https://${resource}.openai.azure.com` : undefined);
+  if (!raw) {
+    throw new BridgeError("INVALID_REQUEST", "azure needs an endpoint: pass params.base_url, or set AZURE_OPENAI_ENDPOINT or AZURE_RESOURCE_NAME", { field: "params.base_url" });
+  }
+  // Accept the resource root in any of the forms the portal shows.
+  const endpoint = raw.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+  const apiVersion = (params.api_version as string | undefined) ?? deps.env.AZURE_OPENAI_API_VERSION ?? "v1";
+  return { endpoint, apiVersion };
+}
+
+function chatUrl(target: AzureTarget, deployment: string, api: "chat" | "responses"): string {
+  const path = api === "responses" ? "responses" : "chat/completions";
+  if (target.apiVersion === "v1") return `${target.endpoint}/openai/v1/${path}`;
+  const query = `api-version=${encodeURIComponent(target.apiVersion)}`;
+  // The dated Responses API is not deployment-scoped: the deployment travels as `model` in the body.
+  if (api === "responses") return `${target.endpoint}/openai/responses?${query}`;
+  return `${target.endpoint}/openai/deployments/${encodeURIComponent(deployment)}/${path}?${query}`;
+}
+
+async function authHeaders(params: ProviderParams, deps: Deps): Promise<Record<string, string>> {
+  const token = params.credentials?.azure_ad_token ?? deps.env.AZURE_OPENAI_AD_TOKEN;
+  if (typeof token === "string" && token.length > 0) {
+    registerSecret(token);
+    return { authorization: `Bearer ${token}` };
+  }
+  const key = await findApiKey(params, deps, KEY);
+  if (key === undefined) {
+    throw new BridgeError("AUTH_REQUIRED", "no azure credentials: pass params.credentials.api_key or azure_ad_token, set AZURE_OPENAI_API_KEY, or run authenticate");
+  }
+  return { "api-key": key };
+}
+
+/** Turn Azure's terse 404s into a message that says which part of the address is wrong. */
+export function classifyAzureError(response: ErrorResponse, deployment: string, target: AzureTarget): BridgeError {
+  const error = classifyOpenAIError(response);
+  const code = error.providerType ?? "";
+  const options = {
+    retryable: error.retryable,
+    status: response.status,
+    ...(error.requestId !== undefined && { requestId: error.requestId }),
+    ...(error.providerType !== undefined && { providerType: error.providerType }),
+  };
+  if (code === "DeploymentNotFound") {
+    return new BridgeError("NOT_FOUND", `azure: deployment "${deployment}" does not exist on ${target.endpoint} (check the deployment name in the Azure portal; params.model is the deployment name, not the model name)`, options);
+  }
+  if (response.status === 404) {
+    return new BridgeError("NOT_FOUND", `azure: ${target.endpoint} answered "resource not found": check the endpoint (https://<resource>.openai.azure.com) and api version "${target.apiVersion}" (${error.message})`, options);
+  }
+  if (/api[- ]version/i.test(error.message) && (response.status === 400 || code === "BadRequest")) {
+    return new BridgeError("INVALID_PARAMS", `azure: api version "${target.apiVersion}" is not supported here; use "v1" or a current dated version such as ${AZURE_GA_API_VERSION} (${error.message})`, options);
+  }
+  return error;
+}
+
+function deploymentEncoding(deployment: string): "o200k_base" | "cl100k_base" | undefined {
+  const tokenizer = findModel("azure", deployment)?.tokenizer ?? encodingForModel(deployment);
+  return tokenizer === "o200k_base" || tokenizer === "cl100k_base" ? tokenizer : undefined;
+}
+
+export const azureProvider: Provider = {
+  id: "azure",
+  name: "Azure OpenAI",
+  auth: "api_key",
+  available: true,
+
+  async isConfigured(deps) {
+    const hasEndpoint = Boolean(deps.env.AZURE_OPENAI_ENDPOINT || deps.env.AZURE_RESOURCE_NAME);
+    return hasEndpoint && (Boolean(deps.env.AZURE_OPENAI_AD_TOKEN) || (await findApiKey({}, deps, KEY)) !== undefined);
+  },
+
+  async planChat(params, { deps }) {
+    const where = target(params, deps);
+    // Deployment names are the user's choice, so the dialect defaults to Chat Completions (served by every
+    // deployment and api version); Responses on request.
+    const api = params.api ?? "chat";
+    const format = api === "responses"
+      ? createOpenAIResponsesFormat({ reasoningModel: findModel("azure", params.model)?.capabilities.reasoning ?? false })
+      : createOpenAIChatFormat();
+    const body = JSON.stringify(format.encodeRequest(params));
+    const headers = mergeHeaders({ "content-type": "application/json", ...(await authHeaders(params, deps)) }, params.headers);
+    const url = chatUrl(where, params.model, api);
+    return {
+      format: { ...format, classifyError: (response) => classifyAzureError(response, params.model, where) },
+      createDecoder: createSseStreamDecoder,
+      // Never follow a redirect with the key attached (as openai-node does for Azure).
+      buildRequest: () => new Request(url, { method: "POST", headers, body, redirect: "manual" }),
+    };
+  },
+
+  async listModels(params, { deps, signal }) {
+    let headers: Record<string, string>;
+    let where: AzureTarget;
+    try {
+      where = target(params, deps);
+      headers = await authHeaders(params, deps);
+    } catch (error) {
+      if (error instanceof BridgeError && (error.code === "AUTH_REQUIRED" || error.code === "INVALID_REQUEST")) return catalogListing("azure");
+      throw error;
+    }
+    // Deployments are listed only by the ARM control plane; the data plane lists the models the resource offers.
+    const url = `${where.endpoint}/openai/v1/models`;
+    const answer = await fetchJson<{ data?: Array<{ id: string }> }>(
+      deps,
+      () => new Request(url, { headers: mergeHeaders(headers, params.headers), redirect: "manual" }),
+      signal,
+      (response) => classifyAzureError(response, "", where),
+    );
+    return mergeListing("azure", (answer.data ?? []).map((model) => ({ id: model.id })));
+  },
+
+  async countTokens(params: ChatRequestParams): Promise<TokenCount> {
+    const encoding = deploymentEncoding(params.model);
+    if (encoding === undefined) return { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+    return { input_tokens: countChatTokens(params, await getEncoder(encoding)), exact: true, method: "tokenizer" };
+  },
+
+  async authenticate(params, { deps, signal }) {
+    const where = target(params, deps);
+    const headers = await authHeaders(params, deps);
+    const url = `${where.endpoint}/openai/v1/models`;
+    await fetchJson(deps, () => new Request(url, { headers, redirect: "manual" }), signal, (response) => classifyAzureError(response, "", where));
+    return headers["api-key"] ? { api_key: headers["api-key"] } : null;
+  },
+};
