@@ -13,6 +13,7 @@ import type { Deps } from "../deps.ts";
 import { classifyBedrockError, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
 import { bedrockConverseFormat } from "../formats/bedrock-converse/index.ts";
 import { encodeConverseRequest } from "../formats/bedrock-converse/request.ts";
+import type { StreamMapper } from "../formats/types.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
@@ -111,7 +112,11 @@ export const bedrockProvider: Provider = {
     let resolveAgain = false;
     const body = JSON.stringify(bedrockConverseFormat.encodeRequest(params));
     return {
-      format: bedrockConverseFormat,
+      format: {
+        ...bedrockConverseFormat,
+        // Created per attempt, so it names the id this attempt called (the profile after a recovery, whose price applies).
+        createMapper: () => announcingModel(bedrockConverseFormat.createMapper(), modelId),
+      },
       createDecoder: createBedrockStreamDecoder,
       buildRequest: async () => {
         if (resolveAgain) {
@@ -208,6 +213,20 @@ export const bedrockProvider: Provider = {
     return params.credentials ?? null;
   },
 };
+
+/** ConverseStream events never name the model: report the id that was called, ahead of the first event. */
+function announcingModel<E>(mapper: StreamMapper<E>, model: string): StreamMapper<E> {
+  let announced = false;
+  return {
+    map(event, out) {
+      if (!announced) {
+        announced = true;
+        out.push({ type: "model", model });
+      }
+      mapper.map(event, out);
+    },
+  };
+}
 
 /** OpenAI's open-weight models on Bedrock count exactly with their tokenizer; others get an estimate. */
 async function localCount(params: ChatRequestParams): Promise<TokenCount> {

@@ -4,7 +4,9 @@
 // No test runs this; its output is committed. It reads shared/corpus only here.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type Cassette, type Interaction, parseCassette, redactHeaders, serializeCassette } from "./cassette.ts";
+import { EventStreamCodec } from "@smithy/eventstream-codec";
+import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
+import { type Cassette, type Interaction, bodyBytes, parseCassette, redactHeaders, serializeCassette } from "./cassette.ts";
 
 const CORPUS = process.argv[2] ?? "/work/shared/corpus";
 const ROOT = join(import.meta.dir, "..", "..");
@@ -75,10 +77,34 @@ function readText(corpusFile: string): string {
 }
 
 // Bun.YAML drops the `!!binary` tag and hands back the base64 text, so the
-// key is renamed first to keep "this was binary" visible (Bedrock, later).
+// key is renamed first to keep "this was binary" visible (Bedrock bodies).
 function readYaml(corpusFile: string): Json {
-  const text = readText(corpusFile).replace(/^(\s*)([\w-]+): !!binary\b/gm, "$1$2__b64:");
+  const text = decodeBinaryListItems(readText(corpusFile)).replace(/^(\s*)([\w-]+): !!binary\b/gm, "$1$2__b64:");
   return Bun.YAML.parse(text) as Json;
+}
+
+// boto3 hands vcrpy some request header values as bytes, which land in the
+// YAML as `- !!binary |` list items (amz-sdk-invocation-id, content-type).
+// They are text: decode them in place, and refuse anything that is not
+// printable ASCII rather than guess.
+function decodeBinaryListItems(text: string): string {
+  const lines = text.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const item = /^(\s*)- !!binary \|?\s*$/.exec(line);
+    if (!item) {
+      out.push(line);
+      continue;
+    }
+    const indent = item[1]!;
+    let b64 = "";
+    while (i + 1 < lines.length && lines[i + 1]!.startsWith(`${indent}  `) && lines[i + 1]!.trim() !== "") b64 += lines[++i]!.trim();
+    const decoded = Buffer.from(b64, "base64").toString("latin1");
+    if (!/^[\x20-\x7e]*$/.test(decoded)) throw new Error(`!!binary list item is not printable ASCII: ${JSON.stringify(decoded)}`);
+    out.push(`${indent}- ${JSON.stringify(decoded)}`);
+  }
+  return out.join("\n");
 }
 
 type Body = { text: string } | { bytes: Uint8Array };
@@ -200,15 +226,45 @@ function isSse(headers: Record<string, string>): boolean {
   return (headers["content-type"] ?? "").startsWith("text/event-stream");
 }
 
+function isEventStream(headers: Record<string, string>): boolean {
+  return (headers["content-type"] ?? "").startsWith("application/vnd.amazon.eventstream");
+}
+
 function toInteraction(x: RawExchange): Interaction {
   const request: Interaction["request"] = { method: x.method, path: pathOf(x.url), headers: keep(x.requestHeaders, DROP_REQUEST) };
   if (x.requestBody !== undefined && x.requestBody !== null) request.body = x.requestBody;
   const headers = keep(x.responseHeaders, DROP_RESPONSE);
   let body: Interaction["body"];
-  if ("bytes" in x.body) body = [{ chunk: x.body.bytes }];
+  if ("bytes" in x.body) {
+    body = isEventStream(headers) ? splitEventStream(x.body.bytes).map((frame) => ({ chunk: frame })) : [{ chunk: x.body.bytes }];
+  }
   else if (isSse(headers)) body = splitSse(x.body.text).map((s) => ({ chunk: enc.encode(s) }));
   else body = x.body.text === "" ? [] : [{ chunk: enc.encode(x.body.text) }];
   return { request, response: { status: x.status, headers }, body };
+}
+
+// The AWS SDK's own event-stream codec (a devDependency): it checks both CRCs
+// of every recorded frame and builds the hand-written ones.
+const eventStream = new EventStreamCodec(toUtf8, fromUtf8);
+
+/**
+ * A whole application/vnd.amazon.eventstream body cut into its messages, one
+ * per chunk, at the boundaries each prelude's total length gives. Throws
+ * unless the frames tile the body exactly and every CRC holds.
+ */
+function splitEventStream(bytes: Uint8Array): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < 16) throw new Error(`event-stream body has ${bytes.length - at} stray bytes at offset ${at}`);
+    const total = new DataView(bytes.buffer, bytes.byteOffset + at, 4).getUint32(0);
+    if (total < 16 || at + total > bytes.length) throw new Error(`event-stream frame at offset ${at} claims ${total} bytes; ${bytes.length - at} left`);
+    const frame = bytes.slice(at, at + total);
+    eventStream.decode(frame);
+    frames.push(frame);
+    at += total;
+  }
+  return frames;
 }
 
 function chunks(...texts: string[]): Interaction["body"] {
@@ -541,6 +597,291 @@ function openai(): Array<[string, Cassette]> {
   return out;
 }
 
+// ---------------------------------------------------------------- bedrock
+
+const B = {
+  text: "bedrock/pydantic-ai/test_bedrock_model_stream.yaml",
+  claudeText: "bedrock/pydantic-ai/test_bedrock_native_output_stream.yaml",
+  tool: "bedrock/pydantic-ai/test_bedrock_model_iter_stream.yaml",
+  thinking: "bedrock/pydantic-ai/test_bedrock_model_thinking_part_stream.yaml",
+  redacted: "bedrock/pydantic-ai/test_bedrock_model_thinking_part_redacted_stream.yaml",
+  gptOss: "bedrock/pydantic-ai/test_bedrock_model_stream_empty_text_delta.yaml",
+  serverTool: "bedrock/pydantic-ai/test_bedrock_model_code_execution_tool_stream.yaml",
+  cache: "bedrock/pydantic-ai/test_bedrock_cache_write_and_read.yaml",
+  countTokens: "bedrock/pydantic-ai/test_anthropic_bedrock_count_tokens_real_api.yaml",
+  countTokensConverse: "bedrock/pydantic-ai/test_bedrock_count_tokens_tool_config.yaml",
+  countTokensError: "bedrock/pydantic-ai/test_bedrock_count_tokens_error.yaml",
+  streamError: "bedrock/pydantic-ai/test_bedrock_streaming_error.yaml",
+} as const;
+
+const BR_CONVERSE_STREAM = "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html";
+const BR_STREAM_OUTPUT = "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html";
+const BR_ERRORS = "https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html";
+const BR_COMMON_ERRORS = "https://docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html";
+const BR_LIST_MODELS = "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListFoundationModels.html";
+const BR_LIST_PROFILES = "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListInferenceProfiles.html";
+const BR_PROFILES = "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html";
+
+const PYDANTIC_EVENTSTREAM_NOTE =
+  "vcrpy stores whole bodies; the application/vnd.amazon.eventstream body (YAML !!binary) was split into one chunk per event-stream message at the boundaries each prelude's total length gives, bytes unchanged (identical to the corpus .body.bin; every prelude and message CRC checked with @smithy/eventstream-codec). Request bodies are boto3's JSON text re-emitted compactly (key order kept). Request header values that vcrpy stored as !!binary (boto3 passes them as bytes) are decoded to their ASCII text; auth headers were scrubbed upstream; host/content-length/connection/accept-encoding/transfer-encoding dropped.";
+
+/** Bedrock pads every event payload with a `p` field of this alphabet, cut to a varying length. */
+const PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+const stringHeader = (value: string) => ({ type: "string" as const, value });
+
+/** One ConverseStream event message, headers in the order Bedrock sends them. */
+function eventFrame(eventType: string, payload: Json, pad: number): Uint8Array {
+  return eventStream.encode({
+    headers: { ":event-type": stringHeader(eventType), ":content-type": stringHeader("application/json"), ":message-type": stringHeader("event") },
+    body: fromUtf8(JSON.stringify({ ...payload, p: PADDING.slice(0, pad) })),
+  });
+}
+
+/** One exception message (`:message-type: exception`), the shape the corpus's bedrock_exception.bin shows. */
+function exceptionFrame(exceptionType: string, message: string): Uint8Array {
+  return eventStream.encode({
+    headers: { ":exception-type": stringHeader(exceptionType), ":content-type": stringHeader("application/json"), ":message-type": stringHeader("exception") },
+    body: fromUtf8(JSON.stringify({ message })),
+  });
+}
+
+function frames(...bytes: Uint8Array[]): Interaction["body"] {
+  return bytes.map((chunk) => ({ chunk }));
+}
+
+/** The corpus keeps each recorded body also as `<cassette>.interactionN.body.bin`; the split must give those bytes back. */
+function sameAsBodyBin(corpusFile: string, interactions: Interaction[]): Interaction[] {
+  interactions.forEach((it, i) => {
+    let expected: Buffer;
+    try {
+      expected = readFileSync(join(CORPUS, `${corpusFile}.interaction${i}.body.bin`));
+    } catch {
+      return;
+    }
+    if (!Buffer.from(bodyBytes(it)).equals(expected)) throw new Error(`${corpusFile} interaction ${i}: split body differs from the .body.bin`);
+  });
+  return interactions;
+}
+
+function pydanticEventStream(corpusFile: string): Interaction[] {
+  return sameAsBodyBin(corpusFile, readPydanticVcr(corpusFile).map(toInteraction));
+}
+
+/** `x-amzn-ErrorType` as Bedrock fills it (the exception name, `:`, the Coral namespace); names lower-case as in every cassette. */
+function bedrockErrorHeaders(exception: string, requestId: string, namespace = "com.amazon.bedrock"): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "x-amzn-errortype": `${exception}:http://internal.amazon.com/coral/${namespace}/`,
+    "x-amzn-requestid": requestId,
+  };
+}
+
+function bedrock(): Array<[string, Cassette]> {
+  const out: Array<[string, Cassette]> = [];
+  const add = (name: string, scenario: string, provenance: Provenance, interactions: Interaction[]) =>
+    out.push([`bedrock/${name}.ndjson`, { scenario, provenance, interactions }]);
+
+  const text = pydanticEventStream(B.text);
+  const textTurn = text[0]!;
+  const claudeText = pydanticEventStream(B.claudeText);
+
+  add("text", "bedrock/text: ConverseStream plain text (us.amazon.nova-micro-v1:0): messageStart, 29 text deltas, contentBlockStop, messageStop, metadata",
+    real(B.text, PYDANTIC_EVENTSTREAM_NOTE), text);
+  add("claude-text", "bedrock/claude-text: ConverseStream text from Claude Sonnet 4.5 through the us. inference profile (structured output request, so the text is JSON)",
+    real(B.claudeText, PYDANTIC_EVENTSTREAM_NOTE), claudeText);
+  add("tool-call", "bedrock/tool-call: text then a toolUse block (contentBlockStart id/name, input fragments), stopReason tool_use; then the follow-up turn with the toolResult",
+    real(B.tool, PYDANTIC_EVENTSTREAM_NOTE), pydanticEventStream(B.tool));
+  add("thinking", "bedrock/thinking: Claude Sonnet 4 (us. profile) extended thinking: reasoningContent text deltas, a signature delta, then text",
+    real(B.thinking, PYDANTIC_EVENTSTREAM_NOTE), pydanticEventStream(B.thinking));
+  add("redacted-thinking", "bedrock/redacted-thinking: Claude 3.7 Sonnet (us. profile): two reasoningContent.redactedContent blocks (base64 in JSON), then text",
+    real(B.redacted, PYDANTIC_EVENTSTREAM_NOTE), pydanticEventStream(B.redacted));
+  add("reasoning-gpt-oss", "bedrock/reasoning-gpt-oss: openai.gpt-oss-120b: an empty text delta, an unsigned reasoningContent block, then text",
+    real(B.gptOss, PYDANTIC_EVENTSTREAM_NOTE), pydanticEventStream(B.gptOss));
+  add("server-tool", "bedrock/server-tool: Nova 2 Lite server-side nova_code_interpreter (server_tool_use + toolResult blocks) then a client tool_use block",
+    real(B.serverTool, PYDANTIC_EVENTSTREAM_NOTE), pydanticEventStream(B.serverTool));
+
+  add("error-400", "bedrock/error-400: converse-stream for an unknown model id -> 400 {\"message\":\"The provided model identifier is invalid.\"} (no x-amzn-ErrorType: the recorder dropped it)",
+    real(B.streamError, PYDANTIC_JSON_NOTE), readPydanticVcr(B.streamError).map(toInteraction));
+  add("count-tokens", "bedrock/count-tokens: POST /model/{id}/count-tokens -> {inputTokens} (recorded request uses the invokeModel input form)",
+    real(B.countTokens, `${PYDANTIC_JSON_NOTE} The recorded request is the \`input.invokeModel\` form (a base64 Anthropic Messages body) and its path has an unencoded ':'; our provider sends the \`input.converse\` form to \`/model/<id with %3A>/count-tokens\`. Only the reply is meant for replay.`),
+    readPydanticVcr(B.countTokens).map(toInteraction));
+  add("count-tokens-converse", "bedrock/count-tokens-converse: count-tokens with the input.converse form (messages, system, toolConfig) -> {inputTokens: 375}",
+    real(B.countTokensConverse, PYDANTIC_JSON_NOTE), readPydanticVcr(B.countTokensConverse).map(toInteraction));
+  add("count-tokens-error", "bedrock/count-tokens-error: count-tokens for an unknown model -> 400 'The provided model identifier is invalid.' (no x-amzn-ErrorType: the recorder dropped it)",
+    real(B.countTokensError, PYDANTIC_JSON_NOTE), readPydanticVcr(B.countTokensError).map(toInteraction));
+
+  // ---- hand-written
+
+  const textRequest = textTurn.request;
+  const textFrames = textTurn.body.map((step) => ("chunk" in step ? step.chunk : new Uint8Array()));
+  const textPart = (usedFor: string) => part(B.text, usedFor);
+
+  const accessDenied = "You don't have access to the model with the specified model ID.";
+  add("error-403-access-denied", "bedrock/error-403-access-denied: 403 AccessDeniedException (model access not granted)",
+    handWritten([BR_CONVERSE_STREAM, BR_ERRORS, "https://github.com/aws-samples/sample-agentic-frameworks-on-aws/issues/44", "https://github.com/anthropics/claude-code/issues/536"],
+      "Status 403 and the exception name per the ConverseStream errors and the troubleshooting page; the message is the one quoted in the cited issues (Converse operation; 403 in the second). the x-amzn-ErrorType value (name:namespace) as Bedrock sends it (see amazon-bedrock-client-for-mac#99; header names lower-case as in every cassette); the request id is fake. Request is the text scenario's.",
+      [textPart("request")]),
+    [{
+      request: textRequest,
+      response: { status: 403, headers: bedrockErrorHeaders("AccessDeniedException", "replay00-0000-4000-8000-fake00000403") },
+      body: chunks(JSON.stringify({ message: accessDenied })),
+    }]);
+
+  add("error-403-unrecognized-client", "bedrock/error-403-unrecognized-client: 403 UnrecognizedClientException (unknown access key / invalid security token)",
+    handWritten([BR_COMMON_ERRORS, "https://github.com/anthropics/claude-code/issues/2260", "https://github.com/Arize-ai/openinference/issues/2358", "https://github.com/iann0036/iamlive/issues/58"],
+      "UnrecognizedClientException is a Coral service-level error (namespace com.amazon.coral.service), 403 with the message 'The security token included in the request is invalid.' as the cited reports show (Bedrock Converse in the openinference one, 403 in the others). The request id is fake. Request is the text scenario's.",
+      [textPart("request")]),
+    [{
+      request: textRequest,
+      response: { status: 403, headers: bedrockErrorHeaders("UnrecognizedClientException", "replay00-0000-4000-8000-fake00000431", "com.amazon.coral.service") },
+      body: chunks(JSON.stringify({ message: "The security token included in the request is invalid." })),
+    }]);
+
+  add("throttling-429-then-success", "bedrock/throttling-429-then-success: 429 ThrottlingException (no Retry-After), then the same request streams the text answer",
+    handWritten([BR_CONVERSE_STREAM, BR_ERRORS, "https://github.com/aws-samples/amazon-bedrock-client-for-mac/issues/99"],
+      "Interaction 0: status, headers (content-type, x-amzn-ErrorType, x-amzn-RequestId; no Retry-After) and message as logged in the cited issue; the request id is fake. Interaction 1 is the real text stream.",
+      [textPart("interaction 1 (whole) and both requests")]),
+    [
+      {
+        request: textRequest,
+        response: { status: 429, headers: bedrockErrorHeaders("ThrottlingException", "replay00-0000-4000-8000-fake00000429") },
+        body: chunks(JSON.stringify({ message: "Too many tokens, please wait before trying again." })),
+      },
+      textTurn,
+    ]);
+
+  add("unavailable-503", "bedrock/unavailable-503: 503 ServiceUnavailableException before any content",
+    handWritten([BR_CONVERSE_STREAM, BR_STREAM_OUTPUT, "https://github.com/danny-avila/LibreChat/issues/4217", "https://github.com/darko-mesaros/bedrust/issues/47"],
+      "Status 503 per the ConverseStream errors; message 'Bedrock is unable to process your request.' as the cited reports quote for ServiceUnavailableException; the request id is fake. Request is the text scenario's.",
+      [textPart("request")]),
+    [{
+      request: textRequest,
+      response: { status: 503, headers: bedrockErrorHeaders("ServiceUnavailableException", "replay00-0000-4000-8000-fake00000503") },
+      body: chunks(JSON.stringify({ message: "Bedrock is unable to process your request." })),
+    }]);
+
+  // Real prefix: messageStart and the first five text deltas.
+  const throttled = "Too many requests, please wait before trying again. You have sent too many requests.  Wait before trying again.";
+  add("midstream-throttling", "bedrock/midstream-throttling: 200 stream with some text, then a throttlingException exception message, then the end of the body",
+    handWritten([BR_STREAM_OUTPUT, "https://github.com/aws-samples/aws-genai-llm-chatbot/issues/220", "https://github.com/BerriAI/litellm/issues/589"],
+      "The first 6 messages (messageStart, 5 contentBlockDelta) are the real text stream, bytes unchanged. The last message was built by convert-corpus.ts with @smithy/eventstream-codec 4.5.2 (EventStreamCodec.encode): headers :exception-type=throttlingException, :content-type=application/json, :message-type=exception, payload {\"message\":…} with the wording the cited issues log for an in-stream throttlingException (InvokeModelWithResponseStream there; ConverseStreamOutput lists the same member). Header set and order as in the corpus's bedrock_exception.bin (cash-mckeeman/aws_event_stream, provenance unverified). Bedrock ends the body after an exception message: no contentBlockStop, messageStop or metadata.",
+      [textPart("request and the first 6 messages")]),
+    [{
+      request: textRequest,
+      response: textTurn.response,
+      body: [...textTurn.body.slice(0, 6), ...frames(exceptionFrame("throttlingException", throttled))],
+    }]);
+
+  // Real prefix: messageStart and three deltas, then the first half of the fourth delta's bytes.
+  const cut = textFrames[4]!;
+  add("truncated", "bedrock/truncated: 200 stream cut inside a message (prelude and part of the payload of the 5th message, no CRC), then the body ends",
+    handWritten([BR_STREAM_OUTPUT],
+      `The first 4 messages are the real text stream, bytes unchanged; then the first ${Math.floor(cut.length / 2)} of the ${cut.length} bytes of the 5th message (a text delta) as the last chunk, as a dropped connection leaves it. Written to test that a cut stream is an error, never a short answer.`,
+      [textPart("request and all bytes of the body")]),
+    [{
+      request: textRequest,
+      response: textTurn.response,
+      body: [...textTurn.body.slice(0, 4), { chunk: cut.slice(0, Math.floor(cut.length / 2)) }],
+    }]);
+
+  const bareClaude = "anthropic.claude-3-5-sonnet-20241022-v2:0";
+  const claudeTurn = claudeText[0]!;
+  add("inference-profile-retry", "bedrock/inference-profile-retry: the bare anthropic.claude-3-5-sonnet-20241022-v2:0 id -> 400 ValidationException 'on-demand throughput isn’t supported', then the us. profile id streams the answer",
+    handWritten([BR_CONVERSE_STREAM, BR_PROFILES, "https://github.com/aws-samples/sample-getting-started-with-strands-agents-course/issues/1", "https://github.com/stackblitz-labs/bolt.diy/issues/1102"],
+      "Interaction 0: message verbatim (typographic apostrophe included) from the cited ConverseStream report; status 400 and x-amzn-ErrorType ValidationException per the API reference; the request id is fake. Interaction 1: the request goes to the us. inference profile of the same model; its answer is the real claude-text stream, which Claude Sonnet 4.5 (us. profile) produced, not Claude 3.5 Sonnet v2 (ConverseStream events do not name the model, so the bytes fit). Both request bodies are the recorded claude-text request.",
+      [part(B.claudeText, "interaction 1 response (whole) and both request bodies")]),
+    [
+      {
+        request: { ...claudeTurn.request, path: `/model/${encodeURIComponent(bareClaude)}/converse-stream` },
+        response: { status: 400, headers: bedrockErrorHeaders("ValidationException", "replay00-0000-4000-8000-fake00000400") },
+        body: chunks(JSON.stringify({ message: `Invocation of model ID ${bareClaude} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.` })),
+      },
+      { ...claudeTurn, request: { ...claudeTurn.request, path: `/model/${encodeURIComponent(`us.${bareClaude}`)}/converse-stream` } },
+    ]);
+
+  // The recorded Converse (non-streaming) answers, re-told as ConverseStream events.
+  const cacheTurns = readPydanticVcr(B.cache).map(toInteraction);
+  add("cache-write-then-read", "bedrock/cache-write-then-read: the same cached prefix twice: metadata.usage cacheWriteInputTokens 1322, then cacheReadInputTokens 1322 (inputTokens 2, outputTokens 5)",
+    handWritten([BR_CONVERSE_STREAM, BR_STREAM_OUTPUT, "https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html"],
+      "No streamed recording with cache usage exists. Each interaction re-tells the real non-streaming Converse answer of the cited recording as ConverseStream messages built with @smithy/eventstream-codec 4.5.2: messageStart, one contentBlockDelta with the recorded text, contentBlockStop, messageStop with the recorded stopReason, metadata with the recorded usage object and latency verbatim (including the deprecated *InputTokenCount duplicates). Payload padding `p` imitates Bedrock's. Requests are the recorded ones with the path changed from /converse to /converse-stream.",
+      [part(B.cache, "request bodies, answer text, stopReason, usage and metrics")]),
+    cacheTurns.map((turn, i) => {
+      const answer = JSON.parse(new TextDecoder().decode(bodyBytes(turn))) as Json;
+      const message = (answer.output as Json).message as Json;
+      const textOut = ((message.content as Json[])[0]!).text as string;
+      return {
+        request: { ...turn.request, path: turn.request.path.replace(/\/converse$/, "/converse-stream") },
+        response: { status: 200, headers: { "content-type": "application/vnd.amazon.eventstream" } },
+        body: frames(
+          eventFrame("messageStart", { role: message.role }, 18 + i),
+          eventFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { text: textOut } }, 40 + i),
+          eventFrame("contentBlockStop", { contentBlockIndex: 0 }, 22 + i),
+          eventFrame("messageStop", { stopReason: answer.stopReason }, 12 + i),
+          eventFrame("metadata", { metrics: answer.metrics, usage: answer.usage }, 30 + i),
+        ),
+      };
+    }));
+
+  const modelArn = (id: string) => `arn:aws:bedrock:us-east-1::foundation-model/${id}`;
+  const foundation = (id: string, name: string, provider: string, input: string[], types: string[]) => ({
+    modelArn: modelArn(id),
+    modelId: id,
+    modelName: name,
+    providerName: provider,
+    inputModalities: input,
+    outputModalities: ["TEXT"],
+    responseStreamingSupported: true,
+    customizationsSupported: [],
+    inferenceTypesSupported: types,
+    modelLifecycle: { status: "ACTIVE" },
+  });
+  const profile = (id: string, name: string, description: string, regions: string[], model: string) => ({
+    inferenceProfileName: name,
+    description,
+    createdAt: "2024-08-27T00:00:00+00:00",
+    updatedAt: "2025-09-29T00:00:00+00:00",
+    inferenceProfileArn: `arn:aws:bedrock:us-east-1:000000000000:inference-profile/${id}`,
+    models: regions.map((region) => ({ modelArn: `arn:aws:bedrock:${region}::foundation-model/${model}` })),
+    inferenceProfileId: id,
+    status: "ACTIVE",
+    type: "SYSTEM_DEFINED",
+  });
+  const modelSummaries = [
+    foundation("amazon.nova-micro-v1:0", "Nova Micro", "Amazon", ["TEXT"], ["ON_DEMAND", "INFERENCE_PROFILE"]),
+    foundation("amazon.nova-pro-v1:0", "Nova Pro", "Amazon", ["TEXT", "IMAGE", "VIDEO"], ["ON_DEMAND", "INFERENCE_PROFILE"]),
+    foundation("anthropic.claude-3-5-sonnet-20241022-v2:0", "Claude 3.5 Sonnet v2", "Anthropic", ["TEXT", "IMAGE"], ["INFERENCE_PROFILE"]),
+    foundation("anthropic.claude-sonnet-4-5-20250929-v1:0", "Claude Sonnet 4.5", "Anthropic", ["TEXT", "IMAGE"], ["INFERENCE_PROFILE"]),
+    foundation("amazon.titan-text-express-v1", "Titan Text G1 - Express", "Amazon", ["TEXT"], ["ON_DEMAND"]),
+    foundation("openai.gpt-oss-120b-1:0", "gpt-oss-120b", "OpenAI", ["TEXT"], ["ON_DEMAND"]),
+  ];
+  const us = ["us-east-1", "us-east-2", "us-west-2"];
+  const inferenceProfileSummaries = [
+    profile("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "US Anthropic Claude Sonnet 4.5", "Routes requests to Anthropic Claude Sonnet 4.5 in us-east-1, us-east-2 and us-west-2.", us, "anthropic.claude-sonnet-4-5-20250929-v1:0"),
+    profile("us.anthropic.claude-3-5-sonnet-20241022-v2:0", "US Anthropic Claude 3.5 Sonnet v2", "Routes requests to Anthropic Claude 3.5 Sonnet v2 in us-east-1, us-east-2 and us-west-2.", us, "anthropic.claude-3-5-sonnet-20241022-v2:0"),
+    profile("us.amazon.nova-micro-v1:0", "US Nova Micro", "Routes requests to Nova Micro in us-east-1, us-east-2 and us-west-2.", us, "amazon.nova-micro-v1:0"),
+    profile("global.anthropic.claude-haiku-4-5-20251001-v1:0", "Global Anthropic Claude Haiku 4.5", "Routes requests to Anthropic Claude Haiku 4.5 in commercial regions.", ["us-east-1", "eu-west-1", "ap-northeast-1"], "anthropic.claude-haiku-4-5-20251001-v1:0"),
+  ];
+  add("models", "bedrock/models: GET /foundation-models?byOutputModality=TEXT (some models INFERENCE_PROFILE only), then GET /inference-profiles (one page)",
+    handWritten([BR_LIST_MODELS, BR_LIST_PROFILES, BR_PROFILES],
+      "Shapes per the API references (ListFoundationModels modelSummaries, ListInferenceProfiles inferenceProfileSummaries without nextToken). Model and profile ids are real Bedrock ids; names, modalities and inference types as the console lists them, trimmed to a few entries; the account id in profile ARNs, timestamps and request ids are fake. Paths are what our provider asks; the replay ignores the query.",
+      []),
+    [
+      {
+        request: { method: "GET", path: "/foundation-models?byOutputModality=TEXT", headers: { authorization: "<redacted>" } },
+        response: { status: 200, headers: { "content-type": "application/json", "x-amzn-requestid": "replay00-0000-4000-8000-fake0000f001" } },
+        body: chunks(JSON.stringify({ modelSummaries })),
+      },
+      {
+        request: { method: "GET", path: "/inference-profiles?maxResults=1000", headers: { authorization: "<redacted>" } },
+        response: { status: 200, headers: { "content-type": "application/json", "x-amzn-requestid": "replay00-0000-4000-8000-fake0000f002" } },
+        body: chunks(JSON.stringify({ inferenceProfileSummaries })),
+      },
+    ]);
+
+  return out;
+}
+
 // ---------------------------------------------------------------- output
 
 const SECRET = /sk-ant-api|sk-proj-[A-Za-z0-9]{20}|AKIA|ghu_|gho_|ya29\./g;
@@ -558,7 +899,7 @@ function tableRow(file: string, c: Cassette): string {
 }
 
 function main(): void {
-  const all = [...anthropic(), ...openai()];
+  const all = [...anthropic(), ...openai(), ...bedrock()];
   const rows: string[] = [];
   for (const [file, cassette] of all) {
     const text = serializeCassette(cassette);
