@@ -1,0 +1,188 @@
+/**
+ * Error classification for Gemini on Vertex AI (provider-facts §7.5), and
+ * the `:countTokens` answer reader.
+ *
+ * Bodies are Google's `{"error":{"code","message","status","details"}}`,
+ * sometimes wrapped in a one-element array (the non-SSE stream format, and
+ * what gemini-cli users paste). `status` is the google.rpc code name, which
+ * decides before the HTTP status; an empty, HTML or unparsable body still
+ * classifies by the HTTP status.
+ *
+ * Decisions:
+ * - `RESOURCE_EXHAUSTED` → RATE_LIMITED, retryable, with the wait from the
+ *   `google.rpc.RetryInfo` detail (`"retryDelay": "34.4s"`) when present.
+ *   Vertex also sends it for a whole quota ("exceeded your current quota");
+ *   it stays retryable because the same status covers the per-minute limits
+ *   and the retry policy caps long server delays anyway.
+ * - `INVALID_ARGUMENT`, `FAILED_PRECONDITION` (e.g. billing not enabled) and
+ *   `OUT_OF_RANGE` → INVALID_PARAMS, except an over-long prompt ("The input
+ *   token count (1200293) exceeds the maximum number of tokens allowed
+ *   (1048576).") → CONTEXT_LENGTH_EXCEEDED.
+ * - `PERMISSION_DENIED` also covers "API not enabled for the project": still
+ *   AUTH_FAILED, since the credentials cannot do what was asked.
+ * - `ABORTED`, `CANCELLED` and `UNKNOWN` are the server giving up on this
+ *   attempt → PROVIDER_ERROR, retryable.
+ */
+import { BridgeError, type ErrorCode } from "../../protocol/errors.ts";
+import type { ErrorResponse } from "../types.ts";
+import { isRecord, parseJsonBody } from "../json.ts";
+
+/** What a Google error envelope carries. */
+export interface GeminiErrorFields {
+  /** The google.rpc status name, e.g. `RESOURCE_EXHAUSTED`. */
+  status?: string;
+  /** The numeric `code` (an HTTP status). */
+  code?: number;
+  message?: string;
+  /** From `google.rpc.RetryInfo.retryDelay`. */
+  retryAfterMs?: number;
+}
+
+/** Pull the error fields out of a parsed body or stream chunk; `undefined` when there is no `error` in it. */
+export function readGeminiErrorFields(value: unknown): GeminiErrorFields | undefined {
+  if (Array.isArray(value)) return value.length > 0 ? readGeminiErrorFields(value[0]) : undefined;
+  if (!isRecord(value)) return undefined;
+  const error = value["error"];
+  if (typeof error === "string" && error !== "") return { message: error };
+  if (!isRecord(error)) return undefined;
+  const fields: GeminiErrorFields = {};
+  const status = error["status"];
+  if (typeof status === "string" && status !== "") fields.status = status;
+  const code = error["code"];
+  if (typeof code === "number" && Number.isFinite(code)) fields.code = code;
+  const message = error["message"];
+  if (typeof message === "string" && message !== "") fields.message = message;
+  const delay = retryDelayMs(error["details"]);
+  if (delay !== undefined) fields.retryAfterMs = delay;
+  return fields;
+}
+
+/** Classify a non-success HTTP answer. */
+export function classifyGeminiError(response: ErrorResponse): BridgeError {
+  const fields = readGeminiErrorFields(parseJsonBody(response.body)) ?? plainTextError(response.body) ?? {};
+  return buildGeminiError(fields, response.status, describeBody(response.status, response.body));
+}
+
+/**
+ * Classify an `{"error": ...}` object that arrived inside a 200 stream. The
+ * envelope's own `code` stands in for the HTTP status it would have had; the
+ * BridgeError carries no `status`, since the HTTP answer was a success.
+ */
+export function classifyGeminiStreamError(payload: unknown): BridgeError {
+  const fields = readGeminiErrorFields(payload) ?? {};
+  const verdict = decide(fields.status, fields.message ?? "", fields.code);
+  return create(verdict, fields, undefined, "the provider reported an error in the stream");
+}
+
+/**
+ * The token total of a `:countTokens` answer (`{totalTokens,
+ * totalBillableCharacters, promptTokensDetails}`). A missing `totalTokens`
+ * is 0: proto3 JSON omits zero values, which is what an empty prompt gives.
+ */
+export function parseGeminiCountTokens(json: unknown): number {
+  if (!isRecord(json)) throw new BridgeError("PROVIDER_ERROR", "vertex: unexpected countTokens answer (not a JSON object)");
+  if (json["error"] !== undefined) throw classifyGeminiStreamError(json);
+  const total = json["totalTokens"];
+  if (total === undefined) return 0;
+  if (typeof total !== "number" || !Number.isInteger(total) || total < 0) {
+    throw new BridgeError("PROVIDER_ERROR", `vertex: unexpected countTokens totalTokens: ${JSON.stringify(total)}`);
+  }
+  return total;
+}
+
+// "The input token count (1200293) exceeds the maximum number of tokens allowed (1048576)."
+const CONTEXT_PATTERNS: RegExp[] = [/input token count.*exceeds the maximum/i, /exceeds the maximum number of tokens/i, /context (window|length) (exceeded|limit)/i];
+
+interface Verdict {
+  code: ErrorCode;
+  retryable: boolean;
+}
+
+const BY_STATUS: Record<string, Verdict> = {
+  PERMISSION_DENIED: { code: "AUTH_FAILED", retryable: false },
+  UNAUTHENTICATED: { code: "AUTH_FAILED", retryable: false },
+  NOT_FOUND: { code: "NOT_FOUND", retryable: false },
+  RESOURCE_EXHAUSTED: { code: "RATE_LIMITED", retryable: true },
+  UNAVAILABLE: { code: "OVERLOADED", retryable: true },
+  INTERNAL: { code: "PROVIDER_ERROR", retryable: true },
+  UNKNOWN: { code: "PROVIDER_ERROR", retryable: true },
+  ABORTED: { code: "PROVIDER_ERROR", retryable: true },
+  CANCELLED: { code: "PROVIDER_ERROR", retryable: true },
+  DEADLINE_EXCEEDED: { code: "TIMEOUT", retryable: true },
+};
+
+const INVALID_STATUSES = new Set(["INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"]);
+
+function decide(status: string | undefined, message: string, httpStatus: number | undefined): Verdict {
+  if (status !== undefined) {
+    if (INVALID_STATUSES.has(status)) return invalid(message);
+    const known = BY_STATUS[status];
+    if (known !== undefined) return known;
+  }
+  if (httpStatus === undefined) return { code: "PROVIDER_ERROR", retryable: false };
+  if (httpStatus === 401 || httpStatus === 403) return { code: "AUTH_FAILED", retryable: false };
+  if (httpStatus === 404) return { code: "NOT_FOUND", retryable: false };
+  if (httpStatus === 408 || httpStatus === 504) return { code: "TIMEOUT", retryable: true };
+  if (httpStatus === 413) return { code: "CONTEXT_LENGTH_EXCEEDED", retryable: false };
+  if (httpStatus === 429) return { code: "RATE_LIMITED", retryable: true };
+  if (httpStatus === 503) return { code: "OVERLOADED", retryable: true };
+  if (httpStatus === 409 || httpStatus === 499 || httpStatus >= 500) return { code: "PROVIDER_ERROR", retryable: true };
+  if (httpStatus >= 400) return invalid(message);
+  return { code: "PROVIDER_ERROR", retryable: false };
+}
+
+function invalid(message: string): Verdict {
+  if (CONTEXT_PATTERNS.some((pattern) => pattern.test(message))) return { code: "CONTEXT_LENGTH_EXCEEDED", retryable: false };
+  return { code: "INVALID_PARAMS", retryable: false };
+}
+
+function buildGeminiError(fields: GeminiErrorFields, status: number, fallbackMessage: string): BridgeError {
+  return create(decide(fields.status, fields.message ?? "", status), fields, status, fallbackMessage);
+}
+
+function create(verdict: Verdict, fields: GeminiErrorFields, status: number | undefined, fallbackMessage: string): BridgeError {
+  return new BridgeError(verdict.code, `vertex: ${fields.message ?? fallbackMessage}`, {
+    retryable: verdict.retryable,
+    ...(status === undefined ? {} : { status }),
+    ...(fields.status === undefined ? {} : { providerType: fields.status }),
+    ...(fields.retryAfterMs === undefined ? {} : { retryAfterMs: fields.retryAfterMs }),
+  });
+}
+
+const RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo";
+
+/**
+ * `retryDelay` of a RetryInfo detail in ms. JSON spells a
+ * google.protobuf.Duration as `"34.4s"`; the `{seconds, nanos}` object form
+ * is accepted too, in case a proxy re-encodes it.
+ */
+function retryDelayMs(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    if (!isRecord(detail) || detail["@type"] !== RETRY_INFO) continue;
+    const delay = detail["retryDelay"];
+    if (typeof delay === "string") {
+      const match = /^(\d+(?:\.\d+)?)s$/.exec(delay.trim());
+      if (match?.[1] !== undefined) return Math.round(Number(match[1]) * 1000);
+    } else if (isRecord(delay)) {
+      const seconds = Number(delay["seconds"] ?? 0);
+      const nanos = Number(delay["nanos"] ?? 0);
+      if (Number.isFinite(seconds) && Number.isFinite(nanos)) return Math.round(seconds * 1000 + nanos / 1e6);
+    }
+  }
+  return undefined;
+}
+
+/** A short plain-text body is the message itself. */
+function plainTextError(body: string): GeminiErrorFields | undefined {
+  const text = body.trim();
+  if (text === "" || text.startsWith("<") || text.startsWith("{") || text.startsWith("[") || text.length > 500) return undefined;
+  return { message: text };
+}
+
+/** A short description of a body that had no usable error in it (empty, HTML page). */
+function describeBody(status: number, body: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+  if (title !== undefined && title !== "") return `HTTP ${status}: ${title}`;
+  return `HTTP ${status}`;
+}
