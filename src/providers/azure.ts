@@ -25,7 +25,7 @@ import { catalogListing, mergeListing } from "./listing.ts";
 import type { ChatRequestParams, Provider, TokenCount } from "./types.ts";
 
 const KEY: ApiKeySource = { provider: "azure", envVars: ["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"] };
-/** The latest GA dated version (provider-facts §4.1), used when a dated surface is asked for without a version. */
+/** The latest GA dated version (provider-facts §4.1), named in api-version error messages. */
 export const AZURE_GA_API_VERSION = "2024-10-21";
 
 interface AzureTarget {
@@ -137,13 +137,15 @@ export const azureProvider: Provider = {
     }
     // Deployments are listed only by the ARM control plane; the data plane lists the models the resource offers.
     const url = `${where.endpoint}/openai/v1/models`;
-    const answer = await fetchJson<{ data?: Array<{ id: string }> }>(
+    const answer = await fetchJson<{ data?: Array<{ id: string; capabilities?: { chat_completion?: boolean } }> }>(
       deps,
       () => new Request(url, { headers: mergeHeaders(headers, params.headers), redirect: "manual" }),
       signal,
       (response) => classifyAzureError(response, "", where),
     );
-    return mergeListing("azure", (answer.data ?? []).map((model) => ({ id: model.id })));
+    // The listing mixes in embeddings, image and audio models; Azure flags which ones can chat.
+    const chat = (answer.data ?? []).filter((model) => model.capabilities?.chat_completion !== false);
+    return mergeListing("azure", chat.map((model) => ({ id: model.id })));
   },
 
   async countTokens(params: ChatRequestParams): Promise<TokenCount> {
@@ -156,7 +158,7 @@ export const azureProvider: Provider = {
     const where = target(params, deps);
     const headers = await authHeaders(params, deps);
     const url = `${where.endpoint}/openai/v1/models`;
-    await fetchJson(deps, () => new Request(url, { headers, redirect: "manual" }), signal, (response) => classifyAzureError(response, "", where));
+    await fetchJson(deps, () => new Request(url, { headers: mergeHeaders(headers, params.headers), redirect: "manual" }), signal, (response) => classifyAzureError(response, "", where));
     return headers["api-key"] ? { api_key: headers["api-key"] } : null;
   },
 };
