@@ -3,6 +3,7 @@ import { anthropicProvider } from "./anthropic.ts";
 import { azureProvider } from "./azure.ts";
 import { bedrockProvider } from "./bedrock.ts";
 import { openaiProvider } from "./openai.ts";
+import { vertexProvider } from "./vertex.ts";
 import type { Provider } from "./types.ts";
 import { unavailableProvider } from "./unavailable.ts";
 
@@ -12,7 +13,7 @@ export function createRegistry(): ReadonlyMap<string, Provider> {
     openaiProvider,
     unavailableProvider("copilot", "GitHub Copilot", "oauth_device"),
     bedrockProvider,
-    unavailableProvider("vertex", "Google Vertex AI", "google"),
+    vertexProvider,
     azureProvider,
   ];
   return new Map(providers.map((provider) => [provider.id, provider]));

@@ -1,0 +1,177 @@
+/**
+ * Google Vertex AI: Gemini through `:streamGenerateContent?alt=sse` and
+ * Claude through `:streamRawPredict` with the same Anthropic Messages
+ * mapping as the Anthropic provider (one implementation). Bearer tokens
+ * come from the Google credential chain (service-account JWTs signed with
+ * jose, gcloud ADC, the metadata server), resolved per attempt so a
+ * refreshed token is picked up by retries.
+ */
+import { createGoogleCredentialResolver, googleAuthHeaders, resolveVertexLocation, type GoogleAccess, type GoogleCredentialResolver } from "../auth/google-credentials.ts";
+import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
+import type { Deps } from "../deps.ts";
+import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
+import { classifyAnthropicError } from "../formats/anthropic-messages/errors.ts";
+import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
+import { classifyGeminiError } from "../formats/gemini/errors.ts";
+import { geminiFormat, parseGeminiCountTokens } from "../formats/gemini/index.ts";
+import type { ChatFormat } from "../formats/types.ts";
+import { fetchJson } from "../http/json.ts";
+import { BridgeError } from "../protocol/errors.ts";
+import type { ProviderParams } from "../protocol/request.ts";
+import { estimateChatTokens } from "../tokens/estimate.ts";
+import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
+import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+
+/** The `anthropic_version` Claude on Vertex requires in the body (provider-facts §7.6). */
+export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
+
+const resolvers = new WeakMap<Deps, GoogleCredentialResolver>();
+
+function resolverFor(deps: Deps): GoogleCredentialResolver {
+  let resolver = resolvers.get(deps);
+  if (!resolver) {
+    resolver = createGoogleCredentialResolver(deps);
+    resolvers.set(deps, resolver);
+  }
+  return resolver;
+}
+
+function isClaude(model: string): boolean {
+  return model.startsWith("claude");
+}
+
+interface Target {
+  access: GoogleAccess;
+  /** `https://{host}/v1/projects/{p}/locations/{l}` (or the override base with that path). */
+  root: string;
+  base: string;
+}
+
+async function target(params: ProviderParams, call: ProviderCall): Promise<Target> {
+  const access = await resolverFor(call.deps).resolve(params, call.signal);
+  const where = resolveVertexLocation(params, call.deps, access);
+  const base = (params.base_url ?? `https://${where.host}`).replace(/\/+$/, "");
+  return { access, base, root: `${base}/v1/projects/${encodeURIComponent(where.project)}/locations/${where.location}` };
+}
+
+function headersFor(access: GoogleAccess, params: ProviderParams): Headers {
+  const headers = new Headers({ "content-type": "application/json", ...googleAuthHeaders(access) });
+  if (params.headers) for (const [name, value] of Object.entries(params.headers)) headers.set(name, value);
+  return headers;
+}
+
+function modelUrl(root: string, model: string, method: string): string {
+  const publisher = isClaude(model) ? "anthropic" : "google";
+  return `${root}/publishers/${publisher}/models/${encodeURIComponent(model)}:${method}`;
+}
+
+function claudeBody(params: ChatRequestParams, forCounting: boolean): string {
+  const { model, ...body } = encodeAnthropicRequest(params);
+  if (forCounting) {
+    const counted = Object.fromEntries(Object.entries(body).filter(([key]) => ["messages", "system", "tools", "tool_choice", "thinking"].includes(key)));
+    return JSON.stringify({ ...counted, model, anthropic_version: VERTEX_ANTHROPIC_VERSION });
+  }
+  return JSON.stringify({ ...body, anthropic_version: VERTEX_ANTHROPIC_VERSION, stream: true });
+}
+
+export const vertexProvider: Provider = {
+  id: "vertex",
+  name: "Google Vertex AI",
+  auth: "google",
+  available: true,
+
+  async isConfigured(deps) {
+    return Boolean(deps.env.GOOGLE_APPLICATION_CREDENTIALS || deps.env.GOOGLE_CLOUD_PROJECT || deps.env.GOOGLE_VERTEX_PROJECT);
+  },
+
+  async planChat(params, call) {
+    const claude = isClaude(params.model);
+    const format = (claude ? anthropicMessagesFormat : geminiFormat) as ChatFormat<unknown>;
+    const body = claude ? claudeBody(params, false) : JSON.stringify(geminiFormat.encodeRequest(params));
+    let first: Target | undefined = await target(params, call);
+    return {
+      format,
+      createDecoder: createSseStreamDecoder,
+      buildRequest: async () => {
+        // The first attempt uses the token resolved while planning; retries ask again (cached unless near expiry).
+        const current = first ?? (await target(params, call));
+        first = undefined;
+        const url = modelUrl(current.root, params.model, claude ? "streamRawPredict" : "streamGenerateContent?alt=sse");
+        return new Request(url, { method: "POST", headers: headersFor(current.access, params), body });
+      },
+      recover(error) {
+        if (error.code === "AUTH_FAILED" && error.status === 401) {
+          resolverFor(call.deps).invalidate();
+          first = undefined;
+          return "vertex: access token rejected; fetching a new one";
+        }
+        return undefined;
+      },
+    };
+  },
+
+  async listModels(params, call) {
+    let current: Target;
+    try {
+      current = await target(params, call);
+    } catch (error) {
+      if (error instanceof BridgeError && (error.code === "AUTH_REQUIRED" || error.code === "INVALID_REQUEST")) return catalogListing("vertex");
+      throw error;
+    }
+    const live: LiveModel[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const query = new URLSearchParams({ pageSize: "200", ...(pageToken && { pageToken }) });
+      const url = `${current.base}/v1beta1/publishers/google/models?${query}`;
+      const answer = await fetchJson<{ publisherModels?: Array<{ name?: string }>; nextPageToken?: string }>(
+        call.deps, () => new Request(url, { headers: headersFor(current.access, params) }), call.signal, classifyGeminiError);
+      for (const model of answer.publisherModels ?? []) {
+        const id = model.name?.split("/").pop();
+        if (id && id.startsWith("gemini")) live.push({ id });
+      }
+      pageToken = answer.nextPageToken;
+      if (!pageToken) break;
+    }
+    // The publisher listing covers Google's models only; Claude on Vertex comes from the catalog.
+    const claude = catalogListing("vertex").filter((entry) => isClaude(entry.id));
+    return [...mergeListing("vertex", live), ...claude];
+  },
+
+  async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
+    const estimate: TokenCount = { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+    let current: Target;
+    try {
+      current = await target(params, call);
+    } catch (error) {
+      if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return estimate;
+      throw error;
+    }
+    const claude = isClaude(params.model);
+    const url = claude
+      ? `${current.root}/publishers/anthropic/models/count-tokens:rawPredict`
+      : modelUrl(current.root, params.model, "countTokens");
+    const body = claude ? claudeBody(params, true) : JSON.stringify(countableGemini(geminiFormat.encodeRequest(params)));
+    try {
+      const answer = await fetchJson<unknown>(call.deps, () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }), call.signal,
+        claude ? classifyAnthropicError : classifyGeminiError);
+      const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer);
+      if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
+      return { input_tokens: count, exact: true, method: "api" };
+    } catch (error) {
+      if (call.signal.aborted || !(error instanceof BridgeError) || !error.retryable) throw error;
+      call.deps.log.log("info", "vertex token count unreachable; answering an estimate", { error });
+      return estimate;
+    }
+  },
+
+  async authenticate(params, call) {
+    await target(params, call);
+    // Google credentials live in their own files (ADC, key files) and are read from there each time: nothing to store.
+    return null;
+  },
+};
+
+/** countTokens takes the content fields; generation settings are rejected there. */
+function countableGemini(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([key]) => ["contents", "systemInstruction", "tools"].includes(key)));
+}
