@@ -3,18 +3,13 @@
  * bundle that runs under Node, and both stream a replayed answer.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { BUNDLE, ensureBuilt } from "./support/build.ts";
 import { loadCassette } from "./support/cassette.ts";
 import { startReplayServer } from "./support/replay-server.ts";
 import { BINARY, isTerminal, ROOT, startProcess } from "./support/run-binary.ts";
 
-const BUNDLE = join(ROOT, "dist", "plue-ai-provider.mjs");
-
-beforeAll(() => {
-  const result = spawnSync(join(ROOT, "node_modules", ".bin", "bun"), ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
-}, 120_000);
+beforeAll(() => void ensureBuilt(), 120_000);
 
 describe.each([
   ["compiled binary", [BINARY]],

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createServer, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isTerminal, startProcess, type RunningProcess } from "./support/run-binary.ts";
+import { executableCommand, isTerminal, startProcess, type RunningProcess } from "./support/run-binary.ts";
 import { validateResponseLine } from "./support/wire-schema.ts";
 
 const running: RunningProcess[] = [];
@@ -62,8 +62,8 @@ describe("executable", () => {
 
   test("bad lines get errors and the process keeps serving", async () => {
     const child = start();
-    child.send("this is not json");
-    child.send({ id: "x", action: "ping", surprise: true });
+    child.send("this is not json", { invalid: true });
+    child.send({ id: "x", action: "ping", surprise: true }, { invalid: true });
     child.send({ id: "y", action: "ping" });
     child.closeStdin();
     expect(await child.exited).toBe(0);
@@ -120,15 +120,16 @@ describe("executable", () => {
       };
       pump();
     });
-    const child = start();
-    child.child.stdout.pause();
+    // The stall is an OS pipe nobody reads for 3 s (not a paused stream in this process, whose
+    // buffering is the test runner's business): only the executable's own backpressure can hold it.
+    const child = startProcess({}, ["sh", "-c", 'exec "$0" "$@" | { sleep 3; exec cat; }', ...executableCommand()]);
+    running.push(child);
     child.send(chat("bp", url));
-    await Bun.sleep(1500);
+    await Bun.sleep(2000);
     const writtenWhilePaused = written;
     // Socket and pipe buffers hold a few MB at most; everything else must wait for the reader.
     expect(writtenWhilePaused * chunk.length).toBeLessThan(12 * 1024 * 1024);
     expect(finished).toBe(false);
-    child.child.stdout.resume();
     await child.waitFor((line) => line.id === "bp" && isTerminal(line), 20_000);
     expect(finished).toBe(true);
     const contents = child.lines.filter((line) => line.id === "bp" && (line.data as { type?: string })?.type === "content");

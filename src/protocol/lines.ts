@@ -1,7 +1,9 @@
 /**
  * Encoding of response lines. Every line is one JSON object terminated by
- * "\n"; JSON.stringify escapes U+2028/2029 and control characters, so a line
- * can never be split by its content.
+ * "\n". JSON.stringify escapes control characters but writes U+2028 and
+ * U+2029 raw, and some line readers (Python's splitlines, editors) treat
+ * those as line ends; they are escaped too, so a line can never be split by
+ * its content. Strings are well-formed Unicode (no lone surrogates).
  */
 import type { WireChunk } from "./chunks.ts";
 import type { BridgeError } from "./errors.ts";
@@ -23,12 +25,26 @@ export interface ErrorBody {
   cost?: Cost | null;
 }
 
+// A lone UTF-16 surrogate (say, a provider that split an emoji's \u escapes across two events)
+// would go out as a "\ud83d" escape: valid JSON text but not Unicode, and strict parsers (Zig's
+// std.json) reject the whole line. It becomes U+FFFD instead, as a UTF-8 decoder would make it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? value.replace(LONE_SURROGATE, "\ufffd") : value;
+}
+
+function line(value: unknown): string {
+  // U+2028/U+2029 can occur only inside strings, where the escape means the same.
+  return `${JSON.stringify(value, wellFormed).replace(/[\u2028\u2029]/g, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))}\n`;
+}
+
 export function encodeResult(id: RequestId | null, data: unknown): string {
-  return `${JSON.stringify({ id, success: true, data })}\n`;
+  return line({ id, success: true, data });
 }
 
 export function encodeChunk(id: RequestId, chunk: WireChunk): string {
-  return `${JSON.stringify({ id, success: true, streaming: true, data: chunk })}\n`;
+  return line({ id, success: true, streaming: true, data: chunk });
 }
 
 export function errorBody(error: BridgeError, extra?: { usage?: ReportedUsage; cost?: Cost | null }): ErrorBody {
@@ -44,5 +60,5 @@ export function errorBody(error: BridgeError, extra?: { usage?: ReportedUsage; c
 }
 
 export function encodeError(id: RequestId | null, body: ErrorBody): string {
-  return `${JSON.stringify({ id, success: false, error: body })}\n`;
+  return line({ id, success: false, error: body });
 }

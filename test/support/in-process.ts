@@ -2,10 +2,16 @@
  * Run requests through the real Server in this process, with injected
  * dependencies: real fetch (so replays cross a loopback socket), a fake
  * clock for retry waits, a fixed random, an in-memory credential store.
+ *
+ * Every request line handed to the server (through `run` or directly through
+ * `server.handleLine`) and every line it writes is checked against the wire
+ * schema (wire-checker.ts). Deliberately bad requests go through
+ * `run(line, { invalid: true })`.
  */
 import type { Deps, FileSystem } from "../../src/deps.ts";
 import { createRegistry } from "../../src/providers/registry.ts";
 import { Server } from "../../src/server/dispatch.ts";
+import { WireChecker, type SendOptions } from "./wire-checker.ts";
 
 export type Line = { id: string | number | null; success: boolean; streaming?: boolean; data?: any; error?: any };
 
@@ -26,8 +32,14 @@ export interface Harness {
   /** Delays the fake sleep was asked for, in order. */
   sleeps: number[];
   logs: string[];
-  /** Send one request object (or raw line) and wait until its terminal line arrives. */
-  run(request: unknown): Promise<Line[]>;
+  /** Response lines that violated the wire schema (each also fails the running test). */
+  violations: string[];
+  /**
+   * Send one request object (or raw line) and wait until its terminal line
+   * arrives. `{ invalid: true }` marks a deliberately bad request (the
+   * schema must reject it too).
+   */
+  run(request: unknown, options?: SendOptions): Promise<Line[]>;
 }
 
 export function createHarness(overrides: Partial<Deps> = {}): Harness {
@@ -49,20 +61,35 @@ export function createHarness(overrides: Partial<Deps> = {}): Harness {
     version: "test",
     ...overrides,
   };
+  const checker = new WireChecker();
   const server = new Server(deps, createRegistry(), async (text) => {
-    for (const line of text.split("\n")) if (line) lines.push(JSON.parse(line) as Line);
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      checker.response(line);
+      lines.push(JSON.parse(line) as Line);
+    }
   });
+  const handleLine = server.handleLine.bind(server);
+  const send = (request: unknown, options: SendOptions = {}): void => {
+    const line = typeof request === "string" ? request : JSON.stringify(request);
+    checker.request(line, options);
+    handleLine(line);
+  };
+  // Tests that drive the server directly are checked too.
+  server.handleLine = (line: string) => send(line);
   return {
     server,
     deps,
     lines,
     sleeps,
     logs,
-    async run(request) {
+    violations: checker.violations,
+    async run(request, options) {
       const id = typeof request === "object" && request !== null ? (request as { id?: unknown }).id : undefined;
       const before = lines.length;
-      server.handleLine(typeof request === "string" ? request : JSON.stringify(request));
+      send(request, options);
       await server.drain();
+      if (checker.violations.length > 0) throw new Error(`wire schema violations: ${checker.violations.join("\n")}`);
       return lines.slice(before).filter((line) => id === undefined || line.id === id || line.id === null);
     },
   };

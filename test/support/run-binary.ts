@@ -1,10 +1,16 @@
 /**
- * Spawn the executable (the compiled binary when it exists and
- * PLUE_TEST_SOURCE is unset, else src/main.ts under Bun) and exchange lines.
+ * Spawn the executable (the compiled binary when PLUE_USE_BINARY=1 and it
+ * exists, else src/main.ts under Bun) and exchange lines.
+ *
+ * Every request sent and every stdout line is checked against the wire
+ * schema (wire-checker.ts): a bad request throws at `send`, a bad response
+ * line fails the running test. Deliberately bad requests go through
+ * `send(line, { invalid: true })`.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { WireChecker, type SendOptions } from "./wire-checker.ts";
 
 export const ROOT = join(import.meta.dir, "..", "..");
 export const BINARY = join(ROOT, "dist", "plue-ai-provider");
@@ -20,7 +26,9 @@ export interface RunningProcess {
   /** Every stdout line so far, parsed. */
   lines: Array<Record<string, unknown>>;
   stderr: () => string;
-  send(request: unknown): void;
+  /** Response lines that violated the wire schema (each also fails the running test). */
+  violations: string[];
+  send(request: unknown, options?: SendOptions): void;
   /** Resolves when a line matching the predicate has arrived (or rejects after `timeoutMs`). */
   waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   closeStdin(): void;
@@ -34,6 +42,7 @@ export function startProcess(env: Record<string, string> = {}, command = executa
     stdio: ["pipe", "pipe", "pipe"],
   });
   const lines: Array<Record<string, unknown>> = [];
+  const checker = new WireChecker();
   const waiters: Array<() => void> = [];
   let stderr = "";
   let pending = "";
@@ -44,6 +53,7 @@ export function startProcess(env: Record<string, string> = {}, command = executa
     while ((newline = pending.indexOf("\n")) !== -1) {
       const line = pending.slice(0, newline);
       pending = pending.slice(newline + 1);
+      checker.response(line);
       lines.push(JSON.parse(line) as Record<string, unknown>);
     }
     for (const wake of waiters.splice(0)) wake();
@@ -57,7 +67,12 @@ export function startProcess(env: Record<string, string> = {}, command = executa
     child,
     lines,
     stderr: () => stderr,
-    send: (request) => child.stdin.write(`${typeof request === "string" ? request : JSON.stringify(request)}\n`),
+    violations: checker.violations,
+    send(request, options) {
+      const line = typeof request === "string" ? request : JSON.stringify(request);
+      checker.request(line, options);
+      child.stdin.write(`${line}\n`);
+    },
     closeStdin: () => child.stdin.end(),
     exited,
     waitFor(predicate, timeoutMs = 10_000) {

@@ -77,8 +77,10 @@ function formatErrors(errors: ErrorObject[] | null | undefined): string {
     .join("; ");
 }
 
-function parseLine(line: string, kind: string): unknown {
-  const body = line.endsWith("\n") ? line.slice(0, -1) : line;
+function parseLine(line: string, kind: "request" | "response"): unknown {
+  let body = line.endsWith("\n") ? line.slice(0, -1) : line;
+  // wire/README, Transport: a request line may end in CRLF; the executable never writes one.
+  if (kind === "request" && body.endsWith("\r")) body = body.slice(0, -1);
   if (/[\n\r]/.test(body)) throw new Error(`${kind} line spans more than one line: ${JSON.stringify(line)}`);
   try {
     return JSON.parse(body);
