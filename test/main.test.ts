@@ -103,7 +103,7 @@ describe("executable", () => {
 
   test("when stdout is not read, the provider stream is not drained into memory", async () => {
     const chunk = delta("x".repeat(16 * 1024));
-    const total = 1500; // ~24 MB if it were all buffered
+    const total = 3000; // ~49 MB if it were all buffered
     let written = 0;
     let finished = false;
     const url = await sseServer((res) => {
@@ -127,12 +127,13 @@ describe("executable", () => {
     child.send(chat("bp", url));
     await Bun.sleep(2000);
     const writtenWhilePaused = written;
-    // Socket and pipe buffers hold a few MB at most; everything else must wait for the reader.
-    expect(writtenWhilePaused * chunk.length).toBeLessThan(12 * 1024 * 1024);
+    // Loopback socket buffers (autotuned up to several MB each way), the stdout pipe and Bun's own
+    // queues hold 10-15 MB here; the rest must wait for the reader. Half the stream is the line.
+    expect(writtenWhilePaused * chunk.length).toBeLessThan((total * chunk.length) / 2);
     expect(finished).toBe(false);
-    await child.waitFor((line) => line.id === "bp" && isTerminal(line), 20_000);
+    await child.waitFor((line) => line.id === "bp" && isTerminal(line), 40_000);
     expect(finished).toBe(true);
     const contents = child.lines.filter((line) => line.id === "bp" && (line.data as { type?: string })?.type === "content");
     expect(contents).toHaveLength(total);
-  }, 30_000);
+  }, 60_000);
 });
