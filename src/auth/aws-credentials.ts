@@ -28,6 +28,7 @@ import { describeAwsFiles, loadAwsProfileFiles, type AwsProfileFiles } from "./a
 import { sigv4Credentials, type AwsSourceContext } from "./aws/source-context.ts";
 import { webIdentityCredentials, webIdentityFromEnv } from "./aws/web-identity.ts";
 import { loadStoredCredentials } from "./store.ts";
+import { awaitSharedRefresh, cancellationOf } from "./shared-refresh.ts";
 
 export type AwsCredentials =
   | { kind: "sigv4"; accessKeyId: string; secretAccessKey: string; sessionToken?: string; /** epoch ms */ expiration?: number }
@@ -95,11 +96,11 @@ export function createAwsCredentialResolver(deps: Deps, options: AwsCredentialRe
       const quick = fromParams(params) ?? fromEnvironment(deps) ?? (await fromStore(deps));
       if (quick !== undefined) return quick;
       if (cached !== undefined && deps.now() < cached.refreshAt) return cached.credentials;
-      if (signal.aborted) throw cancelled(signal);
+      if (signal.aborted) throw cancellationOf(signal);
       inflight ??= refresh(params).finally(() => {
         inflight = undefined;
       });
-      return raceSignal(inflight, signal);
+      return awaitSharedRefresh(inflight, signal);
     },
     async region(params) {
       return regionFor(deps, params, undefined);
@@ -238,27 +239,3 @@ function logged(deps: Deps, source: string, credentials: AwsCredentials): AwsCre
   return credentials;
 }
 
-/** The caller's cancellation ends its wait, not the shared refresh others may still need. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    // Always subscribed, so a refresh that fails after every caller left is still a handled rejection.
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function cancelled(signal: AbortSignal): BridgeError {
-  const reason: unknown = signal.reason;
-  return reason instanceof BridgeError ? reason : new BridgeError("CANCELLED", "request cancelled", { cause: reason });
-}

@@ -17,6 +17,7 @@ import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { discoverGoogleSource, type GoogleRefreshableSource } from "./google/adc.ts";
 import type { GoogleSourceContext } from "./google/context.ts";
+import { awaitSharedRefresh, cancellationOf } from "./shared-refresh.ts";
 
 export interface GoogleAccess {
   token: string;
@@ -90,7 +91,7 @@ export function createGoogleCredentialResolver(deps: Deps, options: GoogleCreden
 
   return {
     async resolve(params, signal) {
-      if (signal.aborted) throw cancelled(signal);
+      if (signal.aborted) throw cancellationOf(signal);
       const source = await discoverGoogleSource(deps, params);
       if (source.kind === "static") return source.access;
       const hit = cache.get(source.cacheKey);
@@ -100,7 +101,7 @@ export function createGoogleCredentialResolver(deps: Deps, options: GoogleCreden
         pending = refresh(source).finally(() => inflight.delete(source.cacheKey));
         inflight.set(source.cacheKey, pending);
       }
-      return raceSignal(pending, signal);
+      return awaitSharedRefresh(pending, signal);
     },
     invalidate() {
       cache.clear();
@@ -222,27 +223,3 @@ function pick(
   return undefined;
 }
 
-/** The caller's cancellation ends its wait, not the shared refresh others may still need. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    // Always subscribed, so a refresh that fails after every caller left is still a handled rejection.
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function cancelled(signal: AbortSignal): BridgeError {
-  const reason: unknown = signal.reason;
-  return reason instanceof BridgeError ? reason : new BridgeError("CANCELLED", "request cancelled", { cause: reason });
-}

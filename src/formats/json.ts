@@ -20,3 +20,17 @@ export function parseJsonBody(body: string): unknown {
     return undefined;
   }
 }
+
+/** A short plain-text error body is the message itself; markup, JSON and long bodies are not. */
+export function plainTextMessage(body: string): string | undefined {
+  const text = body.trim();
+  if (text === "" || text.startsWith("<") || text.startsWith("{") || text.startsWith("[") || text.length > 500) return undefined;
+  return text;
+}
+
+/** A short description of a body that had no usable error in it (empty, HTML page). */
+export function describeBody(status: number, body: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+  if (title !== undefined && title !== "") return `HTTP ${status}: ${title}`;
+  return `HTTP ${status}`;
+}

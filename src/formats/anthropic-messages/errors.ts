@@ -23,7 +23,7 @@
  */
 import { BridgeError, type ErrorCode } from "../../protocol/errors.ts";
 import type { ErrorResponse } from "../types.ts";
-import { isRecord, parseJsonBody } from "../json.ts";
+import { isRecord, parseJsonBody, describeBody, plainTextMessage } from "../json.ts";
 
 /** What an Anthropic-style error carries, whatever envelope it came in. */
 export interface AnthropicErrorFields {
@@ -58,7 +58,7 @@ export function readAnthropicErrorFields(value: unknown): AnthropicErrorFields |
 
 /** Classify a non-success HTTP answer. */
 export function classifyAnthropicError(response: ErrorResponse): BridgeError {
-  const fields = parseAnthropicErrorBody(response.body) ?? plainTextError(response.body) ?? {};
+  const fields = parseAnthropicErrorBody(response.body) ?? plainTextFields(response.body) ?? {};
   const requestId = fields.requestId ?? response.headers.get("request-id") ?? undefined;
   return buildAnthropicError(fields, response.status, requestId, describeBody(response.status, response.body));
 }
@@ -156,21 +156,14 @@ function buildAnthropicError(
   });
 }
 
-/** A short plain-text body is the message itself. */
-function plainTextError(body: string): AnthropicErrorFields | undefined {
-  const text = body.trim();
-  if (text === "" || text.startsWith("<") || text.startsWith("{") || text.startsWith("[") || text.length > 500) return undefined;
-  return { message: text };
-}
 
-/** A short description of a body that had no usable error in it (empty, HTML page). */
-function describeBody(status: number, body: string): string {
-  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-  if (title !== undefined && title !== "") return `HTTP ${status}: ${title}`;
-  return `HTTP ${status}`;
-}
 
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function plainTextFields(body: string): AnthropicErrorFields | undefined {
+  const message = plainTextMessage(body);
+  return message === undefined ? undefined : { message };
 }

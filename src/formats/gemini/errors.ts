@@ -25,7 +25,7 @@
  */
 import { BridgeError, type ErrorCode } from "../../protocol/errors.ts";
 import type { ErrorResponse } from "../types.ts";
-import { isRecord, parseJsonBody } from "../json.ts";
+import { isRecord, parseJsonBody, describeBody, plainTextMessage } from "../json.ts";
 
 /** What a Google error envelope carries. */
 export interface GeminiErrorFields {
@@ -59,7 +59,7 @@ export function readGeminiErrorFields(value: unknown): GeminiErrorFields | undef
 
 /** Classify a non-success HTTP answer. */
 export function classifyGeminiError(response: ErrorResponse): BridgeError {
-  const fields = readGeminiErrorFields(parseJsonBody(response.body)) ?? plainTextError(response.body) ?? {};
+  const fields = readGeminiErrorFields(parseJsonBody(response.body)) ?? plainTextFields(response.body) ?? {};
   return buildGeminiError(fields, response.status, describeBody(response.status, response.body));
 }
 
@@ -173,16 +173,9 @@ function retryDelayMs(details: unknown): number | undefined {
   return undefined;
 }
 
-/** A short plain-text body is the message itself. */
-function plainTextError(body: string): GeminiErrorFields | undefined {
-  const text = body.trim();
-  if (text === "" || text.startsWith("<") || text.startsWith("{") || text.startsWith("[") || text.length > 500) return undefined;
-  return { message: text };
-}
 
-/** A short description of a body that had no usable error in it (empty, HTML page). */
-function describeBody(status: number, body: string): string {
-  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-  if (title !== undefined && title !== "") return `HTTP ${status}: ${title}`;
-  return `HTTP ${status}`;
+
+function plainTextFields(body: string): GeminiErrorFields | undefined {
+  const message = plainTextMessage(body);
+  return message === undefined ? undefined : { message };
 }

@@ -14,7 +14,7 @@
  */
 import { BridgeError, type ErrorCode } from "../../protocol/errors.ts";
 import type { ErrorResponse } from "../types.ts";
-import { isRecord, parseJsonBody } from "../json.ts";
+import { isRecord, parseJsonBody, describeBody, plainTextMessage } from "../json.ts";
 
 /** The fields an OpenAI-style error carries, whatever envelope it came in. */
 export interface OpenAIErrorFields {
@@ -56,7 +56,7 @@ export function readOpenAIErrorFields(value: unknown): OpenAIErrorFields | undef
 
 /** Classify a non-success HTTP answer. */
 export function classifyOpenAIError(response: ErrorResponse): BridgeError {
-  const fields = parseOpenAIErrorBody(response.body) ?? plainTextError(response.body) ?? {};
+  const fields = parseOpenAIErrorBody(response.body) ?? plainTextFields(response.body) ?? {};
   // Without a message of its own (HTML, empty, `{}`), the status line and any
   // HTML <title> stand in, and take part in classification ("Service Unavailable").
   if (fields.message === undefined) fields.message = describeBody(response.status, response.body);
@@ -165,12 +165,6 @@ function plainTextError(body: string): OpenAIErrorFields | undefined {
   return { message: text };
 }
 
-/** A short human description of a body that had no usable error in it. */
-function describeBody(status: number, body: string): string {
-  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-  if (title !== undefined && title !== "") return `HTTP ${status}: ${title}`;
-  return `HTTP ${status}`;
-}
 
 /**
  * Categories that fired in an Azure content-filter error: chat puts them in
@@ -207,4 +201,9 @@ function stringField(record: Record<string, unknown>, key: string): string | und
   // Azure sends numeric codes ("429" or 429) in some envelopes.
   if (typeof value === "number") return String(value);
   return undefined;
+}
+
+function plainTextFields(body: string): OpenAIErrorFields | undefined {
+  const message = plainTextMessage(body);
+  return message === undefined ? undefined : { message };
 }
