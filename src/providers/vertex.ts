@@ -62,7 +62,8 @@ function headersFor(access: GoogleAccess, params: ProviderParams): Headers {
 
 function modelUrl(root: string, model: string, method: string): string {
   const publisher = isClaude(model) ? "anthropic" : "google";
-  return `${root}/publishers/${publisher}/models/${encodeURIComponent(model)}:${method}`;
+  // `@` is a legal path character and how Vertex names Claude versions (`claude-3-7-sonnet@20250219`): keep it as sent by Google's own clients.
+  return `${root}/publishers/${publisher}/models/${encodeURIComponent(model).replaceAll("%40", "@")}:${method}`;
 }
 
 function claudeBody(params: ChatRequestParams, forCounting: boolean): string {
@@ -89,6 +90,8 @@ export const vertexProvider: Provider = {
     const format = (claude ? anthropicMessagesFormat : geminiFormat) as ChatFormat<unknown>;
     const body = claude ? claudeBody(params, false) : JSON.stringify(geminiFormat.encodeRequest(params));
     let first: Target | undefined = await target(params, call);
+    // One fresh token per request: a second 401 is an answer, not a stale token (without this, every 401 retried again, forever).
+    let refreshed = false;
     return {
       format,
       createDecoder: createSseStreamDecoder,
@@ -100,7 +103,8 @@ export const vertexProvider: Provider = {
         return new Request(url, { method: "POST", headers: headersFor(current.access, params), body });
       },
       recover(error) {
-        if (error.code === "AUTH_FAILED" && error.status === 401) {
+        if (!refreshed && error.code === "AUTH_FAILED" && error.status === 401) {
+          refreshed = true;
           resolverFor(call.deps).invalidate();
           first = undefined;
           return "vertex: access token rejected; fetching a new one";
