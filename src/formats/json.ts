@@ -1,4 +1,5 @@
-/** Small readers for provider JSON, shared by the dialects. */
+/** Small readers and writers of provider JSON, shared by the dialects. */
+import { BridgeError } from "../protocol/errors.ts";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -33,4 +34,23 @@ export function describeBody(status: number, body: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
   if (title !== undefined && title !== "") return `HTTP ${status}: ${title}`;
   return `HTTP ${status}`;
+}
+
+/** An INVALID_REQUEST naming the request field at fault. */
+export function invalidField(field: string, why: string): BridgeError {
+  return new BridgeError("INVALID_REQUEST", `${field}: ${why}`, { field });
+}
+
+/** Tool-call arguments arrive as JSON text; the providers want the object. */
+export function parseToolArguments(text: string, field: string): JsonObject {
+  // A call without parameters may come with no argument text at all.
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new BridgeError("INVALID_REQUEST", `${field} is not valid JSON`, { field, cause });
+  }
+  if (!isRecord(value)) throw invalidField(field, "tool call arguments must be a JSON object");
+  return value;
 }

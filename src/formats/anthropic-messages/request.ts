@@ -21,7 +21,7 @@
  *   requires (editors send `{}` for tools without parameters).
  */
 import type { ChatParams, ContentPart, Message, ReasoningOption, ToolChoice } from "../../protocol/chat.ts";
-import { BridgeError } from "../../protocol/errors.ts";
+import { invalidField, parseToolArguments } from "../json.ts";
 
 type Block = Record<string, unknown>;
 
@@ -128,7 +128,7 @@ function encodeSystem(message: Message, i: number, cacheMarks: Block[]): Block[]
   const blocks: Block[] = [];
   message.content.forEach((part, j) => {
     if (part.type !== "text") {
-      throw invalid(`messages[${i}].content[${j}]`, `a system message can only hold text, got a ${part.type} part`);
+      throw invalidField(`messages[${i}].content[${j}]`, `a system message can only hold text, got a ${part.type} part`);
     }
     if (part.text === "") return;
     const block: Block = { type: "text", text: part.text };
@@ -141,7 +141,7 @@ function encodeSystem(message: Message, i: number, cacheMarks: Block[]): Block[]
 function encodeTurnBlocks(message: Message, i: number, cacheMarks: Block[]): Block[] {
   if (typeof message.content === "string") {
     if (message.role === "tool") {
-      throw invalid(`messages[${i}].content`, "a tool message needs tool_result parts (they carry tool_call_id)");
+      throw invalidField(`messages[${i}].content`, "a tool message needs tool_result parts (they carry tool_call_id)");
     }
     return textBlocks(message.content);
   }
@@ -160,16 +160,16 @@ function encodePart(part: ContentPart, role: Message["role"], field: string): Bl
     case "text":
       return part.text === "" ? undefined : { type: "text", text: part.text };
     case "image":
-      if (role === "assistant") throw invalid(field, "assistant messages cannot hold images");
+      if (role === "assistant") throw invalidField(field, "assistant messages cannot hold images");
       return imageBlock(part);
     case "tool_call":
-      if (role !== "assistant") throw invalid(field, `tool_call parts belong in assistant messages, not ${role}`);
-      return { type: "tool_use", id: part.id, name: part.name, input: parseArguments(part.arguments, `${field}.arguments`) };
+      if (role !== "assistant") throw invalidField(field, `tool_call parts belong in assistant messages, not ${role}`);
+      return { type: "tool_use", id: part.id, name: part.name, input: parseToolArguments(part.arguments, `${field}.arguments`) };
     case "tool_result":
-      if (role === "assistant") throw invalid(field, "tool_result parts belong in tool messages");
+      if (role === "assistant") throw invalidField(field, "tool_result parts belong in tool messages");
       return toolResultBlock(part, field);
     case "reasoning":
-      if (role !== "assistant") throw invalid(field, `reasoning parts belong in assistant messages, not ${role}`);
+      if (role !== "assistant") throw invalidField(field, `reasoning parts belong in assistant messages, not ${role}`);
       if (part.redacted !== undefined && part.redacted !== "") return { type: "redacted_thinking", data: part.redacted };
       if (part.signature === undefined || part.signature === "") return undefined;
       return { type: "thinking", thinking: part.text, signature: part.signature };
@@ -189,7 +189,7 @@ function toolResultBlock(part: ContentPart & { type: "tool_result" }, field: str
       } else if (inner.type === "image") {
         (content as Block[]).push(imageBlock(inner));
       } else {
-        throw invalid(innerField, `a tool result can only hold text and images, got a ${inner.type} part`);
+        throw invalidField(innerField, `a tool result can only hold text and images, got a ${inner.type} part`);
       }
     });
   }
@@ -202,21 +202,6 @@ function imageBlock(part: { media_type: string; data: string }): Block {
   return { type: "image", source: { type: "base64", media_type: part.media_type, data: part.data } };
 }
 
-/** Tool arguments arrive as JSON text; the API wants the object. */
-function parseArguments(text: string, field: string): unknown {
-  // A call without parameters may come with no argument text at all.
-  if (text.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new BridgeError("INVALID_REQUEST", `${field} is not valid JSON`, { field, cause });
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalid(field, "tool call arguments must be a JSON object");
-  }
-  return value;
-}
 
 function textBlocks(text: string): Block[] {
   return text === "" ? [] : [{ type: "text", text }];
@@ -249,6 +234,3 @@ function toolResultsFirst(blocks: Block[]): Block[] {
   return [...blocks.filter((b) => b["type"] === "tool_result"), ...blocks.filter((b) => b["type"] !== "tool_result")];
 }
 
-function invalid(field: string, why: string): BridgeError {
-  return new BridgeError("INVALID_REQUEST", `${field}: ${why}`, { field });
-}

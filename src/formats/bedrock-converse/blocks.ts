@@ -12,7 +12,7 @@
  *   it (request.ts decides per model family).
  */
 import type { ContentPart, Message } from "../../protocol/chat.ts";
-import { BridgeError } from "../../protocol/errors.ts";
+import { invalidField, parseToolArguments } from "../json.ts";
 
 export type ConverseBlock = Record<string, unknown>;
 
@@ -37,7 +37,7 @@ export function encodeSystemBlocks(message: Message, i: number, options: BlockOp
   const blocks: ConverseBlock[] = [];
   message.content.forEach((part, j) => {
     if (part.type !== "text") {
-      throw invalid(`messages[${i}].content[${j}]`, `a system message can only hold text, got a ${part.type} part`);
+      throw invalidField(`messages[${i}].content[${j}]`, `a system message can only hold text, got a ${part.type} part`);
     }
     if (part.text === "") return;
     const block: ConverseBlock = { text: part.text };
@@ -51,7 +51,7 @@ export function encodeSystemBlocks(message: Message, i: number, options: BlockOp
 export function encodeMessageBlocks(message: Message, i: number, options: BlockOptions): ConverseBlock[] {
   if (typeof message.content === "string") {
     if (message.role === "tool") {
-      throw invalid(`messages[${i}].content`, "a tool message needs tool_result parts (they carry tool_call_id)");
+      throw invalidField(`messages[${i}].content`, "a tool message needs tool_result parts (they carry tool_call_id)");
     }
     return textBlocks(message.content);
   }
@@ -70,16 +70,16 @@ function encodePart(part: ContentPart, role: Message["role"], field: string, opt
     case "text":
       return part.text === "" ? undefined : { text: part.text };
     case "image":
-      if (role === "assistant") throw invalid(field, "assistant messages cannot hold images");
+      if (role === "assistant") throw invalidField(field, "assistant messages cannot hold images");
       return imageBlock(part, field);
     case "tool_call":
-      if (role !== "assistant") throw invalid(field, `tool_call parts belong in assistant messages, not ${role}`);
-      return { toolUse: { toolUseId: part.id, name: part.name, input: parseArguments(part.arguments, `${field}.arguments`) } };
+      if (role !== "assistant") throw invalidField(field, `tool_call parts belong in assistant messages, not ${role}`);
+      return { toolUse: { toolUseId: part.id, name: part.name, input: parseToolArguments(part.arguments, `${field}.arguments`) } };
     case "tool_result":
-      if (role === "assistant") throw invalid(field, "tool_result parts belong in tool messages");
+      if (role === "assistant") throw invalidField(field, "tool_result parts belong in tool messages");
       return toolResultBlock(part, field, options);
     case "reasoning":
-      if (role !== "assistant") throw invalid(field, `reasoning parts belong in assistant messages, not ${role}`);
+      if (role !== "assistant") throw invalidField(field, `reasoning parts belong in assistant messages, not ${role}`);
       if (part.redacted !== undefined && part.redacted !== "") return { reasoningContent: { redactedContent: part.redacted } };
       if (part.signature === undefined || part.signature === "") return undefined;
       return { reasoningContent: { reasoningText: { text: part.text, signature: part.signature } } };
@@ -98,7 +98,7 @@ function toolResultBlock(part: ContentPart & { type: "tool_result" }, field: str
       } else if (inner.type === "image") {
         content.push(imageBlock(inner, innerField));
       } else {
-        throw invalid(innerField, `a tool result can only hold text and images, got a ${inner.type} part`);
+        throw invalidField(innerField, `a tool result can only hold text and images, got a ${inner.type} part`);
       }
     });
   }
@@ -110,31 +110,13 @@ function toolResultBlock(part: ContentPart & { type: "tool_result" }, field: str
 function imageBlock(part: { media_type: string; data: string }, field: string): ConverseBlock {
   const format = IMAGE_FORMATS[part.media_type.toLowerCase()];
   if (format === undefined) {
-    throw invalid(`${field}.media_type`, `Bedrock accepts png, jpeg, gif and webp images, got ${part.media_type}`);
+    throw invalidField(`${field}.media_type`, `Bedrock accepts png, jpeg, gif and webp images, got ${part.media_type}`);
   }
   return { image: { format, source: { bytes: part.data } } };
 }
 
-/** Tool arguments arrive as JSON text; Converse wants the object. */
-function parseArguments(text: string, field: string): unknown {
-  // A call without parameters may come with no argument text at all.
-  if (text.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new BridgeError("INVALID_REQUEST", `${field} is not valid JSON`, { field, cause });
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalid(field, "tool call arguments must be a JSON object");
-  }
-  return value;
-}
 
 function textBlocks(text: string): ConverseBlock[] {
   return text === "" ? [] : [{ text }];
 }
 
-function invalid(field: string, why: string): BridgeError {
-  return new BridgeError("INVALID_REQUEST", `${field}: ${why}`, { field });
-}

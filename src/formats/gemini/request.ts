@@ -53,6 +53,7 @@
 import type { ChatParams, ContentPart, Message, ReasoningOption, ToolChoice, ToolDefinition } from "../../protocol/chat.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { toGeminiSchema } from "./schema.ts";
+import { invalidField, parseToolArguments } from "../json.ts";
 
 type Part = Record<string, unknown>;
 
@@ -151,7 +152,7 @@ function systemParts(message: Message, i: number): Part[] {
   const parts: Part[] = [];
   message.content.forEach((part, j) => {
     if (part.type !== "text") {
-      throw invalid(`messages[${i}].content[${j}]`, `a system message can only hold text, got a ${part.type} part`);
+      throw invalidField(`messages[${i}].content[${j}]`, `a system message can only hold text, got a ${part.type} part`);
     }
     parts.push(...textParts(part.text));
   });
@@ -161,7 +162,7 @@ function systemParts(message: Message, i: number): Part[] {
 function userParts(message: Message, i: number, callNames: Map<string, string>): Part[] {
   if (typeof message.content === "string") {
     if (message.role === "tool") {
-      throw invalid(`messages[${i}].content`, "a tool message needs tool_result parts (they carry tool_call_id)");
+      throw invalidField(`messages[${i}].content`, "a tool message needs tool_result parts (they carry tool_call_id)");
     }
     return textParts(message.content);
   }
@@ -179,7 +180,7 @@ function userParts(message: Message, i: number, callNames: Map<string, string>):
         parts.push(...functionResponse(part, field, callNames));
         return;
       default:
-        throw invalid(field, `${part.type} parts belong in assistant messages, not ${message.role}`);
+        throw invalidField(field, `${part.type} parts belong in assistant messages, not ${message.role}`);
     }
   });
   return parts;
@@ -188,7 +189,7 @@ function userParts(message: Message, i: number, callNames: Map<string, string>):
 function functionResponse(part: ContentPart & { type: "tool_result" }, field: string, callNames: Map<string, string>): Part[] {
   const name = callNames.get(part.tool_call_id);
   if (name === undefined) {
-    throw invalid(
+    throw invalidField(
       `${field}.tool_call_id`,
       `no earlier assistant tool_call has id ${JSON.stringify(part.tool_call_id)}; Gemini needs that call's function name to answer it`,
     );
@@ -202,7 +203,7 @@ function functionResponse(part: ContentPart & { type: "tool_result" }, field: st
     part.content.forEach((inner, k) => {
       if (inner.type === "text") texts.push(inner.text);
       else if (inner.type === "image") images.push(inlineData(inner));
-      else throw invalid(`${field}.content[${k}]`, `a tool result can only hold text and images, got a ${inner.type} part`);
+      else throw invalidField(`${field}.content[${k}]`, `a tool result can only hold text and images, got a ${inner.type} part`);
     });
     text = texts.join("\n\n");
   }
@@ -238,7 +239,7 @@ function modelParts(content: string | ContentPart[], i: number, signaturesRequir
       }
       case "tool_call": {
         callNames.set(part.id, part.name);
-        const call: Part = { functionCall: { name: part.name, args: parseArguments(part.arguments, `${field}.arguments`) } };
+        const call: Part = { functionCall: { name: part.name, args: parseToolArguments(part.arguments, `${field}.arguments`) } };
         const before = content[j - 1];
         const lent = before?.type === "reasoning" && before.signature !== undefined && before.signature !== "" ? before.signature : undefined;
         const signature = lent ?? pending;
@@ -249,25 +250,12 @@ function modelParts(content: string | ContentPart[], i: number, signaturesRequir
         return;
       }
       default:
-        throw invalid(field, `assistant messages cannot hold ${part.type} parts`);
+        throw invalidField(field, `assistant messages cannot hold ${part.type} parts`);
     }
   });
   return parts;
 }
 
-function parseArguments(text: string, field: string): Record<string, unknown> {
-  if (text.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new BridgeError("INVALID_REQUEST", `${field} is not valid JSON`, { field, cause });
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalid(field, "tool call arguments must be a JSON object");
-  }
-  return value as Record<string, unknown>;
-}
 
 function inlineData(part: { media_type: string; data: string }): Part {
   return { inlineData: { mimeType: part.media_type, data: part.data } };
@@ -282,6 +270,3 @@ function responsesFirst(parts: Part[]): Part[] {
   return [...parts.filter((p) => "functionResponse" in p), ...parts.filter((p) => !("functionResponse" in p))];
 }
 
-function invalid(field: string, why: string): BridgeError {
-  return new BridgeError("INVALID_REQUEST", `${field}: ${why}`, { field });
-}
