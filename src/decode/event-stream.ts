@@ -121,7 +121,8 @@ export class EventStreamDecoder {
     const pending = this.message === null ? this.preludeFilled : this.messageFilled;
     if (pending > 0) {
       const expected = this.message === null ? `a ${PRELUDE_BYTES}-byte prelude` : `${this.message.length} bytes`;
-      this.failure = streamError(`event-stream ended inside a message: got ${pending} of ${expected}`);
+      // A cut connection, not a corrupt one: asking again may well succeed (as for a truncated SSE stream).
+      this.failure = new BridgeError("STREAM_ERROR", `event-stream ended inside a message: got ${pending} of ${expected}`, { retryable: true });
       throw this.failure;
     }
   }
