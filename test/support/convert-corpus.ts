@@ -2,50 +2,15 @@
 // Turns the recorded traffic in shared/corpus into NDJSON cassettes under
 // recordings/ and rewrites the cassette table in recordings/README.md.
 // No test runs this; its output is committed. It reads shared/corpus only here.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import { type Cassette, type Interaction, bodyBytes, parseCassette, redactHeaders, serializeCassette } from "./cassette.ts";
-
-const CORPUS = process.argv[2] ?? "/work/shared/corpus";
-const ROOT = join(import.meta.dir, "..", "..");
-const OUT = join(ROOT, "recordings");
-
-type Json = Record<string, unknown>;
-type Provenance = Record<string, unknown>;
-
-// ---------------------------------------------------------------- SOURCES.md
-
-interface SourceRow {
-  source: string;
-  path: string;
-  commit: string;
-  license: string;
-}
-
-// The first four cells of each corpus table row: file, "repo · `path`", commit, licence.
-function readSources(): Map<string, SourceRow> {
-  const rows = new Map<string, SourceRow>();
-  for (const line of readFileSync(join(CORPUS, "SOURCES.md"), "utf8").split("\n")) {
-    const m = /^\| `([^`]+)` \| ([^|·]+?) · `([^`]+)` \| `([0-9a-f]+)` \| ([^|]+?) \|/.exec(line);
-    if (m) rows.set(m[1]!, { source: m[2]!.trim(), path: m[3]!, commit: m[4]!, license: m[5]!.trim() });
-  }
-  return rows;
-}
-const SOURCES = readSources();
-
-function real(corpusFile: string, notes: string, extra: Json = {}): Provenance {
-  const row = SOURCES.get(corpusFile);
-  if (!row) throw new Error(`no SOURCES.md row for ${corpusFile}`);
-  return { ...row, corpus_file: `shared/corpus/${corpusFile}`, notes, ...extra };
-}
-
-function part(corpusFile: string, usedFor: string): Provenance {
-  const row = SOURCES.get(corpusFile);
-  if (row) return { ...row, corpus_file: `shared/corpus/${corpusFile}`, used_for: usedFor };
-  return { ...ISSUE_TRANSCRIPTIONS[corpusFile], corpus_file: `shared/corpus/${corpusFile}`, used_for: usedFor };
-}
+import { type Cassette, type Interaction, bodyBytes } from "./cassette.ts";
+import {
+  CORPUS, type Json, type Provenance, chunks, handWritten, interactionShaper, part as corpusPart, payloadLines, readGoVcr, readPydanticVcr,
+  readText, real, sseFromDataLines, writeCassettes,
+} from "./convert-shared.ts";
 
 // anthropic/issues/* are transcriptions of issue text, listed in SOURCES.md
 // without a repository path or commit.
@@ -64,184 +29,22 @@ const ISSUE_TRANSCRIPTIONS: Record<string, Json> = {
   },
 };
 
-function handWritten(per: string[], notes: string, parts: Provenance[] = []): Provenance {
-  const p: Provenance = { hand_written: true, per, notes };
-  if (parts.length > 0) p.parts = parts;
-  return p;
-}
-
-// ---------------------------------------------------------------- readers
-
-function readText(corpusFile: string): string {
-  return readFileSync(join(CORPUS, corpusFile), "utf8");
-}
-
-// Bun.YAML drops the `!!binary` tag and hands back the base64 text, so the
-// key is renamed first to keep "this was binary" visible (Bedrock bodies).
-function readYaml(corpusFile: string): Json {
-  const text = decodeBinaryListItems(readText(corpusFile)).replace(/^(\s*)([\w-]+): !!binary\b/gm, "$1$2__b64:");
-  return Bun.YAML.parse(text) as Json;
-}
-
-// boto3 hands vcrpy some request header values as bytes, which land in the
-// YAML as `- !!binary |` list items (amz-sdk-invocation-id, content-type).
-// They are text: decode them in place, and refuse anything that is not
-// printable ASCII rather than guess.
-function decodeBinaryListItems(text: string): string {
-  const lines = text.split("\n");
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const item = /^(\s*)- !!binary \|?\s*$/.exec(line);
-    if (!item) {
-      out.push(line);
-      continue;
-    }
-    const indent = item[1]!;
-    let b64 = "";
-    while (i + 1 < lines.length && lines[i + 1]!.startsWith(`${indent}  `) && lines[i + 1]!.trim() !== "") b64 += lines[++i]!.trim();
-    const decoded = Buffer.from(b64, "base64").toString("latin1");
-    if (!/^[\x20-\x7e]*$/.test(decoded)) throw new Error(`!!binary list item is not printable ASCII: ${JSON.stringify(decoded)}`);
-    out.push(`${indent}- ${JSON.stringify(decoded)}`);
-  }
-  return out.join("\n");
-}
-
-type Body = { text: string } | { bytes: Uint8Array };
-
-interface RawExchange {
-  method: string;
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody: unknown;
-  status: number;
-  responseHeaders: Record<string, string>;
-  body: Body;
-}
-
-function flat(h: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((h ?? {}) as Json)) {
-    out[k.toLowerCase()] = Array.isArray(v) ? v.map(String).join(", ") : String(v);
-  }
-  return out;
-}
-
-function jsonOrString(s: unknown): unknown {
-  if (typeof s !== "string" || s === "") return undefined;
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
-}
-
-function b64(s: string): Uint8Array {
-  return new Uint8Array(Buffer.from(s.replace(/\s+/g, ""), "base64"));
-}
-
-// go-vcr v2 (charmbracelet/fantasy): whole raw bodies, request body as text.
-function readGoVcr(corpusFile: string): RawExchange[] {
-  const y = readYaml(corpusFile);
-  return (y.interactions as Json[]).map((it) => {
-    const rq = it.request as Json;
-    const rs = it.response as Json;
-    const body: Body = typeof rs.body__b64 === "string" ? { bytes: b64(rs.body__b64) } : { text: String(rs.body ?? "") };
-    return {
-      method: String(rq.method),
-      url: String(rq.url),
-      requestHeaders: flat(rq.headers),
-      requestBody: jsonOrString(rq.body),
-      status: Number(rs.code),
-      responseHeaders: flat(rs.headers),
-      body,
-    };
-  });
-}
-
-// vcrpy + pydantic-ai serializer: JSON bodies became YAML `parsed_body`
-// (re-emitted here as compact JSON), streams stay text in `body.string`.
-function readPydanticVcr(corpusFile: string): RawExchange[] {
-  const y = readYaml(corpusFile);
-  return (y.interactions as Json[]).map((it) => {
-    const rq = it.request as Json;
-    const rs = it.response as Json;
-    let body: Body;
-    if ("parsed_body" in rs) body = { text: JSON.stringify(rs.parsed_body) };
-    else {
-      const b = (rs.body ?? {}) as Json;
-      body = typeof b.string__b64 === "string" ? { bytes: b64(b.string__b64) } : { text: String(b.string ?? "") };
-    }
-    const requestBody = "parsed_body" in rq ? rq.parsed_body : jsonOrString(rq.body);
-    return {
-      method: String(rq.method),
-      url: String(rq.uri),
-      requestHeaders: flat(rq.headers),
-      requestBody,
-      status: Number((rs.status as Json).code),
-      responseHeaders: flat(rs.headers),
-      body,
-    };
-  });
+function part(corpusFile: string, usedFor: string): Provenance {
+  return corpusPart(corpusFile, usedFor, ISSUE_TRANSCRIPTIONS);
 }
 
 // ---------------------------------------------------------------- shaping
 
-const enc = new TextEncoder();
-
-// Transport framing the replay server re-does itself; a recorded
-// content-length is wrong anyway once a parsed_body is re-serialised.
-const DROP_REQUEST = new Set(["host", "content-length", "connection", "accept-encoding", "transfer-encoding"]);
-const DROP_RESPONSE = new Set(["content-length", "transfer-encoding", "connection", "content-encoding"]);
-
-function keep(h: Record<string, string>, drop: Set<string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (!drop.has(k)) out[k] = v;
-  return redactHeaders(out);
-}
-
 // `?beta=true` is added by the Anthropic Python SDK's beta client, which
-// pydantic-ai uses; the API itself does not need it.
-function pathOf(url: string): string {
-  const u = new URL(url);
-  u.searchParams.delete("beta");
-  return u.pathname + u.search;
-}
-
-// Whole bodies are cut after each SSE event separator (LF LF or CRLF CRLF), so
-// a client still sees one network read per event.
-function splitSse(text: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (const m of text.matchAll(/\r\n\r\n|\n\n/g)) {
-    const end = m.index + m[0].length;
-    out.push(text.slice(start, end));
-    start = end;
-  }
-  if (start < text.length) out.push(text.slice(start));
-  return out;
-}
-
-function isSse(headers: Record<string, string>): boolean {
-  return (headers["content-type"] ?? "").startsWith("text/event-stream");
-}
-
-function isEventStream(headers: Record<string, string>): boolean {
-  return (headers["content-type"] ?? "").startsWith("application/vnd.amazon.eventstream");
-}
-
-function toInteraction(x: RawExchange): Interaction {
-  const request: Interaction["request"] = { method: x.method, path: pathOf(x.url), headers: keep(x.requestHeaders, DROP_REQUEST) };
-  if (x.requestBody !== undefined && x.requestBody !== null) request.body = x.requestBody;
-  const headers = keep(x.responseHeaders, DROP_RESPONSE);
-  let body: Interaction["body"];
-  if ("bytes" in x.body) {
-    body = isEventStream(headers) ? splitEventStream(x.body.bytes).map((frame) => ({ chunk: frame })) : [{ chunk: x.body.bytes }];
-  }
-  else if (isSse(headers)) body = splitSse(x.body.text).map((s) => ({ chunk: enc.encode(s) }));
-  else body = x.body.text === "" ? [] : [{ chunk: enc.encode(x.body.text) }];
-  return { request, response: { status: x.status, headers }, body };
-}
+// pydantic-ai uses; the API itself does not need it. Binary bodies are
+// Bedrock's event streams, cut into their messages.
+const toInteraction = interactionShaper({
+  dropQuery: ["beta"],
+  binary: (bytes, headers) =>
+    (headers["content-type"] ?? "").startsWith("application/vnd.amazon.eventstream")
+      ? splitEventStream(bytes).map((frame) => ({ chunk: frame }))
+      : [{ chunk: bytes }],
+});
 
 // The AWS SDK's own event-stream codec (a devDependency): it checks both CRCs
 // of every recorded frame and builds the hand-written ones.
@@ -265,15 +68,6 @@ function splitEventStream(bytes: Uint8Array): Uint8Array[] {
     at += total;
   }
   return frames;
-}
-
-function chunks(...texts: string[]): Interaction["body"] {
-  return texts.map((t) => ({ chunk: enc.encode(t) }));
-}
-
-function sseFromDataLines(lines: string[]): string[] {
-  // Responses API events carry their name both as `event:` and as `type`.
-  return lines.map((l) => `event: ${(JSON.parse(l) as { type: string }).type}\ndata: ${l}\n\n`);
 }
 
 // ---------------------------------------------------------------- notes
@@ -483,7 +277,7 @@ function openai(): Array<[string, Cassette]> {
   add("responses-count-tokens", "openai/responses-count-tokens: POST /v1/responses/input_tokens -> {object:'response.input_tokens', input_tokens}",
     real(O.respCount, PYDANTIC_JSON_NOTE), readPydanticVcr(O.respCount).map(toInteraction));
 
-  const errorLines = readText(O.respError).split("\n").filter((l) => l.trim() !== "");
+  const errorLines = payloadLines(O.respError);
   add("responses-midstream-error", "openai/responses-midstream-error: 200 Responses stream that emits `error` (insufficient_quota) then response.failed",
     real(O.respError,
       "vercel/ai keeps only each event's data payload; the SSE framing was rebuilt as `event: <type>` + `data: <payload>` + blank line (the Responses API names each event by its type), one chunk per event; no [DONE] added. The request side is written by us (a plausible gpt-5-nano request); the response headers are a minimal content-type.",
@@ -882,46 +676,4 @@ function bedrock(): Array<[string, Cassette]> {
   return out;
 }
 
-// ---------------------------------------------------------------- output
-
-const SECRET = /sk-ant-api|sk-proj-[A-Za-z0-9]{20}|AKIA|ghu_|gho_|ya29\./g;
-
-function tableRow(file: string, c: Cassette): string {
-  const p = c.provenance;
-  const statuses = c.interactions.map((i) => i.response.status).join(", ");
-  const kind = p.hand_written === true ? "hand-written" : p.request_hand_written === true ? "real (request hand-written)" : "real";
-  const reused = ((p.parts as Provenance[] | undefined) ?? []).map((x) => `\`${String(x.corpus_file).replace("shared/corpus/", "")}\``);
-  const source = p.hand_written === true
-    ? `per ${(p.per as string[]).join(", ")}${reused.length > 0 ? `; reuses ${reused.join(", ")}` : ""}`
-    : `${String(p.source)} \`${String(p.path)}\` @ \`${String(p.commit)}\` (${String(p.license)})`;
-  const [, what = c.scenario] = /^[^:]+: (.*)$/.exec(c.scenario) ?? [];
-  return `| \`${file}\` | ${what} | ${statuses} | ${kind} | ${source} |`;
-}
-
-function main(): void {
-  const all = [...anthropic(), ...openai(), ...bedrock()];
-  const rows: string[] = [];
-  for (const [file, cassette] of all) {
-    const text = serializeCassette(cassette);
-    const back = serializeCassette(parseCassette(text));
-    if (back !== text) throw new Error(`${file}: serialisation is not stable`);
-    const secrets = [...text.matchAll(SECRET)].filter((m) => !text.startsWith("sk-proj-CANARY", m.index));
-    if (secrets.length > 0) throw new Error(`${file}: secret-looking value ${secrets[0]![0]}`);
-    const path = join(OUT, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    rows.push(tableRow(file, cassette));
-    console.log(`${file}\t${cassette.interactions.length} interaction(s)\t${text.length} bytes`);
-  }
-  const readme = join(OUT, "README.md");
-  const begin = "<!-- cassettes:begin -->";
-  const end = "<!-- cassettes:end -->";
-  const current = readFileSync(readme, "utf8");
-  const a = current.indexOf(begin);
-  const b = current.indexOf(end);
-  if (a === -1 || b === -1) throw new Error("README.md lacks the cassette table markers");
-  const table = ["| file | scenario | status(es) | kind | source |", "|---|---|---|---|---|", ...rows].join("\n");
-  writeFileSync(readme, `${current.slice(0, a + begin.length)}\n${table}\n${current.slice(b)}`);
-}
-
-main();
+writeCassettes([...anthropic(), ...openai(), ...bedrock()], "cassettes", "");

@@ -4,170 +4,11 @@
 // scenarios, and rewrites the Vertex table in recordings/README.md (between
 // its own markers, so convert-corpus.ts / convert-azure.ts never overwrite it).
 // No test runs this; its output is committed. It reads shared/corpus only here.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { type Cassette, type Interaction, parseCassette, redactHeaders, serializeCassette } from "./cassette.ts";
-
-const CORPUS = process.argv[2] ?? "/work/shared/corpus";
-const ROOT = join(import.meta.dir, "..", "..");
-const OUT = join(ROOT, "recordings");
-
-type Json = Record<string, unknown>;
-type Provenance = Record<string, unknown>;
-
-// ---------------------------------------------------------------- SOURCES.md
-
-interface SourceRow {
-  source: string;
-  path: string;
-  commit: string;
-  license: string;
-}
-
-// Same row format convert-corpus.ts reads: file, "repo · `path`", commit, licence.
-function readSources(): Map<string, SourceRow> {
-  const rows = new Map<string, SourceRow>();
-  for (const line of readFileSync(join(CORPUS, "SOURCES.md"), "utf8").split("\n")) {
-    const m = /^\| `([^`]+)` \| ([^|·]+?) · `([^`]+)` \| `([0-9a-f]+)` \| ([^|]+?) \|/.exec(line);
-    if (m) rows.set(m[1]!, { source: m[2]!.trim(), path: m[3]!, commit: m[4]!, license: m[5]!.trim() });
-  }
-  return rows;
-}
-const SOURCES = readSources();
-
-function real(corpusFile: string, notes: string, extra: Json = {}): Provenance {
-  const row = SOURCES.get(corpusFile);
-  if (!row) throw new Error(`no SOURCES.md row for ${corpusFile}`);
-  return { ...row, corpus_file: `shared/corpus/${corpusFile}`, notes, ...extra };
-}
-
-function part(corpusFile: string, usedFor: string): Provenance {
-  const row = SOURCES.get(corpusFile);
-  if (!row) throw new Error(`no SOURCES.md row for ${corpusFile}`);
-  return { ...row, corpus_file: `shared/corpus/${corpusFile}`, used_for: usedFor };
-}
-
-function handWritten(per: string[], notes: string, parts: Provenance[] = []): Provenance {
-  const p: Provenance = { hand_written: true, per, notes };
-  if (parts.length > 0) p.parts = parts;
-  return p;
-}
-
-// ---------------------------------------------------------------- readers
-
-function readText(corpusFile: string): string {
-  return readFileSync(join(CORPUS, corpusFile), "utf8");
-}
-
-function flat(h: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((h ?? {}) as Json)) out[k.toLowerCase()] = Array.isArray(v) ? v.map(String).join(", ") : String(v);
-  return out;
-}
-
-function jsonOrString(s: unknown): unknown {
-  if (typeof s !== "string" || s === "") return undefined;
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
-}
-
-interface RawExchange {
-  method: string;
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody: unknown;
-  status: number;
-  responseHeaders: Record<string, string>;
-  body: string;
-}
-
-// go-vcr v2 (charmbracelet/fantasy): whole raw bodies (SSE byte-exact, CRLF kept), request body as text.
-function readGoVcr(corpusFile: string): RawExchange[] {
-  const y = Bun.YAML.parse(readText(corpusFile)) as Json;
-  return (y.interactions as Json[]).map((it) => {
-    const rq = it.request as Json;
-    const rs = it.response as Json;
-    return {
-      method: String(rq.method),
-      url: String(rq.url),
-      requestHeaders: flat(rq.headers),
-      requestBody: jsonOrString(typeof rq.body === "string" ? rq.body.trim() : rq.body),
-      status: Number(rs.code),
-      responseHeaders: flat(rs.headers),
-      body: String(rs.body ?? ""),
-    };
-  });
-}
-
-// vcrpy + pydantic-ai serializer: JSON bodies became YAML `parsed_body` (re-emitted here as compact JSON);
-// streaming bodies stay literal `body.string` text.
-function readPydanticVcr(corpusFile: string): RawExchange[] {
-  const y = Bun.YAML.parse(readText(corpusFile)) as Json;
-  return (y.interactions as Json[]).map((it) => {
-    const rq = it.request as Json;
-    const rs = it.response as Json;
-    let body: string;
-    if ("parsed_body" in rs) body = JSON.stringify(rs.parsed_body);
-    else if (typeof (rs.body as Json | undefined)?.string === "string") body = (rs.body as Json).string as string;
-    else throw new Error(`${corpusFile}: response has neither parsed_body nor body.string`);
-    return {
-      method: String(rq.method),
-      url: String(rq.uri),
-      requestHeaders: flat(rq.headers),
-      requestBody: "parsed_body" in rq ? rq.parsed_body : jsonOrString(rq.body),
-      status: Number((rs.status as Json).code),
-      responseHeaders: flat(rs.headers),
-      body,
-    };
-  });
-}
-
-// ---------------------------------------------------------------- shaping
-
-const enc = new TextEncoder();
-const DROP_REQUEST = new Set(["host", "content-length", "connection", "accept-encoding", "transfer-encoding"]);
-const DROP_RESPONSE = new Set(["content-length", "transfer-encoding", "connection", "content-encoding"]);
-
-function keep(h: Record<string, string>, drop: Set<string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (!drop.has(k)) out[k] = v;
-  return redactHeaders(out);
-}
-
-function pathOf(url: string): string {
-  const u = new URL(url);
-  return u.pathname + u.search;
-}
-
-/** Whole SSE bodies cut after each blank-line separator: one chunk per event, bytes unchanged. */
-function splitSse(text: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (const m of text.matchAll(/\r\n\r\n|\n\n/g)) {
-    const end = m.index + m[0].length;
-    out.push(text.slice(start, end));
-    start = end;
-  }
-  if (start < text.length) out.push(text.slice(start));
-  return out;
-}
-
-function toInteraction(x: RawExchange): Interaction {
-  const request: Interaction["request"] = { method: x.method, path: pathOf(x.url), headers: keep(x.requestHeaders, DROP_REQUEST) };
-  if (x.requestBody !== undefined && x.requestBody !== null) request.body = x.requestBody;
-  const headers = keep(x.responseHeaders, DROP_RESPONSE);
-  const sse = (headers["content-type"] ?? "").startsWith("text/event-stream");
-  const parts = sse ? splitSse(x.body) : x.body === "" ? [] : [x.body];
-  if (parts.join("") !== x.body) throw new Error(`${x.url}: splitting changed the body`);
-  return { request, response: { status: x.status, headers }, body: parts.map((s) => ({ chunk: enc.encode(s) })) };
-}
-
-function chunks(...texts: string[]): Interaction["body"] {
-  return texts.map((t) => ({ chunk: enc.encode(t) }));
-}
+import type { Cassette, Interaction } from "./cassette.ts";
+import {
+  type Json, type Provenance, type RawExchange, chunks, handWritten, part, readGoVcr, readPydanticVcr, readText, real, textOf, toInteraction,
+  writeCassettes,
+} from "./convert-shared.ts";
 
 // ---------------------------------------------------------------- sources and docs
 
@@ -215,7 +56,7 @@ function checkScrubbed(x: RawExchange): void {
   for (const field of ["client_id", "client_secret", "refresh_token"]) {
     if (form.get(field) !== "scrubbed") throw new Error(`token exchange: ${field} is not scrubbed`);
   }
-  const answer = JSON.parse(x.body) as Json;
+  const answer = JSON.parse(textOf(x)) as Json;
   for (const field of ["access_token", "id_token"]) {
     if (answer[field] !== "scrubbed") throw new Error(`token exchange answer: ${field} is not scrubbed`);
   }
@@ -368,44 +209,4 @@ function vertex(): Array<[string, Cassette]> {
   return out;
 }
 
-// ---------------------------------------------------------------- output
-
-const SECRET = /sk-ant-api|sk-proj-[A-Za-z0-9]{20}|AKIA|ghu_|gho_|ya29\.|-----BEGIN/g;
-
-function tableRow(file: string, c: Cassette): string {
-  const p = c.provenance;
-  const statuses = c.interactions.map((i) => i.response.status).join(", ");
-  const kind = p.hand_written === true ? "hand-written" : p.request_hand_written === true ? "real (request hand-written)" : "real";
-  const reused = ((p.parts as Provenance[] | undefined) ?? []).map((x) => `\`${String(x.corpus_file).replace("shared/corpus/", "")}\``);
-  const source = p.hand_written === true
-    ? `per ${(p.per as string[]).join(", ")}${reused.length > 0 ? `; reuses ${reused.join(", ")}` : ""}`
-    : `${String(p.source)} \`${String(p.path)}\` @ \`${String(p.commit)}\` (${String(p.license)})`;
-  const [, what = c.scenario] = /^[^:]+: (.*)$/.exec(c.scenario) ?? [];
-  return `| \`${file}\` | ${what.replaceAll("|", "\\|")} | ${statuses} | ${kind} | ${source} |`;
-}
-
-function main(): void {
-  const rows: string[] = [];
-  for (const [file, cassette] of vertex()) {
-    const text = serializeCassette(cassette);
-    if (serializeCassette(parseCassette(text)) !== text) throw new Error(`${file}: serialisation is not stable`);
-    const secret = text.match(SECRET);
-    if (secret) throw new Error(`${file}: secret-looking value ${secret[0]}`);
-    const path = join(OUT, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    rows.push(tableRow(file, cassette));
-    console.log(`${file}\t${cassette.interactions.length} interaction(s)\t${text.length} bytes`);
-  }
-  const readme = join(OUT, "README.md");
-  const begin = "<!-- vertex-cassettes:begin -->";
-  const end = "<!-- vertex-cassettes:end -->";
-  const current = readFileSync(readme, "utf8");
-  const a = current.indexOf(begin);
-  const b = current.indexOf(end);
-  if (a === -1 || b === -1) throw new Error("README.md lacks the Vertex cassette table markers");
-  const table = ["| file | scenario | status(es) | kind | source |", "|---|---|---|---|---|", ...rows].join("\n");
-  writeFileSync(readme, `${current.slice(0, a + begin.length)}\n${table}\n${current.slice(b)}`);
-}
-
-main();
+writeCassettes(vertex(), "vertex-cassettes", "Vertex ");

@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { SseDecoder } from "../../../src/decode/sse.ts";
 import type { SseEvent } from "../../../src/decode/sse-event.ts";
 import { createGeminiMapper } from "../../../src/formats/gemini/stream.ts";
-import type { StreamEvent, ToolCall, Usage } from "../../../src/protocol/chunks.ts";
+import type { StreamEvent } from "../../../src/protocol/chunks.ts";
+
+export { type Digest, digest } from "../replay-shared.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/vertex");
 
@@ -55,69 +57,4 @@ export function mapEvents(events: SseEvent[]): StreamEvent[] {
   const out: StreamEvent[] = [];
   for (const event of events) mapper.map(event, out);
   return out;
-}
-
-export interface Digest {
-  model: string[];
-  text: string;
-  reasoning: string;
-  signatures: string[];
-  toolCalls: ToolCall[];
-  deltas: Extract<StreamEvent, { type: "tool_call_delta" }>[];
-  /** Usage reports merged the way the protocol says: later figures replace earlier ones. */
-  usage: Partial<Usage>;
-  usageReports: number;
-  finishes: Extract<StreamEvent, { type: "finish" }>[];
-  ends: number;
-  /** True when `end` is the last event. */
-  endsLast: boolean;
-}
-
-export function digest(events: StreamEvent[]): Digest {
-  const d: Digest = {
-    model: [],
-    text: "",
-    reasoning: "",
-    signatures: [],
-    toolCalls: [],
-    deltas: [],
-    usage: {},
-    usageReports: 0,
-    finishes: [],
-    ends: 0,
-    endsLast: events[events.length - 1]?.type === "end",
-  };
-  for (const e of events) {
-    switch (e.type) {
-      case "model":
-        d.model.push(e.model);
-        break;
-      case "content":
-        d.text += e.content;
-        break;
-      case "reasoning":
-        d.reasoning += e.content;
-        if (e.signature !== undefined) d.signatures.push(e.signature);
-        break;
-      case "tool_call":
-        d.toolCalls.push(e.tool_call);
-        break;
-      case "tool_call_delta":
-        d.deltas.push(e);
-        break;
-      case "usage":
-        Object.assign(d.usage, e.usage);
-        d.usageReports++;
-        break;
-      case "finish":
-        d.finishes.push(e);
-        break;
-      case "end":
-        d.ends++;
-        break;
-      default:
-        break;
-    }
-  }
-  return d;
 }
