@@ -9,6 +9,7 @@ import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
 import type { AwsCredentials } from "../aws-credentials.ts";
+import { exchangeWithCredentialEndpoint, type CredentialHttpAnswer } from "../credential-http.ts";
 
 export interface AwsSourceContext {
   deps: Deps;
@@ -76,33 +77,11 @@ export function parseAwsJson(text: string, source: string): Record<string, unkno
   return parsed as Record<string, unknown>;
 }
 
-export interface AwsHttpAnswer {
-  status: number;
-  text: string;
-}
+export type AwsHttpAnswer = CredentialHttpAnswer;
 
-/**
- * One exchange with a credential endpoint. Transport failures and the timer
- * become NETWORK_ERROR / TIMEOUT naming the source; an abort of the
- * resolution becomes CANCELLED. Any status is returned for the caller to judge.
- */
-export async function awsHttp(ctx: AwsSourceContext, source: string, request: Request, timeoutMs: number): Promise<AwsHttpAnswer> {
-  const timer = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, timer]);
-  try {
-    const response = await ctx.deps.fetch(new Request(request, { signal }));
-    return { status: response.status, text: await response.text() };
-  } catch (error) {
-    if (ctx.signal.aborted) {
-      const reason: unknown = ctx.signal.reason;
-      throw reason instanceof BridgeError ? reason : new BridgeError("CANCELLED", `${source}: cancelled`, { cause: reason });
-    }
-    if (timer.aborted) {
-      throw new BridgeError("TIMEOUT", `${source}: no answer within ${timeoutMs} ms`, { retryable: true, cause: error });
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new BridgeError("NETWORK_ERROR", `${source}: request failed: ${detail}`, { retryable: true, cause: error });
-  }
+/** One exchange with a credential endpoint, under the resolution's signal (see credential-http.ts). */
+export function awsHttp(ctx: AwsSourceContext, source: string, request: Request, timeoutMs: number): Promise<AwsHttpAnswer> {
+  return exchangeWithCredentialEndpoint(ctx.deps.fetch, ctx.signal, source, request, timeoutMs);
 }
 
 /** Statuses of credential endpoints: 4xx means the credentials or their configuration are wrong, 5xx/429 may pass. */

@@ -8,6 +8,7 @@
 import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { redact, registerSecret } from "../../redact.ts";
+import { exchangeWithCredentialEndpoint, type CredentialHttpAnswer } from "../credential-http.ts";
 
 export const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 export const GOOGLE_CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -31,34 +32,11 @@ export interface GoogleMintedToken {
   projectId?: string;
 }
 
-export interface GoogleHttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+export type GoogleHttpAnswer = CredentialHttpAnswer;
 
-/**
- * One exchange with a credential endpoint. Transport failures and the timer
- * become NETWORK_ERROR / TIMEOUT naming the source; an abort of the refresh
- * becomes its reason. Any status is returned for the caller to judge.
- */
-export async function googleHttp(ctx: GoogleSourceContext, source: string, request: Request, timeoutMs: number): Promise<GoogleHttpAnswer> {
-  const timer = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, timer]);
-  try {
-    const response = await ctx.deps.fetch(new Request(request, { signal }));
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  } catch (error) {
-    if (ctx.signal.aborted) {
-      const reason: unknown = ctx.signal.reason;
-      throw reason instanceof BridgeError ? reason : new BridgeError("CANCELLED", `${source}: cancelled`, { cause: reason });
-    }
-    if (timer.aborted) {
-      throw new BridgeError("TIMEOUT", `${source}: no answer within ${timeoutMs} ms`, { retryable: true, cause: error });
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new BridgeError("NETWORK_ERROR", `${source}: request failed: ${redact(detail)}`, { retryable: true, cause: error });
-  }
+/** One exchange with a credential endpoint, under the refresh's signal (see credential-http.ts). */
+export function googleHttp(ctx: GoogleSourceContext, source: string, request: Request, timeoutMs: number): Promise<GoogleHttpAnswer> {
+  return exchangeWithCredentialEndpoint(ctx.deps.fetch, ctx.signal, source, request, timeoutMs);
 }
 
 /** JSON object or undefined; never echoes the text (it may be a token answer cut short). */
