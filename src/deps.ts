@@ -17,6 +17,12 @@ export interface FileSystem {
   /** Write via a temporary file and rename, mode 0600. */
   writeAtomic(path: string, text: string): Promise<void>;
   remove(path: string): Promise<void>;
+  /**
+   * Run `work` while holding an exclusive lock on `path` shared with other
+   * processes (two editor windows updating the credential store). Hosts
+   * without one run `work` directly.
+   */
+  withLock?<T>(path: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface Deps {

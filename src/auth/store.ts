@@ -16,7 +16,8 @@ interface StoreFile {
   providers: Record<string, StoredCredentials>;
 }
 
-async function readStore(deps: Deps): Promise<StoreFile> {
+/** What the store file holds: entries, or the reason it cannot be read as a store. */
+async function readStore(deps: Deps): Promise<StoreFile | { damaged: string }> {
   let text: string | null;
   try {
     text = await deps.files.read(deps.authFile);
@@ -31,37 +32,66 @@ async function readStore(deps: Deps): Promise<StoreFile> {
     }
     return { version: 1, providers: parsed.providers };
   } catch (error) {
-    // A damaged store must not take the process down or leak its content: say where it is and carry on without it.
-    deps.log.log("warn", "credential store is unreadable; ignoring it", { path: deps.authFile, error });
+    // Never echo the content: it holds secrets.
+    return { damaged: error instanceof SyntaxError ? "not valid JSON" : (error as Error).message };
+  }
+}
+
+/** Reading carries on without a damaged store (credentials elsewhere still work); the problem is logged. */
+async function readStoreForUse(deps: Deps): Promise<StoreFile> {
+  const store = await readStore(deps);
+  if ("damaged" in store) {
+    deps.log.log("warn", "credential store is unreadable; ignoring it", { path: deps.authFile, problem: store.damaged });
     return { version: 1, providers: {} };
+  }
+  return store;
+}
+
+/**
+ * Read, change and write the store under the cross-process lock, so two
+ * editor windows saving at once both keep their entries. A damaged store is
+ * never overwritten: the user may want what is in it.
+ */
+async function updateStore(deps: Deps, change: (store: StoreFile) => boolean): Promise<boolean> {
+  const work = async (): Promise<boolean> => {
+    const store = await readStore(deps);
+    if ("damaged" in store) {
+      throw new BridgeError("INTERNAL", `the credential store ${deps.authFile} is damaged (${store.damaged}); fix or remove it, then try again`);
+    }
+    if (!change(store)) return false;
+    try {
+      await deps.files.writeAtomic(deps.authFile, `${JSON.stringify(store, null, 2)}\n`);
+    } catch (error) {
+      throw new BridgeError("INTERNAL", `cannot write the credential store ${deps.authFile}`, { cause: error });
+    }
+    return true;
+  };
+  try {
+    return await (deps.files.withLock ? deps.files.withLock(deps.authFile, work) : work());
+  } catch (error) {
+    if (error instanceof BridgeError) throw error;
+    throw new BridgeError("INTERNAL", `cannot lock the credential store ${deps.authFile}: ${(error as Error).message}`, { cause: error });
   }
 }
 
 export async function loadStoredCredentials(deps: Deps, provider: string): Promise<StoredCredentials | undefined> {
-  const entry = (await readStore(deps)).providers[provider];
+  const entry = (await readStoreForUse(deps)).providers[provider];
   if (entry) for (const value of Object.values(entry)) registerSecret(value);
   return entry;
 }
 
 export async function saveStoredCredentials(deps: Deps, provider: string, credentials: StoredCredentials): Promise<void> {
-  const store = await readStore(deps);
-  store.providers[provider] = credentials;
-  try {
-    await deps.files.writeAtomic(deps.authFile, `${JSON.stringify(store, null, 2)}\n`);
-  } catch (error) {
-    throw new BridgeError("INTERNAL", `cannot write the credential store ${deps.authFile}`, { cause: error });
-  }
+  await updateStore(deps, (store) => {
+    store.providers[provider] = credentials;
+    return true;
+  });
 }
 
 /** Returns whether there was anything to remove. */
 export async function removeStoredCredentials(deps: Deps, provider: string): Promise<boolean> {
-  const store = await readStore(deps);
-  if (!(provider in store.providers)) return false;
-  delete store.providers[provider];
-  try {
-    await deps.files.writeAtomic(deps.authFile, `${JSON.stringify(store, null, 2)}\n`);
-  } catch (error) {
-    throw new BridgeError("INTERNAL", `cannot write the credential store ${deps.authFile}`, { cause: error });
-  }
-  return true;
+  return updateStore(deps, (store) => {
+    if (!(provider in store.providers)) return false;
+    delete store.providers[provider];
+    return true;
+  });
 }
