@@ -99,7 +99,10 @@ function requireNumber(value: unknown, field: string, min: number, max = Number.
 function rejectUnknown(object: Json, allowed: readonly string[] | Set<string>, path: string): void {
   const known = allowed instanceof Set ? allowed : new Set(allowed);
   for (const key of Object.keys(object)) {
-    if (!known.has(key)) throw invalid(path ? `${path}.${key}` : key, "unknown field");
+    if (known.has(key)) continue;
+    // An empty key still needs a field name the caller can show.
+    const name = key === "" ? '[""]' : key;
+    throw invalid(path ? `${path}${key === "" ? "" : "."}${name}` : key === "" ? `request${name}` : key, "unknown field");
   }
 }
 
