@@ -57,15 +57,15 @@ describe("source order", () => {
     files?: Record<string, string>;
   }
   const SOURCES = (): Source[] => [
-    { name: "params.credentials", winner: "AKIAPARAMS0000000001", params: { credentials: { access_key_id: "AKIAPARAMS0000000001", secret_access_key: "p-secret" } } },
+    { name: "params.credentials", winner: "AKIDPARAMS0000000001", params: { credentials: { access_key_id: "AKIDPARAMS0000000001", secret_access_key: "p-secret" } } },
     { name: "AWS_BEARER_TOKEN_BEDROCK", winner: "bearer:ABSKenvbearertoken000000000", env: { AWS_BEARER_TOKEN_BEDROCK: "ABSKenvbearertoken000000000" } },
-    { name: "AWS_ACCESS_KEY_ID", winner: "AKIAENV0000000000001", env: { AWS_ACCESS_KEY_ID: "AKIAENV0000000000001", AWS_SECRET_ACCESS_KEY: "env-secret" } },
+    { name: "AWS_ACCESS_KEY_ID", winner: "AKIDENV0000000000001", env: { AWS_ACCESS_KEY_ID: "AKIDENV0000000000001", AWS_SECRET_ACCESS_KEY: "env-secret" } },
     {
       name: "credential store",
-      winner: "AKIASTORE00000000001",
-      files: { "/memory/auth.json": JSON.stringify({ version: 1, providers: { bedrock: { access_key_id: "AKIASTORE00000000001", secret_access_key: "store-secret" } } }) },
+      winner: "AKIDSTORE00000000001",
+      files: { "/memory/auth.json": JSON.stringify({ version: 1, providers: { bedrock: { access_key_id: "AKIDSTORE00000000001", secret_access_key: "store-secret" } } }) },
     },
-    { name: "profile default", winner: "AKIAPROFILE000000001", files: { "/home/u/.aws/credentials": "[default]\naws_access_key_id = AKIAPROFILE000000001\naws_secret_access_key = profile-secret\n" } },
+    { name: "profile default", winner: "AKIDPROFILE000000001", files: { "/home/u/.aws/credentials": "[default]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = profile-secret\n" } },
     {
       name: "web identity (env)",
       winner: "ASIAWEBIDENTITY00001",
@@ -119,9 +119,9 @@ describe("source order", () => {
   });
 
   test("AWS_PROFILE picks its profile; one that does not exist is AUTH_REQUIRED naming it", async () => {
-    const files = { "/home/u/.aws/credentials": "[default]\naws_access_key_id=AKIADEFAULT000000001\naws_secret_access_key=a\n[dev]\naws_access_key_id=AKIADEV0000000000001\naws_secret_access_key=b\n" };
+    const files = { "/home/u/.aws/credentials": "[default]\naws_access_key_id=AKIDDEFAULT000000001\naws_secret_access_key=a\n[dev]\naws_access_key_id=AKIDDEV0000000000001\naws_secret_access_key=b\n" };
     const dev = createAwsCredentialResolver(makeDeps({ env: { AWS_PROFILE: "dev" }, files }));
-    expect(who(await dev.resolve({}, never))).toBe("AKIADEV0000000000001");
+    expect(who(await dev.resolve({}, never))).toBe("AKIDDEV0000000000001");
     const missing = createAwsCredentialResolver(makeDeps({ env: { AWS_PROFILE: "nope" }, files }));
     await expect(missing.resolve({}, never)).rejects.toMatchObject({
       code: "AUTH_REQUIRED",
@@ -199,19 +199,19 @@ describe("cache", () => {
   });
 
   test("credentials without an expiration are re-read after 10 minutes (shared files may change)", async () => {
-    let output = { Version: 1, AccessKeyId: "AKIAPROCESS000000001", SecretAccessKey: "p" };
+    let output = { Version: 1, AccessKeyId: "AKIDPROCESS000000001", SecretAccessKey: "p" };
     const deps = makeDeps({
       now: T0,
       files: { "/home/u/.aws/config": "[default]\ncredential_process = /bin/creds\n" },
       runProcess: async () => ({ stdout: JSON.stringify(output), code: 0 }),
     });
     const resolver = createAwsCredentialResolver(deps);
-    expect(who(await resolver.resolve({}, never))).toBe("AKIAPROCESS000000001");
-    output = { ...output, AccessKeyId: "AKIAPROCESS000000002" };
+    expect(who(await resolver.resolve({}, never))).toBe("AKIDPROCESS000000001");
+    output = { ...output, AccessKeyId: "AKIDPROCESS000000002" };
     deps.clock.now = T0 + AWS_UNDATED_CACHE_MS - 1;
-    expect(who(await resolver.resolve({}, never))).toBe("AKIAPROCESS000000001");
+    expect(who(await resolver.resolve({}, never))).toBe("AKIDPROCESS000000001");
     deps.clock.now = T0 + AWS_UNDATED_CACHE_MS;
-    expect(who(await resolver.resolve({}, never))).toBe("AKIAPROCESS000000002");
+    expect(who(await resolver.resolve({}, never))).toBe("AKIDPROCESS000000002");
     expect(deps.processCalls).toEqual(["/bin/creds", "/bin/creds"]);
   });
 
@@ -305,10 +305,10 @@ describe("cache", () => {
   });
 
   test("params and environment credentials bypass the cache", async () => {
-    const deps = makeDeps({ env: { AWS_ACCESS_KEY_ID: "AKIAENVONE0000000001", AWS_SECRET_ACCESS_KEY: "s" } });
+    const deps = makeDeps({ env: { AWS_ACCESS_KEY_ID: "AKIDENVONE0000000001", AWS_SECRET_ACCESS_KEY: "s" } });
     const resolver = createAwsCredentialResolver(deps);
-    expect(who(await resolver.resolve({}, never))).toBe("AKIAENVONE0000000001");
-    expect(who(await resolver.resolve({ credentials: { access_key_id: "AKIAPARAMTWO00000001", secret_access_key: "t" } }, never))).toBe("AKIAPARAMTWO00000001");
-    expect(who(await resolver.resolve({}, never))).toBe("AKIAENVONE0000000001");
+    expect(who(await resolver.resolve({}, never))).toBe("AKIDENVONE0000000001");
+    expect(who(await resolver.resolve({ credentials: { access_key_id: "AKIDPARAMTWO00000001", secret_access_key: "t" } }, never))).toBe("AKIDPARAMTWO00000001");
+    expect(who(await resolver.resolve({}, never))).toBe("AKIDENVONE0000000001");
   });
 });

@@ -27,7 +27,7 @@ import { loadCassette, type Cassette } from "../support/cassette.ts";
 import { createHarness } from "../support/in-process.ts";
 import { chunkStep, interaction, RECORDINGS, single, streamChat, withReplay, type Json } from "../providers/replay.ts";
 
-const TOKEN = "ya29.test-token-genai-differential";
+const TOKEN = "ya29.fake.genai.differential.token";
 const PROJECT = "test-project";
 
 /** Gemini finishReason → wire finish_reason (PROTOCOL.md vocabulary); STOP after function calls is tool_calls. */

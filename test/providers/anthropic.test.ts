@@ -31,7 +31,7 @@ import {
   type ToolCallOut,
 } from "./replay.ts";
 
-const KEY = "sk-ant-api03-CANARYkeyForReplayTests0000000000000000-AAAA";
+const KEY = "sk-ant-CANARYkeyForReplayTests0000000000000000-AAAA";
 
 // ---------------------------------------------------------------------------
 // Recorded Anthropic request body → our ChatParams.

@@ -30,9 +30,9 @@ import {
   type ToolCallOut,
 } from "./replay.ts";
 
-const KEY = "sk-proj-replayTestKeyNotACanary000000000000";
+const KEY = "sk-proj-replay.test.key.not.a.canary";
 /** The fake key recordings/openai/error-401.ndjson echoes in its error message. */
-const CANARY = "sk-proj-CANARYcanary0000000000000000";
+const CANARY = "sk-proj-CANARY.not.a.key.0000";
 
 const v1 = (url: string): string => `${url}/v1`;
 

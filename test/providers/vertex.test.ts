@@ -37,7 +37,7 @@ import {
   type ToolCallOut,
 } from "./replay.ts";
 
-const TOKEN = "ya29.test-token-vertex-replay-0000";
+const TOKEN = "ya29.fake.vertex.replay.token";
 const PROJECT = "test-project";
 const LOOSE = { strictPath: false } as const;
 
@@ -376,7 +376,7 @@ describe("vertex replay: credential sources", () => {
     const endpoint = await startTokenEndpoint();
     try {
       const key = serviceAccountJson(testKey(0), endpoint.tokenUri);
-      register(endpoint, key, testKey(0).publicPem, "ya29.minted-for-service-account");
+      register(endpoint, key, testKey(0).publicPem, "ya29.fake.minted.for.service.account");
       const harness = createHarness({ now: () => T0 });
       await withReplay(single(await recording("gemini-text"), 0), async (server) => {
         const { project: _project, credentials: _credentials, ...rest } = base(server.url);
@@ -386,9 +386,9 @@ describe("vertex replay: credential sources", () => {
         expect(endpoint.verified.length).toBe(1);
         expect(endpoint.verified[0]!.claims.iss).toBe(key.client_email);
         expect(server.requests[0]!.path).toBe(geminiPath("us-central1", "gemini-2.5-pro", undefined, "key-project"));
-        expectBearer(server, 0, "ya29.minted-for-service-account");
+        expectBearer(server, 0, "ya29.fake.minted.for.service.account");
         const written = everythingWritten(harness);
-        expect(written).not.toContain("ya29.minted-for-service-account");
+        expect(written).not.toContain("ya29.fake.minted.for.service.account");
         expect(written).not.toContain("PRIVATE KEY");
       }, LOOSE);
     } finally {

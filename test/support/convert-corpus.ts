@@ -241,7 +241,7 @@ const OAI_REQUEST_HEADERS = { "content-type": "application/json", authorization:
 const OAI_JSON = "application/json; charset=utf-8";
 
 /** Deliberately fake key echoed by the hand-written 401, so sanitisation of echoed keys can be tested. */
-const CANARY_OPENAI_KEY = "sk-proj-CANARYcanary0000000000000000";
+const CANARY_OPENAI_KEY = "sk-proj-CANARY.not.a.key.0000";
 
 function oaiError(message: string, type: string, param: string | null, code: string | null): string {
   return JSON.stringify({ error: { message, type, param, code } });

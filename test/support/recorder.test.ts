@@ -9,7 +9,7 @@ import { createRecorder } from "./recorder.ts";
 import { parseCassette } from "./cassette.ts";
 
 test("record mode keeps chunk boundaries and writes no secret", async () => {
-  const key = "sk-ant-api03-RECORDERcanary1234567890abcdef";
+  const key = "sk-ant-RECORDERcanary1234567890abcdef";
   const oddSecret = "my-own-gateway-secret-123";
   registerSecret(oddSecret);
   const server = createServer((req, res) => {

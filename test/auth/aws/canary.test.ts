@@ -59,7 +59,7 @@ interface Scenario {
 }
 
 const rolesWithSource = (extra = ""): Record<string, string> => ({
-  "/home/u/.aws/credentials": `[base]\naws_access_key_id = AKIACANARYBASE000001\naws_secret_access_key = ${C.fileSecret}\naws_session_token = ${C.fileSession}\n`,
+  "/home/u/.aws/credentials": `[base]\naws_access_key_id = AKIDCANARYBASE000001\naws_secret_access_key = ${C.fileSecret}\naws_session_token = ${C.fileSession}\n`,
   "/home/u/.aws/config": `[default]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n${extra}`,
 });
 const ssoConfig = "[default]\nsso_session = s\nsso_account_id = 1\nsso_role_name = R\n[sso-session s]\nsso_start_url = https://x/start\nsso_region = us-east-1\n";

@@ -15,7 +15,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const CREDS = "/home/u/.aws/credentials";
 const CONFIG = "/home/u/.aws/config";
 
-const BASE_KEYS = { accessKeyId: "AKIABASE000000000001", secretAccessKey: "base/secret+key" };
+const BASE_KEYS = { accessKeyId: "AKIDBASE000000000001", secretAccessKey: "base/secret+key" };
 const MIDDLE_KEYS = { accessKeyId: "ASIAMIDDLE0000000001", secretAccessKey: "middle-secret", sessionToken: "middle-session-token" };
 
 let sts: FakeServer;
@@ -122,7 +122,7 @@ describe("assumed roles (STS AssumeRole)", () => {
   test("STS refusing is AUTH_FAILED with STS's code and message", async () => {
     const deps = makeDeps({
       now: T0,
-      files: { [CREDS]: "[base]\naws_access_key_id = AKIAUNKNOWN000000001\naws_secret_access_key = nope\n", [CONFIG]: "[default]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n" },
+      files: { [CREDS]: "[base]\naws_access_key_id = AKIDUNKNOWN000000001\naws_secret_access_key = nope\n", [CONFIG]: "[default]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n" },
     });
     const error = await failure(deps);
     expect(error.code).toBe("AUTH_FAILED");

@@ -46,12 +46,12 @@ async function failure(deps: TestDeps, params: ProviderParams = {}): Promise<Bri
 describe("the JWT-bearer exchange", () => {
   test("the loopback endpoint verifies our signature and claims and answers a token", async () => {
     const json = keyFile();
-    register(endpoint, json, testKey(0).publicPem, "ya29.service-account-token");
+    register(endpoint, json, testKey(0).publicPem, "ya29.fake.service.account.token");
     endpoint.verified.length = 0;
     const before = endpoint.calls.length;
     const deps = googleDeps({ now: T0 });
     const access = await createGoogleCredentialResolver(deps).resolve({ credentials: { service_account: json } }, never);
-    expect(access).toEqual({ token: "ya29.service-account-token", projectId: "key-project" });
+    expect(access).toEqual({ token: "ya29.fake.service.account.token", projectId: "key-project" });
 
     const calls = endpoint.calls.slice(before);
     expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual(["POST /token"]);
