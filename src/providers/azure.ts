@@ -21,8 +21,8 @@ import { registerSecret } from "../redact.ts";
 import { countChatTokens } from "../tokens/chat-tokens.ts";
 import { estimateChatTokens } from "../tokens/estimate.ts";
 import { encodingForModel, getEncoder } from "../tokens/tiktoken.ts";
-import { catalogListing, mergeListing } from "./listing.ts";
-import type { ChatRequestParams, Provider, TokenCount } from "./types.ts";
+import { catalogEntry, catalogListing, mergeListing } from "./listing.ts";
+import type { ChatRequestParams, ModelEntry, Provider, TokenCount } from "./types.ts";
 
 const KEY: ApiKeySource = { provider: "azure", envVars: ["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"] };
 /** The latest GA dated version (provider-facts §4.1), named in api-version error messages. */
@@ -95,6 +95,39 @@ function deploymentEncoding(deployment: string): "o200k_base" | "cl100k_base" | 
   return tokenizer === "o200k_base" || tokenizer === "cl100k_base" ? tokenizer : undefined;
 }
 
+/**
+ * The data-plane deployments route (id = deployment name, model = the model
+ * behind it). Later api versions dropped it, but it is still served for this
+ * one and needs only the key, unlike the ARM control plane.
+ */
+export const DEPLOYMENTS_API_VERSION = "2023-03-15-preview";
+
+interface AzureDeployment {
+  id: string;
+  model?: string;
+  status?: string;
+}
+
+/** Deployments of models that cannot chat are not offered to the editor. */
+const NOT_CHAT = /embedding|dall-e|whisper|tts|transcribe|gpt-image|sora/i;
+
+/** Each ready chat deployment, priced from the catalog by the model behind it (the deployment name is the user's). */
+export function deploymentListing(deployments: AzureDeployment[]): ModelEntry[] {
+  const entries: ModelEntry[] = [];
+  for (const deployment of deployments) {
+    const model = deployment.model ?? deployment.id;
+    if (deployment.status !== undefined && deployment.status !== "succeeded") continue;
+    if (NOT_CHAT.test(model)) continue;
+    const known = findModel("azure", model);
+    const [entry] = known ? [catalogEntry(known, "both", deployment.id)] : mergeListing("azure", [{ id: deployment.id }]);
+    if (entry === undefined) continue;
+    entry.model = model;
+    if (entry.id !== model) entry.name = `${deployment.id} (${known?.name ?? model})`;
+    entries.push(entry);
+  }
+  return entries;
+}
+
 export const azureProvider: Provider = {
   id: "azure",
   name: "Azure OpenAI",
@@ -126,23 +159,26 @@ export const azureProvider: Provider = {
   },
 
   async listModels(params, { deps, signal }) {
-    let headers: Record<string, string>;
+    let headers: Headers;
     let where: AzureTarget;
     try {
       where = target(params, deps);
-      headers = await authHeaders(params, deps);
+      headers = mergeHeaders(await authHeaders(params, deps), params.headers);
     } catch (error) {
       if (error instanceof BridgeError && (error.code === "AUTH_REQUIRED" || error.code === "INVALID_REQUEST")) return catalogListing("azure");
       throw error;
     }
-    // Deployments are listed only by the ARM control plane; the data plane lists the models the resource offers.
-    const url = `${where.endpoint}/openai/v1/models`;
-    const answer = await fetchJson<{ data?: Array<{ id: string; capabilities?: { chat_completion?: boolean } }> }>(
-      deps,
-      () => new Request(url, { headers: mergeHeaders(headers, params.headers), redirect: "manual" }),
-      signal,
-      (response) => classifyAzureError(response, "", where),
-    );
+    const get = <T>(url: string): Promise<T> =>
+      fetchJson<T>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, (response) => classifyAzureError(response, "", where));
+    try {
+      const answer = await get<{ data?: AzureDeployment[] }>(`${where.endpoint}/openai/deployments?api-version=${DEPLOYMENTS_API_VERSION}`);
+      return deploymentListing(answer.data ?? []);
+    } catch (error) {
+      // Resources (or gateways) that no longer serve the deployments route: list what the resource offers instead.
+      if (!(error instanceof BridgeError && (error.code === "NOT_FOUND" || error.code === "INVALID_PARAMS"))) throw error;
+      deps.log.log("info", "azure deployments listing unavailable; listing the resource's models", { error });
+    }
+    const answer = await get<{ data?: Array<{ id: string; capabilities?: { chat_completion?: boolean } }> }>(`${where.endpoint}/openai/v1/models`);
     // The listing mixes in embeddings, image and audio models; Azure flags which ones can chat.
     const chat = (answer.data ?? []).filter((model) => model.capabilities?.chat_completion !== false);
     return mergeListing("azure", chat.map((model) => ({ id: model.id })));

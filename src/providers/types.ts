@@ -35,6 +35,8 @@ export interface ModelEntry {
   /** USD per million tokens; null when there is no per-token price. */
   cost: { input: number | null; output: number | null; cache_read?: number | null; cache_write?: number | null } | null;
   capabilities: { tools: boolean; reasoning: boolean; images: boolean };
+  /** The model behind `id` when `id` is a name the user chose (an Azure deployment). */
+  model?: string;
   /** Where the entry comes from: our catalog, the provider's live listing, or both. */
   source: "catalog" | "api" | "both";
 }

@@ -145,6 +145,8 @@ function expectedResponses(it: Interaction): Expected {
 
 interface CatalogEntry {
   id: string;
+  name: string;
+  context_length: number | null;
   aliases?: string[];
   price: { input: number; output: number } | null;
 }
@@ -527,12 +529,55 @@ describe("azure replay: errors", () => {
 // ---------------------------------------------------------------------------
 
 describe("azure replay: list_models", () => {
-  test("chat models of /openai/v1/models merged with the catalog; embeddings, image and audio models left out", async () => {
+  test("the resource's ready chat deployments, each priced by the model behind it", async () => {
+    const cassette = await recording("deployments");
+    const recorded = recordedJson(interaction(cassette, 0)).data as Json[];
+    const harness = createHarness();
+    await withReplay(cassette, async (server) => {
+      const [line] = await harness.run({ id: "m", action: "list_models", provider: "azure", params: { base_url: server.url, credentials: { api_key: KEY } } });
+      expect(line?.success).toBe(true);
+      const models = line!.data as Json[];
+      // Recorded: six deployments; the embeddings one cannot chat and gpt-41-rollout is still `running`.
+      expect(models.map((m) => [m.id, m.model])).toEqual([
+        ["gpt-4o", "gpt-4o"],
+        ["contoso-support-bot", "gpt-5-mini"],
+        ["reasoning", "o4-mini"],
+        ["team-experiment", "gpt-oss-120b"],
+      ]);
+      for (const model of models) {
+        const deployed = recorded.find((d) => d.id === model.id)!;
+        const known = catalogData(deployed.model);
+        if (known === undefined) {
+          expect(model).toMatchObject({ source: "api", cost: null, name: "team-experiment (gpt-oss-120b)" });
+        } else {
+          expect(model.source).toBe("both");
+          expect(model.cost.input).toBe(known.price!.input);
+          expect(model.cost.output).toBe(known.price!.output);
+          expect(model.context_length).toBe(known.context_length);
+          expect(model.name).toBe(model.id === deployed.model ? known.name : `${model.id} (${known.name})`);
+        }
+      }
+      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /openai/deployments?api-version=2023-03-15-preview"]);
+      expect(server.requests[0]!.headers["api-key"]).toBe(KEY);
+    });
+  });
+
+  test("an Entra token lists deployments too (bearer, no api-key)", async () => {
+    const harness = createHarness();
+    await withReplay(await recording("deployments"), async (server) => {
+      const [line] = await harness.run({ id: "m", action: "list_models", provider: "azure", params: { base_url: server.url, credentials: { azure_ad_token: AD_TOKEN } } });
+      expect(line?.success).toBe(true);
+      expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${AD_TOKEN}`);
+      expect(server.requests[0]!.headers["api-key"]).toBeUndefined();
+    });
+  });
+
+  test("no deployments route (404): the chat models of /openai/v1/models merged with the catalog", async () => {
     const cassette = await recording("models");
     const listed = (recordedJson(interaction(cassette, 0)).data as Json[]).map((m) => m.id);
     expect(listed).toContain("text-embedding-3-small");
     const harness = createHarness();
-    await withReplay(cassette, async (server) => {
+    await withReplay([await recording("deployments-404"), cassette], async (server) => {
       const [line] = await harness.run({ id: "m", action: "list_models", provider: "azure", params: { base_url: server.url, credentials: { api_key: KEY } } });
       expect(line?.success).toBe(true);
       const models = line!.data as Json[];
@@ -550,11 +595,23 @@ describe("azure replay: list_models", () => {
         }
       }
       expect(models.find((m) => m.id === "gpt-4o-2024-11-20")!.source).toBe("api");
-      const sent = server.requests[0]!;
-      expect(sent.method).toBe("GET");
-      expect(sent.path).toBe("/openai/v1/models");
-      expect(sent.headers["api-key"]).toBe(KEY);
-      expect(sent.headers.authorization).toBeUndefined();
+      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        "GET /openai/deployments?api-version=2023-03-15-preview",
+        "GET /openai/v1/models",
+      ]);
+      expect(server.requests[1]!.headers["api-key"]).toBe(KEY);
+      expect(server.requests[1]!.headers.authorization).toBeUndefined();
+    });
+  });
+
+  test("a rejected key is an error, not a silent fallback", async () => {
+    const harness = createHarness();
+    const refused = await recording("error-401");
+    const asListing = { ...refused, interactions: refused.interactions.map((it) => ({ ...it, request: { ...it.request, method: "GET", path: "/openai/deployments" } })) };
+    await withReplay(asListing, async (server) => {
+      const [line] = await harness.run({ id: "m", action: "list_models", provider: "azure", params: { base_url: server.url, credentials: { api_key: KEY } } });
+      expect(line!.error).toMatchObject({ code: "AUTH_FAILED", status: 401 });
+      expect(server.requests.length).toBe(1);
     });
   });
 
@@ -610,7 +667,7 @@ describe("azure replay: authenticate and logout", () => {
     const cassette = await recording("models");
     const harness = createHarness();
     const files = harness.deps.files as unknown as { files: Map<string, string> };
-    await withReplay([cassette, cassette], async (server) => {
+    await withReplay([cassette, await recording("deployments")], async (server) => {
       // A gateway in front of the resource (APIM) may need its own header on the key check too.
       const headers = { "ocp-apim-subscription-key": "replay-gateway-0001" };
       const [line] = await harness.run({ id: "a", action: "authenticate", provider: "azure", params: { base_url: server.url, credentials: { api_key: KEY }, headers } });

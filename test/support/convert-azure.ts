@@ -23,6 +23,8 @@ const AZ_FILTER = "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/con
 const AZ_STREAMING = "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/concepts/content-streaming";
 const AZ_QUOTA = "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/how-to/quota";
 const AZ_MODELS = "https://learn.microsoft.com/en-us/rest/api/azureopenai/models/list";
+const AZ_DEPLOYMENTS = "https://learn.microsoft.com/en-us/azure/ai-services/openai/tutorials/embeddings";
+const AZ_DEPLOYMENTS_API = "https://github.com/openai/openai-python/issues/460";
 
 const AZ = {
   chatText: "azure/fantasy/TestAzureCommon__azure-gpt-5-mini__simple_streaming.yaml",
@@ -302,6 +304,47 @@ function azure(): Array<[string, Cassette]> {
       request: { method: "GET", path: "/openai/v1/models", headers: { "api-key": "<redacted>" } },
       response: { status: 200, headers: { "content-type": JSON_TYPE, "apim-request-id": "00000000-0000-4000-8000-000000000200" } },
       body: chunks(JSON.stringify(models)),
+    }]);
+
+  const deployment = (id: string, model: string, created: number, status = "succeeded") => ({
+    scale_settings: { scale_type: "standard" },
+    model,
+    owner: "organization-owner",
+    id,
+    status,
+    created_at: created,
+    updated_at: created,
+    object: "deployment",
+  });
+  const deployments = {
+    data: [
+      deployment("gpt-4o", "gpt-4o", 1722902400),
+      deployment("contoso-support-bot", "gpt-5-mini", 1754524800),
+      deployment("reasoning", "o4-mini", 1744761600),
+      deployment("team-experiment", "gpt-oss-120b", 1756684800),
+      deployment("ada-embeddings", "text-embedding-ada-002", 1657572678),
+      deployment("gpt-41-rollout", "gpt-4.1", 1757000000, "running"),
+    ],
+    object: "list",
+  };
+  const DEPLOYMENTS_PATH = "/openai/deployments?api-version=2023-03-15-preview";
+  add("deployments", "GET /openai/deployments (data plane, api-version 2023-03-15-preview): the resource's deployments with the model behind each (chat, a custom name, an unknown model, an embeddings deployment, one still deploying)",
+    handWritten([AZ_DEPLOYMENTS, AZ_DEPLOYMENTS_API],
+      "Shape per the output printed in Microsoft's Azure OpenAI embeddings tutorial for GET /openai/deployments?api-version=2022-12-01 (data[{scale_settings,model,owner,id,status,created_at,updated_at,object:'deployment'}], object:'list'); the route answers up to api-version 2023-03-15-preview and was dropped from 2023-05-15 on (openai-python#460). Deployment names and timestamps are ours; `running` is one of the documented deployment states.",
+      []),
+    [{
+      request: { method: "GET", path: DEPLOYMENTS_PATH, headers: { "api-key": "<redacted>" } },
+      response: { status: 200, headers: { "content-type": JSON_TYPE, "apim-request-id": "00000000-0000-4000-8000-000000000201" } },
+      body: chunks(JSON.stringify(deployments)),
+    }]);
+  add("deployments-404", "GET /openai/deployments answered 404 (a gateway or resource that does not serve the data-plane deployments route)",
+    handWritten([AZ_DEPLOYMENTS_API, AZ_REF],
+      "Azure's generic 404 body for an unknown route ({error:{code:'404',message:'Resource not found'}}), the same body as resource-not-found-404.",
+      []),
+    [{
+      request: { method: "GET", path: DEPLOYMENTS_PATH, headers: { "api-key": "<redacted>" } },
+      response: { status: 404, headers: { "content-type": JSON_TYPE, "apim-request-id": "00000000-0000-4000-8000-000000000404" } },
+      body: chunks(azError("404", "Resource not found")),
     }]);
 
   return out;
