@@ -30,7 +30,7 @@ export function calculateCost(ctx: Of<"calculate_cost">, provider: Provider): Ou
 }
 
 export async function authenticate(ctx: Of<"authenticate">, provider: Provider): Promise<Outcome> {
-  const credentials = await provider.authenticate(ctx.request.params, { deps: ctx.deps, signal: ctx.signal });
+  const credentials = await provider.authenticate(ctx.request.params, { deps: ctx.deps, signal: ctx.signal, emit: ctx.emit });
   if (credentials !== null) await saveStoredCredentials(ctx.deps, provider.id, credentials);
   return { kind: "result", data: { type: "authenticated", provider: provider.id, stored: credentials !== null } };
 }

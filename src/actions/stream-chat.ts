@@ -1,18 +1,22 @@
 /**
  * stream_chat: provider plan → HTTP → SSE decode → dialect mapper → chunks.
  * Retries happen only before the first chunk reaches stdout (each announced
- * by a `retry` chunk); after that a failure ends the request with
+ * by a `retry` chunk). After that, an Anthropic-family answer that is text so
+ * far is resumed with the text as a prefill (a `resumed` chunk marks the
+ * seam; rules in resume.ts); any other failure ends the request with
  * `partial: true` and the usage known so far. A stream that ends without its
  * provider's terminal event is a STREAM_ERROR, never a silently short answer.
  */
 import type { ProviderId } from "../catalog/catalog.ts";
 import { abortReason, readCapped, sendRequest } from "../http/client.ts";
+import { observingFetch, rateLimiterFor, rateLimitKey } from "../http/rate-limit.ts";
 import { decideRetry, DEFAULT_RETRY_POLICY } from "../http/retry.ts";
 import { resolveTimeouts, Watchdog } from "../http/watchdog.ts";
-import { isWireChunk, type FinishReason, type StreamEvent, type WireChunk } from "../protocol/chunks.ts";
+import { isWireChunk, type Cost, type FinishReason, type ReportedUsage, type StreamEvent, type WireChunk } from "../protocol/chunks.ts";
 import { BridgeError, toBridgeError } from "../protocol/errors.ts";
 import type { RequestOf } from "../protocol/request.ts";
-import type { ChatPlan, Provider } from "../providers/types.ts";
+import type { ChatPlan, ChatRequestParams, Provider } from "../providers/types.ts";
+import { addCost, addUsage, prefillParams, resumeAllowed, resumeLimit, Seam, trailingWhitespace } from "./resume.ts";
 import type { ActionContext, Outcome } from "./types.ts";
 import { costOf, UsageTracker } from "./usage-report.ts";
 
@@ -22,22 +26,51 @@ interface StreamState {
   usage: UsageTracker;
   /** A content, reasoning or tool chunk has been written: from here on, no automatic retry. */
   wroteContent: boolean;
+  /** Every chunk written so far was `content` (the condition for resuming). */
+  textOnly: boolean;
+  /** The content written so far, for a resume's prefill (kept only where a resume may follow). */
+  written: string;
+  keepWritten: boolean;
+  /** The current attempt got an event past the headers (a failed resume call that got none used nothing). */
+  attemptProgressed: boolean;
+  /** Set while a resumed attempt's continuation has not yet passed the stripped whitespace. */
+  seam?: Seam;
   ended: boolean;
   finish?: { finish_reason: FinishReason; raw?: string; details?: Record<string, unknown> };
   model?: string;
 }
 
+/** What the earlier calls of a resumed request used. */
+interface Carried {
+  usage: ReportedUsage;
+  cost: Cost | null;
+}
+
 export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Provider): Promise<Outcome> {
   const { request, deps } = ctx;
   const params = request.params;
-  const state: StreamState = { usage: new UsageTracker(), wroteContent: false, ended: false };
+  const state: StreamState = {
+    usage: new UsageTracker(), wroteContent: false, textOnly: true, written: "", keepWritten: false, attemptProgressed: false, ended: false,
+  };
   const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: params.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const timeouts = resolveTimeouts(params.timeouts);
   const providerId = provider.id as ProviderId;
+  /** The params of the current call: the request, or the request with its prefill once resumed (for estimates). */
+  let current: ChatRequestParams = params;
+  let carried: Carried | undefined;
+  let resumes = 0;
 
+  /** This call's usage and cost plus those of the calls before it. */
+  const total = (complete: boolean): Carried => {
+    if (carried !== undefined && !state.attemptProgressed) return carried;
+    const usage = state.usage.report(current, complete);
+    const cost = costOf(providerId, state.model ?? params.model, usage);
+    if (carried === undefined) return { usage, cost };
+    return { usage: addUsage(carried.usage, usage), cost: addCost(carried.cost, cost) };
+  };
   const reportFailure = (): void => {
-    const usage = state.usage.report(params, false);
-    ctx.setFailureUsage(usage, costOf(providerId, state.model ?? params.model, usage));
+    const { usage, cost } = total(false);
+    ctx.setFailureUsage(usage, cost);
   };
 
   let plan: ChatPlan;
@@ -46,18 +79,22 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   } catch (error) {
     throw toBridgeError(error);
   }
+  const maxResumes = resumeLimit(policy.maxRetries);
+  const mayResume = resumeAllowed(params, plan) && maxResumes > 0;
+  state.keepWritten = mayResume;
 
   for (let attempt = 0; ; attempt++) {
     try {
+      state.attemptProgressed = false;
       await runAttempt(ctx, plan, state, timeouts);
-      const usage = state.usage.report(params);
+      const { usage, cost } = total(true);
       const model = state.model ?? params.model;
       const done: Extract<WireChunk, { type: "done" }> = {
         type: "done",
         finish_reason: state.finish?.finish_reason ?? "other",
         model,
         usage,
-        cost: costOf(providerId, model, usage),
+        cost,
       };
       if (state.finish?.raw !== undefined) done.raw_finish_reason = state.finish.raw;
       if (state.finish?.details !== undefined) done.details = state.finish.details;
@@ -65,15 +102,38 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
     } catch (thrown) {
       const error = toBridgeError(thrown);
       error.partial = state.wroteContent;
-      const recovery = state.wroteContent || ctx.signal.aborted ? undefined : plan.recover?.(error);
+      if (state.wroteContent) {
+        const resume = mayResume && state.textOnly && !ctx.signal.aborted && resumes < maxResumes
+          ? decideRetry(resumes, error, { ...policy, maxRetries: maxResumes }, deps.random())
+          : ({ retry: false } as const);
+        if (!resume.retry) {
+          reportFailure();
+          throw error;
+        }
+        resumes++;
+        // The broken call is billed for what it processed; a resume call that failed before any event used nothing.
+        carried = total(false);
+        state.usage.reset();
+        current = prefillParams(params, state.written, carried.usage.output_tokens);
+        plan.continueWith?.(current);
+        state.seam = new Seam(trailingWhitespace(state.written));
+        deps.log.log("info", "resuming", { id: request.id, attempt: resumes, delay_ms: resume.delayMs, error });
+        await ctx.emit([{ type: "resumed", attempt: resumes, reason: resume.reason }]);
+        try {
+          await deps.sleep(resume.delayMs, ctx.signal);
+        } catch (aborted) {
+          ctx.setFailureUsage(carried.usage, carried.cost);
+          throw abortReason(ctx.signal, aborted, "resume wait");
+        }
+        continue;
+      }
+      const recovery = ctx.signal.aborted ? undefined : plan.recover?.(error);
       if (recovery !== undefined) {
         await ctx.emit([{ type: "retry", attempt: attempt + 1, delay_ms: 0, reason: recovery }]);
         state.usage.reset();
         continue;
       }
-      const decision = state.wroteContent || ctx.signal.aborted
-        ? ({ retry: false } as const)
-        : decideRetry(attempt, error, policy, deps.random());
+      const decision = ctx.signal.aborted ? ({ retry: false } as const) : decideRetry(attempt, error, policy, deps.random());
       if (!decision.retry) {
         reportFailure();
         throw error;
@@ -97,13 +157,17 @@ async function runAttempt(
   state: StreamState,
   timeouts: ReturnType<typeof resolveTimeouts>,
 ): Promise<void> {
+  const httpRequest = await plan.buildRequest();
+  // Queue time is not the provider's: the attempt's timers start once the request may go (only the request's own deadline runs).
+  const lease = await rateLimiterFor(ctx.deps).acquire(await rateLimitKey(httpRequest), ctx.signal, state);
+  const observed = { ...ctx.deps, fetch: observingFetch(ctx.deps.fetch, lease) };
   const attemptController = new AbortController();
   const signal = AbortSignal.any([ctx.signal, attemptController.signal]);
   const watchdog = new Watchdog(attemptController, timeouts);
   watchdog.start();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
-    const response = await sendRequest(ctx.deps, await plan.buildRequest(), signal, plan.format.classifyError);
+    const response = await sendRequest(observed, httpRequest, signal, plan.format.classifyError);
     watchdog.headersReceived();
     if (!response.body) throw new BridgeError("STREAM_ERROR", "provider answered without a body", { retryable: true });
     const contentType = response.headers.get("content-type") ?? "";
@@ -154,6 +218,7 @@ async function runAttempt(
   } finally {
     watchdog.stop();
     reader?.cancel().catch(() => {});
+    lease.release();
   }
 }
 
@@ -180,13 +245,26 @@ async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, even
         break;
       default:
         if (isWireChunk(event)) {
-          chunks.push(event);
           if (event.type === "content" || event.type === "reasoning") state.usage.noteGenerated(event.content);
           else if (event.type === "tool_call_delta") state.usage.noteGenerated(event.arguments_delta);
+          if (event.type === "content") {
+            const content = state.seam === undefined ? event.content : state.seam.take(event.content);
+            // Whitespace the seam dropped is still the provider's progress, only nothing to write.
+            if (content !== "") {
+              if (state.keepWritten) state.written += content;
+              chunks.push(content === event.content ? event : { type: "content", content });
+            }
+          } else {
+            state.seam?.settle();
+            state.textOnly = false;
+            chunks.push(event);
+          }
+          if (state.seam?.settled) delete state.seam;
         }
     }
     progressed = true;
   }
+  if (progressed) state.attemptProgressed = true;
   if (chunks.length > 0) {
     state.wroteContent = true;
     // A reader that is slow to take stdout is our stall, not the provider's: no timer runs while we wait for it.

@@ -6,6 +6,7 @@
 import type { Deps } from "../deps.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import { abortReason, sendRequest, type ErrorClassifier } from "./client.ts";
+import { observingFetch, rateLimiterFor, rateLimitKey } from "./rate-limit.ts";
 import { decideRetry, DEFAULT_RETRY_POLICY } from "./retry.ts";
 import { DEFAULT_TIMEOUTS } from "./watchdog.ts";
 
@@ -16,13 +17,16 @@ export async function fetchJson<T>(
   classify: ErrorClassifier,
   timeoutMs = DEFAULT_TIMEOUTS.headers_ms,
 ): Promise<T> {
+  // The attempts of this call, so that the queue does not hold a retry for the 429 it is retrying.
+  const owner = {};
   for (let attempt = 0; ; attempt++) {
-    const attemptSignal = AbortSignal.any([
-      signal,
-      AbortSignal.timeout(timeoutMs),
-    ]);
+    let attemptSignal = signal;
     try {
-      const response = await sendRequest(deps, buildRequest(), attemptSignal, classify);
+      const request = buildRequest();
+      // Short calls wait out a rate-limit hold but take no place in the queue (src/http/rate-limit.ts); the wait is not the timer's.
+      const lease = await rateLimiterFor(deps).pass(await rateLimitKey(request), signal, owner);
+      attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+      const response = await sendRequest({ ...deps, fetch: observingFetch(deps.fetch, lease) }, request, attemptSignal, classify);
       let text: string;
       try {
         text = await response.text();

@@ -50,6 +50,8 @@ export type WireChunk =
   | { type: "tool_call"; tool_call: ToolCall }
   | { type: "retry"; attempt: number; delay_ms: number; reason: string }
   | { type: "resumed"; attempt: number; reason: string }
+  /** authenticate (Copilot device flow): what the user must enter where; seconds. Not terminal. */
+  | { type: "device_flow"; user_code: string; verification_uri: string; expires_in: number; interval: number }
   | {
       type: "done";
       finish_reason: FinishReason;

@@ -38,6 +38,8 @@ export interface ProviderParams {
   headers?: Record<string, string>;
   timeouts?: TimeoutOverrides;
   max_retries?: number;
+  /** Partial-response recovery (Anthropic family); default on, `false` opts out. */
+  resume?: boolean;
   /** Provider-specific options (region, project, api_version, ...), validated by the provider. */
   [key: string]: unknown;
 }
@@ -57,9 +59,9 @@ export type Request =
   | (BaseRequest & { action: "cancel"; params: { id: RequestId } });
 
 const ENVELOPE_FIELDS = new Set(["id", "action", "provider", "params", "timeout"]);
-const PROVIDER_COMMON = ["base_url", "credentials", "headers", "timeouts", "max_retries"];
+const PROVIDER_COMMON = ["base_url", "credentials", "headers", "timeouts", "max_retries", "resume"];
 /** Provider-specific params accepted by the validator; each provider reads the ones that concern it. */
-const PROVIDER_SPECIFIC = ["api", "api_version", "region", "project", "location", "github_url", "github_api_url", "resume"];
+const PROVIDER_SPECIFIC = ["api", "api_version", "region", "project", "location", "github_url", "github_api_url"];
 const CHAT_FIELDS = ["model", "messages", "tools", "tool_choice", "max_tokens", "temperature", "top_p", "stop", "reasoning", "cache"];
 
 function invalid(field: string, message: string): BridgeError {

@@ -53,12 +53,16 @@ export const anthropicProvider: Provider = {
 
   async planChat(params, { deps }) {
     const apiKey = await requireApiKey(params, deps, KEY);
-    const body = JSON.stringify({ ...encodeAnthropicRequest(params), stream: true });
+    const encode = (chat: ChatRequestParams): string => JSON.stringify({ ...encodeAnthropicRequest(chat), stream: true });
+    let body = encode(params);
     const url = `${baseUrl(params, deps)}/v1/messages`;
     return {
       format: anthropicMessagesFormat,
       createDecoder: createSseStreamDecoder,
       buildRequest: () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }),
+      continueWith(next) {
+        body = encode(next);
+      },
     };
   },
 

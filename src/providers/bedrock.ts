@@ -11,6 +11,7 @@ import { findModel } from "../catalog/catalog.ts";
 import { createBedrockStreamDecoder } from "../decode/stream-decoder.ts";
 import type { Deps } from "../deps.ts";
 import { classifyBedrockError, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
+import { bedrockModelFamily } from "../formats/bedrock-converse/family.ts";
 import { bedrockConverseFormat } from "../formats/bedrock-converse/index.ts";
 import { encodeConverseRequest } from "../formats/bedrock-converse/request.ts";
 import type { StreamMapper } from "../formats/types.ts";
@@ -110,7 +111,7 @@ export const bedrockProvider: Provider = {
     let profileTried = GEOGRAPHY_PREFIX.test(modelId) || modelId.startsWith("arn:");
     let refreshedCredentials = false;
     let resolveAgain = false;
-    const body = JSON.stringify(bedrockConverseFormat.encodeRequest(params));
+    let body = JSON.stringify(bedrockConverseFormat.encodeRequest(params));
     return {
       format: {
         ...bedrockConverseFormat,
@@ -141,6 +142,12 @@ export const bedrockProvider: Provider = {
         }
         return undefined;
       },
+      // Claude continues from an assistant prefill; other families' support is unverified.
+      ...(bedrockModelFamily(params.model) === "anthropic" && {
+        continueWith(next: ChatRequestParams) {
+          body = JSON.stringify(bedrockConverseFormat.encodeRequest(next));
+        },
+      }),
     };
   },
 

@@ -2,16 +2,16 @@
 import { anthropicProvider } from "./anthropic.ts";
 import { azureProvider } from "./azure.ts";
 import { bedrockProvider } from "./bedrock.ts";
+import { copilotProvider } from "./copilot.ts";
 import { openaiProvider } from "./openai.ts";
 import { vertexProvider } from "./vertex.ts";
 import type { Provider } from "./types.ts";
-import { unavailableProvider } from "./unavailable.ts";
 
 export function createRegistry(): ReadonlyMap<string, Provider> {
   const providers: Provider[] = [
     anthropicProvider,
     openaiProvider,
-    unavailableProvider("copilot", "GitHub Copilot", "oauth_device"),
+    copilotProvider,
     bedrockProvider,
     vertexProvider,
     azureProvider,

@@ -8,6 +8,7 @@ import type { StreamDecoder } from "../decode/stream-decoder.ts";
 import type { ChatFormat } from "../formats/types.ts";
 import type { ChatParams } from "../protocol/chat.ts";
 import type { ProviderParams } from "../protocol/request.ts";
+import type { WireChunk } from "../protocol/chunks.ts";
 import type { BridgeError } from "../protocol/errors.ts";
 
 export type ChatRequestParams = ChatParams & ProviderParams;
@@ -24,6 +25,14 @@ export interface ChatPlan<E = unknown> {
    * undefined when it has nothing to offer.
    */
   recover?(error: BridgeError): string | undefined;
+  /**
+   * Anthropic family only (Anthropic, Claude on Bedrock and Vertex): send
+   * `params` in the following attempts instead, keeping the plan's state
+   * (model id, credentials). The action passes the request with the answer
+   * so far as a trailing assistant message, to continue a broken stream
+   * (src/actions/resume.ts). Absent where a prefill is not understood.
+   */
+  continueWith?(params: ChatRequestParams): void;
 }
 
 export interface ModelEntry {
@@ -37,6 +46,8 @@ export interface ModelEntry {
   capabilities: { tools: boolean; reasoning: boolean; images: boolean };
   /** The model behind `id` when `id` is a name the user chose (an Azure deployment). */
   model?: string;
+  /** Copilot: how the subscription bills the model (premium requests), as its /models listing says; never a per-token price. */
+  billing?: { is_premium: boolean; multiplier: number | null; restricted_to?: string[] };
   /** Where the entry comes from: our catalog, the provider's live listing, or both. */
   source: "catalog" | "api" | "both";
 }
@@ -50,6 +61,8 @@ export interface TokenCount {
 export interface ProviderCall {
   deps: Deps;
   signal: AbortSignal;
+  /** Write chunks for this request before its result (authenticate's `device_flow`); absent where nothing may stream. */
+  emit?(chunks: WireChunk[]): Promise<void>;
 }
 
 export interface Provider {

@@ -88,7 +88,7 @@ export const vertexProvider: Provider = {
   async planChat(params, call) {
     const claude = isClaude(params.model);
     const format = (claude ? anthropicMessagesFormat : geminiFormat) as ChatFormat<unknown>;
-    const body = claude ? claudeBody(params, false) : JSON.stringify(geminiFormat.encodeRequest(params));
+    let body = claude ? claudeBody(params, false) : JSON.stringify(geminiFormat.encodeRequest(params));
     let first: Target | undefined = await target(params, call);
     // One fresh token per request: a second 401 is an answer, not a stale token (without this, every 401 retried again, forever).
     let refreshed = false;
@@ -111,6 +111,11 @@ export const vertexProvider: Provider = {
         }
         return undefined;
       },
+      ...(claude && {
+        continueWith(next: ChatRequestParams) {
+          body = claudeBody(next, false);
+        },
+      }),
     };
   },
 

@@ -103,7 +103,7 @@ export class Server {
         let text = "";
         for (const chunk of chunks) {
           text += encodeChunk(request.id, chunk);
-          if (chunk.type !== "retry" && chunk.type !== "resumed") wroteContent = true;
+          if (chunk.type !== "retry" && chunk.type !== "resumed" && chunk.type !== "device_flow") wroteContent = true;
         }
         return this.write(text);
       },

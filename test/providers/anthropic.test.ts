@@ -422,7 +422,8 @@ describe("anthropic replay: errors", () => {
     const harness = createHarness();
     // A full answer waits behind the broken one: a wrong retry would fetch it.
     await withReplay([cassette, text], async (server) => {
-      const result = await streamChat(harness, "mid", "anthropic", paramsFor(it, server.url));
+      // resume: false: this is the partial failure itself; resuming it is test/actions/resume.test.ts.
+      const result = await streamChat(harness, "mid", "anthropic", paramsFor(it, server.url, { resume: false }));
       expect(result.content).toBe(expected.content);
       expect(result.retries).toEqual([]);
       expect(server.requests.length).toBe(1);
@@ -458,6 +459,7 @@ function firstDeltaText(cassette: Cassette): string {
   return JSON.parse(stepText(step).split("data:")[1]!).delta.text as string;
 }
 
+// The partial failures below opt out of resuming (resume: false); resuming them is test/actions/resume.test.ts.
 describe("anthropic replay: broken streams", () => {
   test("stream without message_stop → STREAM_ERROR, partial, every text delta kept", async () => {
     const text = await recording("anthropic", "text");
@@ -465,7 +467,7 @@ describe("anthropic replay: broken streams", () => {
     expect(interaction(truncated, 0).body.length).toBe(interaction(text, 0).body.length - 1);
     const harness = createHarness();
     await withReplay(truncated, async (server) => {
-      const result = await streamChat(harness, "trunc", "anthropic", paramsFor(interaction(text, 0), server.url));
+      const result = await streamChat(harness, "trunc", "anthropic", paramsFor(interaction(text, 0), server.url, { resume: false }));
       expect(result.content).toBe(expectedFrom(interaction(text, 0)).content);
       expect(result.error).toMatchObject({ code: "STREAM_ERROR", partial: true });
       expect(result.retries).toEqual([]);
@@ -482,7 +484,7 @@ describe("anthropic replay: broken streams", () => {
     const kept = interaction(reset, 0);
     const harness = createHarness();
     await withReplay(reset, async (server) => {
-      const result = await streamChat(harness, "reset", "anthropic", paramsFor(interaction(text, 0), server.url));
+      const result = await streamChat(harness, "reset", "anthropic", paramsFor(interaction(text, 0), server.url, { resume: false }));
       expect(result.content).toBe(expectedFrom(kept).content);
       expect(result.content).not.toBe("");
       expect(result.error).toMatchObject({ code: "NETWORK_ERROR", partial: true });
@@ -495,7 +497,7 @@ describe("anthropic replay: broken streams", () => {
     const harness = createHarness();
     await withReplay(stalled, async (server) => {
       const started = Date.now();
-      const result = await streamChat(harness, "stall", "anthropic", paramsFor(interaction(stalled, 0), server.url, { timeouts: { idle_ms: 300 } }));
+      const result = await streamChat(harness, "stall", "anthropic", paramsFor(interaction(stalled, 0), server.url, { timeouts: { idle_ms: 300 }, resume: false }));
       expect(Date.now() - started).toBeLessThan(1000);
       expect(result.content).toBe(firstDeltaText(stalled));
       expect(result.error).toMatchObject({ code: "TIMEOUT", retryable: true, partial: true });
@@ -525,7 +527,7 @@ describe("anthropic replay: broken streams", () => {
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
       const started = Date.now();
-      const result = await streamChat(harness, "ping", "anthropic", paramsFor(interaction(cassette, 0), server.url, { timeouts: { idle_ms: 300 } }));
+      const result = await streamChat(harness, "ping", "anthropic", paramsFor(interaction(cassette, 0), server.url, { timeouts: { idle_ms: 300 }, resume: false }));
       expect(Date.now() - started).toBeLessThan(1000);
       expect(result.error).toMatchObject({ code: "TIMEOUT", partial: true });
     });

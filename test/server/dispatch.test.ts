@@ -93,12 +93,14 @@ describe("lifecycle", () => {
     expect(terminalOf(lines).error).toMatchObject({ code: "UNKNOWN_PROVIDER", field: "provider" });
   });
 
-  test.each(["copilot"])("%s answers a clear not-yet-available error", async (provider) => {
-    const lines = await createHarness().run({ id: 1, action: "stream_chat", provider, params: { model: "m", messages: [{ role: "user", content: "hi" }] } });
+  test("copilot without a GitHub login answers AUTH_REQUIRED pointing at authenticate, without network", async () => {
+    let fetched = false;
+    const harness = createHarness({ fetch: (() => { fetched = true; throw new Error("no network"); }) as unknown as typeof fetch });
+    const lines = await harness.run({ id: 1, action: "stream_chat", provider: "copilot", params: { model: "gpt-5.4", messages: [{ role: "user", content: "hi" }] } });
     const error = terminalOf(lines).error;
-    expect(error.code).toBe("PROVIDER_ERROR");
-    expect(error.retryable).toBe(false);
-    expect(error.message).toBe(`${provider} is not available yet in this version of plue-ai-provider`);
+    expect(error.code).toBe("AUTH_REQUIRED");
+    expect(error.message).toContain("authenticate");
+    expect(fetched).toBe(false);
   });
 
   test("list_providers lists all six without network", async () => {
@@ -108,7 +110,7 @@ describe("lifecycle", () => {
     validateResponseLine(JSON.stringify(line), "list_providers");
     expect(fetched).toBe(false);
     expect(line!.data.map((p: { id: string; configured: boolean; available: boolean }) => [p.id, p.configured, p.available])).toEqual([
-      ["anthropic", false, true], ["openai", true, true], ["copilot", false, false],
+      ["anthropic", false, true], ["openai", true, true], ["copilot", false, true],
       ["bedrock", false, true], ["vertex", false, true], ["azure", false, true],
     ]);
   });

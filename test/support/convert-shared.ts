@@ -274,10 +274,10 @@ function tableRow(file: string, c: Cassette): string {
 /**
  * Writes each cassette under recordings/ (after checking its serialisation is
  * stable and it holds nothing secret-looking) and replaces the table between
- * `<!-- {marker}:begin -->` and `<!-- {marker}:end -->` in recordings/README.md,
+ * `<!-- {marker}:begin -->` and `<!-- {marker}:end -->` in recordings/README.md (or `readmeFile` there),
  * so each converter owns its own table.
  */
-export function writeCassettes(cassettes: Array<[string, Cassette]>, marker: string, label: string): void {
+export function writeCassettes(cassettes: Array<[string, Cassette]>, marker: string, label: string, readmeFile = "README.md"): void {
   const rows: string[] = [];
   for (const [file, cassette] of cassettes) {
     const text = serializeCassette(cassette);
@@ -290,7 +290,7 @@ export function writeCassettes(cassettes: Array<[string, Cassette]>, marker: str
     rows.push(tableRow(file, cassette));
     console.log(`${file}\t${cassette.interactions.length} interaction(s)\t${text.length} bytes`);
   }
-  const readme = join(OUT, "README.md");
+  const readme = join(OUT, readmeFile);
   const begin = `<!-- ${marker}:begin -->`;
   const end = `<!-- ${marker}:end -->`;
   const current = readFileSync(readme, "utf8");

@@ -128,6 +128,28 @@ function anthropicTruncated(): Cassette {
   };
 }
 
+function anthropicResumed(): Cassette {
+  const source = parseCassette(readFileSync(join(ROOT, "recordings", "anthropic", "text.ndjson"), "utf8"));
+  const recorded = source.interactions[0]!;
+  // message_start, content_block_start, ping, the first three text deltas; then the connection is reset.
+  const broken: BodyStep[] = [...recorded.body.slice(0, 6), { abort: "reset" }];
+  // The continuation of the prefill "Olá! (That's \"hi": the same opening events, then the deltas after the third.
+  const continuation = [...recorded.body.slice(0, 3), ...recorded.body.slice(6)];
+  return {
+    scenario: "conformance/anthropic-resumed: the recorded text stream reset after three text deltas, then its continuation (the same stream without those deltas)",
+    provenance: {
+      hand_written: true,
+      per: ["https://docs.anthropic.com/en/api/messages"],
+      notes: "Both interactions are events of recordings/anthropic/text.ndjson, bytes unchanged: the first six then a reset; then events 1-3 and 7 onwards, which is how a continuation of a prefill streams (message_start, then only the new text).",
+      parts: [{ ...source.provenance, used_for: "every event" }],
+    },
+    interactions: [
+      { request: recorded.request, response: recorded.response, body: broken },
+      { request: recorded.request, response: recorded.response, body: continuation },
+    ],
+  };
+}
+
 export function conformanceCassettes(): Record<string, Cassette> {
   return {
     "unicode.ndjson": unicode(),
@@ -135,6 +157,7 @@ export function conformanceCassettes(): Record<string, Cassette> {
     "stalled.ndjson": stalled(),
     "silent.ndjson": silent(),
     "anthropic-truncated.ndjson": anthropicTruncated(),
+    "anthropic-resumed.ndjson": anthropicResumed(),
   };
 }
 

@@ -1,0 +1,156 @@
+/**
+ * GitHub's OAuth device flow (RFC 8628 as GitHub serves it): ask for a
+ * device code, let the user enter it in a browser, poll for the token.
+ * GitHub answers "keep waiting" with an error object, possibly under a 400
+ * (provider-facts §5.1), so polling keys on the `error` field, never on the
+ * status. Waits go through deps.sleep with the request's signal, so `cancel`
+ * stops a pending flow at once and tests run on a fake clock.
+ */
+import type { Deps } from "../deps.ts";
+import { abortReason, readCapped } from "../http/client.ts";
+import { BridgeError } from "../protocol/errors.ts";
+import { registerSecret } from "../redact.ts";
+
+/** The GitHub App id of the VS Code Copilot integration (provider-facts §5.2); its tokens can be exchanged for Copilot tokens. */
+export const COPILOT_CLIENT_ID = "Iv1.b507a08c87ecfe98";
+export const COPILOT_SCOPE = "read:user";
+const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+/** GitHub's documented addition on `slow_down` when the answer carries no new interval. */
+const SLOW_DOWN_STEP_S = 5;
+/** Transport failures in a row tolerated while polling (a flaky network should not cost the user their code). */
+const MAX_POLL_FAILURES = 3;
+
+export interface DeviceFlowOptions {
+  /** `https://github.com` or a GitHub Enterprise host, without a trailing slash. */
+  githubUrl: string;
+  clientId: string;
+  scope: string;
+  headers?: Record<string, string>;
+}
+
+export interface DeviceCode {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  /** Seconds. */
+  expires_in: number;
+  /** Seconds between polls. */
+  interval: number;
+}
+
+export interface GitHubToken {
+  access_token: string;
+  token_type?: string;
+  scope?: string;
+}
+
+interface Answer {
+  status: number;
+  json: Record<string, unknown> | undefined;
+  text: string;
+}
+
+async function postForm(deps: Deps, url: string, form: Record<string, string>, options: DeviceFlowOptions, signal: AbortSignal): Promise<Answer> {
+  // Without Accept: application/json GitHub answers form-encoded.
+  const headers = new Headers({ accept: "application/json", "content-type": "application/x-www-form-urlencoded", ...options.headers });
+  let response: Response;
+  try {
+    response = await deps.fetch(new Request(url, { method: "POST", headers, body: new URLSearchParams(form).toString() }), { signal });
+  } catch (error) {
+    throw abortReason(signal, error, `POST ${new URL(url).host} failed`);
+  }
+  const text = await readCapped(response);
+  if (signal.aborted) throw abortReason(signal, undefined, "");
+  let json: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON (an HTML error page, a proxy): judged by the status below.
+  }
+  return { status: response.status, json, text };
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+function describe(answer: Answer): string {
+  const description = answer.json?.error_description ?? answer.json?.error ?? answer.json?.message;
+  return typeof description === "string" ? description : `HTTP ${answer.status}${answer.text ? `: ${answer.text.slice(0, 200)}` : ""}`;
+}
+
+export async function requestDeviceCode(deps: Deps, options: DeviceFlowOptions, signal: AbortSignal): Promise<DeviceCode> {
+  const answer = await postForm(deps, `${options.githubUrl}/login/device/code`, { client_id: options.clientId, scope: options.scope }, options, signal);
+  const body = answer.json;
+  if (answer.status >= 500) {
+    throw new BridgeError("PROVIDER_ERROR", `github: device code request failed (${describe(answer)})`, { retryable: true, status: answer.status });
+  }
+  if (answer.status >= 400 || body === undefined || typeof body.device_code !== "string" || typeof body.user_code !== "string" || typeof body.verification_uri !== "string") {
+    // device_flow_disabled, an unknown client id, a GitHub Enterprise URL that is not one.
+    throw new BridgeError("AUTH_FAILED", `github: could not start the device flow at ${options.githubUrl} (${describe(answer)})`, { status: answer.status });
+  }
+  registerSecret(body.device_code);
+  return {
+    device_code: body.device_code,
+    user_code: body.user_code,
+    verification_uri: body.verification_uri,
+    expires_in: positive(body.expires_in, 900),
+    interval: positive(body.interval, 5),
+  };
+}
+
+/**
+ * Poll until the user approves (the token), denies, or the code expires.
+ * The first poll waits one interval: nobody types a code that fast, and
+ * GitHub counts early polls against `slow_down`.
+ */
+export async function pollForToken(deps: Deps, options: DeviceFlowOptions, code: DeviceCode, signal: AbortSignal): Promise<GitHubToken> {
+  const deadline = deps.now() + code.expires_in * 1000;
+  let interval = code.interval;
+  let failures = 0;
+  const form = { client_id: options.clientId, device_code: code.device_code, grant_type: DEVICE_GRANT };
+  for (;;) {
+    try {
+      await deps.sleep(interval * 1000, signal);
+    } catch (error) {
+      throw abortReason(signal, error, "device flow wait");
+    }
+    if (deps.now() >= deadline) throw expired();
+    let answer: Answer;
+    try {
+      answer = await postForm(deps, `${options.githubUrl}/login/oauth/access_token`, form, options, signal);
+    } catch (error) {
+      if (signal.aborted || !(error instanceof BridgeError) || error.code !== "NETWORK_ERROR" || ++failures >= MAX_POLL_FAILURES) throw error;
+      continue;
+    }
+    const body = answer.json;
+    if (typeof body?.access_token === "string" && body.access_token.length > 0) {
+      registerSecret(body.access_token);
+      const token: GitHubToken = { access_token: body.access_token };
+      if (typeof body.token_type === "string") token.token_type = body.token_type;
+      if (typeof body.scope === "string") token.scope = body.scope;
+      return token;
+    }
+    switch (body?.error) {
+      case "authorization_pending":
+        failures = 0;
+        continue;
+      case "slow_down":
+        failures = 0;
+        interval = typeof body.interval === "number" && body.interval > interval ? body.interval : interval + SLOW_DOWN_STEP_S;
+        continue;
+      case "expired_token":
+        throw expired();
+      case "access_denied":
+        throw new BridgeError("AUTH_FAILED", "github: the sign-in was denied (access_denied); run authenticate again to retry");
+      default:
+        if (answer.status >= 500 && ++failures < MAX_POLL_FAILURES) continue;
+        throw new BridgeError("AUTH_FAILED", `github: the device flow failed (${describe(answer)})`, { status: answer.status });
+    }
+  }
+}
+
+function expired(): BridgeError {
+  return new BridgeError("AUTH_FAILED", "github: the device code expired before it was entered; run authenticate again for a new code");
+}

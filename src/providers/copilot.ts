@@ -1,0 +1,235 @@
+/**
+ * GitHub Copilot: a GitHub login (device flow, src/auth/github-device-flow.ts)
+ * exchanged for short-lived Copilot tokens (src/auth/copilot-token.ts), and
+ * each model sent to the endpoint Copilot's /models says it serves it on,
+ * spoken with our existing dialects: Chat Completions, Responses, or
+ * Anthropic Messages for Claude. Billing is by subscription and premium
+ * requests, so nothing here has a per-token price.
+ */
+import { mergeHeaders } from "../auth/api-key.ts";
+import {
+  COPILOT_EDITOR_HEADERS, COPILOT_STORE_KEY, COPILOT_TOKEN_ENV, copilotTokensFor, editorHeaders, exchangeForCopilotToken, findGitHubToken, githubEndpoints,
+  storedSession, type CopilotSession, type GitHubCredential,
+} from "../auth/copilot-token.ts";
+import { COPILOT_CLIENT_ID, COPILOT_SCOPE, pollForToken, requestDeviceCode } from "../auth/github-device-flow.ts";
+import { loadStoredCredentials } from "../auth/store.ts";
+import { findModel } from "../catalog/catalog.ts";
+import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
+import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
+import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
+import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
+import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
+import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
+import type { ChatFormat, ErrorResponse } from "../formats/types.ts";
+import type { ErrorClassifier } from "../http/client.ts";
+import { fetchJson } from "../http/json.ts";
+import { BridgeError } from "../protocol/errors.ts";
+import type { ProviderParams } from "../protocol/request.ts";
+import { countChatTokens } from "../tokens/chat-tokens.ts";
+import { estimateChatTokens } from "../tokens/estimate.ts";
+import { encodingForModel, getEncoder } from "../tokens/tiktoken.ts";
+import { hasImage, initiatorOf } from "./copilot/headers.ts";
+import {
+  cachedModels, isReasoningModel, modelListing, needsEnabling, parseModelList, rememberModels, ROUTE_PATH, routeFor, type CopilotModel, type CopilotRoute,
+} from "./copilot/models.ts";
+import { catalogListing } from "./listing.ts";
+import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+
+export const COPILOT_SETTINGS_URL = "https://github.com/settings/copilot";
+
+function baseOf(params: ProviderParams, session: CopilotSession): string {
+  return (params.base_url ?? session.api).replace(/\/+$/, "");
+}
+
+/** Everything a Copilot API call carries; params.headers last, so each value can be replaced. */
+function apiHeaders(session: CopilotSession, params: ProviderParams, extra: Record<string, string> = {}): Headers {
+  return mergeHeaders({
+    "content-type": "application/json",
+    accept: "application/json",
+    authorization: `Bearer ${session.token}`,
+    ...COPILOT_EDITOR_HEADERS,
+    "openai-intent": "conversation-edits",
+    ...extra,
+  }, params.headers);
+}
+
+function isRejectedToken(error: unknown): boolean {
+  return error instanceof BridgeError && error.code === "AUTH_FAILED" && error.status === 401;
+}
+
+/** Run a call with a Copilot token; a 401 (token revoked or expired early) gets one retry with a fresh token. */
+async function withSession<T>(params: ProviderParams, call: ProviderCall, work: (session: CopilotSession) => Promise<T>): Promise<T> {
+  const tokens = copilotTokensFor(call.deps);
+  const first = await tokens.session(params, call.signal);
+  try {
+    return await work(first);
+  } catch (error) {
+    if (!isRejectedToken(error) || call.signal.aborted) throw error;
+    call.deps.log.log("info", "copilot: token rejected; exchanging for a new one and retrying once");
+    tokens.invalidate(first.token);
+    return work(await tokens.session(params, call.signal));
+  }
+}
+
+async function fetchModels(params: ProviderParams, call: ProviderCall, session: CopilotSession): Promise<CopilotModel[]> {
+  const base = baseOf(params, session);
+  const answer = await fetchJson<unknown>(call.deps, () => new Request(`${base}/models`, { headers: apiHeaders(session, params) }), call.signal, classifyOpenAIError);
+  const models = parseModelList(answer);
+  rememberModels(call.deps, base, models);
+  return models;
+}
+
+/** The model as /models describes it (cached per process), or undefined when the list is unavailable or lacks it. */
+async function describeModel(params: ChatRequestParams, call: ProviderCall, session: CopilotSession): Promise<CopilotModel | undefined> {
+  const base = baseOf(params, session);
+  let models = cachedModels(call.deps, base);
+  if (models === undefined) {
+    try {
+      models = await withSession(params, call, (current) => fetchModels(params, call, current));
+    } catch (error) {
+      // Routing can fall back to Chat Completions; Copilot itself will say if the model is wrong there.
+      if (call.signal.aborted || (error instanceof BridgeError && error.code.startsWith("AUTH_"))) throw error;
+      call.deps.log.log("info", "copilot: model list unavailable; routing by default", { error });
+      return undefined;
+    }
+  }
+  return models.find((model) => model.id === params.model);
+}
+
+/** Accept the model's terms for this account (what VS Code does when the user picks such a model). */
+async function enableModel(params: ChatRequestParams, call: ProviderCall, model: CopilotModel): Promise<void> {
+  try {
+    await withSession(params, call, (session) => fetchJson<unknown>(call.deps, () => new Request(`${baseOf(params, session)}/models/${encodeURIComponent(model.id)}/policy`, {
+      method: "POST",
+      headers: apiHeaders(session, params, { "openai-intent": "chat-policy", "x-interaction-type": "chat-policy" }),
+      body: JSON.stringify({ state: "enabled" }),
+    }), call.signal, classifyOpenAIError));
+  } catch (error) {
+    if (call.signal.aborted || !(error instanceof BridgeError)) throw error;
+    throw new BridgeError("AUTH_FAILED", `copilot: model "${model.id}" is not enabled for this account (policy "${model.policy?.state}") and enabling it failed: ${error.message}. Enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin), then try again`, {
+      ...(error.status !== undefined && { status: error.status }),
+    });
+  }
+  model.policy = { ...model.policy, state: "enabled" };
+}
+
+const NOT_SUPPORTED = /model_not_supported|requested model is not supported/i;
+
+/** Copilot's answers first (an unknown or disabled model), then the dialect's own reading. */
+function copilotClassifier(dialect: ErrorClassifier, model: string, route: CopilotRoute): ErrorClassifier {
+  return (response: ErrorResponse) => {
+    if (response.status < 500 && NOT_SUPPORTED.test(response.body)) {
+      return new BridgeError("NOT_FOUND", `copilot: model "${model}" is not supported for this account on ${ROUTE_PATH[route]}. Run list_models for the models your plan offers; if it is listed, enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin to allow it) and try again`, { status: response.status, providerType: "model_not_supported" });
+    }
+    // Copilot's own failures (plain-text `quota exceeded`, OpenAI-style JSON) also reach the Messages route;
+    // only an Anthropic error envelope is read by the Anthropic dialect.
+    if (route === "messages" && !ANTHROPIC_ERROR.test(response.body)) return classifyOpenAIError(response);
+    return dialect(response);
+  };
+}
+
+const ANTHROPIC_ERROR = /"type"\s*:\s*"error"/;
+
+function formatFor(route: CopilotRoute, model: CopilotModel | undefined, params: ChatRequestParams): { format: ChatFormat<unknown>; body: string } {
+  if (route === "messages") {
+    return { format: anthropicMessagesFormat as ChatFormat<unknown>, body: JSON.stringify({ ...encodeAnthropicRequest(params), stream: true }) };
+  }
+  const format = route === "responses"
+    ? createOpenAIResponsesFormat({ reasoningModel: isReasoningModel(model) || (findModel("copilot", params.model)?.capabilities.reasoning ?? false) })
+    : createOpenAIChatFormat();
+  return { format: format as ChatFormat<unknown>, body: JSON.stringify(format.encodeRequest(params)) };
+}
+
+function storedEntry(credential: GitHubCredential, session: CopilotSession): Record<string, unknown> {
+  return {
+    github_token: credential.token,
+    github: { url: credential.endpoints.githubUrl, api_url: credential.endpoints.githubApiUrl },
+    copilot_token: storedSession(session),
+  };
+}
+
+async function deviceFlowLogin(params: ProviderParams, call: ProviderCall): Promise<GitHubCredential> {
+  const clientId = params.credentials?.client_id ?? COPILOT_CLIENT_ID;
+  if (typeof clientId !== "string" || clientId.length === 0) {
+    throw new BridgeError("INVALID_REQUEST", "params.credentials.client_id: must be a non-empty string", { field: "params.credentials.client_id" });
+  }
+  if (call.emit === undefined) throw new BridgeError("INTERNAL", "copilot: the device flow needs a way to show the user code");
+  const endpoints = githubEndpoints(params);
+  const options = { githubUrl: endpoints.githubUrl, clientId, scope: COPILOT_SCOPE, headers: { "user-agent": editorHeaders(params)["user-agent"] ?? "" } };
+  const code = await requestDeviceCode(call.deps, options, call.signal);
+  await call.emit([{ type: "device_flow", user_code: code.user_code, verification_uri: code.verification_uri, expires_in: code.expires_in, interval: code.interval }]);
+  const token = await pollForToken(call.deps, options, code, call.signal);
+  return { token: token.access_token, source: "store", endpoints };
+}
+
+export const copilotProvider: Provider = {
+  id: "copilot",
+  name: "GitHub Copilot",
+  auth: "oauth_device",
+  available: true,
+
+  async isConfigured(deps) {
+    if (COPILOT_TOKEN_ENV.some((name) => Boolean(deps.env[name]))) return true;
+    const stored = await loadStoredCredentials(deps, COPILOT_STORE_KEY);
+    return typeof stored?.github_token === "string" && stored.github_token.length > 0;
+  },
+
+  async planChat(params, call) {
+    const tokens = copilotTokensFor(call.deps);
+    const planned = await tokens.session(params, call.signal);
+    const model = await describeModel(params, call, planned);
+    if (model !== undefined && needsEnabling(model)) await enableModel(params, call, model);
+    const route = routeFor(model, params.api);
+    const { format, body } = formatFor(route, model, params);
+    const perRequest: Record<string, string> = { "x-initiator": initiatorOf(params.messages) };
+    if (hasImage(params.messages)) perRequest["copilot-vision-request"] = "true";
+    if (route === "messages") perRequest["anthropic-version"] = "2023-06-01";
+    let used: CopilotSession | undefined;
+    let renewed = false;
+    return {
+      format: { ...format, classifyError: copilotClassifier(format.classifyError, params.model, route) },
+      createDecoder: createSseStreamDecoder,
+      // Asked for again on every attempt: cached, unless it is near expiry or was rejected.
+      async buildRequest() {
+        used = await tokens.session(params, call.signal);
+        return new Request(`${baseOf(params, used)}${ROUTE_PATH[route]}`, {
+          method: "POST",
+          headers: apiHeaders(used, params, { ...perRequest, accept: "text/event-stream" }),
+          body,
+        });
+      },
+      recover(error) {
+        // Once per request: a second 401 with a fresh token is an answer, not a stale token.
+        if (renewed || !isRejectedToken(error) || used === undefined) return undefined;
+        renewed = true;
+        tokens.invalidate(used.token);
+        return "copilot: token rejected; exchanging the GitHub token for a new one";
+      },
+    };
+  },
+
+  async listModels(params, call) {
+    if ((await findGitHubToken(params, call.deps)) === undefined) return catalogListing("copilot");
+    const models = await withSession(params, call, (session) => fetchModels(params, call, session));
+    return modelListing(models);
+  },
+
+  async countTokens(params: ChatRequestParams): Promise<TokenCount> {
+    // Copilot has no counting endpoint; GPT models get their own tokenizer, the others (Claude, Gemini) a marked estimate.
+    const encoding = findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model);
+    if (encoding !== "o200k_base" && encoding !== "cl100k_base") {
+      return { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+    }
+    return { input_tokens: countChatTokens(params, await getEncoder(encoding)), exact: true, method: "tokenizer" };
+  },
+
+  async authenticate(params, call) {
+    const given = await findGitHubToken(params, call.deps);
+    // A token passed in (or in the environment) is checked and stored as it is; otherwise the user signs in in a browser.
+    const credential = given !== undefined && given.source !== "store" ? given : await deviceFlowLogin(params, call);
+    // The exchange proves the account has Copilot before anything is stored.
+    const session = await exchangeForCopilotToken(call.deps, credential, params, call.signal);
+    copilotTokensFor(call.deps).remember(credential.token, session);
+    return storedEntry(credential, session);
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * Copilot's own model list (`GET {api}/models`, provider-facts §5.5): which
+ * endpoint each model is served on, whether it must be switched on first
+ * (its policy), and the listing the editor sees. The list is kept per
+ * process for a while: routing needs it on every request.
+ */
+import { findModel } from "../../catalog/catalog.ts";
+import type { Deps } from "../../deps.ts";
+import type { ModelEntry } from "../types.ts";
+
+export interface CopilotModel {
+  id: string;
+  name?: string;
+  vendor?: string;
+  model_picker_enabled?: boolean;
+  billing?: { is_premium?: boolean; multiplier?: number; restricted_to?: string[] };
+  policy?: { state?: string; terms?: string };
+  supported_endpoints?: string[];
+  capabilities?: {
+    type?: string;
+    tokenizer?: string;
+    limits?: { max_context_window_tokens?: number; max_prompt_tokens?: number; max_output_tokens?: number };
+    supports?: { tool_calls?: boolean; vision?: boolean; reasoning_effort?: string[]; max_thinking_budget?: number; adaptive_thinking?: boolean };
+  };
+}
+
+export type CopilotRoute = "chat" | "responses" | "messages";
+
+/** How long a fetched /models list is trusted for routing. */
+export const MODELS_TTL_MS = 10 * 60_000;
+
+interface CachedList {
+  at: number;
+  models: CopilotModel[];
+}
+
+const caches = new WeakMap<Deps, Map<string, CachedList>>();
+
+function cacheOf(deps: Deps): Map<string, CachedList> {
+  let cache = caches.get(deps);
+  if (!cache) {
+    cache = new Map();
+    caches.set(deps, cache);
+  }
+  return cache;
+}
+
+/** The list fetched for this API base less than MODELS_TTL_MS ago, if any. */
+export function cachedModels(deps: Deps, base: string): CopilotModel[] | undefined {
+  const hit = cacheOf(deps).get(base);
+  return hit !== undefined && deps.now() - hit.at < MODELS_TTL_MS ? hit.models : undefined;
+}
+
+export function rememberModels(deps: Deps, base: string, models: CopilotModel[]): void {
+  cacheOf(deps).set(base, { at: deps.now(), models });
+}
+
+/** Tolerant reading of the /models answer: entries without an id are dropped, unknown fields ignored. */
+export function parseModelList(answer: unknown): CopilotModel[] {
+  const data = (answer as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return [];
+  return data.filter((item): item is CopilotModel => typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string");
+}
+
+/**
+ * The endpoint a model is served on: Anthropic Messages where offered (Claude:
+ * thinking signatures and cache breakpoints survive), then Responses, then
+ * Chat Completions, which is also the answer for models /models does not
+ * describe. `params.api` forces Chat Completions or Responses.
+ */
+export function routeFor(model: CopilotModel | undefined, forced: "chat" | "responses" | undefined): CopilotRoute {
+  if (forced !== undefined) return forced;
+  const endpoints = model?.supported_endpoints ?? [];
+  if (endpoints.includes("/v1/messages")) return "messages";
+  if (endpoints.includes("/responses")) return "responses";
+  return "chat";
+}
+
+export const ROUTE_PATH: Record<CopilotRoute, string> = {
+  chat: "/chat/completions",
+  responses: "/responses",
+  messages: "/v1/messages",
+};
+
+export function needsEnabling(model: CopilotModel | undefined): boolean {
+  const state = model?.policy?.state;
+  return state !== undefined && state !== "enabled";
+}
+
+function reasons(model: CopilotModel): boolean {
+  const supports = model.capabilities?.supports;
+  return Boolean((supports?.reasoning_effort?.length ?? 0) > 0 || supports?.max_thinking_budget || supports?.adaptive_thinking);
+}
+
+export function isReasoningModel(model: CopilotModel | undefined): boolean {
+  return model !== undefined && reasons(model);
+}
+
+/**
+ * Chat models the account can use or switch on. Models hidden from the
+ * picker without a policy to accept are Copilot's internal ones.
+ * `context_length` is the prompt budget Copilot enforces
+ * (`max_prompt_tokens`, often below the window); cost is never per token.
+ */
+export function modelListing(models: CopilotModel[]): ModelEntry[] {
+  const entries: ModelEntry[] = [];
+  for (const model of models) {
+    const capabilities = model.capabilities;
+    if (capabilities?.type !== undefined && capabilities.type !== "chat") continue;
+    if (model.model_picker_enabled === false && model.policy === undefined) continue;
+    const limits = capabilities?.limits;
+    const entry: ModelEntry = {
+      id: model.id,
+      name: model.name || model.id,
+      provider: "copilot",
+      context_length: limits?.max_prompt_tokens ?? limits?.max_context_window_tokens ?? null,
+      max_output: limits?.max_output_tokens ?? null,
+      cost: null,
+      capabilities: { tools: capabilities?.supports?.tool_calls ?? false, reasoning: reasons(model), images: capabilities?.supports?.vision ?? false },
+      source: findModel("copilot", model.id) ? "both" : "api",
+    };
+    if (model.billing !== undefined) {
+      entry.billing = { is_premium: model.billing.is_premium ?? false, multiplier: typeof model.billing.multiplier === "number" ? model.billing.multiplier : null };
+      if (Array.isArray(model.billing.restricted_to)) entry.billing.restricted_to = model.billing.restricted_to.filter((plan) => typeof plan === "string");
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
