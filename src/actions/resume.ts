@@ -1,6 +1,6 @@
 /**
  * Partial-response recovery for the Anthropic family (Anthropic, Claude on
- * Bedrock, Claude on Vertex): when a stream breaks after text was written,
+ * Bedrock, Vertex and Copilot's Messages route): when a stream breaks after text was written,
  * the request is sent again with that text as a trailing assistant message
  * (a prefill), and the model's continuation is written after it.
  *

@@ -180,7 +180,8 @@ export const copilotProvider: Provider = {
     const model = await describeModel(params, call, planned);
     if (model !== undefined && needsEnabling(model)) await enableModel(params, call, model);
     const route = routeFor(model, params.api);
-    const { format, body } = formatFor(route, model, params);
+    const { format, body: firstBody } = formatFor(route, model, params);
+    let body = firstBody;
     const perRequest: Record<string, string> = { "x-initiator": initiatorOf(params.messages) };
     if (hasImage(params.messages)) perRequest["copilot-vision-request"] = "true";
     if (route === "messages") perRequest["anthropic-version"] = "2023-06-01";
@@ -205,6 +206,14 @@ export const copilotProvider: Provider = {
         tokens.invalidate(used.token);
         return "copilot: token rejected; exchanging the GitHub token for a new one";
       },
+      // Claude on the Messages route continues from a prefill like Anthropic's own API; the continuation is the
+      // model's follow-up, not a user turn, so it is sent (and billed) as agent-initiated.
+      ...(route === "messages" && {
+        continueWith(next: ChatRequestParams) {
+          body = formatFor(route, model, next).body;
+          perRequest["x-initiator"] = initiatorOf(next.messages);
+        },
+      }),
     };
   },
 

@@ -18,7 +18,7 @@ import {
   copilotHarness, copilotRecording, copilotToken, GITHUB_CANARY, GITHUB_CANARY_2, githubParams, jsonReply, pendingAnswer, replyOf, startCopilotFake, T0,
   tokenAnswer, type Clock, type CopilotFake,
 } from "./copilot-fake.ts";
-import { everythingWritten, recordedEvents, streamChat, waitForLine, type Json } from "./replay.ts";
+import { everythingWritten, recordedEvents, stepText, streamChat, waitForLine, type Json } from "./replay.ts";
 
 const fakes: CopilotFake[] = [];
 afterEach(async () => {
@@ -284,6 +284,30 @@ describe("per-request headers", () => {
     expect(call!.headers["editor-version"]).toMatch(/^vscode\//);
     expect(call!.headers["editor-plugin-version"]).toMatch(/^copilot-chat\//);
     expect(call!.headers["openai-intent"]).toBe("conversation-edits");
+  });
+
+  test("a Claude stream broken mid-text resumes on /v1/messages as an agent turn, without repeating a character", async () => {
+    const clock = newClock();
+    const fake = await fakeFor(clock);
+    const harness = await signedIn(clock, fake);
+    const it = (await copilotRecording("messages-text")).interactions[0]!;
+    const steps = it.body.map(stepText);
+    const cut = steps.findIndex((text) => text.includes('\\n\\nYou'));
+    // The recorded stream, broken before the delta with "\n\nYou" (no message_stop); then the rest of it as the continuation.
+    const head = steps.slice(0, cut).join("");
+    const continuation = [...steps.slice(0, 3), ...steps.slice(cut)].join("");
+    fake.chat = [replyOf(it, head), replyOf(it, continuation)];
+    const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "claude-opus-4.7"));
+    expect(result.error).toBeUndefined();
+    const recordedText = recordedEvents(it).map((event) => (typeof event.data === "object" ? event.data.delta?.text ?? "" : "")).join("");
+    expect(result.content).toBe(recordedText);
+    expect(result.lines.filter((line) => line.data?.type === "resumed").length).toBe(1);
+    const [first, second] = fake.callsTo("/v1/messages");
+    expect(first!.headers["x-initiator"]).toBe("user");
+    expect(second!.headers["x-initiator"]).toBe("agent");
+    const messages = JSON.parse(second!.body).messages as Json[];
+    expect(messages.at(-1)).toMatchObject({ role: "assistant" });
+    expect(JSON.stringify(messages.at(-1))).toContain("in Portuguese)");
   });
 
   test("params.headers replace the editor identity, on GitHub and on Copilot", async () => {
