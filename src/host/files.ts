@@ -3,9 +3,10 @@
  * atomic (temporary file in the same directory, then rename) and mode 0600,
  * so a crash mid-write leaves either the old or the new file, never half.
  */
-import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { homedir } from "node:os";
+import process from "node:process";
 import type { Env, FileSystem } from "../deps.ts";
 
 export const nodeFileSystem: FileSystem & { home(): string } = {
@@ -36,8 +37,9 @@ const STALE_LOCK_MS = 10_000;
 const LOCK_WAIT_MS = 5_000;
 
 /**
- * An exclusive lock file next to `path` (`open(..., "wx")` fails while
- * another process holds it). Waits up to 5 s, breaking locks older than 10 s.
+ * An exclusive lock file next to `path` (creating it fails while another
+ * process holds it) that names its holder's pid. Waits up to 5 s, breaking
+ * at once a lock whose holder is dead, and any lock older than 10 s.
  */
 function withFileLock<T>(path: string, work: () => Promise<T>): Promise<T> {
   // Callers in this process queue here, so only other processes ever contend for the file.
@@ -58,16 +60,24 @@ async function holdingFileLock<T>(path: string, work: () => Promise<T>): Promise
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    // The lock appears with its owner's pid already in it (written aside, then hard-linked into place, which fails
+    // if the lock exists), so a holder killed at any moment leaves either no lock or one naming a dead pid.
+    const claim = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     try {
-      const handle = await open(lockPath, "wx", 0o600);
-      await handle.close();
+      await writeFile(claim, `${process.pid}\n`, { mode: 0o600 });
+      await link(claim, lockPath);
       break;
     } catch (error) {
       if ((error as { code?: string }).code !== "EEXIST") throw error;
+      const owner = await lockOwner(lockPath);
       const age = await stat(lockPath).then((info) => Date.now() - info.mtimeMs, () => 0);
-      if (age > STALE_LOCK_MS) await rm(lockPath, { force: true });
+      // A process killed while holding the lock (SIGKILL, power loss) never removes it; its successors must not
+      // wait out STALE_LOCK_MS (longer than LOCK_WAIT_MS) for it.
+      if ((owner !== undefined && isDeadHolder(owner)) || age > STALE_LOCK_MS) await breakLock(lockPath, owner);
       else if (Date.now() > deadline) throw new Error(`${lockPath} is held by another process`);
       else await new Promise((resolve) => setTimeout(resolve, delay));
+    } finally {
+      await rm(claim, { force: true });
     }
   }
   try {
@@ -75,6 +85,37 @@ async function holdingFileLock<T>(path: string, work: () => Promise<T>): Promise
   } finally {
     await rm(lockPath, { force: true });
   }
+}
+
+/** The pid written in a lock file, or undefined while it is still being written (or unreadable). */
+async function lockOwner(lockPath: string): Promise<number | undefined> {
+  const text = await readFile(lockPath, "utf8").catch(() => "");
+  const pid = Number.parseInt(text, 10);
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * This process never contends with itself (callers queue in withFileLock), so a lock naming its own pid was
+ * left by an earlier process that had the same pid (pids restart in containers).
+ */
+function isDeadHolder(pid: number): boolean {
+  return pid === process.pid || !isAlive(pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
+/** Remove a dead or stale lock, unless another waiter already replaced it with its own. */
+async function breakLock(lockPath: string, owner: number | undefined): Promise<void> {
+  if ((await lockOwner(lockPath)) !== owner) return;
+  await rm(lockPath, { force: true });
 }
 
 /** `PLUE_AUTH_FILE`, else `$XDG_DATA_HOME/plue-ai-provider/auth.json`, else `~/.local/share/plue-ai-provider/auth.json`. */

@@ -59,7 +59,25 @@ export function readStdinLines(handlers: LineHandlers): void {
 
 let drainWaiter: Promise<void> | null = null;
 
+// Once the reader of stdout is gone (EPIPE), every write fails and 'drain' never comes: a writer waiting for it
+// would hold its provider stream open for ever. From then on writes are dropped and the closed handlers run.
+let stdoutBroken = false;
+const closedHandlers: Array<() => void> = [];
+process.stdout.on("error", () => {
+  if (stdoutBroken) return;
+  stdoutBroken = true;
+  for (const handler of closedHandlers) handler();
+});
+// A log line must never take the process down: a closed stderr just loses the logs.
+process.stderr.on("error", () => {});
+
+/** Run `handler` once if stdout breaks (its reader went away): no answer can be delivered any more. */
+export function onStdoutClosed(handler: () => void): void {
+  closedHandlers.push(handler);
+}
+
 export function writeStdout(text: string): Promise<void> {
+  if (stdoutBroken) return Promise.resolve();
   if (process.stdout.write(text)) return drainWaiter ?? Promise.resolve();
   drainWaiter ??= new Promise<void>((resolve) => {
     const done = (): void => {
@@ -74,8 +92,9 @@ export function writeStdout(text: string): Promise<void> {
   return drainWaiter;
 }
 
-/** Resolves once everything written so far has been handed to the OS. */
+/** Resolves once everything written so far has been handed to the OS (at once when stdout is broken). */
 export function flushStdout(): Promise<void> {
+  if (stdoutBroken) return Promise.resolve();
   return new Promise((resolve) => process.stdout.write("", () => resolve()));
 }
 

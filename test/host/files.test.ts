@@ -1,0 +1,81 @@
+/**
+ * The credential store's cross-process lock (src/host/files.ts): it names
+ * its holder's pid, a lock left by a dead process is broken at once, and a
+ * live holder's lock is waited for. The SIGKILL-mid-write run is in
+ * test/reliability/store-crash.test.ts.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { nodeFileSystem } from "../../src/host/files.ts";
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+function freshStore(): { dir: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), "plue-lock-"));
+  return { dir, path: join(dir, "auth.json") };
+}
+
+const withLock = nodeFileSystem.withLock!.bind(nodeFileSystem);
+
+describe("credential store lock", () => {
+  test("while work runs the lock names this process; afterwards neither the lock nor its claim file is left", async () => {
+    const { dir, path } = freshStore();
+    try {
+      const during = await withLock(path, async () => readFileSync(`${path}.lock`, "utf8"));
+      expect(during.trim()).toBe(String(process.pid));
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a lock left by a process that has exited is broken at once", async () => {
+    const { dir, path } = freshStore();
+    try {
+      const gone = spawnSync("true");
+      expect(gone.pid).toBeGreaterThan(0);
+      writeFileSync(`${path}.lock`, `${gone.pid}\n`);
+      const started = performance.now();
+      expect(await withLock(path, async () => "ran")).toBe("ran");
+      // The wait for a live holder is 5 s; a dead one costs nothing.
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(existsSync(`${path}.lock`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a lock naming this very process was left by an earlier one with the same pid (containers reuse pids)", async () => {
+    const { dir, path } = freshStore();
+    try {
+      writeFileSync(`${path}.lock`, `${process.pid}\n`);
+      const started = performance.now();
+      expect(await withLock(path, async () => "ran")).toBe("ran");
+      expect(performance.now() - started).toBeLessThan(500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a lock held by a live process is waited for, and taken once it is released", async () => {
+    const { dir, path } = freshStore();
+    try {
+      const holder = spawn("sleep", ["10"]);
+      children.push(holder);
+      writeFileSync(`${path}.lock`, `${holder.pid}\n`);
+      setTimeout(() => rmSync(`${path}.lock`, { force: true }), 300);
+      const started = performance.now();
+      await withLock(path, async () => {
+        expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,282 @@
+/**
+ * The providers of the reliability matrix, one row each: which recorded
+ * stream is the clean answer, how to call the provider against a loopback
+ * URL with canary credentials, how to read the visible text out of the
+ * recorded body (by hand, per the providers' documented formats; Bedrock
+ * frames with the AWS SDK's own codec), and the dialect's native error
+ * answers. Adding a provider (Copilot) is one more row.
+ */
+import { EventStreamCodec } from "@smithy/eventstream-codec";
+import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
+import { join } from "node:path";
+import type { ProviderId } from "../../src/catalog/catalog.ts";
+import { bodyBytes, loadCassette, type Interaction } from "../support/cassette.ts";
+import type { CleanAnswer, Dialect, Unit } from "./fault-server.ts";
+
+export const RECORDINGS = join(import.meta.dir, "..", "..", "recordings");
+
+type Json = Record<string, any>;
+
+/**
+ * Canary credentials: recognisable, never valid, spelled so no scanner takes
+ * them for live keys (AKID marker, dotted sk-proj / ya29 / gho_ forms).
+ */
+export const CANARY = {
+  anthropic: "sk-ant-CANARY-reliability-matrix-0000000000000000",
+  openai: "sk-proj-CANARY.not.a.key.reliability.0001",
+  azure: "azure-CANARY.not.a.key.reliability.0002",
+  awsAccessKeyId: "AKIDCANARYRELIABILITY1",
+  awsSecret: "CANARY.aws.secret.not.a.key.0003",
+  awsSession: "CANARY.aws.session.not.a.token.0004",
+  google: "ya29.fake.CANARY.not.a.token.0005",
+  github: "gho_CANARY.not.a.token.reliability.0006",
+} as const;
+
+/** Every planted value, plus the marker itself: a partial echo (a masked key keeps its middle) must not pass either. */
+export const CANARY_NEEDLES: string[] = [...Object.values(CANARY), "CANARY"];
+
+/** Where a canary appears in `text`, as short excerpts (empty when clean). */
+export function canaryHits(text: string): string[] {
+  const hits: string[] = [];
+  for (const needle of CANARY_NEEDLES) {
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+      hits.push(`${needle} in …${text.slice(Math.max(0, at - 60), at + needle.length + 20)}…`);
+    }
+  }
+  return hits;
+}
+
+const MESSAGES = [{ role: "user", content: "Say hi in Portuguese" }];
+
+export interface ProviderRow {
+  id: ProviderId;
+  /** recordings/<cassette>.ndjson, interaction 0 is the clean streaming answer. */
+  cassette: string;
+  dialect: Dialect;
+  /** stream_chat params against a loopback base URL, with canary credentials. */
+  params(url: string): Json;
+  /** The same without credentials, for the binary, which takes them from `env`. */
+  envParams(url: string): Json;
+  env: Record<string, string>;
+  /** The recorded body cut into events/frames with their visible text. */
+  units(body: Uint8Array): Unit[];
+  /** An authentication failure that echoes the credential the server received, as OpenAI's 401 does. */
+  authFailure(headers: Record<string, string>): { status: number; headers: Record<string, string>; body: string };
+}
+
+// ---------------------------------------------------------------------------
+// Readers: SSE split at blank lines, event-stream split at frame lengths.
+
+const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
+
+function sseUnits(body: Uint8Array, textOf: (event: string | undefined, data: any) => string): Unit[] {
+  const text = utf8.decode(body);
+  const units: Unit[] = [];
+  const boundary = /\r?\n\r?\n/g;
+  let start = 0;
+  for (let match = boundary.exec(text); match !== null; match = boundary.exec(text)) {
+    const end = match.index + match[0].length;
+    units.push(sseUnit(text.slice(start, end), textOf));
+    start = end;
+  }
+  if (start < text.length) units.push({ bytes: encoder.encode(text.slice(start)), text: "" });
+  return units;
+}
+
+function sseUnit(block: string, textOf: (event: string | undefined, data: any) => string): Unit {
+  let event: string | undefined;
+  const data: string[] = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (line.startsWith("event:")) event = line.slice(6).trim();
+    else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+  }
+  let parsed: unknown;
+  try {
+    parsed = data.length === 0 ? undefined : JSON.parse(data.join("\n"));
+  } catch {
+    parsed = undefined; // [DONE]
+  }
+  return { bytes: encoder.encode(block), text: parsed === undefined ? "" : textOf(event, parsed) };
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+function frameUnits(body: Uint8Array): Unit[] {
+  const units: Unit[] = [];
+  let at = 0;
+  while (at + 4 <= body.length) {
+    const total = new DataView(body.buffer, body.byteOffset + at, 4).getUint32(0);
+    const bytes = body.slice(at, at + total);
+    const message = codec.decode(bytes);
+    const type = message.headers[":event-type"]?.value;
+    const payload = JSON.parse(toUtf8(message.body)) as Json;
+    const text = type === "contentBlockDelta" && typeof payload.delta?.text === "string" ? (payload.delta.text as string) : "";
+    units.push({ bytes, text });
+    at += total;
+  }
+  if (at !== body.length) throw new Error("event-stream body does not end on a frame boundary");
+  return units;
+}
+
+function eventFrame(eventType: string, payload: string): Uint8Array {
+  return codec.encode({
+    headers: {
+      ":event-type": { type: "string", value: eventType },
+      ":content-type": { type: "string", value: "application/json" },
+      ":message-type": { type: "string", value: "event" },
+    },
+    body: fromUtf8(payload),
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Native error answers, shaped as each provider documents them.
+
+const ANTHROPIC_TYPES: Record<number, string> = { 401: "authentication_error", 429: "rate_limit_error", 500: "api_error", 502: "api_error", 503: "api_error", 529: "overloaded_error" };
+const GOOGLE_STATUS: Record<number, string> = { 401: "UNAUTHENTICATED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNKNOWN", 503: "UNAVAILABLE", 529: "UNKNOWN" };
+const AWS_EXCEPTIONS: Record<number, string> = { 403: "UnrecognizedClientException", 429: "ThrottlingException", 500: "InternalServerException", 503: "ServiceUnavailableException" };
+
+function openaiError(status: number, message: string): { headers: Record<string, string>; body: string } {
+  const type = status === 429 ? "requests" : status === 401 ? "invalid_request_error" : "server_error";
+  const code = status === 429 ? "rate_limit_exceeded" : status === 401 ? "invalid_api_key" : null;
+  const text = status === 503 ? "The engine is currently overloaded, please try again later." : message;
+  return { headers: { "content-type": "application/json", "x-request-id": `req_fault${status}` }, body: JSON.stringify({ error: { message: text, type, param: null, code } }) };
+}
+
+const anthropicDialect: Dialect = {
+  framing: "sse",
+  brokenJsonUnit: () => encoder.encode(`event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"BROKEN\n\n`),
+  errorAnswer: (status, message) => ({
+    headers: { "content-type": "application/json", "request-id": `req_fault${status}` },
+    body: JSON.stringify({ type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message }, request_id: `req_fault${status}` }),
+  }),
+};
+
+const openaiDialect: Dialect = {
+  framing: "sse",
+  brokenJsonUnit: () => encoder.encode(`data: {"id":"chatcmpl-x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"BROKEN\n\n`),
+  errorAnswer: openaiError,
+};
+
+const bedrockDialect: Dialect = {
+  framing: "event-stream",
+  brokenJsonUnit: () => eventFrame("contentBlockDelta", `{"contentBlockIndex":0,"delta":{"text":"BROKEN`),
+  errorAnswer: (status, message) => {
+    const exception = AWS_EXCEPTIONS[status];
+    const headers: Record<string, string> = { "content-type": "application/json", "x-amzn-requestid": `fault-${status}` };
+    if (exception !== undefined) headers["x-amzn-errortype"] = `${exception}:http://internal.amazon.com/coral/com.amazon.bedrock/`;
+    return { headers, body: JSON.stringify({ message: status === 503 ? "Bedrock is unable to process your request." : message }) };
+  },
+};
+
+const vertexDialect: Dialect = {
+  framing: "sse",
+  brokenJsonUnit: () => encoder.encode(`data: {"candidates": [{"content": {"role": "model","parts": [{"text": "BROKEN\r\n\r\n`),
+  errorAnswer: (status, message) => ({
+    headers: { "content-type": "application/json; charset=UTF-8" },
+    body: JSON.stringify({ error: { code: status, message: status === 503 ? "The model is overloaded. Please try again later." : message, status: GOOGLE_STATUS[status] ?? "UNKNOWN" } }),
+  }),
+};
+
+const anthropicText = (_event: string | undefined, data: Json): string =>
+  data.type === "content_block_delta" && data.delta?.type === "text_delta" ? (data.delta.text as string) : "";
+const chatText = (_event: string | undefined, data: Json): string => (data.choices?.[0]?.delta?.content as string | undefined) ?? "";
+const geminiText = (_event: string | undefined, data: Json): string =>
+  ((data.candidates?.[0]?.content?.parts ?? []) as Json[]).filter((p) => p.thought !== true && typeof p.text === "string").map((p) => p.text as string).join("");
+
+/** The credential a request carried, whatever header the provider uses. */
+function presented(headers: Record<string, string>): string {
+  return headers["x-api-key"] ?? headers["api-key"] ?? headers.authorization ?? "";
+}
+
+export const PROVIDERS: ProviderRow[] = [
+  {
+    id: "anthropic",
+    cassette: "anthropic/text",
+    dialect: anthropicDialect,
+    params: (url) => ({ model: "claude-sonnet-4-20250514", base_url: url, credentials: { api_key: CANARY.anthropic }, messages: MESSAGES }),
+    envParams: (url) => ({ model: "claude-sonnet-4-20250514", base_url: url, messages: MESSAGES }),
+    env: { ANTHROPIC_API_KEY: CANARY.anthropic },
+    units: (body) => sseUnits(body, anthropicText),
+    authFailure: (headers) => ({ status: 401, ...anthropicDialect.errorAnswer(401, `invalid x-api-key ${presented(headers)}`) }),
+  },
+  {
+    id: "openai",
+    cassette: "openai/chat-text",
+    dialect: openaiDialect,
+    params: (url) => ({ model: "gpt-5", base_url: `${url}/v1`, api: "chat", credentials: { api_key: CANARY.openai }, messages: MESSAGES }),
+    envParams: (url) => ({ model: "gpt-5", base_url: `${url}/v1`, api: "chat", messages: MESSAGES }),
+    env: { OPENAI_API_KEY: CANARY.openai },
+    units: (body) => sseUnits(body, chatText),
+    authFailure: (headers) => ({ status: 401, ...openaiError(401, `Incorrect API key provided: ${presented(headers).replace(/^Bearer /, "")}. You can find your API key at https://platform.openai.com/account/api-keys.`) }),
+  },
+  {
+    id: "azure",
+    cassette: "azure/chat-text",
+    dialect: openaiDialect,
+    params: (url) => ({ model: "gpt-5-mini", base_url: url, credentials: { api_key: CANARY.azure }, messages: MESSAGES }),
+    envParams: (url) => ({ model: "gpt-5-mini", base_url: url, messages: MESSAGES }),
+    env: { AZURE_OPENAI_API_KEY: CANARY.azure },
+    units: (body) => sseUnits(body, chatText),
+    authFailure: (headers) => ({
+      status: 401,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ error: { code: "401", message: `Access denied due to invalid subscription key ${presented(headers)} or wrong API endpoint.` } }),
+    }),
+  },
+  {
+    id: "bedrock",
+    cassette: "bedrock/text",
+    dialect: bedrockDialect,
+    params: (url) => ({
+      model: "us.amazon.nova-micro-v1:0",
+      base_url: url,
+      region: "us-east-1",
+      credentials: { access_key_id: CANARY.awsAccessKeyId, secret_access_key: CANARY.awsSecret, session_token: CANARY.awsSession },
+      messages: MESSAGES,
+    }),
+    envParams: (url) => ({ model: "us.amazon.nova-micro-v1:0", base_url: url, region: "us-east-1", messages: MESSAGES }),
+    env: { AWS_ACCESS_KEY_ID: CANARY.awsAccessKeyId, AWS_SECRET_ACCESS_KEY: CANARY.awsSecret, AWS_SESSION_TOKEN: CANARY.awsSession, AWS_EC2_METADATA_DISABLED: "true" },
+    units: frameUnits,
+    authFailure: (headers) => ({
+      status: 403,
+      ...bedrockDialect.errorAnswer(403, `The security token included in the request is invalid: ${headers["x-amz-security-token"] ?? ""} ${presented(headers)}`),
+    }),
+  },
+  {
+    id: "vertex",
+    cassette: "vertex/gemini-text",
+    dialect: vertexDialect,
+    params: (url) => ({ model: "gemini-2.5-pro", base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google }, messages: MESSAGES }),
+    // Vertex has no environment variable for a bare access token; the binary gets it in params too.
+    envParams: (url) => ({ model: "gemini-2.5-pro", base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google }, messages: MESSAGES }),
+    env: { METADATA_SERVER_DETECTION: "none" },
+    units: (body) => sseUnits(body, geminiText),
+    authFailure: (headers) => ({ status: 401, ...vertexDialect.errorAnswer(401, `Request had invalid authentication credentials (${presented(headers)}).`) }),
+  },
+];
+
+/** Every row's environment at once: each provider's canaries are present while the others are exercised. */
+export function allCanaryEnv(): Record<string, string> {
+  return Object.assign({}, ...PROVIDERS.map((row) => row.env)) as Record<string, string>;
+}
+
+export function providerRow(id: ProviderRow["id"]): ProviderRow {
+  const row = PROVIDERS.find((r) => r.id === id);
+  if (row === undefined) throw new Error(`no provider row ${id}`);
+  return row;
+}
+
+/** The clean answer of a row: interaction 0 of its cassette, cut into units. */
+export async function cleanAnswer(row: ProviderRow): Promise<CleanAnswer> {
+  const cassette = await loadCassette(join(RECORDINGS, `${row.cassette}.ndjson`));
+  const it: Interaction = cassette.interactions[0]!;
+  if (it.response.status !== 200) throw new Error(`${row.cassette}: interaction 0 is not a 200 stream`);
+  return { status: 200, headers: it.response.headers, units: row.units(bodyBytes(it)) };
+}
+
+/** The whole visible text of a clean answer. */
+export function fullText(answer: CleanAnswer): string {
+  return answer.units.map((u) => u.text).join("");
+}
