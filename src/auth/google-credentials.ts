@@ -25,6 +25,8 @@ export interface GoogleAccess {
   quotaProject?: string;
   /** The project the credentials belong to (a service-account key's `project_id`, the metadata server's project). */
   projectId?: string;
+  /** A token given as is (params.credentials.access_token): nothing can mint another, so a rejection is final. */
+  fixed?: true;
 }
 
 export interface GoogleCredentialResolver {

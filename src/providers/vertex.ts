@@ -92,6 +92,7 @@ export const vertexProvider: Provider = {
     let first: Target | undefined = await target(params, call);
     // One fresh token per request: a second 401 is an answer, not a stale token (without this, every 401 retried again, forever).
     let refreshed = false;
+    let used: GoogleAccess | undefined;
     return {
       format,
       createDecoder: createSseStreamDecoder,
@@ -99,11 +100,13 @@ export const vertexProvider: Provider = {
         // The first attempt uses the token resolved while planning; retries ask again (cached unless near expiry).
         const current = first ?? (await target(params, call));
         first = undefined;
+        used = current.access;
         const url = modelUrl(current.root, params.model, claude ? "streamRawPredict" : "streamGenerateContent?alt=sse");
         return new Request(url, { method: "POST", headers: headersFor(current.access, params), body });
       },
       recover(error) {
-        if (!refreshed && error.code === "AUTH_FAILED" && error.status === 401) {
+        // A token the caller gave is the only one there is: sending it again would only be refused again.
+        if (!refreshed && used?.fixed !== true && error.code === "AUTH_FAILED" && error.status === 401) {
           refreshed = true;
           resolverFor(call.deps).invalidate();
           first = undefined;

@@ -104,7 +104,7 @@ async function sourceFromParams(deps: Deps, params: ProviderParams): Promise<Goo
       throw new BridgeError("INVALID_REQUEST", "params.credentials.access_token: must be a non-empty string", { field: "params.credentials.access_token" });
     }
     registerSecret(accessToken);
-    return { kind: "static", name: "params.credentials.access_token", access: { token: accessToken.trim(), ...quotaFromEnv(deps, undefined) } };
+    return { kind: "static", name: "params.credentials.access_token", access: { token: accessToken.trim(), fixed: true, ...quotaFromEnv(deps, undefined) } };
   }
   if (serviceAccount === undefined) {
     throw new BridgeError("INVALID_REQUEST", "params.credentials: expected service_account (the key JSON, as an object or a string) or access_token", {
