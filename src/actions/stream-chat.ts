@@ -171,10 +171,11 @@ async function runAttempt(
     watchdog.headersReceived();
     if (!response.body) throw new BridgeError("STREAM_ERROR", "provider answered without a body", { retryable: true });
     const contentType = response.headers.get("content-type") ?? "";
-    if (contentType.includes("json")) {
-      // A gateway or a non-streaming deployment answered one JSON document: asking again would get the same.
+    if (contentType.includes("json") || contentType.includes("html")) {
+      // A gateway, a non-streaming deployment or a captive portal answered one document: asking again would get the same.
       const text = await readCapped(response, 2048);
-      throw new BridgeError("STREAM_ERROR", `provider answered ${contentType} instead of an event stream: ${text.slice(0, 200)}`);
+      const hint = contentType.includes("html") ? " (a proxy or sign-in page in the way?)" : "";
+      throw new BridgeError("STREAM_ERROR", `provider answered ${contentType} instead of an event stream${hint}: ${text.slice(0, 200)}`);
     }
     reader = response.body.getReader();
     const decoder = plan.createDecoder();

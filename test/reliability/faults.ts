@@ -155,12 +155,8 @@ export const FAULTS: FaultCase[] = [
   {
     name: "HTML page with 200 (captive portal)",
     kind: "html-200",
-    // SSE: no event ever arrives and the body ends, a stream cut before its terminal event, retried while nothing
-    // was shown. Event-stream: "<!DO" read as a frame prelude is corruption, which is final.
-    expect: (row) =>
-      eventStream(row)
-        ? { outcome: "error", code: "STREAM_ERROR", retryable: false, partial: false, attempts: 1, content: "none", deadlineMs: QUICK }
-        : { outcome: "error", code: "STREAM_ERROR", retryable: true, partial: false, attempts: ALL, delays: BACKOFF, content: "none", deadlineMs: QUICK },
+    // A page where a stream should be: one clear, final error on every provider (asking again gets the same page).
+    expect: () => ({ outcome: "error", code: "STREAM_ERROR", retryable: false, partial: false, attempts: 1, content: "none", deadlineMs: QUICK }),
   },
   {
     name: "HTML 502 error page (every attempt)",
