@@ -3,8 +3,8 @@
  * atomic (temporary file in the same directory, then rename) and mode 0600,
  * so a crash mid-write leaves either the old or the new file, never half.
  */
-import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { chmod, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { homedir } from "node:os";
 import process from "node:process";
 import type { Env, FileSystem } from "../deps.ts";
@@ -81,9 +81,29 @@ async function holdingFileLock<T>(path: string, work: () => Promise<T>): Promise
     }
   }
   try {
+    await sweepOrphans(path);
     return await work();
   } finally {
     await rm(lockPath, { force: true });
+  }
+}
+
+/**
+ * Every write of `path` happens under its lock, so with the lock held a
+ * temporary file of `path` was left by a writer that crashed before its
+ * rename (it holds secrets: remove it), and a claim naming a dead pid by one
+ * that crashed while claiming. Best effort: a sweep that fails is tried again
+ * by the next holder.
+ */
+async function sweepOrphans(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
+    const claim = /^lock\.(\d+)\.[a-z0-9]+$/.exec(rest);
+    const orphan = /^\d+\.[a-z0-9]+\.tmp$/.test(rest) || (claim?.[1] !== undefined && Number(claim[1]) !== process.pid && !isAlive(Number(claim[1])));
+    if (orphan) await rm(join(dirname(path), name), { force: true }).catch(() => {});
   }
 }
 

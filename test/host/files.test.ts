@@ -35,6 +35,25 @@ describe("credential store lock", () => {
     }
   });
 
+  test("the next holder removes what crashed writers left: temporary files and claims of dead pids, nothing else", async () => {
+    const { dir, path } = freshStore();
+    try {
+      const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
+      const left = {
+        temporary: `auth.json.1764000000000.k3j4h5.tmp`,
+        deadClaim: `auth.json.lock.${dead}.a1b2c3`,
+        liveClaim: `auth.json.lock.${process.ppid}.d4e5f6`,
+        otherStore: `other.json.1764000000000.k3j4h5.tmp`,
+        copilotLock: `auth.json.copilot.lock`,
+      };
+      for (const name of Object.values(left)) writeFileSync(join(dir, name), "secret-looking leftovers", { mode: 0o600 });
+      await withLock(path, async () => {});
+      expect(readdirSync(dir).sort()).toEqual([left.copilotLock, left.liveClaim, left.otherStore].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a lock left by a process that has exited is broken at once", async () => {
     const { dir, path } = freshStore();
     try {
