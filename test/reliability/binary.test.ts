@@ -43,12 +43,13 @@ test("fault cells through the compiled binary: same outcomes, still serving, no 
   for (const row of PROVIDERS) {
     const answer = await cleanAnswer(row);
     for (const name of [...CELLS, "auth"]) {
-      const server = await startFaultServer(answer);
+      const server = await startFaultServer(answer, row.side);
       servers.push(server);
       const id = `${row.id}:${name}`;
       let fault: FaultCase;
       if (name === "auth") {
-        fault = { name, kind: "status", expect: () => ({ outcome: "error", code: "AUTH_FAILED", retryable: false, partial: false, attempts: row.id === "vertex" ? 2 : 1, content: "none", deadlineMs: RELAXED_MS }) };
+        // Policy as in the matrix: a given token is final (Vertex's comes in params here too); Copilot retries once with a new exchange.
+        fault = { name, kind: "status", expect: () => ({ outcome: "error", code: "AUTH_FAILED", retryable: false, partial: false, attempts: row.authAttempts ?? 1, content: "none", deadlineMs: RELAXED_MS }) };
         server.set((request): Step[] => {
           const failure = row.authFailure(request.headers);
           return [{ do: "head", status: failure.status, headers: failure.headers }, { do: "write", bytes: new TextEncoder().encode(failure.body) }, { do: "end" }];
@@ -93,7 +94,7 @@ test("fault cells through the compiled binary: same outcomes, still serving, no 
   // Still serving: one clean request per provider after every fault.
   for (const row of PROVIDERS) {
     const answer = await cleanAnswer(row);
-    const server = await startFaultServer(answer);
+    const server = await startFaultServer(answer, row.side);
     servers.push(server);
     const id = `${row.id}:after`;
     child.send({ id, action: "stream_chat", provider: row.id, params: row.envParams(server.url) });

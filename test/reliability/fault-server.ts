@@ -10,6 +10,10 @@
  * so a cut can land right after the first content and the test knows exactly
  * which text was sent before the fault. Units come from the reader in
  * providers.ts, never from src/decode.
+ *
+ * A provider that makes other calls around the one under test (Copilot:
+ * token exchange, model list) gets them answered by its side routes, which
+ * are never faulted and never counted as attempts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -47,10 +51,18 @@ export interface Received {
   body: string;
 }
 
+/**
+ * Requests a provider makes around the one under test (Copilot's token exchange and model list) and their fixed
+ * good answers; undefined for the request under test. Side requests never get the fault and are not counted as attempts.
+ */
+export type SideRoutes = (request: Received) => Step[] | undefined;
+
 export interface FaultServer {
   url: string;
-  /** Requests since the last `set`. */
+  /** Requests since the last `set` (attempts: side requests excluded). */
   readonly received: Received[];
+  /** Side requests since the last `set`. */
+  readonly sideReceived: Received[];
   /** Body bytes written since the last `set` (the flood counts here). */
   readonly bytesSent: number;
   /** Floods since the last `set` that stopped because the client closed the connection. */
@@ -260,22 +272,23 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function startFaultServer(answer: CleanAnswer): Promise<FaultServer> {
+export async function startFaultServer(answer: CleanAnswer, side?: SideRoutes): Promise<FaultServer> {
   const clean = cleanScript(answer);
   let script: Step[] | ((request: Received) => Step[]) = clean;
   let times = 0;
   let received: Received[] = [];
+  let sideReceived: Received[] = [];
   let bytesSent = 0;
   let floodsCut = 0;
   let generation = 0;
 
-  async function play(res: ServerResponse, steps: Step[], gen: number): Promise<void> {
+  async function play(res: ServerResponse, steps: Step[], gen: number, counted = true): Promise<void> {
     let gone = false;
     res.on("close", () => void (gone = true));
     const write = (bytes: Uint8Array): Promise<void> =>
       new Promise((resolve) => {
         if (gone) return resolve();
-        if (gen === generation) bytesSent += bytes.length;
+        if (counted && gen === generation) bytesSent += bytes.length;
         // Resolve on the write callback, i.e. once the socket took the bytes (backpressure for the flood).
         res.write(bytes, () => resolve());
       });
@@ -332,6 +345,12 @@ export async function startFaultServer(answer: CleanAnswer): Promise<FaultServer
       const body = await readBody(req);
       const gen = generation;
       const request: Received = { method: req.method ?? "", path: req.url ?? "", headers: flatHeaders(req), body };
+      const aside = side?.(request);
+      if (aside !== undefined) {
+        sideReceived.push(request);
+        await play(res, aside, gen, false);
+        return;
+      }
       received.push(request);
       const chosen = received.length <= times ? script : clean;
       const steps = typeof chosen === "function" ? chosen(request) : chosen;
@@ -351,6 +370,7 @@ export async function startFaultServer(answer: CleanAnswer): Promise<FaultServer
     script = steps;
     times = count;
     received = [];
+    sideReceived = [];
     bytesSent = 0;
     floodsCut = 0;
   }
@@ -358,6 +378,9 @@ export async function startFaultServer(answer: CleanAnswer): Promise<FaultServer
     url: `http://127.0.0.1:${port}`,
     get received() {
       return received;
+    },
+    get sideReceived() {
+      return sideReceived;
     },
     get bytesSent() {
       return bytesSent;

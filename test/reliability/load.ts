@@ -70,7 +70,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
   const columns: Array<{ row: (typeof PROVIDERS)[number]; server: FaultServer; text: string }> = [];
   for (const row of PROVIDERS) {
     const answer = amplified(await cleanAnswer(row), options.amplify);
-    const server = await startFaultServer(answer);
+    const server = await startFaultServer(answer, row.side);
     // One write per answer: the load generator shares a core with the reader, so it should cost as little as it can.
     server.set([{ do: "head", status: answer.status, headers: answer.headers }, { do: "write", bytes: concat(answer.units.map((u) => u.bytes)) }, { do: "end" }]);
     columns.push({ row, server, text: fullText(answer) });

@@ -22,7 +22,7 @@ import { createRecorder } from "../support/recorder.ts";
 import { problems, readCell, outcomeLabel } from "./cells.ts";
 import { contentPrefix, faultScript, startFaultServer, type CleanAnswer, type FaultServer } from "./fault-server.ts";
 import { FAULTS, MARGIN_MS, RELAXED_MS, STALL_MS, type FaultCase } from "./faults.ts";
-import { allCanaryEnv, canaryHits, cleanAnswer, fullText, PROVIDERS, type ProviderRow } from "./providers.ts";
+import { allCanaryEnv, CANARY, canaryHits, cleanAnswer, fullText, PROVIDERS, type ProviderRow } from "./providers.ts";
 
 interface Column {
   row: ProviderRow;
@@ -57,15 +57,16 @@ const matrix = new Map<string, Map<string, string>>();
 const AUTH: FaultCase = {
   name: "auth failure echoing the key",
   kind: "status",
-  // Every row gives its token as is (Vertex: params.credentials.access_token), so one refusal is final everywhere;
-  // a minted Vertex token would be minted again once (test/providers/vertex.test.ts).
+  // Every row but Copilot gives its token as is (Vertex: params.credentials.access_token), so one refusal is final;
+  // a minted Vertex token would be minted again once (test/providers/vertex.test.ts). Copilot's token is exchanged
+  // from the GitHub token: a 401 drops it and the request is retried once with a new one (README "GitHub Copilot set-up").
   expect: (row) => ({
     outcome: "error",
     code: "AUTH_FAILED",
     retryable: false,
     partial: false,
     status: row.id === "bedrock" ? 403 : 401,
-    attempts: 1,
+    attempts: row.authAttempts ?? 1,
     content: "none",
     deadlineMs: RELAXED_MS,
   }),
@@ -77,7 +78,7 @@ const ROW_NAMES: string[] = [];
 beforeAll(async () => {
   for (const row of PROVIDERS) {
     const answer = await cleanAnswer(row);
-    columns.set(row.id, { row, answer, server: await startFaultServer(answer), harness: createHarness({ env: allCanaryEnv(), log: verboseLog }) });
+    columns.set(row.id, { row, answer, server: await startFaultServer(answer, row.side), harness: createHarness({ env: allCanaryEnv(), log: verboseLog }) });
   }
 });
 
@@ -160,6 +161,13 @@ async function runCell(column: Column, fault: FaultCase): Promise<void> {
     if (server.floodsCut !== 1) found.push(`the client did not close the flooded connection (${server.floodsCut} floods cut)`);
     for (const reason of cell.retryReasons) if (reason.length > 2_000) found.push(`retry reason of ${reason.length} chars`);
   }
+  if (fault === AUTH && (row.authAttempts ?? 1) > 1) {
+    // The retry carries a new credential, got from a new exchange, not the refused one again.
+    const presented = server.received.map((request) => request.headers.authorization);
+    if (new Set(presented).size !== presented.length) found.push(`a refused credential was presented again (${presented.length} attempts)`);
+    const exchanges = server.sideReceived.filter((request) => request.path.startsWith("/copilot_internal/v2/token")).length;
+    if (exchanges !== presented.length - 1) found.push(`${exchanges} token exchanges during the cell, expected ${presented.length - 1}`);
+  }
   if (cell.error !== undefined && cell.error.message.length > 2_000) found.push(`error message of ${cell.error.message.length} chars`);
 
   // The same server process keeps serving: a clean request right after succeeds in full.
@@ -203,7 +211,7 @@ describe("overall deadline", () => {
       const found: string[] = [];
       await Promise.all(
         [...columns.values()].map(async (column) => {
-          const server = await startFaultServer(column.answer);
+          const server = await startFaultServer(column.answer, column.row.side);
           try {
             server.set(deadline.script(column));
             const id = `${slug(deadline.name)}-${column.row.id}`;
@@ -236,6 +244,44 @@ describe("overall deadline", () => {
   }
 });
 
+/**
+ * Copilot's own step before any chat attempt: GitHub refuses the GitHub token at the exchange (its 401 "Bad
+ * credentials", recordings/copilot/token-401, here naming the token it got). README "GitHub Copilot set-up": a
+ * token GitHub no longer accepts gives AUTH_FAILED saying so; nothing reaches the chat route. A fresh process
+ * (harness), so no Copilot token is cached yet.
+ */
+const EXCHANGE_REFUSED = "GitHub refuses the token exchange (echoing the GitHub token)";
+ROW_NAMES.push(EXCHANGE_REFUSED);
+test(`copilot: ${EXCHANGE_REFUSED}`, async () => {
+  for (const row of PROVIDERS) if (row.id !== "copilot") record(EXCHANGE_REFUSED, row.id, "n/a");
+  const { row, answer } = columns.get("copilot")!;
+  const harness = createHarness({ env: allCanaryEnv(), log: verboseLog });
+  extraHarnesses.push(harness);
+  const server = await startFaultServer(answer, (request) => {
+    if (!request.path.startsWith("/copilot_internal/v2/token")) return row.side?.(request);
+    const body = JSON.stringify({ message: `Bad credentials: ${request.headers.authorization ?? ""}`, documentation_url: "https://docs.github.com/rest", status: "401" });
+    echoed.push(body);
+    return [{ do: "head", status: 401, headers: { "content-type": "application/json; charset=utf-8" } }, { do: "write", bytes: new TextEncoder().encode(body) }, { do: "end" }];
+  });
+  try {
+    const id = "exchange-refused-copilot";
+    const started = performance.now();
+    const cell = readCell(await harness.run({ id, action: "stream_chat", provider: "copilot", params: { ...row.params(server.url), resume: false } }), id);
+    const found = problems(
+      { outcome: "error", code: "AUTH_FAILED", retryable: false, partial: false, status: 401, attempts: 0, retryChunks: 0, content: "none", deadlineMs: RELAXED_MS },
+      { cell, attempts: server.received.length, elapsedMs: performance.now() - started, fullText: fullText(answer), prefixText: contentPrefix(answer).text, marginMs: MARGIN_MS },
+    );
+    const exchanges = server.sideReceived.filter((request) => request.path.startsWith("/copilot_internal/v2/token")).length;
+    if (exchanges !== 1) found.push(`${exchanges} token exchanges, expected 1`);
+    // "saying so": the message names GitHub's refusal, not a generic failure.
+    if (!/GitHub rejected/.test(cell.error?.message ?? "")) found.push(`message does not say GitHub refused the token: ${cell.error?.message}`);
+    record(EXCHANGE_REFUSED, row.id, `${found.length > 0 ? "✗ " : ""}${outcomeLabel(cell, server.received.length)}`);
+    expect(found).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});
+
 test("canary scan: no line written and no log call of any cell carries a credential", () => {
   let lines = 0;
   const hits: string[] = [];
@@ -249,7 +295,10 @@ test("canary scan: no line written and no log call of any cell carries a credent
   expect(rawLogs.some((line) => line.includes('"message":"retrying"') && line.includes('"cause"'))).toBe(true);
   // Guard against a vacuous pass: the cells really ran, and every provider's server echoed its canary into an error.
   expect(lines).toBeGreaterThan(CASES.length * PROVIDERS.length);
-  expect(echoed.length).toBeGreaterThanOrEqual(PROVIDERS.length);
+  expect(echoed.length).toBeGreaterThanOrEqual(PROVIDERS.length + 1);
+  // ... the GitHub token among them (echoed by the refused exchange), and the exchanged Copilot token (by its 401).
+  expect(echoed.some((body) => body.includes(CANARY.github))).toBe(true);
+  expect(echoed.some((body) => body.includes("tid=CANARY."))).toBe(true);
   for (const body of echoed) expect(canaryHits(body).length).toBeGreaterThan(0);
   expect(hits).toEqual([]);
 });
@@ -261,7 +310,7 @@ describe("record mode", () => {
       const written: string[] = [];
       for (const row of PROVIDERS) {
         const answer = await cleanAnswer(row);
-        const server = await startFaultServer(answer);
+        const server = await startFaultServer(answer, row.side);
         const recorder = createRecorder(globalThis.fetch);
         const harness = createHarness({ fetch: recorder.fetch });
         const params = { ...row.params(server.url), resume: false };

@@ -4,14 +4,16 @@
  * URL with canary credentials, how to read the visible text out of the
  * recorded body (by hand, per the providers' documented formats; Bedrock
  * frames with the AWS SDK's own codec), and the dialect's native error
- * answers. Adding a provider (Copilot) is one more row.
+ * answers. Copilot's row also answers the calls around its chat request
+ * (token exchange, model list) on the side, so only chat attempts count.
  */
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProviderId } from "../../src/catalog/catalog.ts";
-import { bodyBytes, loadCassette, type Interaction } from "../support/cassette.ts";
-import type { CleanAnswer, Dialect, Unit } from "./fault-server.ts";
+import { bodyBytes, bodyText, loadCassette, parseCassette, type Interaction } from "../support/cassette.ts";
+import type { CleanAnswer, Dialect, Received, SideRoutes, Step, Unit } from "./fault-server.ts";
 
 export const RECORDINGS = join(import.meta.dir, "..", "..", "recordings");
 
@@ -32,8 +34,16 @@ export const CANARY = {
   github: "gho_CANARY.not.a.token.reliability.0006",
 } as const;
 
+/**
+ * The Copilot tokens the fake exchange hands out (the n-th of the row): the layout of copilotToken() in
+ * test/providers/copilot-fake.ts, with the marker, so the scan catches them like the planted credentials.
+ */
+export function copilotCanary(n: number): string {
+  return `tid=CANARY.not.a.copilot.token.${n};exp=0;sku=fake;proxy-ep=proxy.fake.test;8kp=1:fake`;
+}
+
 /** Every planted value, plus the marker itself: a partial echo (a masked key keeps its middle) must not pass either. */
-export const CANARY_NEEDLES: string[] = [...Object.values(CANARY), "CANARY"];
+export const CANARY_NEEDLES: string[] = [...Object.values(CANARY), "tid=CANARY.not.a.copilot.token.", "CANARY"];
 
 /** Where a canary appears in `text`, as short excerpts (empty when clean). */
 export function canaryHits(text: string): string[] {
@@ -60,6 +70,13 @@ export interface ProviderRow {
   env: Record<string, string>;
   /** The recorded body cut into events/frames with their visible text. */
   units(body: Uint8Array): Unit[];
+  /** Requests around the chat request answered with fixed good answers, never faulted nor counted (Copilot). */
+  side?: SideRoutes;
+  /**
+   * Attempts an authentication failure gets: 1, or 2 where the provider documents one retry with a new
+   * credential (Copilot: README "GitHub Copilot set-up", a 401 drops the Copilot token and retries once).
+   */
+  authAttempts?: number;
   /** An authentication failure that echoes the credential the server received, as OpenAI's 401 does. */
   authFailure(headers: Record<string, string>): { status: number; headers: Record<string, string>; body: string };
 }
@@ -190,6 +207,35 @@ function presented(headers: Record<string, string>): string {
   return headers["x-api-key"] ?? headers["api-key"] ?? headers.authorization ?? "";
 }
 
+// ---------------------------------------------------------------------------
+// Copilot: the GitHub token exchange and /models answered on the side.
+
+/** Chat Completions only in the recorded /models (no /v1/messages, no /responses), policy enabled: the openai dialect, no policy call. */
+const COPILOT_MODEL = "gemini-3.1-pro-preview";
+const COPILOT_MODELS = parseCassette(readFileSync(join(RECORDINGS, "copilot", "models.ndjson"), "utf8")).interactions[0]!;
+
+function jsonSteps(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }): Step[] {
+  return [{ do: "head", status: 200, headers }, { do: "write", bytes: encoder.encode(typeof body === "string" ? body : JSON.stringify(body)) }, { do: "end" }];
+}
+
+/**
+ * GitHub's exchange (a fresh canary Copilot token each time, as copilot-fake.ts does) and Copilot's recorded
+ * model list. The token answer has `refresh_in` but no `expires_at`, so its lifetime is read on the harness's
+ * clock, whatever that is; `endpoints.api` names this server (params.base_url overrides it anyway).
+ */
+function copilotSide(): SideRoutes {
+  let issued = 0;
+  return (request: Received) => {
+    const path = request.path.split("?")[0]!;
+    if (request.method === "GET" && path === "/copilot_internal/v2/token") {
+      issued++;
+      return jsonSteps({ chat_enabled: true, endpoints: { api: `http://${request.headers.host}` }, refresh_in: 1500, sku: "fake", token: copilotCanary(issued) });
+    }
+    if (request.method === "GET" && path === "/models") return jsonSteps(bodyText(COPILOT_MODELS), COPILOT_MODELS.response.headers);
+    return undefined;
+  };
+}
+
 export const PROVIDERS: ProviderRow[] = [
   {
     id: "anthropic",
@@ -254,6 +300,19 @@ export const PROVIDERS: ProviderRow[] = [
     env: { METADATA_SERVER_DETECTION: "none" },
     units: (body) => sseUnits(body, geminiText),
     authFailure: (headers) => ({ status: 401, ...vertexDialect.errorAnswer(401, `Request had invalid authentication credentials (${presented(headers)}).`) }),
+  },
+  {
+    id: "copilot",
+    cassette: "copilot/chat-text",
+    dialect: openaiDialect,
+    params: (url) => ({ model: COPILOT_MODEL, base_url: url, github_api_url: url, credentials: { github_token: CANARY.github }, messages: MESSAGES }),
+    envParams: (url) => ({ model: COPILOT_MODEL, base_url: url, github_api_url: url, messages: MESSAGES }),
+    env: { GH_COPILOT_TOKEN: CANARY.github },
+    units: (body) => sseUnits(body, chatText),
+    side: copilotSide(),
+    authAttempts: 2,
+    // Copilot's expired-token 401 (recordings/copilot/error-401: text/plain), here naming the token it got.
+    authFailure: (headers) => ({ status: 401, headers: { "content-type": "text/plain; charset=utf-8" }, body: `unauthorized: token expired: ${presented(headers).replace(/^Bearer /, "")}\n` }),
   },
 ];
 
