@@ -20,7 +20,7 @@ export function createStderrLogger(env: Env): Logger {
 }
 
 /** Errors serialise with their cause chain, which JSON.stringify would drop. */
-function errorReplacer(_key: string, value: unknown): unknown {
+export function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) {
     const out: Record<string, unknown> = { name: value.name, message: value.message };
     if ("code" in value) out.code = (value as { code: unknown }).code;

@@ -17,6 +17,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { crc32 } from "node:zlib";
+import { concatBytes } from "../support/cassette.ts";
+import { flatHeaders, readBody } from "../support/replay-server.ts";
 
 /** One event or frame of a recorded body, with the content text a client should show for it. */
 export interface Unit {
@@ -83,16 +86,6 @@ const FRAMING = new Set(["content-length", "transfer-encoding", "connection", "k
 const STALL_CAP_MS = 20_000;
 const FLOOD_CHUNK = 64 * 1024;
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 export function cleanScript(answer: CleanAnswer): Step[] {
   return [{ do: "head", status: answer.status, headers: answer.headers }, ...answer.units.map((u): Step => ({ do: "write", bytes: u.bytes })), { do: "end" }];
 }
@@ -108,7 +101,7 @@ export function firstContentUnit(answer: CleanAnswer): number {
 export function contentPrefix(answer: CleanAnswer): { bytes: Uint8Array; text: string; rest: Unit[] } {
   const cut = firstContentUnit(answer) + 1;
   const head = answer.units.slice(0, cut);
-  return { bytes: concat(head.map((u) => u.bytes)), text: head.map((u) => u.text).join(""), rest: answer.units.slice(cut) };
+  return { bytes: concatBytes(head.map((u) => u.bytes)), text: head.map((u) => u.text).join(""), rest: answer.units.slice(cut) };
 }
 
 /** Time for the client to read and write the prefix before the fault hits, so "content was written" is certain. */
@@ -244,30 +237,8 @@ export function faultScript(
   }
 }
 
-/** CRC-32 (IEEE), as the event-stream prelude and message checksums use. */
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (c: Buffer) => parts.push(c));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

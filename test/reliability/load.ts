@@ -14,7 +14,8 @@
 import { readFileSync } from "node:fs";
 import { ensureBuilt } from "../support/build.ts";
 import { isTerminal, startProcess } from "../support/run-binary.ts";
-import { concat, startFaultServer, type CleanAnswer, type FaultServer, type Unit } from "./fault-server.ts";
+import { concatBytes } from "../support/cassette.ts";
+import { startFaultServer, type CleanAnswer, type FaultServer, type Unit } from "./fault-server.ts";
 import { cleanAnswer, fullText, PROVIDERS } from "./providers.ts";
 
 export interface LoadOptions {
@@ -72,7 +73,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     const answer = amplified(await cleanAnswer(row), options.amplify);
     const server = await startFaultServer(answer, row.side);
     // One write per answer: the load generator shares a core with the reader, so it should cost as little as it can.
-    server.set([{ do: "head", status: answer.status, headers: answer.headers }, { do: "write", bytes: concat(answer.units.map((u) => u.bytes)) }, { do: "end" }]);
+    server.set([{ do: "head", status: answer.status, headers: answer.headers }, { do: "write", bytes: concatBytes(answer.units.map((u) => u.bytes)) }, { do: "end" }]);
     columns.push({ row, server, text: fullText(answer) });
   }
   // The per-account queue (src/http/rate-limit.ts, 8 by default) would run these a few at a time: lift it, so all are in flight at once.

@@ -17,6 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { abortableSleep } from "../../src/deps.ts";
+import { errorReplacer } from "../../src/host/log.ts";
 import { createHarness, type Harness } from "../support/in-process.ts";
 import { createRecorder } from "../support/recorder.ts";
 import { problems, readCell, outcomeLabel } from "./cells.ts";
@@ -39,16 +40,7 @@ const echoed: string[] = [];
  * included) but before its redactor runs: what a call hands over must not carry a credential in the first place.
  */
 const rawLogs: string[] = [];
-function errorFields(_key: string, value: unknown): unknown {
-  if (value instanceof Error) {
-    const out: Record<string, unknown> = { name: value.name, message: value.message };
-    if ("code" in value) out.code = (value as { code: unknown }).code;
-    if (value.cause !== undefined) out.cause = value.cause;
-    return out;
-  }
-  return value;
-}
-const verboseLog = { log: (level: string, message: string, fields?: Record<string, unknown>) => void rawLogs.push(JSON.stringify({ level, message, ...fields }, errorFields)) };
+const verboseLog = { log: (level: string, message: string, fields?: Record<string, unknown>) => void rawLogs.push(JSON.stringify({ level, message, ...fields }, errorReplacer)) };
 /** Harnesses of the cells outside the columns (deadline cases), scanned for canaries too. */
 const extraHarnesses: Harness[] = [];
 /** fault name → provider → printed outcome. */

@@ -220,7 +220,10 @@ export function serializeCassette(c: Cassette): string {
 
 /** Concatenated body bytes of one interaction, for tests that need the whole body. */
 export function bodyBytes(it: Interaction): Uint8Array {
-  const parts = it.body.flatMap((s) => ("chunk" in s ? [s.chunk] : []));
+  return concatBytes(it.body.flatMap((s) => ("chunk" in s ? [s.chunk] : [])));
+}
+
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

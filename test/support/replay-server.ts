@@ -44,7 +44,7 @@ function withoutQuery(path: string): string {
   return q === -1 ? path : path.slice(0, q);
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
+export function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
@@ -52,7 +52,7 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     req.on("data", (c: Buffer) => parts.push(c));
