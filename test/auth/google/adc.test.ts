@@ -138,11 +138,11 @@ describe("params.credentials", () => {
     });
   }
 
-  test("an access token carries GOOGLE_CLOUD_QUOTA_PROJECT", async () => {
+  test("an access token carries GOOGLE_CLOUD_QUOTA_PROJECT, and is marked as the only one there is", async () => {
     const access = await createGoogleCredentialResolver(googleDeps({ env: { GOOGLE_CLOUD_QUOTA_PROJECT: "quota-p" } })).resolve(
       { credentials: { access_token: "ya29.given-token" } },
       never,
     );
-    expect(access).toEqual({ token: "ya29.given-token", quotaProject: "quota-p" });
+    expect(access).toEqual({ token: "ya29.given-token", quotaProject: "quota-p", fixed: true });
   });
 });
