@@ -8,6 +8,7 @@
  */
 import type { Deps } from "../deps.ts";
 import { abortReason, readCapped } from "../http/client.ts";
+import { DEFAULT_TIMEOUTS } from "../http/watchdog.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import { registerSecret } from "../redact.ts";
 
@@ -26,6 +27,8 @@ export interface DeviceFlowOptions {
   clientId: string;
   scope: string;
   headers?: Record<string, string>;
+  /** How long one call to GitHub may take (default DEFAULT_TIMEOUTS.headers_ms): a stalled connection must not hold the flow forever. */
+  requestTimeoutMs?: number;
 }
 
 export interface DeviceCode {
@@ -53,14 +56,19 @@ interface Answer {
 async function postForm(deps: Deps, url: string, form: Record<string, string>, options: DeviceFlowOptions, signal: AbortSignal): Promise<Answer> {
   // Without Accept: application/json GitHub answers form-encoded.
   const headers = new Headers({ accept: "application/json", "content-type": "application/x-www-form-urlencoded", ...options.headers });
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.headers_ms;
+  const timed = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  const timedOut = (): BridgeError => new BridgeError("TIMEOUT", `github: no answer from ${new URL(url).host} within ${timeoutMs} ms`, { retryable: true });
   let response: Response;
   try {
-    response = await deps.fetch(new Request(url, { method: "POST", headers, body: new URLSearchParams(form).toString() }), { signal });
+    response = await deps.fetch(new Request(url, { method: "POST", headers, body: new URLSearchParams(form).toString() }), { signal: timed });
   } catch (error) {
+    if (!signal.aborted && timed.aborted) throw timedOut();
     throw abortReason(signal, error, `POST ${new URL(url).host} failed`);
   }
   const text = await readCapped(response);
   if (signal.aborted) throw abortReason(signal, undefined, "");
+  if (timed.aborted) throw timedOut();
   let json: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(text);
@@ -121,7 +129,8 @@ export async function pollForToken(deps: Deps, options: DeviceFlowOptions, code:
     try {
       answer = await postForm(deps, `${options.githubUrl}/login/oauth/access_token`, form, options, signal);
     } catch (error) {
-      if (signal.aborted || !(error instanceof BridgeError) || error.code !== "NETWORK_ERROR" || ++failures >= MAX_POLL_FAILURES) throw error;
+      const transient = error instanceof BridgeError && (error.code === "NETWORK_ERROR" || error.code === "TIMEOUT");
+      if (signal.aborted || !transient || ++failures >= MAX_POLL_FAILURES) throw error;
       continue;
     }
     const body = answer.json;

@@ -15,8 +15,8 @@
  *
  * Holds longer than MAX_HOLD_MS are not applied: a request then goes out and
  * comes back with the provider's own error and `retry_after_ms`, which beats
- * waiting minutes in silence. The request that caused a hold is not held by
- * it: its own retry already waits (src/http/retry.ts).
+ * waiting minutes in silence. The request whose 429 caused a hold is not held
+ * by it: its own retry already waits (src/http/retry.ts).
  *
  * Waiting is cancelled by the request's signal (cancel, its `timeout`,
  * shutdown), whose reason is the error. Keys name the origin (provider or
@@ -88,7 +88,7 @@ export class RateLimiter {
     }
     let released = false;
     return {
-      observe: (status, headers) => this.observe(state, status, headers, owner),
+      observe: (status, headers) => this.observe(key, status, headers, owner),
       release: () => {
         if (released) return;
         released = true;
@@ -106,7 +106,7 @@ export class RateLimiter {
     const state = this.stateOf(key);
     if (signal.aborted) throw signal.reason;
     await this.waitOutHold(state, signal, owner);
-    return { observe: (status, headers) => this.observe(state, status, headers, owner), release: () => {} };
+    return { observe: (status, headers) => this.observe(key, status, headers, owner), release: () => {} };
   }
 
   /** Requests in flight and waiting under `key` (for tests and logs). */
@@ -170,16 +170,19 @@ export class RateLimiter {
     }
   }
 
-  private observe(state: KeyState, status: number, headers: Headers, owner: object): void {
+  private observe(key: string, status: number, headers: Headers, owner: object): void {
     const now = this.clock.now();
     let hold = status === 429 ? parseRetryAfter(headers, now) ?? DEFAULT_429_HOLD_MS : 0;
     const exhausted = exhaustedFor(headers, now);
     if (exhausted !== undefined) hold = Math.max(hold, exhausted);
     if (hold <= 0 || hold > MAX_HOLD_MS) return;
+    // Looked up now, not when the call set out: a short call takes no place, so the key may have gone idle and been dropped meanwhile.
+    const state = this.stateOf(key);
     const until = now + hold;
     if (until > state.holdUntil) {
       state.holdUntil = until;
-      state.holdOwner = owner;
+      // Only a 429's own retry waits (its retry-after); after a used-up limit on any other answer, its next attempt (a retry or resume) must wait too.
+      state.holdOwner = status === 429 ? owner : undefined;
     }
   }
 }

@@ -201,3 +201,32 @@ describe("polling", () => {
     }
   });
 });
+
+describe("a GitHub that never answers", () => {
+  /** A fetch that accepts the request and then waits forever (a stalled proxy), ending only when its signal aborts. */
+  const stalling = (calls: { n: number }): typeof fetch => ((_input: RequestInfo | URL, init?: RequestInit) => {
+    calls.n++;
+    return new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener("abort", () => reject(init.signal?.reason), { once: true });
+    });
+  }) as typeof fetch;
+
+  test("a stalled device code request ends with a TIMEOUT instead of waiting forever", async () => {
+    const { deps } = timedDeps();
+    const calls = { n: 0 };
+    deps.fetch = stalling(calls);
+    const error = await failure(requestDeviceCode(deps, { ...options("https://github.example"), requestTimeoutMs: 30 }, never));
+    expect(error.code).toBe("TIMEOUT");
+    expect(calls.n).toBe(1);
+  });
+
+  test("stalled polls are given up on like failed ones: the flow ends instead of hanging", async () => {
+    const { deps } = timedDeps();
+    const calls = { n: 0 };
+    deps.fetch = stalling(calls);
+    const code = { device_code: "DEVICE_CODE__stall", user_code: "XXXX-XXXX", verification_uri: "https://github.com/login/device", expires_in: 900, interval: 5 };
+    const error = await failure(pollForToken(deps, { ...options("https://github.example"), requestTimeoutMs: 30 }, code, never));
+    expect(error.code).toBe("TIMEOUT");
+    expect(calls.n).toBe(3);
+  });
+});

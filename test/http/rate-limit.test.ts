@@ -239,6 +239,21 @@ describe("RateLimiter: holds", () => {
     expect(fresh.done()).toBe(true);
   });
 
+  test("a limit used up on a successful answer holds its own request's next attempt too (no retry waits for it)", async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(clock, 4);
+    const owner = {};
+    const first = await limiter.acquire("k", open(), owner);
+    // The stream got its 200 with the last request of the window, then broke: its resume would certainly be refused.
+    first.observe(200, headers({ "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": new Date(T0 + 3000).toUTCString() }));
+    first.release();
+    const again = track(limiter.acquire("k", open(), owner));
+    await settle();
+    expect(again.done()).toBe(false);
+    await clock.advance(3000);
+    expect(again.done()).toBe(true);
+  });
+
   test("with a place free, the owner of the hold goes at once while another owner waits", async () => {
     const clock = new FakeClock();
     const limiter = new RateLimiter(clock, 4);
@@ -294,6 +309,22 @@ describe("RateLimiter.pass: short JSON calls", () => {
     expect([stream.done(), another.done()]).toEqual([false, false]);
     await clock.advance(1);
     expect([stream.done(), another.done()]).toEqual([true, true]);
+  });
+
+  test("a 429 answering a short call still holds the key when a stream on it ended while the call was out", async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(clock);
+    const stream = await limiter.acquire("k", open(), {});
+    const short = await limiter.pass("k", open(), {});
+    // The stream ends (its place freed, the key idle) before the short call's answer arrives.
+    stream.release();
+    short.observe(429, headers({ "retry-after-ms": "300" }));
+    expect(limiter.stats("k").holdMs).toBe(300);
+    const next = track(limiter.acquire("k", open(), {}));
+    await clock.advance(299);
+    expect(next.done()).toBe(false);
+    await clock.advance(1);
+    expect(next.done()).toBe(true);
   });
 
   test("cancelled while waiting out a hold: rejects with the reason", async () => {
