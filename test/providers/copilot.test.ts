@@ -194,6 +194,20 @@ describe("chat routing per /models", () => {
     expect(result.done!.finish_reason).toBe("stop");
   });
 
+  test("the Responses answer passes Copilot's own cost block on in done.details, and prices nothing", async () => {
+    const clock = newClock();
+    const fake = await fakeFor(clock);
+    const harness = await signedIn(clock, fake);
+    fake.chat = [await reply("responses-id-rotation")];
+    const completed = recordedEvents((await copilotRecording("responses-id-rotation")).interactions[0]!)
+      .find((event) => typeof event.data === "object" && event.data.type === "response.completed")!.data;
+    // Recorded: 19 input and 105 output tokens, 150,325,000 nano-AIU in all.
+    expect(completed.copilot_usage.total_nano_aiu).toBe(150325000);
+    const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "gpt-5.3-codex"));
+    expect(result.done!.details.copilot_usage).toEqual(completed.copilot_usage);
+    expect(result.done!.cost).toBeNull();
+  });
+
   test("a model whose policy is not enabled is switched on first, once per process", async () => {
     const clock = newClock();
     const fake = await fakeFor(clock);

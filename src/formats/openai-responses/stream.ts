@@ -18,7 +18,8 @@
  * - Refusal text streams as content and makes the finish `refusal`.
  * - `error` events and `response.failed` throw a classified BridgeError.
  * - Azure's `response.content_filters` categories that fired go into the
- *   finish `details.content_filter`.
+ *   finish `details.content_filter`; Copilot's `copilot_usage` (its own
+ *   billing units for the call) into `details.copilot_usage`, as sent.
  */
 import type { StreamEvent } from "../../protocol/chunks.ts";
 import { BridgeError } from "../../protocol/errors.ts";
@@ -83,7 +84,7 @@ export class OpenAIResponsesStreamMapper implements StreamMapper<SseEvent> {
         return;
       case "response.completed":
       case "response.incomplete":
-        this.terminate(payload["response"], type === "response.completed" ? "completed" : "incomplete", out);
+        this.terminate(payload, type === "response.completed" ? "completed" : "incomplete", out);
         return;
       case "response.failed": {
         const response = isRecord(payload["response"]) ? payload["response"] : {};
@@ -131,8 +132,8 @@ export class OpenAIResponsesStreamMapper implements StreamMapper<SseEvent> {
     }
   }
 
-  private terminate(response: unknown, status: "completed" | "incomplete", out: StreamEvent[]): void {
-    const body = isRecord(response) ? response : {};
+  private terminate(payload: JsonObject, status: "completed" | "incomplete", out: StreamEvent[]): void {
+    const body = isRecord(payload["response"]) ? payload["response"] : {};
     this.noteModel(body, out);
     this.tools.completeAll(out);
     if (isRecord(body["usage"])) out.push({ type: "usage", usage: mapOpenAIResponsesUsage(body["usage"]) });
@@ -147,6 +148,8 @@ export class OpenAIResponsesStreamMapper implements StreamMapper<SseEvent> {
     const finish: StreamEvent & { type: "finish" } = { type: "finish", finish_reason, raw };
     const fired = azureResponseFilters(body["content_filters"]);
     if (fired !== undefined) finish.details = { content_filter: fired };
+    // Copilot bills in its own units, not per token: what it says this call cost is passed on as it is, never priced by us.
+    if (isRecord(payload["copilot_usage"])) finish.details = { ...finish.details, copilot_usage: payload["copilot_usage"] };
     out.push(finish);
 
     this.ended = true;

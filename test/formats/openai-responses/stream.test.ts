@@ -31,6 +31,8 @@ interface Scenario {
   toolCalls: ToolCall[];
   usage: Partial<Usage>;
   finish: FinishReason;
+  /** Finish details, when the provider sent extras. */
+  details?: Record<string, unknown>;
   model: string;
 }
 
@@ -120,6 +122,18 @@ const scenarios: Scenario[] = [
     toolCalls: [],
     usage: { input_tokens: 19, output_tokens: 105, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 44 },
     finish: "stop",
+    // The recorded response.completed's copilot_usage, copied from the fixture.
+    details: {
+      copilot_usage: {
+        token_details: [
+          { batch_size: 1000000, cost_per_batch: 175000000000, token_count: 19, token_type: "input" },
+          { batch_size: 1000000, cost_per_batch: 17500000000, token_count: 0, token_type: "cache_read" },
+          { batch_size: 1000000, cost_per_batch: 0, token_count: 0, token_type: "cache_write" },
+          { batch_size: 1000000, cost_per_batch: 1400000000000, token_count: 105, token_type: "output" },
+        ],
+        total_nano_aiu: 150325000,
+      },
+    },
     model: "gpt-5.3-codex",
   },
 ];
@@ -137,7 +151,7 @@ describe("openai-responses stream: recorded scenarios", () => {
         s.toolCalls.map((c, i) => [i, c.id, c.name]),
       );
       expect(got.usage).toEqual(s.usage);
-      expect(got.finishes).toEqual([{ type: "finish", finish_reason: s.finish, raw: "completed" }]);
+      expect(got.finishes).toEqual([{ type: "finish", finish_reason: s.finish, raw: "completed", ...(s.details !== undefined && { details: s.details }) }]);
       expect(got.models).toEqual([s.model]);
       expect(got.ends).toBe(1);
     });
