@@ -75,14 +75,18 @@ async function fetchModels(params: ProviderParams, call: ProviderCall, session: 
   const base = baseOf(params, session);
   const answer = await fetchJson<unknown>(call.deps, () => new Request(`${base}/models`, { headers: apiHeaders(session, params) }), call.signal, classifyOpenAIError);
   const models = parseModelList(answer);
-  rememberModels(call.deps, base, models);
+  rememberModels(call.deps, modelsKey(base, session), models);
   return models;
+}
+
+/** What one account sees at one API base: plans differ in models and policies, so two logins in one process do not share. */
+function modelsKey(base: string, session: CopilotSession): string {
+  return `${base}\n${session.token}`;
 }
 
 /** The model as /models describes it (cached per process), or undefined when the list is unavailable or lacks it. */
 async function describeModel(params: ChatRequestParams, call: ProviderCall, session: CopilotSession): Promise<CopilotModel | undefined> {
-  const base = baseOf(params, session);
-  let models = cachedModels(call.deps, base);
+  let models = cachedModels(call.deps, modelsKey(baseOf(params, session), session));
   if (models === undefined) {
     try {
       models = await withSession(params, call, (current) => fetchModels(params, call, current));

@@ -222,6 +222,18 @@ describe("chat routing per /models", () => {
     expect(fake.callsTo("/models").length).toBe(1);
   });
 
+  test("two GitHub logins in one process keep their own model lists (plans differ)", async () => {
+    const clock = newClock();
+    const fake = await fakeFor(clock);
+    const harness = await signedIn(clock, fake);
+    fake.chat = [await reply("chat-text"), await reply("chat-text"), await reply("chat-text")];
+    await streamChat(harness, "stored", "copilot", chatParams(fake, "gemini-3.1-pro-preview"));
+    await streamChat(harness, "other", "copilot", chatParams(fake, "gemini-3.1-pro-preview", { credentials: { github_token: GITHUB_CANARY_2 } }));
+    await streamChat(harness, "stored-again", "copilot", chatParams(fake, "gemini-3.1-pro-preview"));
+    // One list per account: the second login fetches its own, the first account's is still cached.
+    expect(fake.callsTo("/models").map((call) => call.headers.authorization)).toEqual([`Bearer ${copilotToken(1)}`, `Bearer ${copilotToken(2)}`]);
+  });
+
   test("enabling refused: a clear error naming the model and where to enable it; no chat call", async () => {
     const clock = newClock();
     const fake = await fakeFor(clock);

@@ -45,14 +45,14 @@ function cacheOf(deps: Deps): Map<string, CachedList> {
   return cache;
 }
 
-/** The list fetched for this API base less than MODELS_TTL_MS ago, if any. */
-export function cachedModels(deps: Deps, base: string): CopilotModel[] | undefined {
-  const hit = cacheOf(deps).get(base);
+/** The list fetched for this account and API base less than MODELS_TTL_MS ago, if any. */
+export function cachedModels(deps: Deps, key: string): CopilotModel[] | undefined {
+  const hit = cacheOf(deps).get(key);
   return hit !== undefined && deps.now() - hit.at < MODELS_TTL_MS ? hit.models : undefined;
 }
 
-export function rememberModels(deps: Deps, base: string, models: CopilotModel[]): void {
-  cacheOf(deps).set(base, { at: deps.now(), models });
+export function rememberModels(deps: Deps, key: string, models: CopilotModel[]): void {
+  cacheOf(deps).set(key, { at: deps.now(), models });
 }
 
 /** Tolerant reading of the /models answer: entries without an id are dropped, unknown fields ignored. */
