@@ -84,7 +84,8 @@ async function holdingFileLock<T>(path: string, work: () => Promise<T>): Promise
     await sweepOrphans(path);
     return await work();
   } finally {
-    await rm(lockPath, { force: true });
+    // Work that ran past STALE_LOCK_MS may have had its lock broken and claimed by another process: leave that one be.
+    if ((await lockOwner(lockPath)) === process.pid) await rm(lockPath, { force: true });
   }
 }
 

@@ -54,6 +54,21 @@ describe("credential store lock", () => {
     }
   });
 
+  test("a holder whose lock was broken and claimed by another process meanwhile leaves the other's lock in place", async () => {
+    const { dir, path } = freshStore();
+    try {
+      // What another process does to a lock held past the stale limit: removes it and links its own in its place.
+      const other = `${process.ppid}\n`;
+      await withLock(path, async () => {
+        rmSync(`${path}.lock`);
+        writeFileSync(`${path}.lock`, other);
+      });
+      expect(readFileSync(`${path}.lock`, "utf8")).toBe(other);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a lock left by a process that has exited is broken at once", async () => {
     const { dir, path } = freshStore();
     try {
