@@ -220,7 +220,9 @@ function decodeMessage(bytes: Uint8Array, preludeCrc: number, interned: Map<numb
 function decodeHeaders(bytes: Uint8Array, start: number, end: number, interned: Map<number, string>): Record<string, HeaderValue> {
   const headers: Record<string, HeaderValue> = Object.create(null) as Record<string, HeaderValue>;
   if (start === end) return headers;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Bedrock sends only string headers: a DataView is made for the numeric types alone.
+  let dataView: DataView | undefined;
+  const view = (): DataView => (dataView ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   let pos = start;
   while (pos < end) {
     const nameLength = bytes[pos] as number;
@@ -245,28 +247,28 @@ function decodeHeaders(bytes: Uint8Array, start: number, end: number, interned: 
         value = false;
         break;
       case 2:
-        value = view.getInt8(pos);
+        value = view().getInt8(pos);
         break;
       case 3:
-        value = view.getInt16(pos);
+        value = view().getInt16(pos);
         break;
       case 4:
-        value = view.getInt32(pos);
+        value = view().getInt32(pos);
         break;
       case 5:
-        value = view.getBigInt64(pos);
+        value = view().getBigInt64(pos);
         break;
       case 6:
       case 7: {
         const valueStart = pos + 2;
-        const valueEnd = valueStart + view.getUint16(pos);
+        const valueEnd = valueStart + (((bytes[pos] as number) << 8) | (bytes[pos + 1] as number));
         if (valueEnd > end) throw overrun(name, "value");
         value = type === 6 ? bytes.subarray(valueStart, valueEnd) : text(bytes, valueStart, valueEnd, interned);
         pos = valueEnd - size;
         break;
       }
       case 8:
-        value = new Date(Number(view.getBigInt64(pos)));
+        value = new Date(Number(view().getBigInt64(pos)));
         break;
       default: {
         let uuid = "";

@@ -12,8 +12,10 @@
  * takes the next one from a heap: O(n log n) per pre-token.
  *
  * Its constructor is also slow (~600 ms for o200k_base: a 200k-key object,
- * then each token decoded twice for maps we do not need); loadRankMap builds
- * the one map counting needs in ~150 ms.
+ * then each token decoded twice for maps we do not need); we build only the
+ * one map counting needs. The executable builds it from the packed tables of
+ * rank-data.ts; loadRankMap reads js-tiktoken's own text layout, for the
+ * tests and the packer that check the packed tables against it.
  */
 
 export interface RankFile {
@@ -80,13 +82,42 @@ export function compilePreTokenPattern(patStr: string): RegExp {
 
 const utf8 = new TextEncoder();
 
+/**
+ * Counts of pre-tokens already merged, by pre-token text: words repeat, so
+ * most pre-tokens of a text were seen before (gpt-tokenizer caches the same
+ * way). Only short ones are kept, and the map starts over when full, so its
+ * memory stays bounded whatever the input.
+ */
+export class PieceCache {
+  readonly counts = new Map<string, number>();
+  readonly maxEntries: number;
+  readonly maxPieceLength: number;
+  constructor(maxEntries = 100_000, maxPieceLength = 32) {
+    this.maxEntries = maxEntries;
+    this.maxPieceLength = maxPieceLength;
+  }
+}
+
 /** Tokens in `text`: split by the encoding's pre-token pattern, then byte-pair merged. */
-export function countBpeTokens(text: string, ranks: RankMap, pattern: RegExp): number {
+export function countBpeTokens(text: string, ranks: RankMap, pattern: RegExp, cache?: PieceCache): number {
   let total = 0;
   for (const match of text.matchAll(pattern)) {
-    const bytes = utf8.encode(match[0]);
+    const piece = match[0];
+    if (cache !== undefined) {
+      const known = cache.counts.get(piece);
+      if (known !== undefined) {
+        total += known;
+        continue;
+      }
+    }
+    const bytes = utf8.encode(piece);
     if (bytes.length === 0) continue;
-    total += bytes.length === 1 || ranks.has(bytes.join(",")) ? 1 : countMerged(bytes, ranks);
+    const count = bytes.length === 1 || ranks.has(bytes.join(",")) ? 1 : countMerged(bytes, ranks);
+    if (cache !== undefined && piece.length <= cache.maxPieceLength) {
+      if (cache.counts.size >= cache.maxEntries) cache.counts.clear();
+      cache.counts.set(piece, count);
+    }
+    total += count;
   }
   return total;
 }

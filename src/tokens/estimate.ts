@@ -48,27 +48,60 @@ const SYMBOL = /[\p{P}\p{S}]/u;
 const WHITESPACE = /\s/u;
 
 export function estimateTokens(text: string): number {
-  let weight = 0; // in characters-equivalent, divided by CHARS_PER_TOKEN at the end
-  let direct = 0; // tokens counted per character
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) {
-      // ASCII fast path: this loop runs over whole files.
-      if (code === 32 || (code >= 9 && code <= 13)) weight += WHITESPACE_WEIGHT;
-      else if (isAsciiAlphanumeric(code)) weight += 1;
-      else weight += SYMBOL_WEIGHT;
-      continue;
+  const estimate = new TokenEstimate();
+  estimate.add(text);
+  return estimate.tokens;
+}
+
+/**
+ * The estimate of a text that arrives in pieces, without keeping the pieces:
+ * after `add(a)` and `add(b)`, `tokens` equals `estimateTokens(a + b)`,
+ * including a surrogate pair split between two pieces. For counting streamed
+ * output, where keeping every delta to join at the end holds the whole answer
+ * in memory for as long as the stream runs.
+ */
+export class TokenEstimate {
+  private weight = 0; // in characters-equivalent, divided by CHARS_PER_TOKEN at the end
+  private direct = 0; // tokens counted per character
+  // A high surrogate that ended the last piece: its pair may open the next one.
+  private pendingHigh = "";
+
+  add(piece: string): void {
+    let text = piece;
+    if (this.pendingHigh !== "") {
+      text = this.pendingHigh + text;
+      this.pendingHigh = "";
     }
-    const point = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(point);
-    if (point > 0xffff) i++; // the low surrogate
-    if (CJK.test(ch)) direct += CJK_TOKENS_PER_CHAR;
-    else if (point > 0xffff) direct += ASTRAL_TOKENS_PER_CHAR;
-    else if (WHITESPACE.test(ch)) weight += WHITESPACE_WEIGHT;
-    else if (SYMBOL.test(ch)) weight += SYMBOL_WEIGHT;
-    else weight += 1;
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.pendingHigh = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x80) {
+        // ASCII fast path: this loop runs over whole files.
+        if (code === 32 || (code >= 9 && code <= 13)) this.weight += WHITESPACE_WEIGHT;
+        else if (isAsciiAlphanumeric(code)) this.weight += 1;
+        else this.weight += SYMBOL_WEIGHT;
+        continue;
+      }
+      const point = text.codePointAt(i)!;
+      const ch = String.fromCodePoint(point);
+      if (point > 0xffff) i++; // the low surrogate
+      if (CJK.test(ch)) this.direct += CJK_TOKENS_PER_CHAR;
+      else if (point > 0xffff) this.direct += ASTRAL_TOKENS_PER_CHAR;
+      else if (WHITESPACE.test(ch)) this.weight += WHITESPACE_WEIGHT;
+      else if (SYMBOL.test(ch)) this.weight += SYMBOL_WEIGHT;
+      else this.weight += 1;
+    }
   }
-  return Math.ceil(weight / CHARS_PER_TOKEN + direct);
+
+  get tokens(): number {
+    // A lone high surrogate at the very end weighs as one ordinary character, as estimateTokens counts it.
+    const weight = this.pendingHigh === "" ? this.weight : this.weight + 1;
+    return Math.ceil(weight / CHARS_PER_TOKEN + this.direct);
+  }
 }
 
 function isAsciiAlphanumeric(code: number): boolean {

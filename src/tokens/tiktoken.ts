@@ -1,14 +1,16 @@
 /**
- * Exact local tokenizers for OpenAI models, loaded lazily: js-tiktoken's rank
- * data and pre-token patterns, counted by bpe.ts.
+ * Exact local tokenizers for OpenAI models, loaded lazily: the rank tables of
+ * js-tiktoken's o200k_base and cl100k_base, stored packed (rank-data.ts) and
+ * inflated on first use, counted by bpe.ts.
  *
- * Only the two encodings current chat models use are reachable, each through
- * its own `js-tiktoken/ranks/<name>` entry point behind a dynamic `import()`:
- * the package's top-level entry would pull in every encoding (~5.6 MB) and
- * the bundler could not leave any of them out of the executable.
+ * Each table sits behind a dynamic `import()` of its own module, so a process
+ * that never counts tokens never evaluates the data, and nothing of it is
+ * built at start-up.
  */
 import { BridgeError } from "../protocol/errors.ts";
-import { compilePreTokenPattern, countBpeTokens, loadRankMap, type RankFile } from "./bpe.ts";
+import { compilePreTokenPattern, countBpeTokens, PieceCache, type RankMap } from "./bpe.ts";
+import { cachedCount } from "./count-cache.ts";
+import { rankMapOf, unpackCl100k, unpackO200k } from "./rank-data.ts";
 
 export type EncodingName = "o200k_base" | "cl100k_base";
 
@@ -60,10 +62,16 @@ export function encodingForModel(model: string): EncodingName | undefined {
   return undefined;
 }
 
-/** Literal specifiers so the bundler sees (and includes) exactly these two. */
-const RANK_LOADERS: Record<EncodingName, () => Promise<{ default: RankFile }>> = {
-  o200k_base: () => import("js-tiktoken/ranks/o200k_base"),
-  cl100k_base: () => import("js-tiktoken/ranks/cl100k_base"),
+/** Pre-token pattern and ranks of each encoding. cl100k_base is packed as references into o200k_base's tokens. */
+const RANK_LOADERS: Record<EncodingName, () => Promise<{ pattern: string; ranks: RankMap }>> = {
+  o200k_base: async () => {
+    const { PAT_STR, PACKED } = await import("./ranks/o200k_base.ts");
+    return { pattern: PAT_STR, ranks: rankMapOf(await unpackO200k(PACKED)) };
+  },
+  cl100k_base: async () => {
+    const [{ PAT_STR, PACKED }, o200k] = await Promise.all([import("./ranks/cl100k_base.ts"), import("./ranks/o200k_base.ts")]);
+    return { pattern: PAT_STR, ranks: rankMapOf(await unpackCl100k(PACKED, await unpackO200k(o200k.PACKED))) };
+  },
 };
 
 // The promise is cached, not the result, so concurrent first callers share one load.
@@ -83,10 +91,10 @@ export function getEncoder(name: EncodingName): Promise<TokenCounter> {
 
 async function loadEncoder(name: EncodingName): Promise<TokenCounter> {
   try {
-    const { default: file } = await RANK_LOADERS[name]();
-    const ranks = loadRankMap(file.bpe_ranks);
-    const pattern = compilePreTokenPattern(file.pat_str);
-    return { count: (text) => countBpeTokens(text, ranks, pattern) };
+    const { pattern: patStr, ranks } = await RANK_LOADERS[name]();
+    const pattern = compilePreTokenPattern(patStr);
+    const pieces = new PieceCache();
+    return { count: cachedCount((text) => countBpeTokens(text, ranks, pattern, pieces)) };
   } catch (cause) {
     throw new BridgeError("INTERNAL", `cannot load the ${name} tokenizer`, { cause });
   }

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Tiktoken } from "js-tiktoken/lite";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import o200k from "js-tiktoken/ranks/o200k_base";
-import { compilePreTokenPattern, countBpeTokens, loadRankMap, type RankFile } from "../../src/tokens/bpe.ts";
+import { compilePreTokenPattern, countBpeTokens, loadRankMap, PieceCache, type RankFile } from "../../src/tokens/bpe.ts";
 import fixture from "../fixtures/tokens/recorded-prompts.json" with { type: "json" };
 
 /**
@@ -66,6 +66,20 @@ describe.each(ENCODINGS)("%s", (_name, file) => {
 
   test.each(REPEATS.map((r) => [r.slice(0, 2), r]))("300 x %j", (_label, text) => {
     expect(ours(text)).toBe(reference(text));
+  });
+
+  test("with a piece cache: the same counts, line by line, whether the pieces were cached or not", () => {
+    // A tiny cache is cleared again and again: counts must not depend on what it happens to hold.
+    for (const cache of [new PieceCache(), new PieceCache(50, 8)]) {
+      const cached = (text: string) => countBpeTokens(text, ranks, pattern, cache);
+      const lines = [...corpus.split(/(?<=\n)/), ...EDGE_CASES];
+      const first = lines.map(cached);
+      expect(cache.counts.size).toBeGreaterThan(0);
+      expect(cache.counts.size).toBeLessThanOrEqual(cache.maxEntries);
+      for (const piece of cache.counts.keys()) expect(piece.length).toBeLessThanOrEqual(cache.maxPieceLength);
+      expect(lines.map(cached)).toEqual(first);
+      expect(first).toEqual(lines.map(reference));
+    }
   });
 
   test("arbitrary Unicode strings", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import type { ChatParams } from "../../src/protocol/chat.ts";
-import { estimateChatTokens, estimateTokens } from "../../src/tokens/estimate.ts";
+import { estimateChatTokens, estimateTokens, TokenEstimate } from "../../src/tokens/estimate.ts";
 import { getEncoder } from "../../src/tokens/tiktoken.ts";
 
 // Written for this test; none of it was used to calibrate estimate.ts.
@@ -94,5 +95,29 @@ describe("estimateChatTokens", () => {
       ],
     });
     expect(withCall - plain).toBeGreaterThanOrEqual(estimateTokens(CODE));
+  });
+});
+
+describe("TokenEstimate (streamed text, pieces not kept)", () => {
+  test("any split of a text estimates as the whole text, surrogate pairs split between pieces included", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "binary", maxLength: 12 }), { maxLength: 8 }), (pieces) => {
+        const estimate = new TokenEstimate();
+        for (const piece of pieces) estimate.add(piece);
+        return estimate.tokens === estimateTokens(pieces.join(""));
+      }),
+      { numRuns: 300, seed: 20261124 },
+    );
+  });
+
+  test.each([
+    ["an emoji split between its surrogates", ["ok 😊".slice(0, 4), "😊".slice(1), " done"]],
+    ["a lone high surrogate at the end", ["abc", "\ud83d"]],
+    ["a lone high surrogate before plain text", ["\ud83d", "x"]],
+    ["CJK and code", ["const x = 1;", " 你好", "世界\n"]],
+  ])("%s", (_label, pieces) => {
+    const estimate = new TokenEstimate();
+    for (const piece of pieces) estimate.add(piece);
+    expect(estimate.tokens).toBe(estimateTokens(pieces.join("")));
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * The BPE rank tables, stored compressed in the executable and inflated on
+ * first use. js-tiktoken ships them as base64 text (o200k_base 2.33 MB,
+ * cl100k_base 1.09 MB), 94% of our payload; packed here they take 1.6 MB.
+ *
+ * Packing (test/tokens/pack-ranks.ts writes src/tokens/ranks/*.ts from
+ * js-tiktoken's files; test/tokens/rank-data.test.ts checks the result
+ * against them):
+ * - o200k_base: varint N, then N token lengths (one byte each), then the N
+ *   tokens' bytes, in rank order; deflate-raw.
+ * - cl100k_base: varint N, then per rank either a varint v > 0, the zigzag
+ *   delta + 1 from the previous such o200k rank (85% of cl100k's tokens are
+ *   o200k tokens), or 0, a length byte and the token's bytes; deflate-raw.
+ * - The deflated bytes are written as an ASCII string literal, 4 bytes to 5
+ *   characters of an 85-letter alphabet without quotes, backslash and `$`:
+ *   bundlers keep printable ASCII as it is, while they escape other bytes
+ *   to several characters each.
+ */
+import type { RankMap } from "./bpe.ts";
+
+export interface PackedRanks {
+  /** Deflated byte count (the last 5-character group may be partial). */
+  bytes: number;
+  data: string;
+}
+
+/** Printable ASCII without `"` `'` `\` `` ` `` `$`, first 85. */
+export const RANK_ALPHABET = [...Array(94).keys()]
+  .map((i) => String.fromCharCode(33 + i))
+  .filter((c) => !`"'\\\`$`.includes(c))
+  .slice(0, 85)
+  .join("");
+
+const DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < RANK_ALPHABET.length; i++) DIGIT[RANK_ALPHABET.charCodeAt(i)] = i;
+
+/** The base-85 text back to bytes. */
+export function decodeBase85(packed: PackedRanks): Uint8Array {
+  const { data, bytes } = packed;
+  const out = new Uint8Array(Math.ceil(bytes / 4) * 4);
+  let o = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    let value = 0;
+    for (let k = 0; k < 5; k++) {
+      // A short last group was padded with the highest digit before it was cut, as Ascii85 does.
+      const code = i + k < data.length ? data.charCodeAt(i + k) : RANK_ALPHABET.charCodeAt(84);
+      const digit = code < 128 ? (DIGIT[code] as number) : -1;
+      if (digit < 0) throw new Error("rank data: bad character");
+      value = value * 85 + digit;
+    }
+    if (value > 0xffffffff) throw new Error("rank data: bad group");
+    out[o++] = value >>> 24;
+    out[o++] = (value >>> 16) & 0xff;
+    out[o++] = (value >>> 8) & 0xff;
+    out[o++] = value & 0xff;
+  }
+  return out.subarray(0, bytes);
+}
+
+async function inflate(packed: PackedRanks): Promise<Uint8Array> {
+  const stream = new Blob([decodeBase85(packed) as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+class Reader {
+  at = 0;
+  readonly bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+  byte(): number {
+    if (this.at >= this.bytes.length) throw new Error("rank data: truncated");
+    return this.bytes[this.at++] as number;
+  }
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 128;
+    }
+  }
+  take(n: number): Uint8Array {
+    if (this.at + n > this.bytes.length) throw new Error("rank data: truncated");
+    const out = this.bytes.subarray(this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+}
+
+const BYTE_TEXT = Array.from({ length: 256 }, (_, b) => String(b));
+
+/** The rank-map key of bytes[start, end): "104,101,108", as bpe.ts and js-tiktoken spell token bytes. */
+function keyOf(bytes: Uint8Array, start: number, end: number): string {
+  if (start >= end) throw new Error("rank data: empty token");
+  let key = BYTE_TEXT[bytes[start] as number] as string;
+  for (let i = start + 1; i < end; i++) key += "," + (BYTE_TEXT[bytes[i] as number] as string);
+  return key;
+}
+
+/**
+ * o200k_base's token keys in rank order. Keys straight from the inflated
+ * buffer: a view per token would cost more than the whole rest of the load.
+ */
+export async function unpackO200k(packed: PackedRanks): Promise<string[]> {
+  const reader = new Reader(await inflate(packed));
+  const count = reader.varint();
+  const lengths = reader.take(count);
+  const bytes = reader.bytes;
+  const keys = new Array<string>(count);
+  let at = reader.at;
+  for (let i = 0; i < count; i++) {
+    const end = at + (lengths[i] as number);
+    if (end > bytes.length) throw new Error("rank data: truncated");
+    keys[i] = keyOf(bytes, at, end);
+    at = end;
+  }
+  if (at !== bytes.length) throw new Error("rank data: trailing bytes");
+  return keys;
+}
+
+/** cl100k_base's token keys in rank order, given o200k_base's. */
+export async function unpackCl100k(packed: PackedRanks, o200k: readonly string[]): Promise<string[]> {
+  const reader = new Reader(await inflate(packed));
+  const count = reader.varint();
+  const keys = new Array<string>(count);
+  let previous = 0;
+  for (let i = 0; i < count; i++) {
+    const v = reader.varint();
+    if (v === 0) {
+      const length = reader.byte();
+      const start = reader.at;
+      reader.take(length);
+      keys[i] = keyOf(reader.bytes, start, start + length);
+      continue;
+    }
+    const zigzag = v - 1;
+    previous += zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+    const key = o200k[previous];
+    if (key === undefined) throw new Error("rank data: bad reference");
+    keys[i] = key;
+  }
+  if (reader.at !== reader.bytes.length) throw new Error("rank data: trailing bytes");
+  return keys;
+}
+
+/** Token keys in rank order → the map bpe.ts counts with ("104,101,108" → rank). */
+export function rankMapOf(keys: readonly string[]): RankMap {
+  const map: RankMap = new Map();
+  for (let rank = 0; rank < keys.length; rank++) map.set(keys[rank] as string, rank);
+  return map;
+}
