@@ -191,6 +191,7 @@ async function runAttempt(
       const decoded = result.done ? decoder.end() : decoder.feed(result.value);
       for (const event of decoded) {
         if (state.ended) break; // nothing after the terminal event counts
+        const before = events.length;
         try {
           mapper.map(event, events);
         } catch (error) {
@@ -199,7 +200,7 @@ async function runAttempt(
           if (events.length > 0) await deliver(ctx, state, events, watchdog);
           throw error;
         }
-        for (const mapped of events) if (mapped.type === "end") state.ended = true;
+        for (let i = before; i < events.length; i++) if (events[i]!.type === "end") state.ended = true;
       }
       if (events.length > 0) {
         await deliver(ctx, state, events, watchdog);

@@ -9,16 +9,17 @@ import { computeCost } from "../catalog/cost.ts";
 import { findModel, type ProviderId } from "../catalog/catalog.ts";
 import type { Cost, ReportedUsage, Usage, UsageField } from "../protocol/chunks.ts";
 import type { ChatParams } from "../protocol/chat.ts";
-import { estimateChatTokens, estimateTokens } from "../tokens/estimate.ts";
+import { estimateChatTokens, TokenEstimate } from "../tokens/estimate.ts";
 
 const FIELDS: UsageField[] = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens"];
 
 export class UsageTracker {
   private readonly reported: Partial<Usage> = {};
-  /** Generated text (content, reasoning, tool arguments) seen so far, for the output estimate. */
-  private generatedChars: string[] = [];
-  /** Generated text that arrived after the provider's latest output count, which therefore does not cover it. */
-  private uncountedChars: string[] = [];
+  /** Estimate of the generated text (content, reasoning, tool arguments) seen so far; the text itself is not kept. */
+  private generated = new TokenEstimate();
+  /** Estimate of the generated text that arrived after the provider's latest output count, which therefore does not cover it. */
+  private uncounted = new TokenEstimate();
+  private hasUncounted = false;
 
   /** Provider usage reports are cumulative: later values replace earlier ones. */
   update(usage: Partial<Usage>): void {
@@ -26,20 +27,25 @@ export class UsageTracker {
       const value = usage[field];
       if (value !== undefined) this.reported[field] = value;
     }
-    if (usage.output_tokens !== undefined) this.uncountedChars = [];
+    if (usage.output_tokens !== undefined) {
+      this.uncounted = new TokenEstimate();
+      this.hasUncounted = false;
+    }
   }
 
   noteGenerated(text: string): void {
     if (text.length === 0) return;
-    this.generatedChars.push(text);
-    this.uncountedChars.push(text);
+    this.generated.add(text);
+    this.uncounted.add(text);
+    this.hasUncounted = true;
   }
 
   /** Carry the figures of an earlier attempt's failure into nothing: a retried attempt starts from scratch. */
   reset(): void {
     for (const field of FIELDS) delete this.reported[field];
-    this.generatedChars = [];
-    this.uncountedChars = [];
+    this.generated = new TokenEstimate();
+    this.uncounted = new TokenEstimate();
+    this.hasUncounted = false;
   }
 
   /**
@@ -60,11 +66,11 @@ export class UsageTracker {
     const input_tokens = value("input_tokens", () => estimateChatTokens(params));
     let output_tokens: number;
     const runningOutput = this.reported.output_tokens;
-    if (!complete && runningOutput !== undefined && this.uncountedChars.length > 0) {
+    if (!complete && runningOutput !== undefined && this.hasUncounted) {
       estimated.push("output_tokens");
-      output_tokens = runningOutput + estimateTokens(this.uncountedChars.join(""));
+      output_tokens = runningOutput + this.uncounted.tokens;
     } else {
-      output_tokens = value("output_tokens", () => estimateTokens(this.generatedChars.join("")));
+      output_tokens = value("output_tokens", () => this.generated.tokens);
     }
     const cache_read_tokens = value("cache_read_tokens", () => 0);
     const cache_write_tokens = value("cache_write_tokens", () => 0);

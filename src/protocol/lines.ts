@@ -36,7 +36,12 @@ function wellFormed(_key: string, value: unknown): unknown {
 
 function line(value: unknown): string {
   // U+2028/U+2029 can occur only inside strings, where the escape means the same.
-  return `${JSON.stringify(value, wellFormed).replace(/[\u2028\u2029]/g, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))}\n`;
+  // JSON.stringify writes a lone surrogate as a \udXXX escape: only output containing "\ud" can need the slower
+  // pass through the replacer (text with a backslash before "ud" takes it too, harmlessly).
+  let text = JSON.stringify(value);
+  if (text.includes("\\ud")) text = JSON.stringify(value, wellFormed);
+  if (text.includes("\u2028") || text.includes("\u2029")) text = text.replace(/[\u2028\u2029]/g, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"));
+  return `${text}\n`;
 }
 
 export function encodeResult(id: RequestId | null, data: unknown): string {
