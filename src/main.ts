@@ -11,7 +11,7 @@ import { authFilePath, nodeFileSystem } from "./host/files.ts";
 import { createStderrLogger } from "./host/log.ts";
 import { runShellCommand } from "./host/process.ts";
 import { exitProcess, onTerminate, onUnexpectedError } from "./host/signals.ts";
-import { flushStdout, MAX_LINE_BYTES, onStdoutClosed, readStdinLines, writeStdout } from "./host/stdio.ts";
+import { flushOutput, MAX_LINE_BYTES, onStdoutClosed, readStdinLines, writeStdout } from "./host/stdio.ts";
 import { createRegistry } from "./providers/registry.ts";
 import { Server } from "./server/dispatch.ts";
 
@@ -38,7 +38,7 @@ const server = new Server(deps, createRegistry(), writeStdout);
 
 async function finish(): Promise<never> {
   await server.drain();
-  await flushStdout();
+  await flushOutput();
   exitProcess(0);
 }
 
@@ -50,7 +50,7 @@ readStdinLines({
 
 onTerminate((signal) => {
   server.cancelAll(`process received ${signal}`);
-  setTimeout(() => void flushStdout().then(() => exitProcess(0)), SHUTDOWN_GRACE_MS).unref?.();
+  setTimeout(() => void flushOutput().then(() => exitProcess(0)), SHUTDOWN_GRACE_MS).unref?.();
   void finish();
 });
 
@@ -58,7 +58,7 @@ onTerminate((signal) => {
 onStdoutClosed(() => {
   log.log("warn", "stdout closed by the reader; exiting", { in_flight: server.inFlight });
   server.cancelAll("stdout closed");
-  exitProcess(0);
+  void flushOutput().then(() => exitProcess(0));
 });
 
 // A bug in one request must not take down the others: log it and keep serving.

@@ -6,7 +6,6 @@
  * (Node >= 24) are the way, and we say so on stderr.
  */
 import process from "node:process";
-import { readFile } from "node:fs/promises";
 import type { Env, Logger } from "../deps.ts";
 import { chooseProxy, readProxyConfig } from "../http/proxy.ts";
 
@@ -15,7 +14,8 @@ const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy
 export async function createHostFetch(env: Env, log: Logger): Promise<typeof fetch> {
   const config = readProxyConfig(env);
   const caPath = env.PLUE_CA_BUNDLE;
-  const ca = caPath ? await readFile(caPath, "utf8").catch((error: unknown) => {
+  // node:fs/promises only when a CA bundle is configured: loading it costs start-up a few milliseconds.
+  const ca = caPath ? await (await import("node:fs/promises")).readFile(caPath, "utf8").catch((error: unknown) => {
     log.log("error", "cannot read PLUE_CA_BUNDLE; using the default CAs", { path: caPath, error });
     return undefined;
   }) : undefined;

@@ -2,15 +2,19 @@
  * File access for the credential store and credential files. Writes are
  * atomic (temporary file in the same directory, then rename) and mode 0600,
  * so a crash mid-write leaves either the old or the new file, never half.
+ * node:fs/promises and node:path are loaded on first use: most sessions
+ * never touch a file, and loading them costs every start-up milliseconds.
  */
-import { chmod, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { homedir } from "node:os";
 import process from "node:process";
 import type { Env, FileSystem } from "../deps.ts";
 
+let modules: Promise<[typeof import("node:fs/promises"), typeof import("node:path")]> | undefined;
+const load = () => (modules ??= Promise.all([import("node:fs/promises"), import("node:path")]));
+
 export const nodeFileSystem: FileSystem & { home(): string } = {
   async read(path) {
+    const [{ readFile }] = await load();
     try {
       return await readFile(path, "utf8");
     } catch (error) {
@@ -19,6 +23,7 @@ export const nodeFileSystem: FileSystem & { home(): string } = {
     }
   },
   async writeAtomic(path, text) {
+    const [{ chmod, mkdir, rename, writeFile }, { dirname }] = await load();
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const temporary = `${path}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(temporary, text, { mode: 0o600 });
@@ -26,6 +31,7 @@ export const nodeFileSystem: FileSystem & { home(): string } = {
     await rename(temporary, path);
   },
   async remove(path) {
+    const [{ rm }] = await load();
     await rm(path, { force: true });
   },
   withLock: withFileLock,
@@ -56,6 +62,7 @@ function withFileLock<T>(path: string, work: () => Promise<T>): Promise<T> {
 const localQueues = new Map<string, Promise<void>>();
 
 async function holdingFileLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const [{ link, mkdir, rm, stat, writeFile }, { dirname }] = await load();
   const lockPath = `${path}.lock`;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -97,6 +104,7 @@ async function holdingFileLock<T>(path: string, work: () => Promise<T>): Promise
  * by the next holder.
  */
 async function sweepOrphans(path: string): Promise<void> {
+  const [{ readdir, rm }, { basename, dirname, join }] = await load();
   const prefix = `${basename(path)}.`;
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
   for (const name of names) {
@@ -110,6 +118,7 @@ async function sweepOrphans(path: string): Promise<void> {
 
 /** The pid written in a lock file, or undefined while it is still being written (or unreadable). */
 async function lockOwner(lockPath: string): Promise<number | undefined> {
+  const [{ readFile }] = await load();
   const text = await readFile(lockPath, "utf8").catch(() => "");
   const pid = Number.parseInt(text, 10);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
@@ -135,6 +144,7 @@ function isAlive(pid: number): boolean {
 
 /** Remove a dead or stale lock, unless another waiter already replaced it with its own. */
 async function breakLock(lockPath: string, owner: number | undefined): Promise<void> {
+  const [{ rm }] = await load();
   if ((await lockOwner(lockPath)) !== owner) return;
   await rm(lockPath, { force: true });
 }
@@ -142,6 +152,7 @@ async function breakLock(lockPath: string, owner: number | undefined): Promise<v
 /** `PLUE_AUTH_FILE`, else `$XDG_DATA_HOME/plue-ai-provider/auth.json`, else `~/.local/share/plue-ai-provider/auth.json`. */
 export function authFilePath(env: Env, home: string): string {
   if (env.PLUE_AUTH_FILE) return env.PLUE_AUTH_FILE;
-  const dataHome = env.XDG_DATA_HOME || join(home, ".local", "share");
-  return join(dataHome, "plue-ai-provider", "auth.json");
+  // Joined by hand (node:path is loaded lazily); "/" is a separator on every platform Node runs on.
+  const dataHome = env.XDG_DATA_HOME || `${home.replace(/[\\/]+$/, "")}/.local/share`;
+  return `${dataHome.replace(/[\\/]+$/, "")}/plue-ai-provider/auth.json`;
 }

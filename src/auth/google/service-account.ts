@@ -4,7 +4,6 @@
  * `token_uri` under the JWT-bearer grant for an access token.
  * @see https://developers.google.com/identity/protocols/oauth2/service-account#authorizingrequests
  */
-import { importPKCS8, SignJWT } from "jose";
 import type { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
 import {
@@ -76,6 +75,8 @@ function checkPkcs8Armour(pem: string, problem: GoogleKeyProblem): void {
 
 /** The signed assertion: header `{alg, typ, kid}`, claims iss/scope/aud/iat/exp, as Google documents them. */
 export async function signServiceAccountAssertion(key: ServiceAccountKey, nowMs: number, problem: GoogleKeyProblem): Promise<string> {
+  // Loaded on first use: only service-account sessions sign, and evaluating jose costs every start-up ~4 ms.
+  const { importPKCS8, SignJWT } = await import("jose");
   let signingKey: CryptoKey;
   try {
     signingKey = await importPKCS8(key.private_key, "RS256");
