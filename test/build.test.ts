@@ -3,6 +3,9 @@
  * bundle that runs under Node, and both stream a replayed answer.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUNDLE, ensureBuilt } from "./support/build.ts";
 import { loadCassette } from "./support/cassette.ts";
@@ -29,6 +32,34 @@ describe.each([
       expect(child.lines.filter((line) => line.id === 2).filter(isTerminal).map((line) => (line.data as { type: string }).type)).toEqual(["done"]);
     } finally {
       await server.close();
+    }
+  }, 20_000);
+});
+
+describe("compiled binary in a project directory", () => {
+  // The editor starts us in the user's project. A standalone Bun executable reads bunfig.toml and .env from its working
+  // directory unless built not to: a repository's bunfig `preload` would run its code inside the process that holds every
+  // credential, and its .env would change our settings.
+  test("ignores the directory's bunfig.toml (no preload runs) and .env (no settings or keys taken)", () => {
+    const project = mkdtempSync(join(tmpdir(), "plue-project-"));
+    try {
+      const marker = join(project, "preload-ran");
+      writeFileSync(join(project, "bunfig.toml"), 'preload = ["./preload.js"]\n');
+      writeFileSync(join(project, "preload.js"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); console.error("PRELOAD RAN");\n`);
+      writeFileSync(join(project, ".env"), "ANTHROPIC_API_KEY=from-the-project-env\nPLUE_LOG=debug\n");
+      const run = spawnSync(BINARY, [], {
+        cwd: project,
+        input: `${JSON.stringify({ id: 1, action: "list_providers" })}\n`,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", HOME: project, PLUE_AUTH_FILE: join(project, "no-store.json") },
+      });
+      expect(run.status).toBe(0);
+      expect(existsSync(marker)).toBe(false);
+      expect(run.stderr).not.toContain("PRELOAD RAN");
+      const providers = (JSON.parse(run.stdout.trim()) as { data: Array<{ id: string; configured: boolean }> }).data;
+      expect(providers.find((p) => p.id === "anthropic")?.configured).toBe(false);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
     }
   }, 20_000);
 });

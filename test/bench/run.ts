@@ -106,13 +106,15 @@ console.log(
 );
 
 t = performance.now();
+/** As `npm run build`: the binary never reads bunfig.toml or .env from the directory it is started in. */
+const NO_AUTOLOAD = ["--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
 if (SRC_ROOT === ROOT) sh(BUN, ["run", "build"]);
-else sh(BUN, ["build", join(SRC_ROOT, "src", "main.ts"), "--compile", "--minify", "--outfile", BINARY]);
+else sh(BUN, ["build", join(SRC_ROOT, "src", "main.ts"), "--compile", "--minify", ...NO_AUTOLOAD, "--outfile", BINARY]);
 const NODE_WORKER = join(scratch, "worker.mjs");
 sh(BUN, ["build", join(BENCH, "worker.ts"), "--target", "node", "--outfile", NODE_WORKER, "--external", "tiktoken", "--external", "gpt-tokenizer"]);
 const BYTECODE = join(scratch, "plue-ai-provider-bytecode");
 // --bytecode needs --format=esm here: src/main.ts uses top-level await.
-sh(BUN, ["build", join(SRC_ROOT, "src", "main.ts"), "--compile", "--minify", "--bytecode", "--format=esm", "--outfile", BYTECODE]);
+sh(BUN, ["build", join(SRC_ROOT, "src", "main.ts"), "--compile", "--minify", ...NO_AUTOLOAD, "--bytecode", "--format=esm", "--outfile", BYTECODE]);
 function cachedCompile(name: string, entry: string): string {
   const out = join(BIN_CACHE, name);
   if (!existsSync(out)) sh(BUN, ["build", entry, "--compile", "--minify", "--outfile", out]);
