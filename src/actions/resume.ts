@@ -138,6 +138,34 @@ export class Seam {
   }
 }
 
+/**
+ * The text written so far, for the prefill: appended a delta at a time, kept
+ * flat. A string grown with `+=` is a rope holding every delta (some 20
+ * characters each) in its own cells, several times the size of the text, for
+ * as long as the stream runs.
+ */
+export class TextLog {
+  private blocks: string[] = [];
+  private pieces: string[] = [];
+
+  append(text: string): void {
+    this.pieces.push(text);
+    if (this.pieces.length >= 256) this.seal();
+  }
+
+  text(): string {
+    this.seal();
+    if (this.blocks.length > 1) this.blocks = [this.blocks.join("")];
+    return this.blocks[0] ?? "";
+  }
+
+  private seal(): void {
+    if (this.pieces.length === 0) return;
+    this.blocks.push(this.pieces.join(""));
+    this.pieces = [];
+  }
+}
+
 /** What the calls of one request used, added up: each call is billed for everything it processed. */
 export function addUsage(a: ReportedUsage, b: ReportedUsage): ReportedUsage {
   const estimated = [...new Set<UsageField>([...a.estimated, ...b.estimated])];

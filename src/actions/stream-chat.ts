@@ -16,11 +16,14 @@ import { isWireChunk, type Cost, type FinishReason, type ReportedUsage, type Str
 import { BridgeError, toBridgeError } from "../protocol/errors.ts";
 import type { RequestOf } from "../protocol/request.ts";
 import type { ChatPlan, ChatRequestParams, Provider } from "../providers/types.ts";
-import { addCost, addUsage, prefillParams, resumeAllowed, resumeLimit, Seam, trailingWhitespace } from "./resume.ts";
+import { addCost, addUsage, prefillParams, resumeAllowed, resumeLimit, Seam, TextLog, trailingWhitespace } from "./resume.ts";
 import type { ActionContext, Outcome } from "./types.ts";
 import { costOf, UsageTracker } from "./usage-report.ts";
 
 type ChatRequest = RequestOf<"stream_chat">;
+
+/** Most body bytes decoded and delivered at a time. */
+const FEED_BYTES = 64 * 1024;
 
 interface StreamState {
   usage: UsageTracker;
@@ -29,7 +32,7 @@ interface StreamState {
   /** Every chunk written so far was `content` (the condition for resuming). */
   textOnly: boolean;
   /** The content written so far, for a resume's prefill (kept only where a resume may follow). */
-  written: string;
+  written: TextLog;
   keepWritten: boolean;
   /** The current attempt got an event past the headers (a failed resume call that got none used nothing). */
   attemptProgressed: boolean;
@@ -50,7 +53,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   const { request, deps } = ctx;
   const params = request.params;
   const state: StreamState = {
-    usage: new UsageTracker(), wroteContent: false, textOnly: true, written: "", keepWritten: false, attemptProgressed: false, ended: false,
+    usage: new UsageTracker(), wroteContent: false, textOnly: true, written: new TextLog(), keepWritten: false, attemptProgressed: false, ended: false,
   };
   const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: params.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const timeouts = resolveTimeouts(params.timeouts);
@@ -114,9 +117,10 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
         // The broken call is billed for what it processed; a resume call that failed before any event used nothing.
         carried = total(false);
         state.usage.reset();
-        current = prefillParams(params, state.written, carried.usage.output_tokens);
+        const written = state.written.text();
+        current = prefillParams(params, written, carried.usage.output_tokens);
         plan.continueWith?.(current);
-        state.seam = new Seam(trailingWhitespace(state.written));
+        state.seam = new Seam(trailingWhitespace(written));
         deps.log.log("info", "resuming", { id: request.id, attempt: resumes, delay_ms: resume.delayMs, error });
         await ctx.emit([{ type: "resumed", attempt: resumes, reason: resume.reason }]);
         try {
@@ -181,14 +185,9 @@ async function runAttempt(
     const decoder = plan.createDecoder();
     const mapper = plan.format.createMapper();
     const events: StreamEvent[] = [];
-    for (;;) {
-      let result: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        throw abortReason(signal, error, "stream read failed");
-      }
-      const decoded = result.done ? decoder.end() : decoder.feed(result.value);
+    /** Decode, map and deliver one piece of the body (`undefined`: its end). */
+    const consume = async (piece: Uint8Array | undefined): Promise<void> => {
+      const decoded = piece === undefined ? decoder.end() : decoder.feed(piece);
       for (const event of decoded) {
         if (state.ended) break; // nothing after the terminal event counts
         const before = events.length;
@@ -206,7 +205,23 @@ async function runAttempt(
         await deliver(ctx, state, events, watchdog);
         events.length = 0;
       }
-      if (result.done || state.ended) break;
+    };
+    for (;;) {
+      let result: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        throw abortReason(signal, error, "stream read failed");
+      }
+      if (result.done) {
+        await consume(undefined);
+        break;
+      }
+      // The runtime hands over everything it buffered while we were writing (a whole answer, at times): taken in
+      // slices, what one read turns into (text, events, lines) is garbage per slice, not per answer.
+      const bytes = result.value;
+      for (let at = 0; at < bytes.length && !state.ended; at += FEED_BYTES) await consume(bytes.subarray(at, at + FEED_BYTES));
+      if (state.ended) break;
     }
     if (!state.ended) {
       throw new BridgeError("STREAM_ERROR", "stream ended before the provider's terminal event (truncated answer)", {
@@ -253,7 +268,7 @@ async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, even
             const content = state.seam === undefined ? event.content : state.seam.take(event.content);
             // Whitespace the seam dropped is still the provider's progress, only nothing to write.
             if (content !== "") {
-              if (state.keepWritten) state.written += content;
+              if (state.keepWritten) state.written.append(content);
               chunks.push(content === event.content ? event : { type: "content", content });
             }
           } else {
