@@ -18,11 +18,10 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { registerSecret } from "../redact.ts";
-import { countChatTokens } from "../tokens/chat-tokens.ts";
-import { estimateChatTokens } from "../tokens/estimate.ts";
-import { encodingForModel, getEncoder } from "../tokens/tiktoken.ts";
-import { catalogEntry, catalogListing, mergeListing } from "./listing.ts";
+import { encodingForModel } from "../tokens/tiktoken.ts";
+import { catalogListing, mergeListing } from "./listing.ts";
 import type { ChatRequestParams, ModelEntry, Provider, TokenCount } from "./types.ts";
+import { countLocally } from "../tokens/local-count.ts";
 
 const KEY: ApiKeySource = { provider: "azure", envVars: ["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"] };
 /** The latest GA dated version (provider-facts §4.1), named in api-version error messages. */
@@ -90,11 +89,6 @@ export function classifyAzureError(response: ErrorResponse, deployment: string, 
   return error;
 }
 
-function deploymentEncoding(deployment: string): "o200k_base" | "cl100k_base" | undefined {
-  const tokenizer = findModel("azure", deployment)?.tokenizer ?? encodingForModel(deployment);
-  return tokenizer === "o200k_base" || tokenizer === "cl100k_base" ? tokenizer : undefined;
-}
-
 /**
  * The data-plane deployments route (id = deployment name, model = the model
  * behind it). Later api versions dropped it, but it is still served for this
@@ -118,12 +112,9 @@ export function deploymentListing(deployments: AzureDeployment[]): ModelEntry[] 
     const model = deployment.model ?? deployment.id;
     if (deployment.status !== undefined && deployment.status !== "succeeded") continue;
     if (NOT_CHAT.test(model)) continue;
-    const known = findModel("azure", model);
-    const [entry] = known ? [catalogEntry(known, "both", deployment.id)] : mergeListing("azure", [{ id: deployment.id }]);
-    if (entry === undefined) continue;
-    entry.model = model;
-    if (entry.id !== model) entry.name = `${deployment.id} (${known?.name ?? model})`;
-    entries.push(entry);
+    const entry = mergeListing("azure", [{ id: model }])[0]!;
+    if (deployment.id !== model) entry.name = `${deployment.id} (${entry.name})`;
+    entries.push({ ...entry, id: deployment.id, model });
   }
   return entries;
 }
@@ -185,9 +176,8 @@ export const azureProvider: Provider = {
   },
 
   async countTokens(params: ChatRequestParams): Promise<TokenCount> {
-    const encoding = deploymentEncoding(params.model);
-    if (encoding === undefined) return { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
-    return { input_tokens: countChatTokens(params, await getEncoder(encoding)), exact: true, method: "tokenizer" };
+    // A deployment named after its model counts exactly; a name of the user's own gets an estimate.
+    return countLocally(params, findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model));
   },
 
   async authenticate(params, { deps, signal }) {

@@ -18,11 +18,9 @@ import type { StreamMapper } from "../formats/types.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
-import { countChatTokens } from "../tokens/chat-tokens.ts";
-import { estimateChatTokens } from "../tokens/estimate.ts";
-import { getEncoder } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+import { countLocally } from "../tokens/local-count.ts";
 
 /** One resolver (and so one credential cache) per process. */
 const resolvers = new WeakMap<Deps, AwsCredentialResolver>();
@@ -236,10 +234,6 @@ function announcingModel<E>(mapper: StreamMapper<E>, model: string): StreamMappe
 }
 
 /** OpenAI's open-weight models on Bedrock count exactly with their tokenizer; others get an estimate. */
-async function localCount(params: ChatRequestParams): Promise<TokenCount> {
-  const tokenizer = findModel("bedrock", params.model)?.tokenizer;
-  if (tokenizer === "o200k_base" || tokenizer === "cl100k_base") {
-    return { input_tokens: countChatTokens(params, await getEncoder(tokenizer)), exact: true, method: "tokenizer" };
-  }
-  return { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+function localCount(params: ChatRequestParams): Promise<TokenCount> {
+  return countLocally(params, findModel("bedrock", params.model)?.tokenizer);
 }

@@ -13,11 +13,10 @@ import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
 import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
 import { fetchJson } from "../http/json.ts";
 import type { ProviderParams } from "../protocol/request.ts";
-import { countChatTokens } from "../tokens/chat-tokens.ts";
-import { estimateChatTokens } from "../tokens/estimate.ts";
-import { encodingForModel, getEncoder } from "../tokens/tiktoken.ts";
+import { encodingForModel } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing } from "./listing.ts";
 import type { ChatRequestParams, Provider, TokenCount } from "./types.ts";
+import { countLocally } from "../tokens/local-count.ts";
 
 const KEY: ApiKeySource = { provider: "openai", envVars: ["OPENAI_API_KEY"] };
 
@@ -92,12 +91,7 @@ export const openaiProvider: Provider = {
   },
 
   async countTokens(params): Promise<TokenCount> {
-    const encoding = findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model);
-    if (encoding !== "o200k_base" && encoding !== "cl100k_base") {
-      return { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
-    }
-    const encoder = await getEncoder(encoding);
-    return { input_tokens: countChatTokens(params, encoder), exact: true, method: "tokenizer" };
+    return countLocally(params, findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model));
   },
 
   async authenticate(params, { deps, signal }) {
