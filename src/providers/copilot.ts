@@ -8,11 +8,10 @@
  */
 import { mergeHeaders } from "../auth/api-key.ts";
 import {
-  COPILOT_EDITOR_HEADERS, COPILOT_STORE_KEY, COPILOT_TOKEN_ENV, copilotTokensFor, editorHeaders, exchangeForCopilotToken, findGitHubToken, githubEndpoints,
+  COPILOT_EDITOR_HEADERS, copilotTokensFor, editorHeaders, exchangeForCopilotToken, findGitHubToken, githubEndpoints,
   storedSession, type CopilotSession, type GitHubCredential,
 } from "../auth/copilot-token.ts";
 import { COPILOT_CLIENT_ID, COPILOT_SCOPE, pollForToken, requestDeviceCode } from "../auth/github-device-flow.ts";
-import { loadStoredCredentials } from "../auth/store.ts";
 import { findModel } from "../catalog/catalog.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
@@ -25,15 +24,14 @@ import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
-import { countChatTokens } from "../tokens/chat-tokens.ts";
-import { estimateChatTokens } from "../tokens/estimate.ts";
-import { encodingForModel, getEncoder } from "../tokens/tiktoken.ts";
+import { encodingForModel } from "../tokens/tiktoken.ts";
 import { hasImage, initiatorOf } from "./copilot/headers.ts";
 import {
   cachedModels, isReasoningModel, modelListing, needsEnabling, parseModelList, rememberModels, ROUTE_PATH, routeFor, type CopilotModel, type CopilotRoute,
 } from "./copilot/models.ts";
 import { catalogListing } from "./listing.ts";
 import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+import { countLocally } from "../tokens/local-count.ts";
 
 export const COPILOT_SETTINGS_URL = "https://github.com/settings/copilot";
 
@@ -173,9 +171,11 @@ export const copilotProvider: Provider = {
   available: true,
 
   async isConfigured(deps) {
-    if (COPILOT_TOKEN_ENV.some((name) => Boolean(deps.env[name]))) return true;
-    const stored = await loadStoredCredentials(deps, COPILOT_STORE_KEY);
-    return typeof stored?.github_token === "string" && stored.github_token.length > 0;
+    try {
+      return (await findGitHubToken({}, deps)) !== undefined;
+    } catch {
+      return false; // a damaged stored login is reported when it is used
+    }
   },
 
   async planChat(params, call) {
@@ -190,13 +190,16 @@ export const copilotProvider: Provider = {
     if (hasImage(params.messages)) perRequest["copilot-vision-request"] = "true";
     if (route === "messages") perRequest["anthropic-version"] = "2023-06-01";
     let used: CopilotSession | undefined;
+    // The first attempt uses the token planning got; later ones ask again (each ask reads the store).
+    let first: CopilotSession | undefined = planned;
     let renewed = false;
     return {
       format: { ...format, classifyError: copilotClassifier(format.classifyError, params.model, route) },
       createDecoder: createSseStreamDecoder,
-      // Asked for again on every attempt: cached, unless it is near expiry or was rejected.
+      // Asked for again on every later attempt: cached, unless it is near expiry or was rejected.
       async buildRequest() {
-        used = await tokens.session(params, call.signal);
+        used = first ?? (await tokens.session(params, call.signal));
+        first = undefined;
         return new Request(`${baseOf(params, used)}${ROUTE_PATH[route]}`, {
           method: "POST",
           headers: apiHeaders(used, params, { ...perRequest, accept: "text/event-stream" }),
@@ -229,11 +232,7 @@ export const copilotProvider: Provider = {
 
   async countTokens(params: ChatRequestParams): Promise<TokenCount> {
     // Copilot has no counting endpoint; GPT models get their own tokenizer, the others (Claude, Gemini) a marked estimate.
-    const encoding = findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model);
-    if (encoding !== "o200k_base" && encoding !== "cl100k_base") {
-      return { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
-    }
-    return { input_tokens: countChatTokens(params, await getEncoder(encoding)), exact: true, method: "tokenizer" };
+    return countLocally(params, findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model));
   },
 
   async authenticate(params, call) {

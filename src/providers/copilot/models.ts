@@ -52,7 +52,11 @@ export function cachedModels(deps: Deps, key: string): CopilotModel[] | undefine
 }
 
 export function rememberModels(deps: Deps, key: string, models: CopilotModel[]): void {
-  cacheOf(deps).set(key, { at: deps.now(), models });
+  const cache = cacheOf(deps);
+  const now = deps.now();
+  // Keys carry the Copilot token, which is replaced every half hour or so: lists that can no longer be hit go.
+  for (const [stale, hit] of cache) if (now - hit.at >= MODELS_TTL_MS) cache.delete(stale);
+  cache.set(key, { at: now, models });
 }
 
 /** Tolerant reading of the /models answer: entries without an id are dropped, unknown fields ignored. */
