@@ -25,11 +25,11 @@
  * queue. One limiter per Deps (the process, or one in-process test harness).
  */
 import type { Deps } from "../deps.ts";
-import { parseRetryAfter } from "./retry.ts";
+import { DEFAULT_RETRY_POLICY, parseRetryAfter } from "./retry.ts";
 
 export const DEFAULT_MAX_CONCURRENT = 8;
 /** The longest hold applied, as the longest server-advised wait the retry policy accepts. */
-export const MAX_HOLD_MS = 60_000;
+export const MAX_HOLD_MS = DEFAULT_RETRY_POLICY.maxServerDelayMs;
 /** The hold after a 429 that does not say how long to wait. */
 export const DEFAULT_429_HOLD_MS = 1_000;
 

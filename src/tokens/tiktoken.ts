@@ -62,15 +62,20 @@ export function encodingForModel(model: string): EncodingName | undefined {
   return undefined;
 }
 
+/** o200k_base's tokens, unpacked once: its own encoder and cl100k_base's references both need them. */
+let o200kTokens: ReturnType<typeof unpackO200k> | undefined;
+const loadO200kTokens = (): ReturnType<typeof unpackO200k> =>
+  (o200kTokens ??= import("./ranks/o200k_base.ts").then(({ PACKED }) => unpackO200k(PACKED)));
+
 /** Pre-token pattern and ranks of each encoding. cl100k_base is packed as references into o200k_base's tokens. */
 const RANK_LOADERS: Record<EncodingName, () => Promise<{ pattern: string; ranks: RankMap }>> = {
   o200k_base: async () => {
-    const { PAT_STR, PACKED } = await import("./ranks/o200k_base.ts");
-    return { pattern: PAT_STR, ranks: rankMapOf(await unpackO200k(PACKED)) };
+    const { PAT_STR } = await import("./ranks/o200k_base.ts");
+    return { pattern: PAT_STR, ranks: rankMapOf(await loadO200kTokens()) };
   },
   cl100k_base: async () => {
-    const [{ PAT_STR, PACKED }, o200k] = await Promise.all([import("./ranks/cl100k_base.ts"), import("./ranks/o200k_base.ts")]);
-    return { pattern: PAT_STR, ranks: rankMapOf(await unpackCl100k(PACKED, await unpackO200k(o200k.PACKED))) };
+    const [{ PAT_STR, PACKED }, o200k] = await Promise.all([import("./ranks/cl100k_base.ts"), loadO200kTokens()]);
+    return { pattern: PAT_STR, ranks: rankMapOf(await unpackCl100k(PACKED, o200k)) };
   },
 };
 
