@@ -80,7 +80,8 @@ async function postForm(deps: Deps, url: string, form: Record<string, string>, o
 }
 
 function positive(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : fallback;
+  // An interval of 0 would poll without pause until GitHub answered slow_down.
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 function describe(answer: Answer): string {

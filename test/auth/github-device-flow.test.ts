@@ -71,6 +71,18 @@ describe("device code request", () => {
     expect(Object.fromEntries(new URLSearchParams(call!.body))).toEqual({ client_id: "Iv1.b507a08c87ecfe98", scope: "read:user" });
   });
 
+  test.each([
+    ["0", 0],
+    ["negative", -1],
+    ["missing", undefined],
+  ])("an interval that is %s becomes GitHub's documented default of 5 s (0 would poll without pause)", async (_name, interval) => {
+    const { deps } = timedDeps();
+    fake = await startCopilotFake(deps.now);
+    fake.deviceCode = jsonReply(200, { device_code: "DEVICE_CODE__interval", user_code: "ABCD-1234", verification_uri: "https://github.com/login/device", expires_in: 900, ...(interval !== undefined && { interval }) });
+    const code = await requestDeviceCode(deps, options(fake.url), never);
+    expect(code.interval).toBe(5);
+  });
+
   test("the client id can be replaced", async () => {
     const { deps } = timedDeps();
     fake = await startCopilotFake(deps.now);
