@@ -33,6 +33,13 @@ for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 }
 const BYTE_TEXT = Array.from({ length: 256 }, (_, b) => String(b));
 
+/** The rank-map key of bytes[start, stop): "104,101,108", as js-tiktoken spells token bytes. */
+export function rankKey(bytes: ArrayLike<number>, start: number, stop: number): string {
+  let key = BYTE_TEXT[bytes[start]!]!;
+  for (let i = start + 1; i < stop; i++) key += "," + BYTE_TEXT[bytes[i]!]!;
+  return key;
+}
+
 /**
  * js-tiktoken's compressed rank layout: lines of
  * `<label> <first rank> <base64 token> <base64 token> ...`, ranks consecutive.
@@ -137,11 +144,7 @@ function countMerged(bytes: Uint8Array, ranks: RankMap): number {
     prev[i] = i - 1;
   }
   const heap = new PairHeap();
-  const pairRank = (start: number, stop: number): number | undefined => {
-    let key = BYTE_TEXT[bytes[start]!]!;
-    for (let i = start + 1; i < stop; i++) key += "," + BYTE_TEXT[bytes[i]!]!;
-    return ranks.get(key);
-  };
+  const pairRank = (start: number, stop: number): number | undefined => ranks.get(rankKey(bytes, start, stop));
   const offer = (left: number): void => {
     const right = end[left]!;
     if (right >= n) return;

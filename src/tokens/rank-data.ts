@@ -16,7 +16,7 @@
  *   bundlers keep printable ASCII as it is, while they escape other bytes
  *   to several characters each.
  */
-import type { RankMap } from "./bpe.ts";
+import { rankKey, type RankMap } from "./bpe.ts";
 
 export interface PackedRanks {
   /** Deflated byte count (the last 5-character group may be partial). */
@@ -90,14 +90,9 @@ class Reader {
   }
 }
 
-const BYTE_TEXT = Array.from({ length: 256 }, (_, b) => String(b));
-
-/** The rank-map key of bytes[start, end): "104,101,108", as bpe.ts and js-tiktoken spell token bytes. */
 function keyOf(bytes: Uint8Array, start: number, end: number): string {
   if (start >= end) throw new Error("rank data: empty token");
-  let key = BYTE_TEXT[bytes[start] as number] as string;
-  for (let i = start + 1; i < end; i++) key += "," + (BYTE_TEXT[bytes[i] as number] as string);
-  return key;
+  return rankKey(bytes, start, end);
 }
 
 /**
