@@ -20,7 +20,7 @@
  * whitespace removed from its start as it repeats: the text on the wire
  * stays exactly what was written plus what the model added.
  */
-import type { Cost, ReportedUsage, UsageField } from "../protocol/chunks.ts";
+import type { ReportedUsage, UsageField } from "../protocol/chunks.ts";
 import type { ContentPart, Message } from "../protocol/chat.ts";
 import type { ChatPlan, ChatRequestParams } from "../providers/types.ts";
 
@@ -176,21 +176,5 @@ export function addUsage(a: ReportedUsage, b: ReportedUsage): ReportedUsage {
     cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
     reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
     estimated,
-  };
-}
-
-/**
- * Costs add per call rather than being computed from the summed usage: a
- * tiered price depends on each call's own prompt size. Unknown stays unknown.
- */
-export function addCost(a: Cost | null, b: Cost | null): Cost | null {
-  if (a === null || b === null) return null;
-  const round = (usd: number): number => Math.round(usd * 1e10) / 1e10;
-  return {
-    input: round(a.input + b.input),
-    output: round(a.output + b.output),
-    cache_read: round(a.cache_read + b.cache_read),
-    cache_write: round(a.cache_write + b.cache_write),
-    total: round(a.total + b.total),
   };
 }

@@ -8,6 +8,7 @@
  * provider's terminal event is a STREAM_ERROR, never a silently short answer.
  */
 import type { ProviderId } from "../catalog/catalog.ts";
+import { addCost } from "../catalog/cost.ts";
 import { abortReason, readCapped, sendRequest } from "../http/client.ts";
 import { observingFetch, rateLimiterFor, rateLimitKey } from "../http/rate-limit.ts";
 import { decideRetry, DEFAULT_RETRY_POLICY } from "../http/retry.ts";
@@ -16,7 +17,7 @@ import { isWireChunk, type Cost, type FinishReason, type ReportedUsage, type Str
 import { BridgeError, toBridgeError } from "../protocol/errors.ts";
 import type { RequestOf } from "../protocol/request.ts";
 import type { ChatPlan, ChatRequestParams, Provider } from "../providers/types.ts";
-import { addCost, addUsage, prefillParams, resumeAllowed, resumeLimit, Seam, TextLog, trailingWhitespace } from "./resume.ts";
+import { addUsage, prefillParams, resumeAllowed, resumeLimit, Seam, TextLog, trailingWhitespace } from "./resume.ts";
 import type { ActionContext, Outcome } from "./types.ts";
 import { costOf, UsageTracker } from "./usage-report.ts";
 

@@ -71,6 +71,22 @@ function part(tokens: number, perMillion: Rate): number | null {
   return round((tokens * perMillion) / 1_000_000);
 }
 
+/**
+ * The cost of two calls of one request (a resumed answer). Costs add per
+ * call rather than being computed from the summed usage: a tiered price
+ * depends on each call's own prompt size. Unknown stays unknown.
+ */
+export function addCost(a: Cost | null, b: Cost | null): Cost | null {
+  if (a === null || b === null) return null;
+  return {
+    input: round(a.input + b.input),
+    output: round(a.output + b.output),
+    cache_read: round(a.cache_read + b.cache_read),
+    cache_write: round(a.cache_write + b.cache_write),
+    total: round(a.total + b.total),
+  };
+}
+
 /** To 1e-10 USD: drops float noise (700 × 3 / 1e6 = 0.0021000000000000003) far below any billed unit. */
 function round(usd: number): number {
   return Math.round(usd * 1e10) / 1e10;

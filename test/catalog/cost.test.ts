@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { findModel, type CatalogModel, type Price, type ProviderId } from "../../src/catalog/catalog.ts";
-import { computeCost } from "../../src/catalog/cost.ts";
+import { addCost, computeCost } from "../../src/catalog/cost.ts";
 import type { Cost, Usage } from "../../src/protocol/chunks.ts";
 
 /** Usage with input_tokens INCLUDING cache reads and writes, output INCLUDING reasoning (PROTOCOL.md). */
@@ -292,5 +292,15 @@ describe("rounding", () => {
     // Nova Micro input 0.035 per 1M: 1 token = 0.000000035 = 3.5e-8
     const cost = computeCost(catalogModel("bedrock", "amazon.nova-micro-v1:0"), usage(1, 0));
     expect(cost?.input).toBeCloseTo(3.5e-8, 12);
+  });
+});
+
+describe("addCost (the calls of a resumed answer)", () => {
+  test("costs add field by field (rounded to 1e-10 USD); unknown stays unknown", () => {
+    const x = { input: 0.000048, output: 0.000105, cache_read: 0, cache_write: 0, total: 0.000153 };
+    const y = { input: 0.1, output: 0.2, cache_read: 0.00000000001, cache_write: 0.3, total: 0.60000000001 };
+    expect(addCost(x, y)).toEqual({ input: 0.100048, output: 0.200105, cache_read: 0, cache_write: 0.3, total: 0.600153 });
+    expect(addCost(x, null)).toBeNull();
+    expect(addCost(null, x)).toBeNull();
   });
 });
