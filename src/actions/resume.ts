@@ -131,11 +131,6 @@ export class Seam {
     this.pending = "";
     return delta.slice(i);
   }
-
-  /** Something other than text came first: nothing more to drop. */
-  settle(): void {
-    this.pending = "";
-  }
 }
 
 /**

@@ -32,9 +32,8 @@ interface StreamState {
   wroteContent: boolean;
   /** Every chunk written so far was `content` (the condition for resuming). */
   textOnly: boolean;
-  /** The content written so far, for a resume's prefill (kept only where a resume may follow). */
-  written: TextLog;
-  keepWritten: boolean;
+  /** The content written so far, for a resume's prefill: only where a resume may follow. */
+  written?: TextLog;
   /** The current attempt got an event past the headers (a failed resume call that got none used nothing). */
   attemptProgressed: boolean;
   /** Set while a resumed attempt's continuation has not yet passed the stripped whitespace. */
@@ -54,7 +53,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   const { request, deps } = ctx;
   const params = request.params;
   const state: StreamState = {
-    usage: new UsageTracker(), wroteContent: false, textOnly: true, written: new TextLog(), keepWritten: false, attemptProgressed: false, ended: false,
+    usage: new UsageTracker(), wroteContent: false, textOnly: true, attemptProgressed: false, ended: false,
   };
   const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: params.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const timeouts = resolveTimeouts(params.timeouts);
@@ -85,7 +84,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   }
   const maxResumes = resumeLimit(policy.maxRetries);
   const mayResume = resumeAllowed(params, plan) && maxResumes > 0;
-  state.keepWritten = mayResume;
+  if (mayResume) state.written = new TextLog();
 
   for (let attempt = 0; ; attempt++) {
     try {
@@ -118,16 +117,18 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
         // The broken call is billed for what it processed; a resume call that failed before any event used nothing.
         carried = total(false);
         state.usage.reset();
-        const written = state.written.text();
+        const written = state.written?.text() ?? "";
         current = prefillParams(params, written, carried.usage.output_tokens);
         plan.continueWith?.(current);
         state.seam = new Seam(trailingWhitespace(written));
         deps.log.log("info", "resuming", { id: request.id, attempt: resumes, delay_ms: resume.delayMs, error });
         await ctx.emit([{ type: "resumed", attempt: resumes, reason: resume.reason }]);
+        // Until the resumed call gets an event, the request has used what the broken calls used.
+        state.attemptProgressed = false;
         try {
           await deps.sleep(resume.delayMs, ctx.signal);
         } catch (aborted) {
-          ctx.setFailureUsage(carried.usage, carried.cost);
+          reportFailure();
           throw abortReason(ctx.signal, aborted, "resume wait");
         }
         continue;
@@ -269,11 +270,12 @@ async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, even
             const content = state.seam === undefined ? event.content : state.seam.take(event.content);
             // Whitespace the seam dropped is still the provider's progress, only nothing to write.
             if (content !== "") {
-              if (state.keepWritten) state.written.append(content);
+              state.written?.append(content);
               chunks.push(content === event.content ? event : { type: "content", content });
             }
           } else {
-            state.seam?.settle();
+            // Something other than text came first: nothing more to drop.
+            delete state.seam;
             state.textOnly = false;
             chunks.push(event);
           }
