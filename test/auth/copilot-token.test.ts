@@ -12,11 +12,11 @@ import {
 } from "../../src/auth/copilot-token.ts";
 import { loadStoredCredentials, saveStoredCredentials } from "../../src/auth/store.ts";
 import type { Deps } from "../../src/deps.ts";
-import { BridgeError } from "../../src/protocol/errors.ts";
 import { redact } from "../../src/redact.ts";
 import { bodyText } from "../support/cassette.ts";
 import { memoryFiles } from "../support/in-process.ts";
 import { copilotRecording, copilotToken, GITHUB_CANARY, GITHUB_CANARY_2, replyOf, startCopilotFake, T0, type CopilotFake } from "../providers/copilot-fake.ts";
+import { failure } from "../support/failure.ts";
 
 let fake: CopilotFake | undefined;
 afterEach(async () => {
@@ -44,16 +44,6 @@ function processDeps(clock: { now: number }, files = memoryFiles(), env: Record<
 
 async function loggedIn(deps: Deps, url: string, token = GITHUB_CANARY): Promise<void> {
   await saveStoredCredentials(deps, "copilot", { github_token: token, github: { url, api_url: url } });
-}
-
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BridgeError) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("exchange", () => {

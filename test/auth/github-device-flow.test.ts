@@ -10,6 +10,7 @@ import type { Deps } from "../../src/deps.ts";
 import { BridgeError } from "../../src/protocol/errors.ts";
 import { memoryFiles } from "../support/in-process.ts";
 import { copilotRecording, GITHUB_CANARY, jsonReply, pendingAnswer, replyOf, startCopilotFake, T0, tokenAnswer, type CopilotFake } from "../providers/copilot-fake.ts";
+import { failure } from "../support/failure.ts";
 
 let fake: CopilotFake | undefined;
 afterEach(async () => {
@@ -48,16 +49,6 @@ function options(url: string, clientId = COPILOT_CLIENT_ID): DeviceFlowOptions {
 }
 
 const never = new AbortController().signal;
-
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BridgeError) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("device code request", () => {
   test("posts the client id and scope form-encoded, asks for JSON, and reads the recorded answer", async () => {

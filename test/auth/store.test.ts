@@ -9,31 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { loadStoredCredentials, removeStoredCredentials, saveStoredCredentials } from "../../src/auth/store.ts";
-import type { Deps } from "../../src/deps.ts";
-import { nodeFileSystem } from "../../src/host/files.ts";
 import { BridgeError } from "../../src/protocol/errors.ts";
 import { ROOT } from "../support/run-binary.ts";
-
-function depsFor(authFile: string, logs: string[] = []): Deps {
-  return {
-    fetch: globalThis.fetch,
-    now: () => Date.now(),
-    sleep: async () => {},
-    random: () => 0.5,
-    env: {},
-    files: nodeFileSystem,
-    authFile,
-    log: { log: (level, message, fields) => void logs.push(JSON.stringify({ level, message, ...fields })) },
-    version: "test",
-  };
-}
+import { diskDeps } from "../support/disk-deps.ts";
 
 const freshPath = (): string => join(mkdtempSync(join(tmpdir(), "plue-store-")), "nested", "auth.json");
 
 describe("credential store", () => {
   test("writes mode 0600 in a 0700 directory and leaves no temporary or lock files", async () => {
     const path = freshPath();
-    const deps = depsFor(path);
+    const deps = diskDeps(path);
     await saveStoredCredentials(deps, "anthropic", { api_key: "sk-ant-store-test-0000000000" });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(path, "..")).mode & 0o777).toBe(0o700);
@@ -45,7 +30,7 @@ describe("credential store", () => {
 
   test("40 concurrent writers in one process keep every entry", async () => {
     const path = freshPath();
-    const deps = depsFor(path);
+    const deps = diskDeps(path);
     await Promise.all(Array.from({ length: 40 }, (_, i) => saveStoredCredentials(deps, `p${i}`, { api_key: `key-${i}-0000000000` })));
     const stored = JSON.parse(readFileSync(path, "utf8")).providers;
     expect(Object.keys(stored).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `p${i}`).sort());
@@ -70,11 +55,11 @@ describe("credential store", () => {
 
   test("a damaged store is reported on write, left untouched, and ignored (logged) on read", async () => {
     const path = freshPath();
-    const deps0 = depsFor(path);
+    const deps0 = diskDeps(path);
     await saveStoredCredentials(deps0, "x", { api_key: "placeholder-000000" });
     writeFileSync(path, '{"providers": {"openai": {"api_key": "sk-damaged-secret-000000000000"');
     const logs: string[] = [];
-    const deps = depsFor(path, logs);
+    const deps = diskDeps(path, logs);
     expect(await loadStoredCredentials(deps, "openai")).toBeUndefined();
     expect(logs.join("\n")).toContain("credential store is unreadable");
     const error = await saveStoredCredentials(deps, "anthropic", { api_key: "new-000000000000" }).catch((e: unknown) => e);

@@ -13,28 +13,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadStoredCredentials, saveStoredCredentials } from "../../src/auth/store.ts";
-import type { Deps } from "../../src/deps.ts";
-import { nodeFileSystem } from "../../src/host/files.ts";
 import { ROOT } from "../support/run-binary.ts";
+import { diskDeps } from "../support/disk-deps.ts";
 
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
 /** Large enough that writing the temporary file takes a few milliseconds: the kills land inside that window. */
 const PADDING = 3 * 1024 * 1024;
 const KILLS = 12;
-
-function depsFor(authFile: string): Deps {
-  return {
-    fetch: globalThis.fetch,
-    now: () => Date.now(),
-    sleep: async () => {},
-    random: () => 0.5,
-    env: {},
-    files: nodeFileSystem,
-    authFile,
-    log: { log: () => {} },
-    version: "test",
-  };
-}
 
 const keyOf = (generation: number): string => `sk-ant-CANARY-store-crash-${String(generation).padStart(6, "0")}`;
 
@@ -56,7 +41,7 @@ describe("credential store under SIGKILL", () => {
   test(`${KILLS} kills at random moments of a rewrite loop: never torn, always 0600, next writer not blocked`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "plue-store-crash-"));
     const path = join(dir, "store", "auth.json");
-    const deps = depsFor(path);
+    const deps = diskDeps(path);
     let generation = 1;
     let killedWithTemporary = 0;
     let killedHoldingLock = 0;
