@@ -21,6 +21,14 @@
  *   changed: the `message_start` figure stands, as in the official SDK's
  *   accumulator ("omitted when they don't apply, so overwrite when present").
  * - `event: error` mid-stream throws a classified BridgeError.
+ * - One stream carries one message (provider-facts-2026 §1.4). A second
+ *   `message_start` with a new id is an intermediary's upstream retry spliced
+ *   onto the body, the first generation cut off mid-block (behind Vertex:
+ *   vercel/ai#18331, PR #18332; fersilva16/nix-config#665). Merged, it would
+ *   be half an answer reported as done, its signed thinking failing the next
+ *   turn with a 400: a retryable STREAM_ERROR ends the attempt instead. The
+ *   same id again is a proxy duplicating the frame (BerriAI/litellm#32478,
+ *   maximhq/bifrost#4556): ignored, its usage too.
  */
 import type { SseEvent } from "../../decode/sse-event.ts";
 import type { StreamEvent } from "../../protocol/chunks.ts";
@@ -46,13 +54,16 @@ export function createAnthropicMapper(): StreamMapper<SseEvent> {
 }
 
 export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
-  private tools = new ToolCallAssembler();
+  private readonly tools = new ToolCallAssembler();
   /** Open tool_use blocks by block index; other block kinds need no state. */
   private readonly toolBlocks = new Map<number, OpenToolBlock>();
   private finished = false;
   private ended = false;
   /** Cache figures of `message_start`, for a `message_delta` that restates input without them. */
-  private startCache: Json = {};
+  private readonly startCache: Json = {};
+  private started = false;
+  /** The id `message_start` gave; a later start must repeat it. */
+  private messageId: string | undefined;
 
   map(event: SseEvent, out: StreamEvent[]): void {
     if (this.ended) return;
@@ -95,12 +106,19 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
   }
 
   private messageStart(payload: Json, out: StreamEvent[]): void {
-    // One stream carries one message; state from an earlier one must not leak.
-    this.tools = new ToolCallAssembler();
-    this.toolBlocks.clear();
-    this.finished = false;
-    this.startCache = {};
     const message = record(payload["message"]);
+    const id = str(message?.["id"]);
+    if (this.started) {
+      if (id === this.messageId) return; // a duplicated frame: its figures are already counted
+      throw new BridgeError(
+        "STREAM_ERROR",
+        `a second message started inside one Anthropic stream (${this.messageId ?? "no id"}, then ${id ?? "no id"}): ` +
+          "an intermediary spliced a retry onto the answer, which is cut off",
+        { retryable: true },
+      );
+    }
+    this.started = true;
+    this.messageId = id;
     if (message === undefined) return;
     const model = message["model"];
     if (typeof model === "string" && model !== "") out.push({ type: "model", model });

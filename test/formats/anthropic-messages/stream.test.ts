@@ -287,6 +287,133 @@ describe("mid-stream errors", () => {
   }
 });
 
+describe("a second message_start inside one stream", () => {
+  // vercel/ai packages/anthropic/src/__fixtures__/spliced-message-start.chunks.txt
+  // and duplicate-message-start.chunks.txt: SYNTHETIC, hand-made by the AI SDK
+  // for vercel/ai#18331 (PR #18332). The stored copies hold an unresolved merge
+  // conflict; these are their HEAD sides, lines unchanged, `message_stop` appended.
+  const AI_SDK_SPLICED = String.raw`
+{"type":"message_start","message":{"id":"msg_first","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":1}}}
+{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}
+{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"first thinking"}}
+{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"signature-first"}}
+{"type":"content_block_stop","index":0}
+{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_first","name":"lookup","input":{}}}
+{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"value\":\"Spark"}}
+{"type":"message_start","message":{"id":"msg_second","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":20,"output_tokens":1}}}
+{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}
+{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"second thinking"}}
+{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"signature-second"}}
+{"type":"content_block_stop","index":0}
+{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_second","name":"lookup","input":{}}}
+{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"value\":\"complete\"}"}}
+{"type":"content_block_stop","index":1}
+{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":30}}
+{"type":"message_stop"}`;
+  const AI_SDK_DUPLICATE = String.raw`
+{"type":"message_start","message":{"id":"msg_duplicate","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":1}}}
+{"type":"message_start","message":{"id":"msg_duplicate","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":99,"output_tokens":1}}}
+{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"ok"}}
+{"type":"content_block_stop","index":0}
+{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":2}}
+{"type":"message_stop"}`;
+
+  const simple = decodeSse(fixtureBytes("fantasy/simple_streaming.interaction0.sse"));
+  const tools = decodeSse(fixtureBytes("codecompanion/anthropic_tools_streaming.sse"));
+
+  interface Spliced {
+    name: string;
+    events: () => { event: string; data: string }[];
+    first: string;
+    second: string;
+    /** What reached the caller before the splice: all of it from the first message. */
+    text: string;
+    reasoning: string;
+    deltas: number;
+    model: string;
+  }
+  const spliced: Spliced[] = [
+    {
+      name: "AI SDK synthetic fixture: cut off inside a tool_use block",
+      events: () => chunkLinesToEvents(AI_SDK_SPLICED),
+      first: "msg_first",
+      second: "msg_second",
+      text: "",
+      reasoning: "first thinking",
+      // The announcing delta of toolu_first and its one fragment.
+      deltas: 2,
+      model: "claude-sonnet-4-20250514",
+    },
+    {
+      name: "two real recordings spliced: fantasy simple cut after its first text delta, then all of codecompanion tools",
+      // message_start, content_block_start, ping, text_delta "Olá! (".
+      events: () => [...simple.slice(0, 4), ...tools],
+      first: "msg_01R8GdyyLQUhUfyjqSCMbnWg",
+      second: "msg_01HGJRN5feUfoHAW2KTnFc3d",
+      text: "Olá! (",
+      reasoning: "",
+      deltas: 0,
+      model: "claude-sonnet-4-20250514",
+    },
+  ];
+  for (const c of spliced) {
+    test(`new id → retryable STREAM_ERROR, never a merged answer (${c.name})`, () => {
+      const out: StreamEvent[] = [];
+      const m = createAnthropicMapper();
+      const thrown = thrownBy(() => {
+        for (const e of c.events()) m.map(e, out);
+      });
+      expect(thrown).toBeInstanceOf(BridgeError);
+      expect(thrown).toMatchObject({ code: "STREAM_ERROR", retryable: true });
+      const message = (thrown as BridgeError).message;
+      expect(message).toContain("second message started inside one");
+      expect(message).toContain(c.first);
+      expect(message).toContain(c.second);
+      const d = digest(out);
+      expect(d.text).toBe(c.text);
+      expect(d.reasoning).toBe(c.reasoning);
+      expect(d.deltas).toHaveLength(c.deltas);
+      expect(d.model).toEqual([c.model]);
+      // Nothing of the second generation, and nothing that would read as a finished answer.
+      expect(d.toolCalls).toEqual([]);
+      expect(d.finishes).toEqual([]);
+      expect(d.ends).toBe(0);
+    });
+  }
+
+  const duplicated: { name: string; events: () => { event: string; data: string }[]; text: string; usage: Partial<Usage>; finish: string }[] = [
+    {
+      // The duplicate says input_tokens 99; the first frame's 10 must stand.
+      name: "AI SDK synthetic fixture, duplicate with other usage",
+      events: () => chunkLinesToEvents(AI_SDK_DUPLICATE),
+      text: "ok",
+      usage: { input_tokens: 10, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 2 },
+      finish: "end_turn",
+    },
+    {
+      // As litellm#32478 and bifrost#4556 relay it: the recorded message_start twice in a row.
+      name: "fantasy simple_streaming with its message_start frame repeated",
+      events: () => [simple[0]!, ...simple],
+      text: SCENARIOS[0]!.text,
+      usage: SCENARIOS[0]!.usage,
+      finish: "end_turn",
+    },
+  ];
+  for (const c of duplicated) {
+    test(`same id repeated → ignored, one model and one start usage (${c.name})`, () => {
+      const d = digest(mapEvents(c.events()));
+      expect(d.text).toBe(c.text);
+      expect(d.usage).toEqual(c.usage);
+      expect(d.model).toHaveLength(1);
+      // message_start once plus message_delta once.
+      expect(d.usageReports).toBe(2);
+      expect(d.finishes.map((f) => f.raw)).toEqual([c.finish]);
+      expect(d.ends).toBe(1);
+    });
+  }
+});
+
 describe("hand-written edge cases", () => {
   const ev = (data: unknown, event = "message"): { event: string; data: string } => ({
     event,
