@@ -22,6 +22,13 @@
  *   emitted in the order the calls started (the provider's index order in
  *   practice), just before the finish (or at `[DONE]` for calls
  *   a server never finished).
+ * - A call named `multi_tool_use.parallel` is the model packing several calls
+ *   into one (vercel/ai#1922, #2786): the assembler holds it back and emits
+ *   the calls inside instead (src/formats/tool-calls.ts). No declared tool can
+ *   carry that name: function names are "a-z, A-Z, 0-9, underscores and
+ *   dashes, at most 64" (OpenAI API reference, `function.name`), and sending
+ *   the wrapper back as history gets a 400 "multi_tool_use.parallel does not
+ *   match ^[a-zA-Z0-9_-]{1,64}$" (Portkey error library #10046).
  * - Azure `content_filter_results` categories with `filtered: true`, seen on
  *   choices up to and including the finish chunk, go into the finish
  *   `details.content_filter`.
@@ -43,7 +50,7 @@ export function createOpenAIChatMapper(): StreamMapper<SseEvent> {
 }
 
 export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
-  private readonly tools = new ToolCallAssembler();
+  private readonly tools = new ToolCallAssembler({ wrapperNames: ["multi_tool_use.parallel"] });
   private modelSent = false;
   private ended = false;
   private finished = false;

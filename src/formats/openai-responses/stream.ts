@@ -10,6 +10,13 @@
  *   rotates item ids on every event (provider-facts §5.4). Name and call id
  *   come in `output_item.added`; the complete call is emitted at
  *   `output_item.done` with the item's own `arguments`.
+ * - A `function_call` named `parallel` (the bare leaf Responses sends,
+ *   vercel/ai#19067, 2026-08) or `multi_tool_use.parallel` (the Chat
+ *   spelling) is the model packing several calls into one: the assembler
+ *   holds it back and emits the calls inside instead (src/formats/tool-calls.ts).
+ *   A declared tool named `parallel` is left alone unless its arguments are
+ *   exactly the wrapper's `functions.`-addressed shape (the AI SDK also checks
+ *   the declared tools, which a mapper never sees).
  * - Reasoning summary and raw reasoning text stream as reasoning chunks; a
  *   new summary part of the same item is separated by a blank line. A
  *   finished reasoning item carrying `encrypted_content` becomes a reasoning
@@ -37,7 +44,7 @@ export function createOpenAIResponsesMapper(): StreamMapper<SseEvent> {
 }
 
 export class OpenAIResponsesStreamMapper implements StreamMapper<SseEvent> {
-  private readonly tools = new ToolCallAssembler();
+  private readonly tools = new ToolCallAssembler({ wrapperNames: ["parallel", "multi_tool_use.parallel"] });
   private modelSent = false;
   private ended = false;
   private refused = false;

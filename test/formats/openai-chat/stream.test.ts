@@ -356,3 +356,56 @@ describe("openai-chat stream: behaviour", () => {
     );
   });
 });
+
+/**
+ * `multi_tool_use.parallel` (vercel/ai#1922, #2786). The arguments are a real
+ * wrapper call an OpenAI model returned, quoted in microsoft/genaiscript
+ * packages/core/src/chat.ts; it was logged whole, so the chunking into stream
+ * fragments below is hand-made. Expected calls are written out by hand.
+ */
+describe("openai-chat stream: multi_tool_use.parallel", () => {
+  const ID = "call_D48fudXi4oBxQ2rNeHhpwIKh";
+  const ARGS =
+    '{"tool_uses":[{"recipient_name":"functions.fs_find_files","parameters":{"glob":"src/content/docs/**/*.md"}},' +
+    '{"recipient_name":"functions.fs_find_files","parameters":{"glob":"src/content/docs/**/*.mdx"}},' +
+    '{"recipient_name":"functions.fs_find_files","parameters":{"glob":"../packages/sample/src/*.genai.{js,mjs}"}},' +
+    '{"recipient_name":"functions.fs_find_files","parameters":{"glob":"src/assets/*.txt"}}]}';
+
+  function wrapperStream(args: string): SseEvent[] {
+    const pieces = [args.slice(0, 30), args.slice(30, 111), args.slice(111)];
+    return [
+      chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: ID, type: "function", function: { name: "multi_tool_use.parallel", arguments: "" } }] }),
+      ...pieces.map((piece) => chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] })),
+      chunk({}, { finish_reason: "tool_calls" }),
+      data("[DONE]"),
+    ];
+  }
+
+  test("unpacked into the four fs_find_files calls; nothing reaches the wire under the wrapper name", () => {
+    const events = runMapper(createOpenAIChatMapper(), wrapperStream(ARGS));
+    const got = summarize(events);
+    expect(got.toolCalls).toEqual([
+      { id: `${ID}_0`, name: "fs_find_files", arguments: '{"glob":"src/content/docs/**/*.md"}' },
+      { id: `${ID}_1`, name: "fs_find_files", arguments: '{"glob":"src/content/docs/**/*.mdx"}' },
+      { id: `${ID}_2`, name: "fs_find_files", arguments: '{"glob":"../packages/sample/src/*.genai.{js,mjs}"}' },
+      { id: `${ID}_3`, name: "fs_find_files", arguments: '{"glob":"src/assets/*.txt"}' },
+    ]);
+    expect(got.deltas.map((d) => [d.index, d.id, d.name])).toEqual([
+      [0, `${ID}_0`, "fs_find_files"],
+      [1, `${ID}_1`, "fs_find_files"],
+      [2, `${ID}_2`, "fs_find_files"],
+      [3, `${ID}_3`, "fs_find_files"],
+    ]);
+    expect(argumentsFromDeltas(got)).toEqual(got.toolCalls.map((call) => call.arguments));
+    expect(JSON.stringify(events)).not.toContain("multi_tool_use");
+    expect(got.finishes).toEqual([{ type: "finish", finish_reason: "tool_calls", raw: "tool_calls" }]);
+    expect(events.map((e) => e.type).slice(-2)).toEqual(["finish", "end"]);
+  });
+
+  test("arguments cut off mid-JSON are passed through whole, under the wrapper's name and id", () => {
+    const cut = ARGS.slice(0, 150);
+    const got = summarize(runMapper(createOpenAIChatMapper(), wrapperStream(cut)));
+    expect(got.toolCalls).toEqual([{ id: ID, name: "multi_tool_use.parallel", arguments: cut }]);
+    expect(got.deltas).toEqual([{ type: "tool_call_delta", index: 0, id: ID, name: "multi_tool_use.parallel", arguments_delta: cut }]);
+  });
+});

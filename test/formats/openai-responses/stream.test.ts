@@ -317,3 +317,66 @@ describe("openai-responses stream: behaviour", () => {
     );
   });
 });
+
+/**
+ * The parallel wrapper as Responses sends it: a `function_call` named
+ * `parallel` (vercel/ai#19067). No real recorded stream was found; the first
+ * case is vercel/ai packages/openai/src/responses/__fixtures__/
+ * issue-19067-parallel-tool-call-wrapper.chunks.txt, HAND-WRITTEN by the AI
+ * SDK, lines unchanged. It is parallel-tool-call-wrapper.1.chunks.txt with the
+ * closing brace that file's stored copy lacks on its created and completed
+ * lines. Expected calls are written out by hand from its arguments.
+ */
+describe("openai-responses stream: parallel wrapper", () => {
+  const AI_SDK_WRAPPER = String.raw`
+{"type":"response.created","response":{"id":"resp_parallel","object":"response","created_at":1787162400,"status":"in_progress","error":null,"incomplete_details":null,"instructions":null,"max_output_tokens":null,"model":"gpt-5.4","output":[],"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":true,"temperature":1,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":1,"truncation":"disabled","usage":null,"user":null,"metadata":{}}}
+{"type":"response.output_item.added","output_index":0,"item":{"type":"function_call","id":"fc_parallel","call_id":"call_parallel","name":"parallel","arguments":"","status":"in_progress"}}
+{"type":"response.function_call_arguments.delta","item_id":"fc_parallel","output_index":0,"delta":"{\"tool_uses\":[{\"recipient_name\":\"functions.weather\",\"parameters\":{\"location\":\"San Francisco\"}},{\"recipient_name\":\"functions.cityAttractions\",\"parameters\":{\"city\":\"Rome\"}}]}"}
+{"type":"response.function_call_arguments.done","item_id":"fc_parallel","output_index":0,"arguments":"{\"tool_uses\":[{\"recipient_name\":\"functions.weather\",\"parameters\":{\"location\":\"San Francisco\"}},{\"recipient_name\":\"functions.cityAttractions\",\"parameters\":{\"city\":\"Rome\"}}]}"}
+{"type":"response.output_item.done","output_index":0,"item":{"type":"function_call","id":"fc_parallel","call_id":"call_parallel","name":"parallel","arguments":"{\"tool_uses\":[{\"recipient_name\":\"functions.weather\",\"parameters\":{\"location\":\"San Francisco\"}},{\"recipient_name\":\"functions.cityAttractions\",\"parameters\":{\"city\":\"Rome\"}}]}","status":"completed"}}
+{"type":"response.completed","response":{"id":"resp_parallel","object":"response","created_at":1787162400,"status":"completed","error":null,"incomplete_details":null,"instructions":null,"max_output_tokens":null,"model":"gpt-5.4","output":[],"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":true,"temperature":1,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":1,"truncation":"disabled","usage":{"input_tokens":34,"input_tokens_details":{"cached_tokens":0},"output_tokens":28,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":62},"user":null,"metadata":{}}}`;
+
+  test("the AI SDK's hand-written wrapper becomes weather + cityAttractions, ids call_parallel_0/_1", () => {
+    const events = runMapper(createOpenAIResponsesMapper(), decodeSse(framePayloadLines(AI_SDK_WRAPPER)));
+    const got = summarize(events);
+    expect(got.toolCalls).toEqual([
+      { id: "call_parallel_0", name: "weather", arguments: '{"location":"San Francisco"}' },
+      { id: "call_parallel_1", name: "cityAttractions", arguments: '{"city":"Rome"}' },
+    ]);
+    expect(got.deltas.map((d) => [d.index, d.id, d.name])).toEqual([
+      [0, "call_parallel_0", "weather"],
+      [1, "call_parallel_1", "cityAttractions"],
+    ]);
+    expect(argumentsFromDeltas(got)).toEqual(['{"location":"San Francisco"}', '{"city":"Rome"}']);
+    expect(events.some((e) => e.type === "tool_call_delta" && e.name === "parallel")).toBe(false);
+    expect(got.usage).toEqual({ input_tokens: 34, output_tokens: 28, cache_read_tokens: 0, reasoning_tokens: 0 });
+    expect(got.finishes).toEqual([{ type: "finish", finish_reason: "tool_calls", raw: "completed" }]);
+  });
+
+  // Hand-written: the Chat spelling on Responses, and a tool really named `parallel`.
+  const cases: [string, string, string, ToolCall[]][] = [
+    ["multi_tool_use.parallel is unpacked too", "multi_tool_use.parallel", '{"tool_uses":[{"recipient_name":"functions.f","parameters":{"a":1}}]}', [
+      { id: "c_0", name: "f", arguments: '{"a":1}' },
+    ]],
+    ["a declared tool named parallel with its own arguments passes through", "parallel", '{"jobs":3}', [
+      { id: "c", name: "parallel", arguments: '{"jobs":3}' },
+    ]],
+  ];
+  for (const [name, callName, args, calls] of cases) {
+    test(name, () => {
+      const got = summarize(
+        runMapper(createOpenAIResponsesMapper(), [
+          created,
+          ev({ type: "response.output_item.added", output_index: 1, item: { type: "function_call", call_id: "c", name: callName, arguments: "" } }),
+          ev({ type: "response.function_call_arguments.delta", output_index: 1, delta: args.slice(0, 5) }),
+          ev({ type: "response.function_call_arguments.delta", output_index: 1, delta: args.slice(5) }),
+          ev({ type: "response.output_item.done", output_index: 1, item: { type: "function_call", call_id: "c", name: callName, arguments: args } }),
+          completed(),
+        ]),
+      );
+      expect(got.toolCalls).toEqual(calls);
+      expect(argumentsFromDeltas(got)).toEqual(calls.map((c) => c.arguments));
+      expect(got.finishes[0]?.finish_reason).toBe("tool_calls");
+    });
+  }
+});
