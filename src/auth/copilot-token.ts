@@ -6,8 +6,13 @@
  * its expiry (never after), by one exchange at a time per process (shared
  * refresh) and, where the host has file locks, one at a time across
  * processes. A token the Copilot API rejected is never handed out again.
+ * The editor identity GitHub and Copilot gate on lives here too, with the
+ * one rule for Copilot's HTTP 466 (that identity refused), since both the
+ * exchange and the Copilot API calls in providers/copilot.ts send it.
  */
 import type { Deps } from "../deps.ts";
+import { plainTextMessage } from "../formats/json.ts";
+import { parseOpenAIErrorBody } from "../formats/openai-chat/errors.ts";
 import type { ErrorResponse } from "../formats/types.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
@@ -21,17 +26,54 @@ export const COPILOT_STORE_KEY = "copilot";
 export const COPILOT_TOKEN_ENV = ["GH_COPILOT_TOKEN", "GITHUB_COPILOT_TOKEN"] as const;
 
 /**
- * The editor identity Copilot expects (provider-facts §5.4): the VS Code
- * Copilot Chat values community clients send. Each can be replaced through
- * `params.headers`.
+ * The editor identity Copilot expects (provider-facts §5.4): a current VS Code
+ * with its bundled Copilot Chat. Copilot refuses identities it considers too
+ * old with HTTP 466 (since 2026-02-11, even VS Code 1.109: microsoft/vscode#294308,
+ * ericc-ch/copilot-api#191), so these values age and must move as one set.
+ * VS Code 1.139 with Copilot Chat 0.67, as AprilNEA/BYOKEY mirrors it from
+ * microsoft/vscode `extensions/copilot` (crates/provider/src/copilot/headers.rs,
+ * September 2026). Since the extension is bundled with VS Code, copilot-chat's
+ * minor is VS Code's minus 72 (1.111.0 ↔ 0.39.0, microsoft/vscode#300380;
+ * 1.118.1 ↔ 0.46.2, microsoft/vscode PR #313231).
+ * Replaced, in this order of precedence, by `params.headers`, then
+ * COPILOT_IDENTITY_ENV.
  */
 export const COPILOT_EDITOR_HEADERS: Readonly<Record<string, string>> = {
-  "editor-version": "vscode/1.104.1",
-  "editor-plugin-version": "copilot-chat/0.31.0",
-  "user-agent": "GitHubCopilotChat/0.31.0",
+  "editor-version": "vscode/1.139.0",
+  "editor-plugin-version": "copilot-chat/0.67.0",
+  "user-agent": "GitHubCopilotChat/0.67.0",
   "copilot-integration-id": "vscode-chat",
-  "x-github-api-version": "2025-04-01",
 };
+
+/**
+ * `X-GitHub-Api-Version` on the Copilot API: what VS Code's `@vscode/copilot-api`
+ * client stamps since September 2026; newer Copilot endpoints answer
+ * `404 invalid apiVersion` to older ones (anomalyco/opencode PR #47108, AprilNEA/BYOKEY).
+ */
+export const COPILOT_API_VERSION = "2026-08-01";
+
+/**
+ * `X-GitHub-Api-Version` on api.github.com's token exchange: a REST API
+ * version that VS Code pins separately (2025-04-01, AprilNEA/BYOKEY after
+ * VS Code's CopilotTokenManager; opencode PR #47108 left it unchanged), so it
+ * does not follow COPILOT_API_VERSION and `params.headers` does not replace it.
+ */
+const GITHUB_EXCHANGE_API_VERSION = "2025-04-01";
+
+/**
+ * Environment variables that replace the default identity for every request,
+ * so a user can follow a new Copilot cut-off without waiting for a release.
+ * A plugin version of the form `copilot-chat/<v>` also sets the User-Agent
+ * to `GitHubCopilotChat/<v>`, which VS Code always sends with it.
+ */
+export const COPILOT_IDENTITY_ENV = {
+  "editor-version": "PLUE_COPILOT_EDITOR_VERSION",
+  "editor-plugin-version": "PLUE_COPILOT_PLUGIN_VERSION",
+} as const;
+
+/** Copilot's answer to a client identity it no longer serves (its reason text is "client not supported"). */
+export const CLIENT_NOT_SUPPORTED_STATUS = 466;
+export const CLIENT_NOT_SUPPORTED = "client_not_supported";
 
 /** Refresh this long before `expires_at` (zed: 5 min) ... */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
@@ -128,18 +170,64 @@ export function apiFromCopilotToken(token: string): string | undefined {
   return `https://${host.replace(/^proxy\./, "api.")}`;
 }
 
-/** Only the editor headers of params.headers go to GitHub itself; the rest are for the Copilot API. */
-export function editorHeaders(params: ProviderParams): Record<string, string> {
-  const headers: Record<string, string> = { ...COPILOT_EDITOR_HEADERS };
-  for (const [name, value] of Object.entries(params.headers ?? {})) {
-    if (name.toLowerCase() in COPILOT_EDITOR_HEADERS) headers[name.toLowerCase()] = value;
-  }
-  return headers;
+/** A header value from the environment: printable ASCII only, or Headers would throw on it. */
+function identityFromEnv(deps: Pick<Deps, "env" | "log">, name: string): string | undefined {
+  const value = deps.env[name]?.trim();
+  if (!value) return undefined;
+  if (/^[\x20-\x7e]+$/.test(value)) return value;
+  deps.log.log("warn", `${name} must be printable ASCII (e.g. vscode/1.139.0); using the default`, { name });
+  return undefined;
 }
 
-function classifyExchangeError(credential: GitHubCredential): (response: ErrorResponse) => BridgeError {
+/**
+ * The editor identity of one request: the defaults, then the environment
+ * (COPILOT_IDENTITY_ENV), then the identity headers of params.headers. Only
+ * these go to GitHub itself; the rest of params.headers is for the Copilot API.
+ */
+export function editorIdentity(params: ProviderParams, deps: Pick<Deps, "env" | "log">): Record<string, string> {
+  const identity: Record<string, string> = { ...COPILOT_EDITOR_HEADERS };
+  const editor = identityFromEnv(deps, COPILOT_IDENTITY_ENV["editor-version"]);
+  if (editor !== undefined) identity["editor-version"] = editor;
+  const plugin = identityFromEnv(deps, COPILOT_IDENTITY_ENV["editor-plugin-version"]);
+  if (plugin !== undefined) {
+    identity["editor-plugin-version"] = plugin;
+    const chat = /^copilot-chat\/(\S+)$/.exec(plugin)?.[1];
+    if (chat !== undefined) identity["user-agent"] = `GitHubCopilotChat/${chat}`;
+  }
+  for (const [name, value] of Object.entries(params.headers ?? {})) {
+    if (name.toLowerCase() in COPILOT_EDITOR_HEADERS) identity[name.toLowerCase()] = value;
+  }
+  return identity;
+}
+
+/**
+ * HTTP 466 from GitHub or Copilot, wherever it comes (token exchange,
+ * /models, chat on any route): this client identity is refused, and no retry
+ * or new token changes that. The answer says which identity was sent and the
+ * two ways to send another; it never echoes request headers beyond those two.
+ * Body seen: `{"error":{"message":"bad request: the specified API version is
+ * no longer supported. You may need to update your client to a newer
+ * version.\n","type":"error"}}` (ericc-ch/copilot-api#191, 2026-02-11).
+ */
+export function copilotClientRefused(response: ErrorResponse, identity: Record<string, string>): BridgeError | undefined {
+  if (response.status !== CLIENT_NOT_SUPPORTED_STATUS) return undefined;
+  const said = (parseOpenAIErrorBody(response.body)?.message ?? plainTextMessage(response.body))?.trim().slice(0, 200);
+  const sent = `Editor-Version "${identity["editor-version"] ?? ""}", Editor-Plugin-Version "${identity["editor-plugin-version"] ?? ""}"`;
+  return new BridgeError(
+    "AUTH_FAILED",
+    `copilot: Copilot no longer accepts this client version (HTTP 466, client not supported${said ? `: ${said}` : ""}); it was sent as ${sent}. `
+      + `Send a current VS Code identity: per request with params.headers ("Editor-Version": "vscode/<version>", "Editor-Plugin-Version": "copilot-chat/<version>"), `
+      + `or for every request with the environment variables ${COPILOT_IDENTITY_ENV["editor-version"]} and ${COPILOT_IDENTITY_ENV["editor-plugin-version"]}`,
+    { status: response.status, retryable: false, providerType: CLIENT_NOT_SUPPORTED },
+  );
+}
+
+function classifyExchangeError(credential: GitHubCredential, identity: Record<string, string>): (response: ErrorResponse) => BridgeError {
   const whose = credential.source === "store" ? "the stored GitHub login" : credential.source === "env" ? `the GitHub token in ${COPILOT_TOKEN_ENV.join("/")}` : "params.credentials.github_token";
-  return ({ status, body }) => {
+  return (response) => {
+    const refused = copilotClientRefused(response, identity);
+    if (refused) return refused;
+    const { status, body } = response;
     let message = body.slice(0, 300);
     try {
       const parsed = JSON.parse(body) as { message?: unknown; error_details?: { message?: unknown } };
@@ -147,6 +235,11 @@ function classifyExchangeError(credential: GitHubCredential): (response: ErrorRe
       if (typeof detail === "string") message = detail;
     } catch {
       // Plain text: keep it.
+    }
+    if (credential.token.startsWith("github_pat_") && (status === 401 || status === 403)) {
+      // The exchange answers 403 "Resource not accessible by personal access token" (vfarcic/dot-ai PR #591, 2026-06-11);
+      // such tokens are documented for GitHub's own Copilot CLI and SDK (github/copilot-sdk docs/auth/authenticate.md).
+      return new BridgeError("AUTH_FAILED", `copilot: ${whose} is a fine-grained personal access token, which GitHub's Copilot token exchange does not accept (HTTP ${status}); run authenticate (GitHub device flow) or pass a gho_/ghu_ OAuth token instead`, { status });
     }
     if (status === 401) {
       return new BridgeError("AUTH_FAILED", `copilot: GitHub rejected ${whose} (revoked or expired); run authenticate again (${message})`, { status });
@@ -183,9 +276,10 @@ const never = new AbortController().signal;
 /** One exchange at GitHub. */
 export async function exchangeForCopilotToken(deps: Deps, credential: GitHubCredential, params: ProviderParams, signal: AbortSignal = never): Promise<CopilotSession> {
   const url = `${credential.endpoints.githubApiUrl}/copilot_internal/v2/token`;
+  const identity = editorIdentity(params, deps);
   // `token`, not `Bearer`, for this endpoint (provider-facts §5.3).
-  const headers = { ...editorHeaders(params), accept: "application/json", authorization: `token ${credential.token}` };
-  const answer = await fetchJson<ExchangeAnswer>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, classifyExchangeError(credential));
+  const headers = { ...identity, "x-github-api-version": GITHUB_EXCHANGE_API_VERSION, accept: "application/json", authorization: `token ${credential.token}` };
+  const answer = await fetchJson<ExchangeAnswer>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, classifyExchangeError(credential, identity));
   if (typeof answer.token !== "string" || answer.token.length === 0) {
     if (answer.chat_enabled === false) throw new BridgeError("AUTH_FAILED", "copilot: Copilot Chat is not enabled for this GitHub account; check https://github.com/settings/copilot");
     throw new BridgeError("PROVIDER_ERROR", "copilot: the GitHub token exchange answered without a token", { retryable: true });

@@ -8,8 +8,8 @@
  */
 import { mergeHeaders } from "../auth/api-key.ts";
 import {
-  COPILOT_EDITOR_HEADERS, copilotTokensFor, editorHeaders, exchangeForCopilotToken, findGitHubToken, githubEndpoints,
-  storedSession, type CopilotSession, type GitHubCredential,
+  CLIENT_NOT_SUPPORTED, COPILOT_API_VERSION, copilotClientRefused, copilotTokensFor, editorIdentity, exchangeForCopilotToken, findGitHubToken,
+  githubEndpoints, storedSession, type CopilotSession, type GitHubCredential,
 } from "../auth/copilot-token.ts";
 import { COPILOT_CLIENT_ID, COPILOT_SCOPE, pollForToken, requestDeviceCode } from "../auth/github-device-flow.ts";
 import { findModel } from "../catalog/catalog.ts";
@@ -40,15 +40,21 @@ function baseOf(params: ProviderParams, session: CopilotSession): string {
 }
 
 /** Everything a Copilot API call carries; params.headers last, so each value can be replaced. */
-function apiHeaders(session: CopilotSession, params: ProviderParams, extra: Record<string, string> = {}): Headers {
+function apiHeaders(session: CopilotSession, params: ProviderParams, identity: Record<string, string>, extra: Record<string, string> = {}): Headers {
   return mergeHeaders({
     "content-type": "application/json",
     accept: "application/json",
     authorization: `Bearer ${session.token}`,
-    ...COPILOT_EDITOR_HEADERS,
+    ...identity,
+    "x-github-api-version": COPILOT_API_VERSION,
     "openai-intent": "conversation-edits",
     ...extra,
   }, params.headers);
+}
+
+/** Copilot's own answers outside chat (/models, policy): a refused client identity first, then the OpenAI reading. */
+function copilotApiClassifier(identity: Record<string, string>): ErrorClassifier {
+  return (response) => copilotClientRefused(response, identity) ?? classifyOpenAIError(response);
 }
 
 function isRejectedToken(error: unknown): boolean {
@@ -71,7 +77,8 @@ async function withSession<T>(params: ProviderParams, call: ProviderCall, work: 
 
 async function fetchModels(params: ProviderParams, call: ProviderCall, session: CopilotSession): Promise<CopilotModel[]> {
   const base = baseOf(params, session);
-  const answer = await fetchJson<unknown>(call.deps, () => new Request(`${base}/models`, { headers: apiHeaders(session, params) }), call.signal, classifyOpenAIError);
+  const identity = editorIdentity(params, call.deps);
+  const answer = await fetchJson<unknown>(call.deps, () => new Request(`${base}/models`, { headers: apiHeaders(session, params, identity) }), call.signal, copilotApiClassifier(identity));
   const models = parseModelList(answer);
   rememberModels(call.deps, modelsKey(base, session), models);
   return models;
@@ -100,14 +107,16 @@ async function describeModel(params: ChatRequestParams, call: ProviderCall, sess
 
 /** Accept the model's terms for this account (what VS Code does when the user picks such a model). */
 async function enableModel(params: ChatRequestParams, call: ProviderCall, model: CopilotModel): Promise<void> {
+  const identity = editorIdentity(params, call.deps);
   try {
     await withSession(params, call, (session) => fetchJson<unknown>(call.deps, () => new Request(`${baseOf(params, session)}/models/${encodeURIComponent(model.id)}/policy`, {
       method: "POST",
-      headers: apiHeaders(session, params, { "openai-intent": "chat-policy", "x-interaction-type": "chat-policy" }),
+      headers: apiHeaders(session, params, identity, { "openai-intent": "chat-policy", "x-interaction-type": "chat-policy" }),
       body: JSON.stringify({ state: "enabled" }),
-    }), call.signal, classifyOpenAIError));
+    }), call.signal, copilotApiClassifier(identity)));
   } catch (error) {
-    if (call.signal.aborted || !(error instanceof BridgeError)) throw error;
+    // A refused client identity is not about this model: it says so itself.
+    if (call.signal.aborted || !(error instanceof BridgeError) || error.providerType === CLIENT_NOT_SUPPORTED) throw error;
     throw new BridgeError("AUTH_FAILED", `copilot: model "${model.id}" is not enabled for this account (policy "${model.policy?.state}") and enabling it failed: ${error.message}. Enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin), then try again`, {
       ...(error.status !== undefined && { status: error.status }),
     });
@@ -117,9 +126,15 @@ async function enableModel(params: ChatRequestParams, call: ProviderCall, model:
 
 const NOT_SUPPORTED = /model_not_supported|requested model is not supported/i;
 
-/** Copilot's answers first (an unknown or disabled model), then the dialect's own reading. */
-function copilotClassifier(dialect: ErrorClassifier, model: string, route: CopilotRoute): ErrorClassifier {
+/**
+ * Copilot's answers first (a refused client identity, an unknown or disabled
+ * model), then the dialect's own reading; the dialects stay as OpenAI and
+ * Anthropic define them.
+ */
+function copilotClassifier(dialect: ErrorClassifier, model: string, route: CopilotRoute, identity: Record<string, string>): ErrorClassifier {
   return (response: ErrorResponse) => {
+    const refused = copilotClientRefused(response, identity);
+    if (refused) return refused;
     if (response.status < 500 && NOT_SUPPORTED.test(response.body)) {
       return new BridgeError("NOT_FOUND", `copilot: model "${model}" is not supported for this account on ${ROUTE_PATH[route]}. Run list_models for the models your plan offers; if it is listed, enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin to allow it) and try again`, { status: response.status, providerType: "model_not_supported" });
     }
@@ -157,7 +172,7 @@ async function deviceFlowLogin(params: ProviderParams, call: ProviderCall): Prom
   }
   if (call.emit === undefined) throw new BridgeError("INTERNAL", "copilot: the device flow needs a way to show the user code");
   const endpoints = githubEndpoints(params);
-  const options = { githubUrl: endpoints.githubUrl, clientId, scope: COPILOT_SCOPE, headers: { "user-agent": editorHeaders(params)["user-agent"] ?? "" } };
+  const options = { githubUrl: endpoints.githubUrl, clientId, scope: COPILOT_SCOPE, headers: { "user-agent": editorIdentity(params, call.deps)["user-agent"] ?? "" } };
   const code = await requestDeviceCode(call.deps, options, call.signal);
   await call.emit([{ type: "device_flow", user_code: code.user_code, verification_uri: code.verification_uri, expires_in: code.expires_in, interval: code.interval }]);
   const token = await pollForToken(call.deps, options, code, call.signal);
@@ -185,6 +200,7 @@ export const copilotProvider: Provider = {
     if (model !== undefined && needsEnabling(model)) await enableModel(params, call, model);
     const route = routeFor(model, params.api);
     const { format, body: firstBody } = formatFor(route, model, params);
+    const identity = editorIdentity(params, call.deps);
     let body = firstBody;
     const perRequest: Record<string, string> = { "x-initiator": initiatorOf(params.messages) };
     if (hasImage(params.messages)) perRequest["copilot-vision-request"] = "true";
@@ -194,7 +210,7 @@ export const copilotProvider: Provider = {
     let first: CopilotSession | undefined = planned;
     let renewed = false;
     return {
-      format: { ...format, classifyError: copilotClassifier(format.classifyError, params.model, route) },
+      format: { ...format, classifyError: copilotClassifier(format.classifyError, params.model, route, identity) },
       createDecoder: createSseStreamDecoder,
       // Asked for again on every later attempt: cached, unless it is near expiry or was rejected.
       async buildRequest() {
@@ -202,7 +218,7 @@ export const copilotProvider: Provider = {
         first = undefined;
         return new Request(`${baseOf(params, used)}${ROUTE_PATH[route]}`, {
           method: "POST",
-          headers: apiHeaders(used, params, { ...perRequest, accept: "text/event-stream" }),
+          headers: apiHeaders(used, params, identity, { ...perRequest, accept: "text/event-stream" }),
           body,
         });
       },
