@@ -1,0 +1,251 @@
+/**
+ * GPT-5.x on the Responses API, replayed through the real Server and the
+ * OpenAI provider over loopback: gpt-5.5 (default effort medium, encrypted
+ * reasoning, commentary-phase text, a tool call, then the final answer),
+ * gpt-5.2 and gpt-5.1 with effort `none` (no reasoning item at all).
+ *
+ * Every expected value is read here from the recorded SSE (never from
+ * src/formats); usage figures were read by hand from each recording's
+ * response.completed and written into the cases. Request bodies are not
+ * compared with the recorded ones (the request encoder is being rewritten):
+ * only path and headers, plus, for the hand-back, that the encrypted
+ * reasoning and the tool output reach the second request at all.
+ */
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
+import { createHarness } from "../support/in-process.ts";
+import { catalogData, everythingWritten, interaction, RECORDINGS, recordedEvents, sentBody, single, streamChat, withReplay, type Json, type ToolCallOut } from "./replay.ts";
+
+const KEY = "sk-proj-reasoning.replay.key.not.a.canary";
+const v1 = (url: string): string => `${url}/v1`;
+
+function recording(name: string): Promise<Cassette> {
+  return loadCassette(join(RECORDINGS, "openai", `${name}.ndjson`));
+}
+
+// ---------------------------------------------------------------------------
+// What a recorded Responses stream spells, read by hand.
+
+interface Expected {
+  /** The model as response.created names it (a dated snapshot). */
+  model: string;
+  /** `reasoning.effort` as the response echoes it. */
+  effort: string | undefined;
+  content: string;
+  /** Summary text of reasoning items. */
+  reasoning: string;
+  /** encrypted_content of each reasoning item as output_item.done gives it (what must be handed back). */
+  signatures: string[];
+  /** encrypted_content as output_item.added first announced it. */
+  announced: string[];
+  toolCalls: ToolCallOut[];
+  /** Phase of each message item, in order. */
+  phases: Array<string | undefined>;
+  status: string | undefined;
+}
+
+function expectedFrom(it: Interaction): Expected {
+  const out: Expected = { model: "", effort: undefined, content: "", reasoning: "", signatures: [], announced: [], toolCalls: [], phases: [], status: undefined };
+  for (const { event, data } of recordedEvents(it)) {
+    expect(event).toBe(data.type);
+    switch (data.type) {
+      case "response.created":
+        out.model = data.response.model;
+        out.effort = data.response.reasoning?.effort ?? undefined;
+        break;
+      case "response.output_item.added":
+        if (data.item.type === "reasoning" && data.item.encrypted_content) out.announced.push(data.item.encrypted_content);
+        if (data.item.type === "message") out.phases.push(data.item.phase);
+        break;
+      case "response.output_text.delta":
+        out.content += data.delta;
+        break;
+      case "response.reasoning_summary_part.added":
+        if (data.summary_index > 0) out.reasoning += "\n\n";
+        break;
+      case "response.reasoning_summary_text.delta":
+        out.reasoning += data.delta;
+        break;
+      case "response.output_item.done":
+        if (data.item.type === "function_call") out.toolCalls.push({ id: data.item.call_id, name: data.item.name, arguments: data.item.arguments });
+        if (data.item.type === "reasoning" && data.item.encrypted_content) out.signatures.push(data.item.encrypted_content);
+        break;
+      case "response.completed":
+        out.status = data.response.status;
+        break;
+    }
+  }
+  return out;
+}
+
+interface StreamCase {
+  file: string;
+  turn: number;
+  /** The model id the recorded request asked for. */
+  model: string;
+  /** Effort echoed by the recording (none of these requests sent one). */
+  effort: string;
+  /** From response.completed usage. */
+  input: number;
+  output: number;
+  reasoning: number;
+  /** The recording's usage has input_tokens_details.cache_write_tokens (newer recordings) or not. */
+  cacheWriteReported: boolean;
+  has: Array<"content" | "signature" | "tools">;
+}
+
+const STREAMS: StreamCase[] = [
+  // 63 in, 69 out of which 26 reasoning; cached 0, cache_write 0.
+  { file: "responses-gpt-5.5-phase-tool", turn: 0, model: "gpt-5.5", effort: "medium", input: 63, output: 69, reasoning: 26, cacheWriteReported: true, has: ["content", "signature", "tools"] },
+  // 147 in, 16 out, no reasoning (no reasoning item in this turn).
+  { file: "responses-gpt-5.5-phase-tool", turn: 1, model: "gpt-5.5", effort: "medium", input: 147, output: 16, reasoning: 0, cacheWriteReported: true, has: ["content"] },
+  // 20 in, 10 out; usage has no cache_write_tokens.
+  { file: "responses-gpt-5.2-effort-none", turn: 0, model: "gpt-5.2", effort: "none", input: 20, output: 10, reasoning: 0, cacheWriteReported: false, has: ["content"] },
+  // 45 in, 25 out, reasoning 0; cache_write 0.
+  { file: "responses-gpt-5.1-effort-none-tool", turn: 0, model: "gpt-5.1", effort: "none", input: 45, output: 25, reasoning: 0, cacheWriteReported: true, has: ["tools"] },
+];
+
+/** Our params for a recorded turn: the conversation itself does not matter to the replay, only that it is well-formed. */
+function paramsFor(file: string, url: string, model: string): Json {
+  const base = { model, api: "responses", base_url: v1(url), credentials: { api_key: KEY } };
+  switch (file) {
+    case "responses-gpt-5.5-phase-tool":
+      return { ...base, messages: [{ role: "system", content: PHASE_INSTRUCTIONS }, { role: "user", content: "What is the capital of PotatoLand?" }], tools: [CAPITAL_TOOL], tool_choice: "auto" };
+    case "responses-gpt-5.1-effort-none-tool":
+      return { ...base, messages: [{ role: "user", content: "Call get_weather for Beijing." }], tools: [WEATHER_TOOL], tool_choice: "required" };
+    default:
+      return { ...base, messages: [{ role: "system", content: "Answer directly." }, { role: "user", content: "What is 2+2?" }] };
+  }
+}
+
+const PHASE_INSTRUCTIONS = "Briefly narrate what you are about to do before calling each tool.";
+const CAPITAL_TOOL = {
+  name: "get_capital",
+  parameters: { type: "object", properties: { country: { type: "string" } }, required: ["country"], additionalProperties: false },
+};
+const WEATHER_TOOL = {
+  name: "get_weather",
+  description: "Get weather",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
+};
+
+describe("openai GPT-5.x reasoning replay: Responses streams", () => {
+  test.each(STREAMS)("$file turn $turn: reasoning item, text, tool call, finish, usage", async ({ file, turn, model, effort, input, output, reasoning, cacheWriteReported, has }) => {
+    const cassette = await recording(file);
+    const it = interaction(cassette, turn);
+    const expected = expectedFrom(it);
+    expect(expected.model.startsWith(`${model}-`)).toBe(true);
+    expect(expected.effort).toBe(effort);
+    expect(expected.status).toBe("completed");
+    if (has.includes("content")) expect(expected.content).not.toBe("");
+    else expect(expected.content).toBe("");
+    if (has.includes("signature")) expect(expected.signatures.length).toBeGreaterThan(0);
+    else expect(expected.signatures).toEqual([]);
+    if (has.includes("tools")) expect(expected.toolCalls.length).toBeGreaterThan(0);
+    else expect(expected.toolCalls).toEqual([]);
+
+    const harness = createHarness();
+    await withReplay(single(cassette, turn), async (server) => {
+      const result = await streamChat(harness, `${file}-${turn}`, "openai", paramsFor(file, server.url, model));
+
+      expect(result.error).toBeUndefined();
+      expect(result.retries).toEqual([]);
+      expect(result.content).toBe(expected.content);
+      expect(result.reasoning).toBe(expected.reasoning);
+      // The item's final encrypted_content, not the one output_item.added announced.
+      expect(result.signatures).toEqual(expected.signatures);
+      expect(result.toolCalls).toEqual(expected.toolCalls);
+      expected.toolCalls.forEach((call, index) => {
+        expect(result.deltas.find((delta) => delta.index === index)).toMatchObject({ index, id: call.id, name: call.name });
+      });
+
+      const done = result.done!;
+      expect(done.finish_reason).toBe(expected.toolCalls.length > 0 ? "tool_calls" : "stop");
+      expect(done.model).toBe(expected.model);
+      expect(done.usage).toEqual({
+        input_tokens: input,
+        output_tokens: output,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: reasoning,
+        estimated: cacheWriteReported ? [] : ["cache_write_tokens"],
+      });
+
+      expect(server.requests.length).toBe(1);
+      const sent = server.requests[0]!;
+      expect(sent.method).toBe("POST");
+      expect(sent.path).toBe("/v1/responses");
+      expect(sent.headers.authorization).toBe(`Bearer ${KEY}`);
+      expect(sentBody(server).model).toBe(model);
+      expect(sentBody(server).stream).toBe(true);
+      expect(everythingWritten(harness)).not.toContain(KEY);
+    });
+  });
+
+  test("gpt-5.5: the recording's reasoning item changes its encrypted_content between output_item.added and .done", async () => {
+    // What the signature test above stands on: handing back the announced value would be wrong.
+    const expected = expectedFrom(interaction(await recording("responses-gpt-5.5-phase-tool"), 0));
+    expect(expected.announced.length).toBe(1);
+    expect(expected.signatures.length).toBe(1);
+    expect(expected.announced[0]).not.toBe(expected.signatures[0]);
+    expect(expected.phases).toEqual(["commentary"]);
+    expect(expectedFrom(interaction(await recording("responses-gpt-5.5-phase-tool"), 1)).phases).toEqual(["final_answer"]);
+  });
+
+  test("gpt-5.5: handing back what turn 1 streamed (encrypted reasoning, commentary, call) gets the final answer", async () => {
+    const cassette = await recording("responses-gpt-5.5-phase-tool");
+    const first = expectedFrom(interaction(cassette, 0));
+    const second = expectedFrom(interaction(cassette, 1));
+    // The tool output is the editor's own: take it from the recorded turn-2 request.
+    const recordedOutput = ((interaction(cassette, 1).request.body as Json).input as Json[]).find((item) => item.type === "function_call_output")!;
+    expect(recordedOutput.call_id).toBe(first.toolCalls[0]!.id);
+
+    const harness = createHarness();
+    await withReplay(cassette, async (server) => {
+      const params = paramsFor("responses-gpt-5.5-phase-tool", server.url, "gpt-5.5");
+      const turn1 = await streamChat(harness, "t1", "openai", params);
+      expect(turn1.done?.finish_reason).toBe("tool_calls");
+
+      const assistant: Json[] = [
+        ...turn1.signatures.map((signature) => ({ type: "reasoning", text: turn1.reasoning, signature })),
+        { type: "text", text: turn1.content },
+        ...turn1.toolCalls.map((call) => ({ type: "tool_call", ...call })),
+      ];
+      const turn2 = await streamChat(harness, "t2", "openai", {
+        ...params,
+        messages: [
+          ...params.messages,
+          { role: "assistant", content: assistant },
+          { role: "tool", content: [{ type: "tool_result", tool_call_id: recordedOutput.call_id, content: recordedOutput.output }] },
+        ],
+      });
+      expect(turn2.error).toBeUndefined();
+      expect(turn2.content).toBe(second.content);
+      expect(turn2.done?.finish_reason).toBe("stop");
+
+      // Not the recorded body (encoder in flux): only that the signed reasoning and the tool output reached it.
+      const input = sentBody(server, 1).input as Json[];
+      expect(input.some((item) => item.type === "reasoning" && item.encrypted_content === first.signatures[0])).toBe(true);
+      expect(input.some((item) => item.type === "function_call_output" && item.call_id === recordedOutput.call_id && item.output === recordedOutput.output)).toBe(true);
+    });
+  });
+});
+
+describe("openai GPT-5.x reasoning replay: cost of dated snapshots", () => {
+  // The answers name dated snapshots (gpt-5.5-2026-04-23, gpt-5.2-2025-12-11,
+  // gpt-5.1-2025-11-13) of models the catalog prices. The catalog lists gpt-5's
+  // snapshot as an alias but none of these, so today the cost is null although
+  // the price is known: the catalog lacks the aliases. `test.failing` until it has them.
+  test.failing.each(STREAMS.filter((c) => c.turn === 0))("$file: cost from the catalog price of $model", async ({ file, model, input, output }) => {
+    const cassette = await recording(file);
+    const harness = createHarness();
+    await withReplay(single(cassette, 0), async (server) => {
+      const result = await streamChat(harness, `${file}-cost`, "openai", paramsFor(file, server.url, model));
+      const price = catalogData("openai", model)!.price!;
+      expect(result.done!.cost).not.toBeNull();
+      expect(result.done!.cost.input).toBeCloseTo((input * price.input!) / 1e6, 12);
+      expect(result.done!.cost.output).toBeCloseTo((output * price.output!) / 1e6, 12);
+    });
+  });
+});
