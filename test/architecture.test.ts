@@ -2,7 +2,7 @@
  * Structural rules the compiler does not check: runtime-specific code lives
  * only in src/host/ (and the composition root), and imports flow one way:
  * host → server → actions → providers → (auth, http, decode, formats,
- * catalog, tokens) → protocol.
+ * rules, catalog, tokens) → protocol.
  */
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
@@ -22,7 +22,7 @@ const layerOf = (path: string): string => (path.includes("/") ? path.split("/")[
 /** Lower number = lower layer; a file may import only its own layer or lower ones. */
 const RANK: Record<string, number> = {
   protocol: 0, deps: 0, redact: 0,
-  catalog: 1, tokens: 1, decode: 1, formats: 1, http: 1, auth: 1,
+  catalog: 1, rules: 1, tokens: 1, decode: 1, formats: 1, http: 1, auth: 1,
   providers: 2, actions: 3, server: 4, host: 5, main: 6,
 };
 

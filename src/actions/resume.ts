@@ -5,6 +5,8 @@
  * (a prefill), and the model's continuation is written after it.
  *
  * The rules, decided here and documented in wire/README.md:
+ * - only models that accept a prefill (the model rules' `prefill`: Claude
+ *   up to 4.5); for later models the original error ends the request;
  * - only answers that are text so far: once a reasoning, tool-call or other
  *   non-text chunk was written the stream is not resumed (a prefill cannot
  *   carry an open tool call, and Anthropic rejects a prefill together with
@@ -22,14 +24,23 @@
  */
 import type { ReportedUsage, UsageField } from "../protocol/chunks.ts";
 import type { ContentPart, Message } from "../protocol/chat.ts";
-import type { ChatPlan, ChatRequestParams } from "../providers/types.ts";
+import type { ChatPlan, ShapedRequestParams } from "../providers/types.ts";
 
 /** How many times one request may be resumed. */
 export const MAX_RESUMES = 2;
 
-/** Whether this request may be resumed at all (before looking at what was written). */
-export function resumeAllowed(params: ChatRequestParams, plan: ChatPlan): boolean {
-  return plan.continueWith !== undefined && params.resume !== false && params.reasoning === undefined;
+/**
+ * Whether this request may be resumed at all (before looking at what was
+ * written): the route can continue a prefill, the model rules say the model
+ * accepts one (Claude 4.6 and later answer 400: src/catalog/rules.json
+ * "claude-4.6-no-prefill"), the request does not think, and the caller did
+ * not opt out.
+ */
+export function resumeAllowed(plan: ChatPlan): boolean {
+  const { params, rules } = plan.shaping;
+  const thinks = params.thinking !== undefined && params.thinking.type !== "disabled" &&
+    !(params.thinking.type === "budget" && params.thinking.budget_tokens === 0);
+  return plan.continueWith !== undefined && params.resume !== false && rules.prefill === true && !thinks;
 }
 
 /** How many resumes a request gets: MAX_RESUMES, within its retry budget. */
@@ -50,9 +61,9 @@ export function trailingWhitespace(text: string): string {
  * (tokens already generated) comes off `max_tokens`, so the whole answer
  * keeps to the caller's limit.
  */
-export function prefillParams(params: ChatRequestParams, written: string, outputSoFar: number): ChatRequestParams {
+export function prefillParams(params: ShapedRequestParams, written: string, outputSoFar: number): ShapedRequestParams {
   const messages: Message[] = params.messages.map((message) => ({ ...message }));
-  const next: ChatRequestParams = { ...params, messages };
+  const next: ShapedRequestParams = { ...params, messages };
   if (params.max_tokens !== undefined) next.max_tokens = Math.max(1, params.max_tokens - outputSoFar);
   if (params.cache === true) keepCacheMarks(next, messages);
   const last = messages[messages.length - 1];
@@ -72,7 +83,7 @@ export function prefillParams(params: ChatRequestParams, written: string, output
  * appended, "the last message" would move onto the prefill and write a new
  * cache entry. The marks are pinned where the first call put them instead.
  */
-function keepCacheMarks(next: ChatRequestParams, messages: Message[]): void {
+function keepCacheMarks(next: ShapedRequestParams, messages: Message[]): void {
   delete next.cache;
   const lastSystem = messages.findLastIndex((message) => message.role === "system");
   const lastTurn = messages.findLastIndex((message) => message.role !== "system");

@@ -16,7 +16,8 @@ import { resolveTimeouts, Watchdog } from "../http/watchdog.ts";
 import { isWireChunk, type Cost, type FinishReason, type ReportedUsage, type StreamEvent, type WireChunk } from "../protocol/chunks.ts";
 import { BridgeError, toBridgeError } from "../protocol/errors.ts";
 import type { RequestOf } from "../protocol/request.ts";
-import type { ChatPlan, ChatRequestParams, Provider } from "../providers/types.ts";
+import type { ChatPlan, Provider, ShapedRequestParams } from "../providers/types.ts";
+import type { ToolNames } from "../rules/tool-names.ts";
 import { addUsage, prefillParams, resumeAllowed, resumeLimit, Seam, TextLog, trailingWhitespace } from "./resume.ts";
 import type { ActionContext, Outcome } from "./types.ts";
 import { costOf, UsageTracker } from "./usage-report.ts";
@@ -58,8 +59,8 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: params.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const timeouts = resolveTimeouts(params.timeouts);
   const providerId = provider.id as ProviderId;
-  /** The params of the current call: the request, or the request with its prefill once resumed (for estimates). */
-  let current: ChatRequestParams = params;
+  /** The params of the current call: the shaped request, or that with its prefill once resumed (for estimates). */
+  let current: ShapedRequestParams;
   let carried: Carried | undefined;
   let resumes = 0;
 
@@ -82,14 +83,17 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   } catch (error) {
     throw toBridgeError(error);
   }
+  current = plan.shaping.params;
+  const { adjustments, toolNames } = plan.shaping;
+  if (adjustments.length > 0) ctx.setAdjustments(adjustments);
   const maxResumes = resumeLimit(policy.maxRetries);
-  const mayResume = resumeAllowed(params, plan) && maxResumes > 0;
+  const mayResume = resumeAllowed(plan) && maxResumes > 0;
   if (mayResume) state.written = new TextLog();
 
   for (let attempt = 0; ; attempt++) {
     try {
       state.attemptProgressed = false;
-      await runAttempt(ctx, plan, state, timeouts);
+      await runAttempt(ctx, plan, state, timeouts, toolNames);
       const { usage, cost } = total(true);
       const model = state.model ?? params.model;
       const done: Extract<WireChunk, { type: "done" }> = {
@@ -101,6 +105,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
       };
       if (state.finish?.raw !== undefined) done.raw_finish_reason = state.finish.raw;
       if (state.finish?.details !== undefined) done.details = state.finish.details;
+      if (adjustments.length > 0) done.adjustments = adjustments;
       return { kind: "done", chunk: done };
     } catch (thrown) {
       const error = toBridgeError(thrown);
@@ -118,7 +123,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
         carried = total(false);
         state.usage.reset();
         const written = state.written?.text() ?? "";
-        current = prefillParams(params, written, carried.usage.output_tokens);
+        current = prefillParams(plan.shaping.params, written, carried.usage.output_tokens);
         plan.continueWith?.(current);
         state.seam = new Seam(trailingWhitespace(written));
         deps.log.log("info", "resuming", { id: request.id, attempt: resumes, delay_ms: resume.delayMs, error });
@@ -162,6 +167,7 @@ async function runAttempt(
   plan: ChatPlan,
   state: StreamState,
   timeouts: ReturnType<typeof resolveTimeouts>,
+  toolNames: ToolNames,
 ): Promise<void> {
   const httpRequest = await plan.buildRequest();
   // Queue time is not the provider's: the attempt's timers start once the request may go (only the request's own deadline runs).
@@ -198,13 +204,13 @@ async function runAttempt(
         } catch (error) {
           // What the provider sent ahead of its error, in the same read, is part of the answer: deliver it first,
           // so it is not lost and the failure counts as partial (no retry) whatever the network's segmentation.
-          if (events.length > 0) await deliver(ctx, state, events, watchdog);
+          if (events.length > 0) await deliver(ctx, state, events, watchdog, toolNames);
           throw error;
         }
         for (let i = before; i < events.length; i++) if (events[i]!.type === "end") state.ended = true;
       }
       if (events.length > 0) {
-        await deliver(ctx, state, events, watchdog);
+        await deliver(ctx, state, events, watchdog, toolNames);
         events.length = 0;
       }
     };
@@ -242,7 +248,13 @@ async function runAttempt(
 }
 
 /** Apply a batch of mapped events: bookkeeping for control events, one write for all wire chunks. */
-async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, events: StreamEvent[], watchdog: Watchdog): Promise<void> {
+async function deliver(
+  ctx: ActionContext<ChatRequest>,
+  state: StreamState,
+  events: StreamEvent[],
+  watchdog: Watchdog,
+  toolNames: ToolNames,
+): Promise<void> {
   const chunks: WireChunk[] = [];
   let progressed = false;
   for (const event of events) {
@@ -277,7 +289,7 @@ async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, even
             // Something other than text came first: nothing more to drop.
             delete state.seam;
             state.textOnly = false;
-            chunks.push(event);
+            chunks.push(editorNames(event, toolNames));
           }
           if (state.seam?.settled) delete state.seam;
         }
@@ -294,4 +306,17 @@ async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, even
   } else if (progressed) {
     watchdog.progress(false);
   }
+}
+
+/** A tool chunk under the name the editor gave the tool (the rules may have sent a provider-safe one). */
+function editorNames(chunk: WireChunk, names: ToolNames): WireChunk {
+  if (chunk.type === "tool_call_delta" && chunk.name !== undefined) {
+    const name = names.editor(chunk.name);
+    return name === chunk.name ? chunk : { ...chunk, name };
+  }
+  if (chunk.type === "tool_call") {
+    const name = names.editor(chunk.tool_call.name);
+    return name === chunk.tool_call.name ? chunk : { ...chunk, tool_call: { ...chunk.tool_call, name } };
+  }
+  return chunk;
 }

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.ts";
-import type { Cost, ReportedUsage, WireChunk } from "../protocol/chunks.ts";
+import type { Adjustment, Cost, ReportedUsage, WireChunk } from "../protocol/chunks.ts";
 import type { Request } from "../protocol/request.ts";
 import type { Provider } from "../providers/types.ts";
 
@@ -13,6 +13,8 @@ export interface ActionContext<R extends Request = Request> {
   emit(chunks: WireChunk[]): Promise<void>;
   /** Usage and cost to attach if the request ends in an error or a cancel. */
   setFailureUsage(usage: ReportedUsage, cost: Cost | null): void;
+  /** What the model rules changed in the request, to attach if it ends in an error or a cancel. */
+  setAdjustments(adjustments: Adjustment[]): void;
   /** Cancel another in-flight request (the `cancel` action). */
   cancel(id: string | number): boolean;
 }

@@ -172,7 +172,8 @@ const LOCATION_PATTERN = /^[a-z][a-z0-9-]*$/;
  * VERTEX_LOCATION, else us-central1. Host: `global` has the global host,
  * the `us` / `eu` multi-regions their `rep` hosts, any other region its own.
  */
-export function resolveVertexLocation(params: ProviderParams, deps: Pick<Deps, "env">, access?: GoogleAccess): VertexLocation {
+/** `fallback`: the location to use when neither the request nor the environment names one (a model rule's, else us-central1). */
+export function resolveVertexLocation(params: ProviderParams, deps: Pick<Deps, "env">, access?: GoogleAccess, fallback = VERTEX_DEFAULT_LOCATION): VertexLocation {
   const project = pick(params, "project", deps, PROJECT_ENV) ?? projectOfCredentials(access);
   if (project === undefined) {
     throw new BridgeError(
@@ -184,7 +185,7 @@ export function resolveVertexLocation(params: ProviderParams, deps: Pick<Deps, "
   if (!PROJECT_PATTERN.test(project.value)) {
     throw new BridgeError("INVALID_REQUEST", `${project.from}: ${JSON.stringify(project.value)} is not a Google Cloud project id`, { field: "params.project" });
   }
-  const location = pick(params, "location", deps, LOCATION_ENV) ?? { value: VERTEX_DEFAULT_LOCATION, from: "default" };
+  const location = pick(params, "location", deps, LOCATION_ENV) ?? { value: fallback, from: "default" };
   const region = location.value.toLowerCase();
   if (!LOCATION_PATTERN.test(region)) {
     throw new BridgeError("INVALID_REQUEST", `${location.from}: ${JSON.stringify(location.value)} is not a Vertex AI location`, { field: "params.location" });

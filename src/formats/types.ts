@@ -5,7 +5,7 @@
  * env, no clock. Providers (src/providers/) pick a dialect and add endpoint,
  * credentials and transport.
  */
-import type { ChatParams } from "../protocol/chat.ts";
+import type { ShapedParams } from "../rules/types.ts";
 import type { StreamEvent } from "../protocol/chunks.ts";
 import type { BridgeError } from "../protocol/errors.ts";
 
@@ -29,8 +29,8 @@ export interface StreamMapper<E> {
 }
 
 export interface ChatFormat<E> {
-  /** Unified params → provider JSON body (without transport concerns like `stream` flags the provider adds itself). */
-  encodeRequest(params: ChatParams): Record<string, unknown>;
+  /** Params shaped by the model rules (src/rules/shape.ts) → provider JSON body (without transport concerns like `stream` flags the provider adds itself). */
+  encodeRequest(params: ShapedParams): Record<string, unknown>;
   createMapper(): StreamMapper<E>;
   classifyError(response: ErrorResponse): BridgeError;
 }

@@ -24,11 +24,17 @@ export interface ToolDefinition {
   description?: string;
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
+  /** Ask for strict schema adherence where the provider offers it (OpenAI `strict`); default false. */
+  strict?: boolean;
 }
 
 export type ToolChoice = "auto" | "none" | "required" | { name: string };
 
-export type ReasoningOption = { effort: "low" | "medium" | "high" } | { budget_tokens: number };
+/** Reasoning effort, from "do not think" to "think as long as the model can"; each model takes a subset (src/rules/). */
+export const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
+export type Effort = (typeof EFFORTS)[number];
+
+export type ReasoningOption = { effort: Effort } | { budget_tokens: number };
 
 export interface ChatParams {
   model: string;

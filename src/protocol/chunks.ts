@@ -43,6 +43,20 @@ export interface ToolCall {
   arguments: string;
 }
 
+/**
+ * A change the model rules (src/rules/) made to a request before it was sent:
+ * a param dropped, changed or added so the model accepts the request. `param`
+ * names the request field as the caller wrote it (`temperature`,
+ * `reasoning.effort`, `tools[2].name`, `messages[4]`); `reason` names the rule.
+ */
+export interface Adjustment {
+  param: string;
+  action: "dropped" | "changed" | "added";
+  from?: unknown;
+  to?: unknown;
+  reason: string;
+}
+
 export type WireChunk =
   | { type: "content"; content: string }
   | { type: "reasoning"; content: string; signature?: string; redacted?: string }
@@ -62,6 +76,8 @@ export type WireChunk =
       cost: Cost | null;
       /** Provider-specific extras, e.g. content-filter categories. */
       details?: Record<string, unknown>;
+      /** What the model rules changed in the request; absent when nothing was. */
+      adjustments?: Adjustment[];
     };
 
 /** Internal events: bookkeeping that the mappers report and the action consumes. */

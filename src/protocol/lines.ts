@@ -8,7 +8,7 @@
 import type { WireChunk } from "./chunks.ts";
 import type { BridgeError } from "./errors.ts";
 import type { RequestId } from "./request.ts";
-import type { ReportedUsage, Cost } from "./chunks.ts";
+import type { Adjustment, ReportedUsage, Cost } from "./chunks.ts";
 
 export interface ErrorBody {
   code: string;
@@ -23,6 +23,8 @@ export interface ErrorBody {
   /** What was consumed before the failure, on stream_chat errors and cancels. */
   usage?: ReportedUsage;
   cost?: Cost | null;
+  /** stream_chat: what the model rules changed in the request before it failed. */
+  adjustments?: Adjustment[];
 }
 
 // A lone UTF-16 surrogate (say, a provider that split an emoji's \u escapes across two events)
@@ -52,7 +54,7 @@ export function encodeChunk(id: RequestId, chunk: WireChunk): string {
   return line({ id, success: true, streaming: true, data: chunk });
 }
 
-export function errorBody(error: BridgeError, extra?: { usage?: ReportedUsage; cost?: Cost | null }): ErrorBody {
+export function errorBody(error: BridgeError, extra?: { usage?: ReportedUsage; cost?: Cost | null; adjustments?: Adjustment[] }): ErrorBody {
   const body: ErrorBody = { code: error.code, message: error.message, retryable: error.retryable, partial: error.partial };
   if (error.status !== undefined) body.status = error.status;
   if (error.retryAfterMs !== undefined) body.retry_after_ms = Math.round(error.retryAfterMs);
@@ -61,6 +63,7 @@ export function errorBody(error: BridgeError, extra?: { usage?: ReportedUsage; c
   if (error.field !== undefined) body.field = error.field;
   if (extra?.usage !== undefined) body.usage = extra.usage;
   if (extra?.cost !== undefined) body.cost = extra.cost;
+  if (extra?.adjustments !== undefined && extra.adjustments.length > 0) body.adjustments = extra.adjustments;
   return body;
 }
 

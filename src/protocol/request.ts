@@ -5,7 +5,7 @@
  * offending field (`params.messages[2].role`), with the request id when one
  * could be read.
  */
-import type { ChatParams, ContentPart, Message, ToolDefinition } from "./chat.ts";
+import { EFFORTS, type ChatParams, type ContentPart, type Message, type ToolDefinition } from "./chat.ts";
 import type { Usage } from "./chunks.ts";
 import { BridgeError } from "./errors.ts";
 
@@ -196,11 +196,12 @@ function validateMessage(message: unknown, field: string): Message {
 
 function validateTool(tool: unknown, field: string): ToolDefinition {
   const object = requireObject(tool, field);
-  rejectUnknown(object, ["name", "description", "parameters"], field);
+  rejectUnknown(object, ["name", "description", "parameters", "strict"], field);
   const name = requireString(object.name, `${field}.name`);
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw invalid(`${field}.name`, "must be 1-128 characters of letters, digits, _ . -");
   if (object.description !== undefined) requireString(object.description, `${field}.description`, true);
   requireObject(object.parameters, `${field}.parameters`);
+  if (object.strict !== undefined && typeof object.strict !== "boolean") throw invalid(`${field}.strict`, "must be a boolean");
   return object as unknown as ToolDefinition;
 }
 
@@ -228,10 +229,13 @@ function validateChat(params: Json, forCounting: boolean): void {
   }
   if (params.reasoning !== undefined) {
     const reasoning = requireObject(params.reasoning, "params.reasoning");
+    if ("effort" in reasoning && "budget_tokens" in reasoning) {
+      throw invalid("params.reasoning", 'give either "effort" or "budget_tokens", not both');
+    }
     if ("effort" in reasoning) {
       rejectUnknown(reasoning, ["effort"], "params.reasoning");
-      if (!["low", "medium", "high"].includes(reasoning.effort as string)) {
-        throw invalid("params.reasoning.effort", 'must be "low", "medium" or "high"');
+      if (!(EFFORTS as readonly unknown[]).includes(reasoning.effort)) {
+        throw invalid("params.reasoning.effort", `must be one of ${EFFORTS.map((e) => `"${e}"`).join(", ")}; got ${JSON.stringify(reasoning.effort)}`);
       }
     } else if ("budget_tokens" in reasoning) {
       rejectUnknown(reasoning, ["budget_tokens"], "params.reasoning");

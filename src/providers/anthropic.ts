@@ -10,7 +10,8 @@ import type { ProviderParams } from "../protocol/request.ts";
 import { fetchJson } from "../http/json.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import { estimateChatTokens } from "../tokens/estimate.ts";
-import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+import { shapeChat } from "../rules/shape.ts";
+import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 
 const KEY: ApiKeySource = { provider: "anthropic", envVars: ["ANTHROPIC_API_KEY"] };
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -53,11 +54,13 @@ export const anthropicProvider: Provider = {
 
   async planChat(params, { deps }) {
     const apiKey = await requireApiKey(params, deps, KEY);
-    const encode = (chat: ChatRequestParams): string => JSON.stringify({ ...encodeAnthropicRequest(chat), stream: true });
-    let body = encode(params);
+    const shaping = shapeChat("anthropic", "anthropic-messages", params);
+    const encode = (chat: ShapedRequestParams): string => JSON.stringify({ ...encodeAnthropicRequest(chat), stream: true });
+    let body = encode(shaping.params);
     const url = `${baseUrl(params, deps)}/v1/messages`;
     return {
       format: anthropicMessagesFormat,
+      shaping,
       createDecoder: createSseStreamDecoder,
       buildRequest: () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }),
       continueWith(next) {
@@ -95,7 +98,7 @@ export const anthropicProvider: Provider = {
     const estimate: TokenCount = { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
     const apiKey = await findApiKey(params, deps, KEY);
     if (apiKey === undefined) return estimate;
-    const encoded = encodeAnthropicRequest(params);
+    const encoded = encodeAnthropicRequest(shapeChat("anthropic", "anthropic-messages", params).params);
     const body = JSON.stringify(Object.fromEntries(Object.entries(encoded).filter(([key]) => COUNT_FIELDS.includes(key))));
     const url = `${baseUrl(params, deps)}/v1/messages/count_tokens`;
     try {

@@ -22,6 +22,7 @@ import { encodingForModel } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing } from "./listing.ts";
 import type { ChatRequestParams, ModelEntry, Provider, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
+import { shapeChat } from "../rules/shape.ts";
 
 const KEY: ApiKeySource = { provider: "azure", envVars: ["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"] };
 /** The latest GA dated version (provider-facts §4.1), named in api-version error messages. */
@@ -135,14 +136,16 @@ export const azureProvider: Provider = {
     // Deployment names are the user's choice, so the dialect defaults to Chat Completions (served by every
     // deployment and api version); Responses on request.
     const api = params.api ?? "chat";
+    const shaping = shapeChat("azure", api === "responses" ? "openai-responses" : "openai-chat", params);
     const format = api === "responses"
-      ? createOpenAIResponsesFormat({ reasoningModel: findModel("azure", params.model)?.capabilities.reasoning ?? false })
+      ? createOpenAIResponsesFormat({ reasoningModel: shaping.rules.thinking === "effort" })
       : createOpenAIChatFormat();
-    const body = JSON.stringify(format.encodeRequest(params));
+    const body = JSON.stringify(format.encodeRequest(shaping.params));
     const headers = mergeHeaders({ "content-type": "application/json", ...(await authHeaders(params, deps)) }, params.headers);
     const url = chatUrl(where, params.model, api);
     return {
       format: { ...format, classifyError: (response) => classifyAzureError(response, params.model, where) },
+      shaping,
       createDecoder: createSseStreamDecoder,
       // Never follow a redirect with the key attached (as openai-node does for Azure).
       buildRequest: () => new Request(url, { method: "POST", headers, body, redirect: "manual" }),

@@ -19,8 +19,9 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
-import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
+import { shapeChat } from "../rules/shape.ts";
 
 /** One resolver (and so one credential cache) per process. */
 const resolvers = new WeakMap<Deps, AwsCredentialResolver>();
@@ -109,8 +110,10 @@ export const bedrockProvider: Provider = {
     let profileTried = GEOGRAPHY_PREFIX.test(modelId) || modelId.startsWith("arn:");
     let refreshedCredentials = false;
     let resolveAgain = false;
-    let body = JSON.stringify(bedrockConverseFormat.encodeRequest(params));
+    const shaping = shapeChat("bedrock", "bedrock-converse", params);
+    let body = JSON.stringify(bedrockConverseFormat.encodeRequest(shaping.params));
     return {
+      shaping,
       format: {
         ...bedrockConverseFormat,
         // Created per attempt, so it names the id this attempt called (the profile after a recovery, whose price applies).
@@ -140,9 +143,9 @@ export const bedrockProvider: Provider = {
         }
         return undefined;
       },
-      // Claude continues from an assistant prefill; other families' support is unverified.
+      // Claude continues from an assistant prefill (where the rules allow one); other families' support is unverified.
       ...(bedrockModelFamily(params.model) === "anthropic" && {
-        continueWith(next: ChatRequestParams) {
+        continueWith(next: ShapedRequestParams) {
           body = JSON.stringify(bedrockConverseFormat.encodeRequest(next));
         },
       }),
@@ -192,7 +195,7 @@ export const bedrockProvider: Provider = {
       if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return local;
       throw error;
     }
-    const encoded = encodeConverseRequest(params);
+    const encoded = encodeConverseRequest(shapeChat("bedrock", "bedrock-converse", params).params);
     const converse = Object.fromEntries(Object.entries(encoded).filter(([key]) => ["messages", "system", "toolConfig"].includes(key)));
     // CountTokens takes the foundation model id, not an inference profile (reported 2026; unconfirmed in AWS docs).
     const bareModel = params.model.replace(GEOGRAPHY_PREFIX, "");

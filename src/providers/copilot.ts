@@ -30,7 +30,9 @@ import {
   cachedModels, isReasoningModel, modelListing, needsEnabling, parseModelList, rememberModels, ROUTE_PATH, routeFor, type CopilotModel, type CopilotRoute,
 } from "./copilot/models.ts";
 import { catalogListing } from "./listing.ts";
-import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+import { shapeChat } from "../rules/shape.ts";
+import type { Dialect } from "../rules/types.ts";
+import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
 
 export const COPILOT_SETTINGS_URL = "https://github.com/settings/copilot";
@@ -147,13 +149,14 @@ function copilotClassifier(dialect: ErrorClassifier, model: string, route: Copil
 
 const ANTHROPIC_ERROR = /"type"\s*:\s*"error"/;
 
-function formatFor(route: CopilotRoute, model: CopilotModel | undefined, params: ChatRequestParams): { format: ChatFormat<unknown>; body: string } {
+const ROUTE_DIALECT: Record<CopilotRoute, Dialect> = { messages: "anthropic-messages", responses: "openai-responses", chat: "openai-chat" };
+
+/** `reasoningModel`: Copilot's /models or the model rules say the model reasons (Responses then asks for its encrypted reasoning). */
+function formatFor(route: CopilotRoute, reasoningModel: boolean, params: ShapedRequestParams): { format: ChatFormat<unknown>; body: string } {
   if (route === "messages") {
     return { format: anthropicMessagesFormat as ChatFormat<unknown>, body: JSON.stringify({ ...encodeAnthropicRequest(params), stream: true }) };
   }
-  const format = route === "responses"
-    ? createOpenAIResponsesFormat({ reasoningModel: isReasoningModel(model) || (findModel("copilot", params.model)?.capabilities.reasoning ?? false) })
-    : createOpenAIChatFormat();
+  const format = route === "responses" ? createOpenAIResponsesFormat({ reasoningModel }) : createOpenAIChatFormat();
   return { format: format as ChatFormat<unknown>, body: JSON.stringify(format.encodeRequest(params)) };
 }
 
@@ -199,7 +202,9 @@ export const copilotProvider: Provider = {
     const model = await describeModel(params, call, planned);
     if (model !== undefined && needsEnabling(model)) await enableModel(params, call, model);
     const route = routeFor(model, params.api);
-    const { format, body: firstBody } = formatFor(route, model, params);
+    const shaping = shapeChat("copilot", ROUTE_DIALECT[route], params);
+    const reasoningModel = isReasoningModel(model) || shaping.rules.thinking === "effort";
+    const { format, body: firstBody } = formatFor(route, reasoningModel, shaping.params);
     const identity = editorIdentity(params, call.deps);
     let body = firstBody;
     const perRequest: Record<string, string> = { "x-initiator": initiatorOf(params.messages) };
@@ -211,6 +216,7 @@ export const copilotProvider: Provider = {
     let renewed = false;
     return {
       format: { ...format, classifyError: copilotClassifier(format.classifyError, params.model, route, identity) },
+      shaping,
       createDecoder: createSseStreamDecoder,
       // Asked for again on every later attempt: cached, unless it is near expiry or was rejected.
       async buildRequest() {
@@ -232,8 +238,8 @@ export const copilotProvider: Provider = {
       // Claude on the Messages route continues from a prefill like Anthropic's own API; the continuation is the
       // model's follow-up, not a user turn, so it is sent (and billed) as agent-initiated.
       ...(route === "messages" && {
-        continueWith(next: ChatRequestParams) {
-          body = formatFor(route, model, next).body;
+        continueWith(next: ShapedRequestParams) {
+          body = formatFor(route, reasoningModel, next).body;
           perRequest["x-initiator"] = initiatorOf(next.messages);
         },
       }),

@@ -15,6 +15,7 @@ import { fetchJson } from "../http/json.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing } from "./listing.ts";
+import { shapeChat } from "../rules/shape.ts";
 import type { ChatRequestParams, Provider, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
 
@@ -64,13 +65,15 @@ export const openaiProvider: Provider = {
   async planChat(params, { deps }) {
     const apiKey = await requireApiKey(params, deps, KEY);
     const api = chooseOpenAIApi(params);
+    const shaping = shapeChat("openai", api === "responses" ? "openai-responses" : "openai-chat", params);
     const format = api === "responses"
-      ? createOpenAIResponsesFormat({ reasoningModel: isOpenAIReasoningModel(params.model) })
+      ? createOpenAIResponsesFormat({ reasoningModel: shaping.rules.thinking === "effort" })
       : createOpenAIChatFormat();
-    const body = JSON.stringify(format.encodeRequest(params));
+    const body = JSON.stringify(format.encodeRequest(shaping.params));
     const url = `${baseUrl(params, deps)}/${api === "responses" ? "responses" : "chat/completions"}`;
     return {
       format,
+      shaping,
       createDecoder: createSseStreamDecoder,
       buildRequest: () => new Request(url, { method: "POST", headers: headersFor(apiKey, params, deps), body }),
     };

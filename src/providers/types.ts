@@ -10,11 +10,18 @@ import type { ChatParams } from "../protocol/chat.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import type { WireChunk } from "../protocol/chunks.ts";
 import type { BridgeError } from "../protocol/errors.ts";
+import type { Shaped } from "../rules/shape.ts";
+import type { ShapedParams } from "../rules/types.ts";
 
 export type ChatRequestParams = ChatParams & ProviderParams;
 
+/** A chat request after the model rules (src/rules/shape.ts): what the encoders take. */
+export type ShapedRequestParams = ShapedParams & ProviderParams;
+
 export interface ChatPlan<E = unknown> {
   format: ChatFormat<E>;
+  /** The request as the model rules shaped it, what they changed, and the tool names they mapped. */
+  shaping: Shaped<ShapedRequestParams>;
   createDecoder(): StreamDecoder<E>;
   /** Build the HTTP request for one attempt; called again for each retry (re-signing, token refresh). */
   buildRequest(): Request | Promise<Request>;
@@ -26,13 +33,15 @@ export interface ChatPlan<E = unknown> {
    */
   recover?(error: BridgeError): string | undefined;
   /**
-   * Anthropic family only (Anthropic, Claude on Bedrock and Vertex): send
-   * `params` in the following attempts instead, keeping the plan's state
-   * (model id, credentials). The action passes the request with the answer
-   * so far as a trailing assistant message, to continue a broken stream
-   * (src/actions/resume.ts). Absent where a prefill is not understood.
+   * Anthropic family only (Anthropic, Claude on Bedrock, Vertex and
+   * Copilot's Messages route): send `params` in the following attempts
+   * instead, keeping the plan's state (model id, credentials). The action
+   * passes the shaped request with the answer so far as a trailing assistant
+   * message, to continue a broken stream (src/actions/resume.ts), and only
+   * where the model rules say the model accepts a prefill. Absent where a
+   * prefill is not understood.
    */
-  continueWith?(params: ChatRequestParams): void;
+  continueWith?(params: ShapedRequestParams): void;
 }
 
 export interface ModelEntry {

@@ -20,7 +20,8 @@ import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { estimateChatTokens } from "../tokens/estimate.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
-import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
+import { shapeChat } from "../rules/shape.ts";
+import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 
 /** The `anthropic_version` Claude on Vertex requires in the body (provider-facts §7.6). */
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
@@ -47,9 +48,10 @@ interface Target {
   base: string;
 }
 
-async function target(params: ProviderParams, call: ProviderCall): Promise<Target> {
+/** `location`: where the model is served when the request and the environment say nothing (a model rule). */
+async function target(params: ProviderParams, call: ProviderCall, location?: string): Promise<Target> {
   const access = await resolverFor(call.deps).resolve(params, call.signal);
-  const where = resolveVertexLocation(params, call.deps, access);
+  const where = resolveVertexLocation(params, call.deps, access, location);
   const base = (params.base_url ?? `https://${where.host}`).replace(/\/+$/, "");
   return { access, base, root: `${base}/v1/projects/${encodeURIComponent(where.project)}/locations/${where.location}` };
 }
@@ -66,7 +68,7 @@ function modelUrl(root: string, model: string, method: string): string {
   return `${root}/publishers/${publisher}/models/${encodeURIComponent(model).replaceAll("%40", "@")}:${method}`;
 }
 
-function claudeBody(params: ChatRequestParams, forCounting: boolean): string {
+function claudeBody(params: ShapedRequestParams, forCounting: boolean): string {
   const { model, ...body } = encodeAnthropicRequest(params);
   if (forCounting) {
     const counted = Object.fromEntries(Object.entries(body).filter(([key]) => ["messages", "system", "tools", "tool_choice", "thinking"].includes(key)));
@@ -88,17 +90,20 @@ export const vertexProvider: Provider = {
   async planChat(params, call) {
     const claude = isClaude(params.model);
     const format = (claude ? anthropicMessagesFormat : geminiFormat) as ChatFormat<unknown>;
-    let body = claude ? claudeBody(params, false) : JSON.stringify(geminiFormat.encodeRequest(params));
-    let first: Target | undefined = await target(params, call);
+    const shaping = shapeChat("vertex", claude ? "anthropic-messages" : "gemini", params);
+    const location = shaping.rules.vertex_location;
+    let body = claude ? claudeBody(shaping.params, false) : JSON.stringify(geminiFormat.encodeRequest(shaping.params));
+    let first: Target | undefined = await target(params, call, location);
     // One fresh token per request: a second 401 is an answer, not a stale token (without this, every 401 retried again, forever).
     let refreshed = false;
     let used: GoogleAccess | undefined;
     return {
       format,
+      shaping,
       createDecoder: createSseStreamDecoder,
       buildRequest: async () => {
         // The first attempt uses the token resolved while planning; retries ask again (cached unless near expiry).
-        const current = first ?? (await target(params, call));
+        const current = first ?? (await target(params, call, location));
         first = undefined;
         used = current.access;
         const url = modelUrl(current.root, params.model, claude ? "streamRawPredict" : "streamGenerateContent?alt=sse");
@@ -115,7 +120,7 @@ export const vertexProvider: Provider = {
         return undefined;
       },
       ...(claude && {
-        continueWith(next: ChatRequestParams) {
+        continueWith(next: ShapedRequestParams) {
           body = claudeBody(next, false);
         },
       }),
@@ -151,18 +156,19 @@ export const vertexProvider: Provider = {
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
     const estimate: TokenCount = { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+    const claude = isClaude(params.model);
+    const shaping = shapeChat("vertex", claude ? "anthropic-messages" : "gemini", params);
     let current: Target;
     try {
-      current = await target(params, call);
+      current = await target(params, call, shaping.rules.vertex_location);
     } catch (error) {
       if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return estimate;
       throw error;
     }
-    const claude = isClaude(params.model);
     const url = claude
       ? `${current.root}/publishers/anthropic/models/count-tokens:rawPredict`
       : modelUrl(current.root, params.model, "countTokens");
-    const body = claude ? claudeBody(params, true) : JSON.stringify(countableGemini(geminiFormat.encodeRequest(params)));
+    const body = claude ? claudeBody(shaping.params, true) : JSON.stringify(countableGemini(geminiFormat.encodeRequest(shaping.params)));
     try {
       const answer = await fetchJson<unknown>(call.deps, () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }), call.signal,
         claude ? classifyAnthropicError : classifyGeminiError);

@@ -10,7 +10,7 @@ import { listProviders, ping } from "../actions/info.ts";
 import { streamChat } from "../actions/stream-chat.ts";
 import type { ActionContext, Outcome } from "../actions/types.ts";
 import type { Deps } from "../deps.ts";
-import type { Cost, ReportedUsage, WireChunk } from "../protocol/chunks.ts";
+import type { Adjustment, Cost, ReportedUsage, WireChunk } from "../protocol/chunks.ts";
 import { BridgeError, toBridgeError } from "../protocol/errors.ts";
 import { encodeChunk, encodeError, encodeResult, errorBody } from "../protocol/lines.ts";
 import { readId, validateRequest, type Request, type RequestId, type RequestOf } from "../protocol/request.ts";
@@ -89,7 +89,7 @@ export class Server {
   }
 
   private async run(request: Request, controller: AbortController): Promise<void> {
-    let failureUsage: { usage: ReportedUsage; cost: Cost | null } | undefined;
+    let failure: { usage?: ReportedUsage; cost?: Cost | null; adjustments?: Adjustment[] } = {};
     let wroteContent = false;
     const timer = request.timeout === undefined
       ? undefined
@@ -108,7 +108,10 @@ export class Server {
         return this.write(text);
       },
       setFailureUsage: (usage, cost) => {
-        failureUsage = { usage, cost };
+        failure = { ...failure, usage, cost };
+      },
+      setAdjustments: (adjustments) => {
+        failure = { ...failure, adjustments };
       },
       cancel: (id) => this.cancel(id),
     };
@@ -116,7 +119,7 @@ export class Server {
       const outcome = await this.perform(ctx);
       if (controller.signal.aborted && outcome.kind === "done") {
         // The cancel won the race with the last event: the request still ends as cancelled, with what it used.
-        failureUsage = { usage: outcome.chunk.usage, cost: outcome.chunk.cost };
+        failure = { usage: outcome.chunk.usage, cost: outcome.chunk.cost, ...(outcome.chunk.adjustments && { adjustments: outcome.chunk.adjustments }) };
         throw controller.signal.reason;
       }
       await this.write(outcome.kind === "done" ? encodeChunk(request.id, outcome.chunk) : encodeResult(request.id, outcome.data));
@@ -124,7 +127,7 @@ export class Server {
       const error = toBridgeError(thrown);
       if (wroteContent) error.partial = true;
       if (error.code === "INTERNAL") this.deps.log.log("error", "internal error", { id: request.id, error: thrown });
-      await this.writeError(request.id, error, failureUsage);
+      await this.writeError(request.id, error, failure);
     } finally {
       clearTimeout(timer);
     }
@@ -160,7 +163,7 @@ export class Server {
     }
   }
 
-  private async writeError(id: RequestId | null, error: BridgeError, extra?: { usage: ReportedUsage; cost: Cost | null }): Promise<void> {
+  private async writeError(id: RequestId | null, error: BridgeError, extra?: { usage?: ReportedUsage; cost?: Cost | null; adjustments?: Adjustment[] }): Promise<void> {
     const body = errorBody(error, extra);
     body.message = redact(body.message);
     try {

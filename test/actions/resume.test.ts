@@ -8,6 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { addUsage, MAX_RESUMES, prefillParams, resumeAllowed, resumeLimit, Seam, trailingWhitespace } from "../../src/actions/resume.ts";
 import type { ReportedUsage } from "../../src/protocol/chunks.ts";
 import type { ChatPlan, ChatRequestParams } from "../../src/providers/types.ts";
+import { shapeChat } from "../../src/rules/shape.ts";
 
 /** Run continuation deltas through a seam built from what was written; return what gets written after it. */
 function afterSeam(written: string, deltas: readonly string[]): string {
@@ -133,8 +134,12 @@ describe("prefillParams: the request again, with the answer so far as the assist
 });
 
 describe("which requests resume", () => {
-  const plan = (resumable: boolean): ChatPlan =>
-    ({ format: {}, createDecoder: () => ({}), buildRequest: () => new Request("http://x"), ...(resumable && { continueWith: () => {} }) }) as unknown as ChatPlan;
+  const plan = (resumable: boolean, params: ChatRequestParams, model = "claude-sonnet-4-5"): ChatPlan =>
+    ({
+      format: {}, createDecoder: () => ({}), buildRequest: () => new Request("http://x"),
+      shaping: shapeChat("anthropic", "anthropic-messages", { ...params, model }),
+      ...(resumable && { continueWith: () => {} }),
+    }) as unknown as ChatPlan;
 
   test.each([
     { name: "an Anthropic-family plan, default", params: BASE, resumable: true, expected: true },
@@ -143,8 +148,13 @@ describe("which requests resume", () => {
     { name: "a plan without continueWith (other providers)", params: BASE, resumable: false, expected: false },
     { name: "resume: true cannot make a plan resumable", params: { ...BASE, resume: true }, resumable: false, expected: false },
     { name: "extended thinking (Anthropic refuses a prefill with it)", params: { ...BASE, reasoning: { effort: "low" } }, resumable: true, expected: false },
-  ] as Array<{ name: string; params: ChatRequestParams; resumable: boolean; expected: boolean }>)("$name → $expected", ({ params, resumable, expected }) => {
-    expect(resumeAllowed(params, plan(resumable))).toBe(expected);
+    { name: "thinking asked off is no thinking", params: { ...BASE, reasoning: { effort: "none" } }, resumable: true, expected: true },
+    // Anthropic migration guide: "Prefilling assistant messages returns a 400 error on Claude 4.6 models".
+    { name: "Claude Opus 4.6 refuses prefills", params: BASE, resumable: true, expected: false, model: "claude-opus-4-6" },
+    { name: "Claude Sonnet 5 (Copilot spelling) refuses prefills", params: BASE, resumable: true, expected: false, model: "claude-sonnet-5" },
+    { name: "Claude Haiku 4.5 takes them", params: BASE, resumable: true, expected: true, model: "claude-haiku-4-5-20251001" },
+  ] as Array<{ name: string; params: ChatRequestParams; resumable: boolean; expected: boolean; model?: string }>)("$name → $expected", ({ params, resumable, expected, model }) => {
+    expect(resumeAllowed(plan(resumable, params, model))).toBe(expected);
   });
 
   test("resumes are bounded by MAX_RESUMES and by max_retries", () => {

@@ -20,7 +20,8 @@
  * - A tool schema without `type` gets `type: "object"`, which `input_schema`
  *   requires (editors send `{}` for tools without parameters).
  */
-import type { ChatParams, ContentPart, Message, ReasoningOption, ToolChoice } from "../../protocol/chat.ts";
+import type { ContentPart, Message, ToolChoice } from "../../protocol/chat.ts";
+import type { ShapedParams, Thinking } from "../../rules/types.ts";
 import { invalidField, parseToolArguments } from "../json.ts";
 
 type Block = Record<string, unknown>;
@@ -37,19 +38,10 @@ interface Turn {
  */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
-/**
- * Thinking budgets for `reasoning.effort`. `low` is the API's minimum budget
- * (1024). `high` (24576) plus the 4096 tokens of answer room added below stays
- * under 32000, the smallest output cap among thinking-capable Claude models
- * (Opus 4 / 4.1), so no effort level can push max_tokens over a model's cap.
- * `medium` (8192) sits between.
- */
-export const ANTHROPIC_EFFORT_BUDGETS = { low: 1024, medium: 8192, high: 24576 } as const;
-
 /** At most this many `cache_control` breakpoints per request (the API rejects more). */
 const MAX_CACHE_BREAKPOINTS = 4;
 
-export function encodeAnthropicRequest(params: ChatParams): Record<string, unknown> {
+export function encodeAnthropicRequest(params: ShapedParams): Record<string, unknown> {
   const cacheMarks: Block[] = [];
   const system: Block[] = [];
   const turns: Turn[] = [];
@@ -77,11 +69,8 @@ export function encodeAnthropicRequest(params: ChatParams): Record<string, unkno
   }
 
   const body: Record<string, unknown> = { model: params.model };
-  const budget = params.reasoning === undefined ? undefined : anthropicThinkingBudget(params.reasoning);
-  let maxTokens = params.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
-  // The API requires budget_tokens < max_tokens; keep room for the answer itself.
-  if (budget !== undefined && maxTokens <= budget) maxTokens = budget + ANTHROPIC_DEFAULT_MAX_TOKENS;
-  body["max_tokens"] = maxTokens;
+  // budget_tokens < max_tokens is the rules' business (src/rules/shape.ts), which sets max_tokens where it must grow.
+  body["max_tokens"] = params.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
   if (system.length > 0) body["system"] = system;
   const messages = turns.map((turn) => ({
     role: turn.role,
@@ -100,14 +89,30 @@ export function encodeAnthropicRequest(params: ChatParams): Record<string, unkno
   if (params.stop !== undefined && params.stop.length > 0) body["stop_sequences"] = params.stop;
   if (params.temperature !== undefined) body["temperature"] = params.temperature;
   if (params.top_p !== undefined) body["top_p"] = params.top_p;
-  if (budget !== undefined) body["thinking"] = { type: "enabled", budget_tokens: budget };
+  if (params.thinking !== undefined) Object.assign(body, anthropicThinkingFields(params.thinking));
   return body;
 }
 
-/** The thinking budget a reasoning option asks for. */
-export function anthropicThinkingBudget(reasoning: ReasoningOption): number {
-  if ("budget_tokens" in reasoning) return reasoning.budget_tokens;
-  return ANTHROPIC_EFFORT_BUDGETS[reasoning.effort];
+/**
+ * The body fields for the thinking the rules chose: `thinking` and, for
+ * adaptive thinking, `output_config.effort` beside it (never inside it).
+ * Shared with Claude on Bedrock, where they go in `additionalModelRequestFields`.
+ * @see https://platform.claude.com/docs/en/build-with-claude/adaptive-thinking
+ */
+export function anthropicThinkingFields(thinking: Thinking): Record<string, unknown> {
+  switch (thinking.type) {
+    case "budget":
+      return { thinking: { type: "enabled", budget_tokens: thinking.budget_tokens } };
+    case "adaptive":
+      return {
+        thinking: { type: "adaptive", ...(thinking.display && { display: thinking.display }) },
+        ...(thinking.effort !== undefined && { output_config: { effort: thinking.effort } }),
+      };
+    case "disabled":
+      return { thinking: { type: "disabled" } };
+    default:
+      return {}; // other dialects' forms; the rules never give them to a Messages model
+  }
 }
 
 function encodeAnthropicToolChoice(choice: ToolChoice): Block {

@@ -15,9 +15,6 @@
  * - A turn left with no blocks (its text parts were all empty) is dropped:
  *   Bedrock rejects an empty `content` ("The content field in the Message
  *   object at messages.1 is empty").
- * - A conversation that ends with an assistant turn (a prefill) has the
- *   trailing whitespace of its last text trimmed: Claude rejects "final
- *   assistant content cannot end with trailing whitespace".
  * - `tool_choice: "none"`: Converse has no such choice, so it is encoded as
  *   if no tools were given: the model cannot call a tool it is not shown.
  *   (With tool history the placeholder config below still lists the history's
@@ -37,13 +34,13 @@
  * - A tool result's `status: "error"` is sent only to Claude and `other`
  *   (Strands Agents includes it only for `anthropic.claude`; other models
  *   reject the field). Elsewhere the result's text is what says it failed.
- * - `reasoning` becomes Claude's `thinking` in `additionalModelRequestFields`.
- *   Other families are left alone: their reasoning switches differ per model
- *   (Nova 2's `reasoningConfig`, DeepSeek-R1 always reasons), and an unknown
- *   field in `additionalModelRequestFields` fails the request.
+ * - The thinking the rules chose (src/rules/; only Claude gets one) goes in
+ *   `additionalModelRequestFields`, in the Messages API's own form. Prefill
+ *   trimming and the leading user turn are the rules' business too.
  */
-import type { ChatParams, ToolChoice, ToolDefinition } from "../../protocol/chat.ts";
-import { ANTHROPIC_DEFAULT_MAX_TOKENS, anthropicThinkingBudget } from "../anthropic-messages/request.ts";
+import type { ToolChoice, ToolDefinition } from "../../protocol/chat.ts";
+import type { ShapedParams } from "../../rules/types.ts";
+import { anthropicThinkingFields } from "../anthropic-messages/request.ts";
 import { encodeMessageBlocks, encodeSystemBlocks, type BlockOptions, type ConverseBlock as Block } from "./blocks.ts";
 import { bedrockModelFamily, type BedrockModelFamily } from "./family.ts";
 
@@ -60,7 +57,7 @@ export interface ConverseRequestOptions {
 /** Bedrock allows at most this many cache checkpoints per request. */
 const MAX_CACHE_POINTS = 4;
 
-export function encodeConverseRequest(params: ChatParams, options: ConverseRequestOptions = {}): Record<string, unknown> {
+export function encodeConverseRequest(params: ShapedParams, options: ConverseRequestOptions = {}): Record<string, unknown> {
   const family = options.family ?? bedrockModelFamily(params.model);
   const blockOptions: BlockOptions = { marks: [], toolStatus: family === "anthropic" || family === "other" };
   const system: Block[] = [];
@@ -89,7 +86,6 @@ export function encodeConverseRequest(params: ChatParams, options: ConverseReque
     const last = turns[turns.length - 1];
     if (last !== undefined) markLast(last.blocks, blockOptions.marks);
   }
-  trimPrefill(turns);
 
   const cacheable = family === "anthropic" || family === "nova" || family === "other";
   const points = cacheable ? keepLatest(blockOptions.marks, [...system, ...turns.flatMap((turn) => turn.blocks)]) : new Set<Block>();
@@ -99,15 +95,8 @@ export function encodeConverseRequest(params: ChatParams, options: ConverseReque
   };
   if (system.length > 0) body["system"] = withCachePoints(system, points);
 
-  const budget = family === "anthropic" && params.reasoning !== undefined ? anthropicThinkingBudget(params.reasoning) : undefined;
   const inference: Record<string, unknown> = {};
-  let maxTokens = params.max_tokens;
-  if (budget !== undefined) {
-    // Claude requires budget_tokens < max_tokens; keep room for the answer itself.
-    maxTokens ??= ANTHROPIC_DEFAULT_MAX_TOKENS;
-    if (maxTokens <= budget) maxTokens = budget + ANTHROPIC_DEFAULT_MAX_TOKENS;
-  }
-  if (maxTokens !== undefined) inference["maxTokens"] = maxTokens;
+  if (params.max_tokens !== undefined) inference["maxTokens"] = params.max_tokens;
   if (params.temperature !== undefined) inference["temperature"] = params.temperature;
   if (params.top_p !== undefined) inference["topP"] = params.top_p;
   if (params.stop !== undefined && params.stop.length > 0) inference["stopSequences"] = params.stop;
@@ -115,11 +104,13 @@ export function encodeConverseRequest(params: ChatParams, options: ConverseReque
 
   const toolConfig = encodeToolConfig(params, turns);
   if (toolConfig !== undefined) body["toolConfig"] = toolConfig;
-  if (budget !== undefined) body["additionalModelRequestFields"] = { thinking: { type: "enabled", budget_tokens: budget } };
+  // Only Claude is given thinking by the rules; its fields travel as in the Messages API (provider-facts-2026 §1.5).
+  const thinking = params.thinking === undefined ? {} : anthropicThinkingFields(params.thinking);
+  if (Object.keys(thinking).length > 0) body["additionalModelRequestFields"] = thinking;
   return body;
 }
 
-function encodeToolConfig(params: ChatParams, turns: Turn[]): Block | undefined {
+function encodeToolConfig(params: ShapedParams, turns: Turn[]): Block | undefined {
   const tools = params.tool_choice === "none" ? [] : (params.tools ?? []);
   if (tools.length > 0) {
     const config: Block = { tools: tools.map(toolSpec) };
@@ -192,21 +183,6 @@ function keepLatest(marks: Block[], inOrder: Block[]): Set<Block> {
 
 function withCachePoints(blocks: Block[], points: Set<Block>): Block[] {
   return blocks.flatMap((block) => (points.has(block) ? [block, { cachePoint: { type: "default" } }] : [block]));
-}
-
-/** Drop trailing whitespace from the last text of a final assistant turn (a prefill). */
-function trimPrefill(turns: Turn[]): void {
-  const last = turns[turns.length - 1];
-  if (last === undefined || last.role !== "assistant") return;
-  const block = last.blocks[last.blocks.length - 1];
-  if (block === undefined || typeof block["text"] !== "string") return;
-  const trimmed = block["text"].trimEnd();
-  if (trimmed !== "") {
-    block["text"] = trimmed;
-    return;
-  }
-  last.blocks.pop();
-  if (last.blocks.length === 0) turns.pop();
 }
 
 /** Stable partition: toolResult blocks first, the rest after, each in its own order. */

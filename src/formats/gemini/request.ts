@@ -41,16 +41,13 @@
  *   has none gets Google's documented placeholder
  *   `skip_thought_signature_validator`, as the AI SDK does; later calls of
  *   a parallel run legitimately have none.
- * - `reasoning` → `thinkingConfig` with `includeThoughts: true` (otherwise
- *   the thoughts are spent but never streamed). A budget passes as
- *   `thinkingBudget`; an effort maps to the budgets the Anthropic dialect
- *   uses (low 1024, medium 8192, high 24576). Gemini 3 prefers
- *   `thinkingLevel` but still accepts a budget, and one field works for 2.5
- *   and 3 alike.
+ * - The thinking the rules chose (src/rules/) → `thinkingConfig`: a budget
+ *   for 2.5, a level for 3.
  * - Empty text parts are dropped, and a turn left empty with them.
  * - `cache` flags are ignored: Vertex caches prompt prefixes implicitly.
  */
-import type { ChatParams, ContentPart, Message, ReasoningOption, ToolChoice, ToolDefinition } from "../../protocol/chat.ts";
+import type { ContentPart, Message, ToolChoice, ToolDefinition } from "../../protocol/chat.ts";
+import type { ShapedParams } from "../../rules/types.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { toGeminiSchema } from "./schema.ts";
 import { invalidField, parseToolArguments } from "../json.ts";
@@ -62,13 +59,10 @@ interface Turn {
   parts: Part[];
 }
 
-/** Thinking budgets for `reasoning.effort`, the same as the Anthropic dialect's. */
-export const GEMINI_EFFORT_BUDGETS = { low: 1024, medium: 8192, high: 24576 } as const;
-
 /** Google's documented stand-in for a function call whose thought signature is lost. */
 export const GEMINI_SKIP_SIGNATURE = "skip_thought_signature_validator";
 
-export function encodeGeminiRequest(params: ChatParams): Record<string, unknown> {
+export function encodeGeminiRequest(params: ShapedParams): Record<string, unknown> {
   const system: Part[] = [];
   const turns: Turn[] = [];
   // Tool call id → function name, latest first, filled as assistant messages go by.
@@ -104,7 +98,8 @@ export function encodeGeminiRequest(params: ChatParams): Record<string, unknown>
   if (params.temperature !== undefined) generation["temperature"] = params.temperature;
   if (params.top_p !== undefined) generation["topP"] = params.top_p;
   if (params.stop !== undefined && params.stop.length > 0) generation["stopSequences"] = params.stop;
-  if (params.reasoning !== undefined) generation["thinkingConfig"] = { thinkingBudget: geminiThinkingBudget(params.reasoning), includeThoughts: true };
+  const thinking = geminiThinkingConfig(params.thinking);
+  if (thinking !== undefined) generation["thinkingConfig"] = thinking;
   if (Object.keys(generation).length > 0) body["generationConfig"] = generation;
 
   if (params.tools !== undefined && params.tools.length > 0) {
@@ -114,9 +109,20 @@ export function encodeGeminiRequest(params: ChatParams): Record<string, unknown>
   return body;
 }
 
-/** The thinking budget a reasoning option asks for. */
-export function geminiThinkingBudget(reasoning: ReasoningOption): number {
-  return "budget_tokens" in reasoning ? reasoning.budget_tokens : GEMINI_EFFORT_BUDGETS[reasoning.effort];
+/**
+ * `thinkingBudget` (2.5) or `thinkingLevel` (3), never both (400, Gemini 3
+ * guide), as the rules chose; `includeThoughts` whenever the model thinks,
+ * or the thoughts are spent but never streamed.
+ */
+function geminiThinkingConfig(thinking: ShapedParams["thinking"]): Record<string, unknown> | undefined {
+  switch (thinking?.type) {
+    case "budget":
+      return thinking.budget_tokens === 0 ? { thinkingBudget: 0 } : { thinkingBudget: thinking.budget_tokens, includeThoughts: true };
+    case "level":
+      return { thinkingLevel: thinking.level, includeThoughts: true };
+    default:
+      return undefined;
+  }
 }
 
 function functionDeclaration(tool: ToolDefinition): Part {

@@ -15,15 +15,16 @@
  *   (this dialect is only used for streaming, and usage never arrives without
  *   the option), so providers need not add them.
  */
-import type { ChatParams, ContentPart, Message, ReasoningOption, ToolChoice } from "../../protocol/chat.ts";
+import type { ContentPart, Message, ToolChoice } from "../../protocol/chat.ts";
 import { BridgeError } from "../../protocol/errors.ts";
+import type { ShapedParams } from "../../rules/types.ts";
 
 export interface OpenAIChatRequestOptions {
   /** Role used for system messages; default `system`. */
   systemRole?: "system" | "developer";
 }
 
-export function encodeOpenAIChatRequest(params: ChatParams, options: OpenAIChatRequestOptions = {}): Record<string, unknown> {
+export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAIChatRequestOptions = {}): Record<string, unknown> {
   const systemRole = options.systemRole ?? "system";
   const messages: Record<string, unknown>[] = [];
   params.messages.forEach((message, i) => messages.push(...encodeMessage(message, i, systemRole)));
@@ -40,11 +41,13 @@ export function encodeOpenAIChatRequest(params: ChatParams, options: OpenAIChatR
         name: tool.name,
         ...(tool.description === undefined ? {} : { description: tool.description }),
         parameters: tool.parameters,
+        // Chat Completions is non-strict unless asked (OpenAI function-calling guide); only a caller's `strict: true` is sent.
+        ...(tool.strict === true && { strict: true }),
       },
     }));
   }
   if (params.tool_choice !== undefined) body["tool_choice"] = encodeOpenAIChatToolChoice(params.tool_choice);
-  if (params.reasoning !== undefined) body["reasoning_effort"] = toOpenAIReasoningEffort(params.reasoning);
+  if (params.thinking?.type === "effort") body["reasoning_effort"] = params.thinking.effort;
   body["stream"] = true;
   body["stream_options"] = { include_usage: true };
   return body;
@@ -53,19 +56,6 @@ export function encodeOpenAIChatRequest(params: ChatParams, options: OpenAIChatR
 function encodeOpenAIChatToolChoice(choice: ToolChoice): unknown {
   if (typeof choice === "string") return choice;
   return { type: "function", function: { name: choice.name } };
-}
-
-/**
- * OpenAI takes an effort level, not a token budget. A budget maps to the
- * effort whose typical spend it resembles: under 4 096 tokens → low, under
- * 16 384 → medium, otherwise high (our own thresholds; OpenAI publishes no
- * token figures per level).
- */
-export function toOpenAIReasoningEffort(reasoning: ReasoningOption): "low" | "medium" | "high" {
-  if ("effort" in reasoning) return reasoning.effort;
-  if (reasoning.budget_tokens < 4096) return "low";
-  if (reasoning.budget_tokens < 16384) return "medium";
-  return "high";
 }
 
 /** A base64 image part as a `data:` URL, the form both OpenAI dialects accept inline. */

@@ -12,27 +12,29 @@
  *   id-less items the same way). Unsigned reasoning parts cannot be replayed
  *   and are dropped.
  * - `include: ["reasoning.encrypted_content"]` is requested only when the
- *   caller asked for reasoning, hands reasoning back, or the provider says
- *   the model reasons (`reasoningModel`): non-reasoning models reject it
- *   with 400 "Encrypted content is not supported with this model".
+ *   request thinks, hands reasoning back, or the model rules say the model
+ *   reasons (`reasoningModel`): non-reasoning models reject it with 400
+ *   "Encrypted content is not supported with this model".
+ * - Function tools carry `strict: false` unless the caller asks for strict.
  * - There is no stop-sequence parameter in the Responses API; `params.stop`
  *   is ignored here rather than failing the request (a provider that knows
  *   better can route such requests to the Chat dialect).
  * - The body carries `stream: true`; providers need not add it.
  */
-import type { ChatParams, ContentPart, Message, ToolChoice } from "../../protocol/chat.ts";
+import type { ContentPart, Message, ToolChoice } from "../../protocol/chat.ts";
 import { BridgeError } from "../../protocol/errors.ts";
-import { toOpenAIImageUrl, toOpenAIReasoningEffort } from "../openai-chat/request.ts";
+import type { ShapedParams } from "../../rules/types.ts";
+import { toOpenAIImageUrl } from "../openai-chat/request.ts";
 
 export interface OpenAIResponsesRequestOptions {
-  /** The model reasons even unasked (gpt-5, o-series): always request encrypted reasoning. */
+  /** The model reasons (the rules give it an effort style): always request encrypted reasoning. */
   reasoningModel?: boolean;
 }
 
 type Item = Record<string, unknown>;
 
 export function encodeOpenAIResponsesRequest(
-  params: ChatParams,
+  params: ShapedParams,
   options: OpenAIResponsesRequestOptions = {},
 ): Record<string, unknown> {
   const instructions: string[] = [];
@@ -54,14 +56,18 @@ export function encodeOpenAIResponsesRequest(
       name: tool.name,
       ...(tool.description === undefined ? {} : { description: tool.description }),
       parameters: tool.parameters,
+      // Omitted, Responses "will attempt to normalize your schema into strict mode", making every optional
+      // property required, which models then fill with invented values; `strict: false` opts out (OpenAI
+      // function-calling guide, quoted in 0xPlaygrounds/rig#2477 and juspay/neurolink PR #1691).
+      strict: tool.strict ?? false,
     }));
   }
   if (params.tool_choice !== undefined) body["tool_choice"] = encodeToolChoice(params.tool_choice);
-  if (params.reasoning !== undefined) {
-    body["reasoning"] = { effort: toOpenAIReasoningEffort(params.reasoning), summary: "auto" };
-  }
+  const effort = params.thinking?.type === "effort" ? params.thinking.effort : undefined;
+  // Summaries are what the editor shows as thinking; with effort none there is nothing to summarise.
+  if (effort !== undefined) body["reasoning"] = effort === "none" ? { effort } : { effort, summary: "auto" };
   const replaysReasoning = input.some((item) => item["type"] === "reasoning");
-  if (params.reasoning !== undefined || replaysReasoning || options.reasoningModel === true) {
+  if ((effort !== undefined && effort !== "none") || replaysReasoning || options.reasoningModel === true) {
     body["include"] = ["reasoning.encrypted_content"];
   }
   body["store"] = false;

@@ -8,6 +8,7 @@ import { anthropicMessagesFormat } from "../../../src/formats/anthropic-messages
 import { encodeAnthropicRequest } from "../../../src/formats/anthropic-messages/request.ts";
 import type { ChatParams, Message } from "../../../src/protocol/chat.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
+import { shapeChat } from "../../../src/rules/shape.ts";
 import { fixtureText } from "./replay.ts";
 
 const MODEL = "claude-sonnet-4-5";
@@ -289,19 +290,19 @@ describe("tool_choice", () => {
   }
 });
 
-describe("reasoning → thinking budget and max_tokens", () => {
+describe("reasoning → thinking budget and max_tokens (through the model rules, src/catalog/rules.json claude-extended-thinking)", () => {
   const cases: { name: string; extra: Partial<ChatParams>; budget: number; max_tokens: number }[] = [
     { name: "budget below max_tokens is kept as is", extra: { reasoning: { budget_tokens: 2000 }, max_tokens: 8000 }, budget: 2000, max_tokens: 8000 },
     { name: "budget above the default max_tokens bumps it to budget + 4096", extra: { reasoning: { budget_tokens: 10000 } }, budget: 10000, max_tokens: 14096 },
     { name: "max_tokens equal to the budget is bumped (budget must be strictly below)", extra: { reasoning: { budget_tokens: 5000 }, max_tokens: 5000 }, budget: 5000, max_tokens: 9096 },
-    { name: "effort low = 1024, under the default 4096", extra: { reasoning: { effort: "low" } }, budget: 1024, max_tokens: 4096 },
+    { name: "effort low = 1024, no max_tokens: budget + 4096", extra: { reasoning: { effort: "low" } }, budget: 1024, max_tokens: 5120 },
     { name: "effort medium = 8192, default max_tokens bumped", extra: { reasoning: { effort: "medium" } }, budget: 8192, max_tokens: 12288 },
     { name: "effort high = 24576, small explicit max_tokens bumped", extra: { reasoning: { effort: "high" }, max_tokens: 1000 }, budget: 24576, max_tokens: 28672 },
     { name: "effort high with room to spare", extra: { reasoning: { effort: "high" }, max_tokens: 64000 }, budget: 24576, max_tokens: 64000 },
   ];
   for (const c of cases) {
     test(c.name, () => {
-      const body = encodeAnthropicRequest(params([{ role: "user", content: "Hi" }], c.extra));
+      const body = encodeAnthropicRequest(shapeChat("anthropic", "anthropic-messages", params([{ role: "user", content: "Hi" }], c.extra)).params);
       expect(body["thinking"]).toEqual({ type: "enabled", budget_tokens: c.budget });
       expect(body["max_tokens"]).toBe(c.max_tokens);
     });

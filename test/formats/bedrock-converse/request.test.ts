@@ -9,6 +9,7 @@ import { bedrockConverseFormat, createBedrockConverseFormat } from "../../../src
 import { encodeConverseRequest } from "../../../src/formats/bedrock-converse/request.ts";
 import type { ChatParams, Message, ToolDefinition } from "../../../src/protocol/chat.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
+import { shapeChat } from "../../../src/rules/shape.ts";
 import { fixtureJson } from "./replay.ts";
 
 const CLAUDE = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
@@ -97,15 +98,18 @@ describe("against recorded requests Bedrock accepted", () => {
     test(`Claude thinking in additionalModelRequestFields (${file.split(".")[0]})`, () => {
       const expected = recorded(file);
       // We also send maxTokens: Claude needs budget_tokens < max_tokens, and
-      // Bedrock's default output cap is the model's, not ours to rely on.
-      expected["inferenceConfig"] = { maxTokens: 4096 };
-      expect(encodeConverseRequest(params([{ role: "user", content: prompt }], { reasoning: { budget_tokens: 1024 } }, model))).toEqual(expected);
+      // Bedrock's default output cap is the model's, not ours to rely on (the rules give budget + 4096).
+      expected["inferenceConfig"] = { maxTokens: 5120 };
+      const shaped = shapeChat("bedrock", "bedrock-converse", params([{ role: "user", content: prompt }], { reasoning: { budget_tokens: 1024 } }, model));
+      expect(encodeConverseRequest(shaped.params)).toEqual(expected);
     });
   }
 });
 
 interface Case {
   name: string;
+  /** Through the model rules first (src/rules/shape.ts), as the provider sends it: the rules decide thinking and prefills. */
+  rules?: true;
   params: ChatParams;
   body: Record<string, unknown>;
 }
@@ -402,37 +406,44 @@ const CASES: Case[] = [
     body: { messages: [user({ text: "q" }, CACHE)] },
   },
   {
-    name: "reasoning effort low → budget 1024 and the default maxTokens 4096",
+    name: "reasoning effort low → budget 1024 and maxTokens budget + 4096",
+    rules: true,
     params: params([{ role: "user", content: "q" }], { reasoning: { effort: "low" } }),
-    body: { messages: [user({ text: "q" })], inferenceConfig: { maxTokens: 4096 }, additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: 1024 } } },
+    body: { messages: [user({ text: "q" })], inferenceConfig: { maxTokens: 5120 }, additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: 1024 } } },
   },
   {
     name: "reasoning effort high → budget 24576; maxTokens raised above it (24576 + 4096)",
+    rules: true,
     params: params([{ role: "user", content: "q" }], { reasoning: { effort: "high" }, max_tokens: 8000 }),
     body: { messages: [user({ text: "q" })], inferenceConfig: { maxTokens: 28672 }, additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: 24576 } } },
   },
   {
     name: "reasoning with a max_tokens already above the budget keeps it",
+    rules: true,
     params: params([{ role: "user", content: "q" }], { reasoning: { effort: "medium" }, max_tokens: 16000 }),
     body: { messages: [user({ text: "q" })], inferenceConfig: { maxTokens: 16000 }, additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: 8192 } } },
   },
   {
     name: "reasoning is not sent to other families (Nova)",
+    rules: true,
     params: params([{ role: "user", content: "q" }], { reasoning: { budget_tokens: 2000 } }, NOVA),
     body: { messages: [user({ text: "q" })] },
   },
   {
     name: "a final assistant turn (prefill) loses its trailing whitespace",
+    rules: true,
     params: params([{ role: "user", content: "Write a haiku" }, { role: "assistant", content: "Autumn moon \n" }]),
     body: { messages: [user({ text: "Write a haiku" }), assistant({ text: "Autumn moon" })] },
   },
   {
     name: "a whitespace-only prefill is dropped",
+    rules: true,
     params: params([{ role: "user", content: "Hi" }, { role: "assistant", content: "  " }]),
     body: { messages: [user({ text: "Hi" })] },
   },
   {
     name: "assistant text before a later user turn keeps its whitespace",
+    rules: true,
     params: params([{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello \n" }, { role: "user", content: "Bye" }]),
     body: { messages: [user({ text: "Hi" }), assistant({ text: "Hello \n" }), user({ text: "Bye" })] },
   },
@@ -441,18 +452,20 @@ const CASES: Case[] = [
 describe("encodeConverseRequest", () => {
   for (const c of CASES) {
     test(c.name, () => {
-      expect(encodeConverseRequest(c.params)).toEqual(c.body);
+      expect(encodeConverseRequest(c.rules ? shapeChat("bedrock", "bedrock-converse", c.params).params : c.params)).toEqual(c.body);
     });
   }
 
-  test("the family option overrides the id (an application inference profile ARN that is Claude)", () => {
+  test("an application inference profile ARN names no model: the rules send it no thinking, and say so", () => {
     const arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6";
-    const p = params([{ role: "user", content: "q" }], { reasoning: { budget_tokens: 2000 } }, arn);
-    const thinking = { thinking: { type: "enabled", budget_tokens: 2000 } };
-    expect(encodeConverseRequest(p)["additionalModelRequestFields"]).toBeUndefined();
-    expect(encodeConverseRequest(p, { family: "anthropic" })["additionalModelRequestFields"]).toEqual(thinking);
-    expect(createBedrockConverseFormat({ family: "anthropic" }).encodeRequest(p)["additionalModelRequestFields"]).toEqual(thinking);
-    expect(bedrockConverseFormat.encodeRequest(p)).toEqual(encodeConverseRequest(p));
+    const shaped = shapeChat("bedrock", "bedrock-converse", params([{ role: "user", content: "q" }], { reasoning: { budget_tokens: 2000 } }, arn));
+    expect(encodeConverseRequest(shaped.params)["additionalModelRequestFields"]).toBeUndefined();
+    expect(shaped.adjustments).toEqual([
+      { param: "reasoning", action: "dropped", from: { budget_tokens: 2000 }, reason: expect.stringContaining('rule "converse-limits"') },
+    ]);
+    expect(bedrockConverseFormat.encodeRequest(shaped.params)).toEqual(encodeConverseRequest(shaped.params));
+    // The family option still decides the Claude-only block fields (tool result status).
+    expect(createBedrockConverseFormat({ family: "anthropic" }).encodeRequest(shaped.params)).toEqual(encodeConverseRequest(shaped.params, { family: "anthropic" }));
   });
 });
 

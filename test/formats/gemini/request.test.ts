@@ -297,7 +297,7 @@ describe("Gemini request encoding: turns and parts", () => {
       temperature: 0.2,
       top_p: 0.9,
       stop: ["END"],
-      reasoning: { budget_tokens: 2048 },
+      thinking: { type: "budget", budget_tokens: 2048 },
     });
     expect(body["generationConfig"]).toEqual({
       maxOutputTokens: 100,
@@ -310,12 +310,12 @@ describe("Gemini request encoding: turns and parts", () => {
   });
 
   test.each([
-    ["low", 1024],
-    ["medium", 8192],
-    ["high", 24576],
-  ] as const)("effort %s is a %i-token budget", (effort, budget) => {
-    const body = encodeGeminiRequest({ model: "m", messages: [user("q")], reasoning: { effort } });
-    expect(body["generationConfig"]).toEqual({ thinkingConfig: { thinkingBudget: budget, includeThoughts: true } });
+    // ai.google.dev Gemini 3 guide: thinkingLevel and thinkingBudget never together (400); budget 0 turns 2.5 Flash's thinking off.
+    [{ type: "level", level: "high" }, { thinkingLevel: "high", includeThoughts: true }],
+    [{ type: "budget", budget_tokens: 0 }, { thinkingBudget: 0 }],
+  ] as const)("thinking %j → %j", (thinking, config) => {
+    const body = encodeGeminiRequest({ model: "m", messages: [user("q")], thinking });
+    expect(body["generationConfig"]).toEqual({ thinkingConfig: config });
   });
 
   test.each([

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { encodeOpenAIChatRequest, toOpenAIReasoningEffort } from "../../../src/formats/openai-chat/request.ts";
+import { encodeOpenAIChatRequest } from "../../../src/formats/openai-chat/request.ts";
 import { openaiChatFormat, createOpenAIChatFormat } from "../../../src/formats/openai-chat/index.ts";
 import type { ChatParams, Message } from "../../../src/protocol/chat.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
+import type { ShapedParams } from "../../../src/rules/types.ts";
 import { cassetteRequest } from "./recordings.ts";
 
 const base: ChatParams = { model: "gpt-x", messages: [{ role: "user", content: "Hi" }] };
@@ -49,17 +50,15 @@ describe("openai-chat request: a real client's follow-up turn", () => {
 });
 
 describe("openai-chat request: encoding table", () => {
-  const cases: [string, Partial<ChatParams>, Record<string, unknown>][] = [
+  const cases: [string, Partial<ShapedParams>, Record<string, unknown>][] = [
     ["minimal", {}, { model: "gpt-x", messages: [{ role: "user", content: "Hi" }], ...STREAM }],
     ["max_tokens → max_completion_tokens", { max_tokens: 77 }, { max_completion_tokens: 77 }],
     ["sampling and stop", { temperature: 0.2, top_p: 0.9, stop: ["END"] }, { temperature: 0.2, top_p: 0.9, stop: ["END"] }],
     ["tool_choice none", { tool_choice: "none" }, { tool_choice: "none" }],
     ["tool_choice required", { tool_choice: "required" }, { tool_choice: "required" }],
     ["tool_choice by name", { tool_choice: { name: "f" } }, { tool_choice: { type: "function", function: { name: "f" } } }],
-    ["effort passes through", { reasoning: { effort: "high" } }, { reasoning_effort: "high" }],
-    ["budget 1024 → low", { reasoning: { budget_tokens: 1024 } }, { reasoning_effort: "low" }],
-    ["budget 8000 → medium", { reasoning: { budget_tokens: 8000 } }, { reasoning_effort: "medium" }],
-    ["budget 32000 → high", { reasoning: { budget_tokens: 32000 } }, { reasoning_effort: "high" }],
+    ["the rules' effort passes through", { thinking: { type: "effort", effort: "xhigh" } }, { reasoning_effort: "xhigh" }],
+    ["strict only when asked", { tools: [{ name: "f", parameters: { type: "object" }, strict: true }] }, { tools: [{ type: "function", function: { name: "f", parameters: { type: "object" }, strict: true } }] }],
     [
       "tool without description",
       { tools: [{ name: "f", parameters: { type: "object" } }] },
@@ -77,15 +76,6 @@ describe("openai-chat request: encoding table", () => {
     for (const key of ["max_completion_tokens", "max_tokens", "temperature", "top_p", "stop", "tools", "tool_choice", "reasoning_effort"]) {
       expect(body).not.toHaveProperty(key);
     }
-  });
-
-  test("budget thresholds sit at 4096 and 16384", () => {
-    expect([4095, 4096, 16383, 16384].map((b) => toOpenAIReasoningEffort({ budget_tokens: b }))).toEqual([
-      "low",
-      "medium",
-      "medium",
-      "high",
-    ]);
   });
 });
 

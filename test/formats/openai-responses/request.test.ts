@@ -3,19 +3,21 @@ import { encodeOpenAIResponsesRequest } from "../../../src/formats/openai-respon
 import { createOpenAIResponsesFormat, openaiResponsesFormat } from "../../../src/formats/openai-responses/index.ts";
 import type { ChatParams, Message } from "../../../src/protocol/chat.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
+import { shapeChat } from "../../../src/rules/shape.ts";
+import type { ShapedParams } from "../../../src/rules/types.ts";
 import { cassetteRequest } from "../openai-chat/recordings.ts";
 
 const base: ChatParams = { model: "gpt-x", messages: [{ role: "user", content: "Hi" }] };
 const HI = { type: "message", role: "user", content: [{ type: "input_text", text: "Hi" }] };
 
 describe("openai-responses request: a real client's follow-up turn", () => {
-  test("function_call / function_call_output items, flat tools, reasoning and include match fantasy's recorded request", async () => {
+  test("function_call / function_call_output items, flat tools with strict false, reasoning and include match fantasy's recorded request (through the model rules)", async () => {
     const recorded = await cassetteRequest(
       "openai/fantasy/TestOpenAIResponsesWithSummaryThinking__openai-gpt-5__thinking-streaming.yaml",
       1,
     );
     const callId = "call_zgUaIBRPTwxxOusyyKw5NVMH";
-    const body = encodeOpenAIResponsesRequest({
+    const body = encodeOpenAIResponsesRequest(shapeChat("openai", "openai-responses", {
       model: "gpt-5",
       reasoning: { effort: "high" },
       tool_choice: "auto",
@@ -32,21 +34,21 @@ describe("openai-responses request: a real client's follow-up turn", () => {
         { role: "assistant", content: [{ type: "tool_call", id: callId, name: "weather", arguments: '{"location":"Florence, Italy"}' }] },
         { role: "tool", content: [{ type: "tool_result", tool_call_id: callId, content: "40 C" }] },
       ],
-    });
+    }).params);
     const recordedInput = recorded["input"] as Record<string, unknown>[];
     const input = body["input"] as Record<string, unknown>[];
     // fantasy sends its system prompt as a `developer` input message; we use
     // `instructions`, so only the items after it are comparable.
     expect(input.slice(1)).toEqual(recordedInput.slice(2));
     expect(body["instructions"]).toBe("You are a helpful assistant");
-    // fantasy adds `strict: false` per tool, which we do not send.
-    expect(body["tools"]).toEqual((recorded["tools"] as Record<string, unknown>[]).map(({ strict: _, ...tool }) => tool));
+    // fantasy sends `strict: false` per tool, as we do (OpenAI's opt-out of strict normalisation).
+    expect(body["tools"]).toEqual(recorded["tools"]);
     for (const key of ["model", "reasoning", "include", "store", "stream", "tool_choice"]) expect(body[key]).toEqual(recorded[key]);
   });
 });
 
 describe("openai-responses request: encoding table", () => {
-  const cases: [string, Partial<ChatParams>, Record<string, unknown>][] = [
+  const cases: [string, Partial<ShapedParams>, Record<string, unknown>][] = [
     ["minimal", {}, { model: "gpt-x", input: [HI], store: false, stream: true }],
     ["max_tokens → max_output_tokens", { max_tokens: 99 }, { max_output_tokens: 99 }],
     ["sampling", { temperature: 0.3, top_p: 0.5 }, { temperature: 0.3, top_p: 0.5 }],
@@ -55,14 +57,19 @@ describe("openai-responses request: encoding table", () => {
     [
       "tools are flat",
       { tools: [{ name: "f", description: "d", parameters: { type: "object" } }] },
-      { tools: [{ type: "function", name: "f", description: "d", parameters: { type: "object" } }] },
+      { tools: [{ type: "function", name: "f", description: "d", parameters: { type: "object" }, strict: false }] },
+    ],
+    [
+      "strict when the caller asks",
+      { tools: [{ name: "f", parameters: { type: "object" }, strict: true }] },
+      { tools: [{ type: "function", name: "f", parameters: { type: "object" }, strict: true }] },
     ],
     [
       "effort with auto summary, encrypted reasoning requested",
-      { reasoning: { effort: "low" } },
+      { thinking: { type: "effort", effort: "low" } },
       { reasoning: { effort: "low", summary: "auto" }, include: ["reasoning.encrypted_content"] },
     ],
-    ["budget maps to an effort", { reasoning: { budget_tokens: 20000 } }, { reasoning: { effort: "high", summary: "auto" } }],
+    ["effort none: no summary to ask for", { thinking: { type: "effort", effort: "none" } }, { reasoning: { effort: "none" } }],
     [
       "system messages are joined into instructions",
       { messages: [{ role: "system", content: "A" }, { role: "user", content: "Hi" }, { role: "system", content: [{ type: "text", text: "B" }] }] },
