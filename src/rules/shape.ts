@@ -66,6 +66,7 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
     thinkingOff(`the open tool loop's assistant turn has no signed thinking to hand back, which the model requires while thinking (${why("tool_loop_needs_signed_thinking")})`);
   }
   if (plan.thinking !== undefined) out.thinking = plan.thinking;
+  if (rules.tool_call_signatures === true) out.tool_call_signatures = true;
 
   // Sampling and limits.
   const drops = [...(rules.drop ?? []), ...(plan.thinks ? (rules.drop_while_thinking ?? []) : [])];

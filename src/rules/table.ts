@@ -56,6 +56,7 @@ const FIELD_CHECKS: Record<RuleField, (value: unknown, where: string) => void> =
     if (typeof v !== "string" || !/^[A-Za-z0-9_.:-]+$/.test(v)) throw new Error(`${w}: must be character-class text such as "A-Za-z0-9_-"`);
   },
   tool_name_max: (v, w) => void number(v, w, 16, 1024),
+  tool_call_signatures: flag,
   image_types: (v, w) => void stringList(v, w),
   vertex_location: (v, w) => {
     if (typeof v !== "string" || !/^[a-z0-9-]+$/.test(v)) throw new Error(`${w}: must be a Vertex location such as "global"`);

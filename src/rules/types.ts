@@ -68,6 +68,8 @@ export interface ModelRules {
   /** Characters a tool name may use (the inside of a regex character class) and its longest length. */
   tool_name_chars?: string;
   tool_name_max?: number;
+  /** Replayed tool calls must carry the model's thought signature (a documented placeholder stands in for a lost one). */
+  tool_call_signatures?: boolean;
   /** Image media types the model takes. */
   image_types?: string[];
   /** Vertex location to use when the request and the environment name none. */
@@ -114,5 +116,9 @@ export type Thinking =
   /** Gemini 3 `thinkingLevel`. */
   | { type: "level"; level: Effort };
 
-/** Chat params after the rules: `reasoning` has become `thinking`, in the form the dialect sends. */
-export type ShapedParams = Omit<ChatParams, "reasoning"> & { thinking?: Thinking };
+/**
+ * Chat params after the rules: `reasoning` has become `thinking`, in the form
+ * the dialect sends, and `tool_call_signatures` says the model validates
+ * replayed tool calls' signatures.
+ */
+export type ShapedParams = Omit<ChatParams, "reasoning"> & { thinking?: Thinking; tool_call_signatures?: boolean };

@@ -167,6 +167,24 @@ function expectBearer(server: ReplayServer, index: number, token = TOKEN): void 
   expect(request.headers.authorization).toBe(`Bearer ${token}`);
 }
 
+describe("vertex: where Gemini 3 preview models are served", () => {
+  // Vertex "Get started with Gemini 3": gemini-3-flash-preview and gemini-3.1-pro-preview are served only at
+  // location=global (rule gemini-3-preview-global); a request that names no location goes there, not to us-central1.
+  test("no location given: gemini-3-flash-preview goes to global; a given location still wins", async () => {
+    const cassette = await recording("gemini-flex-global");
+    const params = { model: "gemini-3-flash-preview", messages: [{ role: "user", content: "Reply with exactly: OK" }] };
+    await withReplay(single(cassette, 0), async (server) => {
+      const result = await streamChat(createHarness(), "g3", "vertex", { ...base(server.url, { location: undefined }), ...params });
+      expect(result.error).toBeUndefined();
+      expect(server.requests[0]!.path).toBe(geminiPath("global", "gemini-3-flash-preview"));
+    }, LOOSE);
+    await withReplay(single(cassette, 0), async (server) => {
+      await streamChat(createHarness(), "g3b", "vertex", { ...base(server.url, { location: "europe-west4" }), ...params });
+      expect(server.requests[0]!.path).toBe(geminiPath("europe-west4", "gemini-3-flash-preview"));
+    }, LOOSE);
+  });
+});
+
 describe("vertex replay: Gemini streams", () => {
   test.each(GEMINI_STREAMS)("$file: text, tool calls, signatures, finish, usage, the request sent", async ({ file, location, model, params, usage, finish, has }) => {
     const cassette = await recording(file);

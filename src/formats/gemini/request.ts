@@ -37,8 +37,8 @@
  *   signature. Unsigned reasoning text is sent back as a thought part;
  *   `redacted` data (Anthropic's) has no Gemini form and is dropped.
  * - Gemini 3 rejects a replayed function call without a signature (HTTP
- *   400). For those models the first call of each run of calls that still
- *   has none gets Google's documented placeholder
+ *   400). For those models (the rules' `tool_call_signatures`) the first
+ *   call of each run of calls that still has none gets Google's documented placeholder
  *   `skip_thought_signature_validator`, as the AI SDK does; later calls of
  *   a parallel run legitimately have none.
  * - The thinking the rules chose (src/rules/) → `thinkingConfig`: a budget
@@ -67,7 +67,7 @@ export function encodeGeminiRequest(params: ShapedParams): Record<string, unknow
   const turns: Turn[] = [];
   // Tool call id → function name, latest first, filled as assistant messages go by.
   const callNames = new Map<string, string>();
-  const signaturesRequired = requiresCallSignatures(params.model);
+  const signaturesRequired = params.tool_call_signatures === true;
 
   params.messages.forEach((message, i) => {
     if (message.role === "system") {
@@ -145,12 +145,6 @@ function functionCallingConfig(choice: ToolChoice): Part {
     default:
       return { mode: "ANY", allowedFunctionNames: [choice.name] };
   }
-}
-
-/** Gemini 3 and later validate the signatures of replayed function calls. */
-function requiresCallSignatures(model: string): boolean {
-  const major = /gemini-(\d+)/i.exec(model)?.[1];
-  return major !== undefined && Number(major) >= 3;
 }
 
 function systemParts(message: Message, i: number): Part[] {

@@ -13,6 +13,7 @@ import { describe, expect, test } from "bun:test";
 import { encodeGeminiRequest, GEMINI_SKIP_SIGNATURE } from "../../../src/formats/gemini/request.ts";
 import type { ChatParams, ContentPart, Message, ToolDefinition } from "../../../src/protocol/chat.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
+import { shapeChat } from "../../../src/rules/shape.ts";
 import { fixtureJson } from "./replay.ts";
 
 type Json = Record<string, unknown>;
@@ -145,8 +146,9 @@ const reasoning = (text: string, signature?: string): ContentPart =>
   signature === undefined ? { type: "reasoning", text } : { type: "reasoning", text, signature };
 
 /** The model turn's parts for one assistant message. */
+/** Through the model rules, which say which models validate replayed signatures (rule gemini-3-level). */
 function modelParts(content: ContentPart[], model = "gemini-2.5-flash"): unknown[] {
-  const body = encodeGeminiRequest({ model, messages: [user("q"), assistant(content)] });
+  const body = encodeGeminiRequest(shapeChat("vertex", "gemini", { model, messages: [user("q"), assistant(content)] }).params);
   return ((body["contents"] as { role: string; parts: unknown[] }[])[1] as { parts: unknown[] }).parts;
 }
 
