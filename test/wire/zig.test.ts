@@ -12,6 +12,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import requestSchema from "../../wire/schema/request.schema.json" with { type: "json" };
+import responseSchema from "../../wire/schema/response.schema.json" with { type: "json" };
 import { ensureBuilt } from "../support/build.ts";
 import { ROOT } from "../support/run-binary.ts";
 import { loadTranscript, startReplays } from "../support/transcript.ts";
@@ -69,10 +71,23 @@ describe("Zig client (wire/zig)", () => {
     expect(existsSync(PROGRAM)).toBe(true);
   });
 
-  test("self-test: unknown fields, chunk types and error codes, big integers, escapes, request encoding", async () => {
+  test("self-test: unknown fields, chunk types, error codes and adjustment actions, adjustments on done and errors, big integers, escapes, request encoding", async () => {
     const { code, output } = await run(["--self-test"]);
     expect(output).toBe("ok self-test\n");
     expect(code).toBe(0);
+  });
+
+  test("plue.zig's Effort and AdjustmentAction name the schema's values", () => {
+    const source = readFileSync(join(ROOT, "wire", "zig", "plue.zig"), "utf8");
+    const members = (name: string): string[] => {
+      const body = new RegExp(`pub const ${name} = enum \\{([^}]*?)(?:pub fn|\\})`).exec(source)?.[1];
+      if (body === undefined) throw new Error(`no enum ${name} in plue.zig`);
+      return body.split(",").map((member) => member.trim()).filter((member) => member !== "");
+    };
+    const reasoning = (requestSchema as any).$defs.chat_params.properties.reasoning.anyOf as any[];
+    expect(members("Effort")).toEqual(reasoning.find((option) => "effort" in option.properties).properties.effort.enum);
+    // `other` is the client's own fallback for an action newer than it.
+    expect(members("AdjustmentAction")).toEqual([...(responseSchema as any).$defs.adjustments.items.properties.action.enum, "other"]);
   });
 
   test.each(FILES)("%s", async (file) => {

@@ -232,11 +232,24 @@ const Runner = struct {
         try self.lines.append(.{ .parsed = parsed });
         // This client must know everything this executable writes.
         switch (parsed.response) {
-            .chunk => |c| if (c.chunk == .unknown) return self.fail("chunk type {s} unknown to plue.zig", .{c.chunk.unknown}),
-            .failure => |f| if (f.err.code == .unknown) return self.fail("error code {s} unknown to plue.zig", .{f.err.code_name}),
+            .chunk => |c| switch (c.chunk) {
+                .unknown => |kind| return self.fail("chunk type {s} unknown to plue.zig", .{kind}),
+                .done => |done| try self.knownActions(done.adjustments),
+                else => {},
+            },
+            .failure => |f| {
+                if (f.err.code == .unknown) return self.fail("error code {s} unknown to plue.zig", .{f.err.code_name});
+                try self.knownActions(f.err.adjustments);
+            },
             .result => {},
         }
         return true;
+    }
+
+    fn knownActions(self: *Runner, adjustments: []const plue.Adjustment) !void {
+        for (adjustments) |adjustment| {
+            if (adjustment.action == .other) return self.fail("adjustment action {s} unknown to plue.zig", .{adjustment.action_name});
+        }
     }
 
     /// Index of the first unconsumed line whose id equals `id`, reading as needed.
@@ -492,6 +505,52 @@ fn selfTest(allocator: std.mem.Allocator) !void {
         defer p.deinit();
         try check(p.response.failure.id == null and p.response.failure.err.code == .INVALID_REQUEST and std.mem.eql(u8, p.response.failure.err.field.?, "request"));
     }
+    {
+        // adjustments on done: every action, `from`/`to` as any JSON (a JSON null is a value, an absent key is null),
+        // unknown fields in an item ignored, an action newer than this client is `other`; details kept as JSON.
+        var p = try plue.parseResponse(allocator,
+            \\{"id":"a","success":true,"streaming":true,"data":{"type":"done","finish_reason":"stop","model":"m","usage":{"input_tokens":1,"output_tokens":2,"cache_read_tokens":0,"cache_write_tokens":0,"reasoning_tokens":0,"estimated":[]},"cost":null,
+            \\"adjustments":[{"param":"temperature","action":"dropped","from":0.5,"reason":"r1","rule":"claude-4.7-no-sampling"},
+            \\{"param":"reasoning.effort","action":"changed","from":"minimal","to":"low","reason":"r2"},
+            \\{"param":"reasoning","action":"added","to":{"type":"adaptive","display":"summarized"},"reason":"r3"},
+            \\{"param":"stop","action":"dropped","from":null,"reason":"r4"},
+            \\{"param":"tools[0].name","action":"renamed","from":"a.b","to":"a_b","reason":"r5"}],
+            \\"details":{"content_filter":{"hate":"safe"}}}}
+        );
+        defer p.deinit();
+        const done = p.response.chunk.chunk.done;
+        const a = done.adjustments;
+        try check(a.len == 5 and p.response.isTerminal());
+        try check(std.mem.eql(u8, a[0].param, "temperature") and a[0].action == .dropped and plue.number(a[0].from.?).? == 0.5 and a[0].to == null and std.mem.eql(u8, a[0].reason, "r1"));
+        try check(a[1].action == .changed and std.mem.eql(u8, a[1].from.?.string, "minimal") and std.mem.eql(u8, a[1].to.?.string, "low"));
+        try check(a[2].action == .added and a[2].from == null and std.mem.eql(u8, a[2].to.?.object.get("display").?.string, "summarized"));
+        try check(a[3].from.? == .null and a[3].to == null);
+        try check(a[4].action == .other and std.mem.eql(u8, a[4].action_name, "renamed") and std.mem.eql(u8, a[4].param, "tools[0].name"));
+        try check(done.details.?.object.get("content_filter") != null);
+    }
+    {
+        // No adjustments: an empty slice; no details: null.
+        var p = try plue.parseResponse(allocator, "{\"id\":1,\"success\":true,\"streaming\":true,\"data\":{\"type\":\"done\",\"finish_reason\":\"stop\",\"model\":\"m\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2,\"cache_read_tokens\":0,\"cache_write_tokens\":0,\"reasoning_tokens\":0,\"estimated\":[]},\"cost\":null}}");
+        defer p.deinit();
+        try check(p.response.chunk.chunk.done.adjustments.len == 0 and p.response.chunk.chunk.done.details == null);
+    }
+    {
+        // adjustments on an error line (the request was shaped, then the provider refused it).
+        var p = try plue.parseResponse(allocator, "{\"id\":\"e\",\"success\":false,\"error\":{\"code\":\"INVALID_PARAMS\",\"message\":\"m\",\"retryable\":false,\"partial\":false,\"status\":400,\"adjustments\":[{\"param\":\"top_p\",\"action\":\"dropped\",\"from\":0.9,\"reason\":\"r\"}]}}");
+        defer p.deinit();
+        const e = p.response.failure.err;
+        try check(e.code == .INVALID_PARAMS and e.adjustments.len == 1 and e.adjustments[0].action == .dropped and std.mem.eql(u8, e.adjustments[0].param, "top_p"));
+    }
+    {
+        // An error raised by the rules before sending: field, no adjustments.
+        var p = try plue.parseResponse(allocator, "{\"id\":\"p\",\"success\":false,\"error\":{\"code\":\"INVALID_PARAMS\",\"message\":\"m\",\"retryable\":false,\"partial\":false,\"field\":\"params.messages[1]\"}}");
+        defer p.deinit();
+        const e = p.response.failure.err;
+        try check(e.adjustments.len == 0 and std.mem.eql(u8, e.field.?, "params.messages[1]") and e.status == null and e.usage == null);
+    }
+    // Malformed adjustments are not protocol lines: not an array, an item without its required keys.
+    try check(plue.parseResponse(allocator, "{\"id\":\"e\",\"success\":false,\"error\":{\"code\":\"INVALID_PARAMS\",\"message\":\"m\",\"retryable\":false,\"partial\":false,\"adjustments\":{}}}") == error.InvalidResponse);
+    try check(plue.parseResponse(allocator, "{\"id\":\"e\",\"success\":false,\"error\":{\"code\":\"INVALID_PARAMS\",\"message\":\"m\",\"retryable\":false,\"partial\":false,\"adjustments\":[{\"param\":\"x\",\"action\":\"dropped\"}]}}") == error.InvalidResponse);
     // Not protocol lines.
     try check(plue.parseResponse(allocator, "{\"id\":1}") == error.InvalidResponse);
     try check(plue.parseResponse(allocator, "[1]") == error.InvalidResponse);
@@ -508,11 +567,31 @@ fn selfTest(allocator: std.mem.Allocator) !void {
         defer params.deinit();
         try params.put("id", .{ .integer = -9007199254740991 });
         try plue.writeRequest(out.writer(), .{ .int = 0 }, .cancel, null, plue.Json{ .value = .{ .object = params } }, null);
+        // Typed reasoning (every effort of protocol 1, or a budget) and tools with `strict`.
+        var schema = std.json.ObjectMap.init(allocator);
+        defer schema.deinit();
+        try schema.put("type", .{ .string = "object" });
+        const tools = [_]plue.Tool{
+            .{ .name = "get_weather", .description = "Weather for a city", .parameters = .{ .value = .{ .object = schema } }, .strict = true },
+            .{ .name = "now", .parameters = .{ .value = .{ .object = schema } } },
+        };
+        try plue.writeRequest(out.writer(), .{ .string = "r" }, .stream_chat, "openai", plue.ChatParams{ .model = "m", .messages = &.{}, .tools = &tools, .reasoning = .{ .effort = .xhigh } }, null);
+        try plue.writeRequest(out.writer(), .{ .string = "b" }, .stream_chat, "anthropic", plue.ChatParams{ .model = "m", .messages = &.{}, .reasoning = .{ .budget_tokens = 8000 }, .top_p = 0.95 }, null);
         try check(std.mem.eql(u8, out.items,
             \\{"id":"a","action":"stream_chat","provider":"anthropic","params":{"model":"m","messages":[{"role":"user","content":"hi \"x\"\n"}],"max_tokens":5}}
             \\{"id":9007199254740991,"action":"ping","timeout":1000}
             \\{"id":0,"action":"cancel","params":{"id":-9007199254740991}}
+            \\{"id":"r","action":"stream_chat","provider":"openai","params":{"model":"m","messages":[],"tools":[{"name":"get_weather","description":"Weather for a city","parameters":{"type":"object"},"strict":true},{"name":"now","parameters":{"type":"object"}}],"reasoning":{"effort":"xhigh"}}}
+            \\{"id":"b","action":"stream_chat","provider":"anthropic","params":{"model":"m","messages":[],"top_p":9.5e-01,"reasoning":{"budget_tokens":8000}}}
             \\
         ));
+        for (std.enums.values(plue.Effort)) |effort| {
+            var line = std.ArrayList(u8).init(allocator);
+            defer line.deinit();
+            try plue.writeRequest(line.writer(), .{ .int = 1 }, .count_tokens, "openai", plue.ChatParams{ .model = "m", .messages = &.{}, .reasoning = .{ .effort = effort } }, null);
+            const expected = try std.fmt.allocPrint(allocator, "\"reasoning\":{{\"effort\":\"{s}\"}}", .{@tagName(effort)});
+            defer allocator.free(expected);
+            try check(std.mem.indexOf(u8, line.items, expected) != null);
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! rules of wire/README.md: unknown fields are ignored everywhere, an unknown
 //! chunk type becomes `.unknown` (never terminal), an unknown error code
 //! becomes `ErrorCode.unknown`, which `effective()` maps to PROVIDER_ERROR,
-//! and an unknown finish reason becomes `.other`.
+//! and an unknown finish reason or adjustment action becomes `.other`.
 //!
 //! Typed values borrow their strings from the `Parsed` they came from; keep
 //! it alive while you use them. Only std is used; the parse walks
@@ -129,12 +129,47 @@ pub const Usage = struct {
 /// USD.
 pub const Cost = struct { input: f64, output: f64, cache_read: f64, cache_write: f64, total: f64 };
 
+/// What an adjustment did to a request param. The schema lists these three;
+/// a value newer than this client arrives as `other` (the raw one in
+/// `Adjustment.action_name`), so one new word cannot cost the whole line.
+pub const AdjustmentAction = enum {
+    dropped,
+    changed,
+    added,
+    other,
+
+    pub fn parse(name: []const u8) AdjustmentAction {
+        return std.meta.stringToEnum(AdjustmentAction, name) orelse .other;
+    }
+};
+
+/// One change the model rules made to a `stream_chat` request before it was
+/// sent (on `done` and on error lines): show them, the request was not sent
+/// as written.
+pub const Adjustment = struct {
+    /// The request field as the caller wrote it: `temperature`, `reasoning.effort`, `tools[2].name`, `messages[4]`.
+    param: []const u8,
+    action: AdjustmentAction,
+    /// The action as written, also when `action` is `.other`.
+    action_name: []const u8,
+    /// The value the caller sent (dropped, changed), any JSON; null when absent.
+    from: ?std.json.Value,
+    /// The value sent instead (changed, added), any JSON; null when absent.
+    to: ?std.json.Value,
+    /// Why, naming the rule (for people, not for parsing).
+    reason: []const u8,
+};
+
 pub const Done = struct {
     finish_reason: FinishReason,
     raw_finish_reason: ?[]const u8,
     model: []const u8,
     usage: Usage,
     cost: ?Cost,
+    /// Empty when the request was sent as written.
+    adjustments: []const Adjustment = &.{},
+    /// Provider-specific extras (content-filter categories, `copilot_usage`), as sent.
+    details: ?std.json.Value = null,
 };
 
 pub const Chunk = union(enum) {
@@ -164,6 +199,8 @@ pub const ErrorBody = struct {
     field: ?[]const u8 = null,
     usage: ?Usage = null,
     cost: ?Cost = null,
+    /// `stream_chat` errors after the model rules ran: what they changed in the request.
+    adjustments: []const Adjustment = &.{},
 };
 
 pub const Response = union(enum) {
@@ -221,7 +258,7 @@ pub fn parseResponse(allocator: std.mem.Allocator, line: []const u8) ParseError!
         error.OutOfMemory => return error.OutOfMemory,
         else => return error.InvalidResponse,
     };
-    return .{ .arena = arena, .value = value, .response = try readResponse(value) };
+    return .{ .arena = arena, .value = value, .response = try readResponse(arena.allocator(), value) };
 }
 
 fn field(obj: std.json.ObjectMap, name: []const u8) ?std.json.Value {
@@ -312,7 +349,29 @@ pub fn readCost(value: ?std.json.Value) ParseError!?Cost {
     };
 }
 
-fn readChunk(data: std.json.ObjectMap) ParseError!Chunk {
+/// The optional `adjustments` array of `done` and of error bodies; empty when absent.
+/// `allocator` holds the slice (parseResponse passes the line's arena).
+pub fn readAdjustments(allocator: std.mem.Allocator, value: ?std.json.Value) ParseError![]const Adjustment {
+    const v = value orelse return &.{};
+    if (v != .array) return error.InvalidResponse;
+    const out = try allocator.alloc(Adjustment, v.array.items.len);
+    for (v.array.items, out) |item, *adjustment| {
+        const o = try objectOf(item);
+        const action_name = try str(o, "action");
+        adjustment.* = .{
+            .param = try str(o, "param"),
+            .action = AdjustmentAction.parse(action_name),
+            .action_name = action_name,
+            // Not field(): a JSON null here is a value the caller sent, not an absent key.
+            .from = o.get("from"),
+            .to = o.get("to"),
+            .reason = try str(o, "reason"),
+        };
+    }
+    return out;
+}
+
+fn readChunk(allocator: std.mem.Allocator, data: std.json.ObjectMap) ParseError!Chunk {
     const kind = try str(data, "type");
     if (std.mem.eql(u8, kind, "content")) return .{ .content = try str(data, "content") };
     if (std.mem.eql(u8, kind, "reasoning")) return .{ .reasoning = .{
@@ -342,6 +401,8 @@ fn readChunk(data: std.json.ObjectMap) ParseError!Chunk {
         .model = try str(data, "model"),
         .usage = try readUsage(field(data, "usage") orelse return error.InvalidResponse),
         .cost = try readCost(data.get("cost")),
+        .adjustments = try readAdjustments(allocator, field(data, "adjustments")),
+        .details = field(data, "details"),
     } };
     if (std.mem.eql(u8, kind, "device_flow")) return .{ .device_flow = .{
         .user_code = try str(data, "user_code"),
@@ -352,7 +413,7 @@ fn readChunk(data: std.json.ObjectMap) ParseError!Chunk {
     return .{ .unknown = kind };
 }
 
-fn readError(e: std.json.ObjectMap) ParseError!ErrorBody {
+fn readError(allocator: std.mem.Allocator, e: std.json.ObjectMap) ParseError!ErrorBody {
     const code_name = try str(e, "code");
     return .{
         .code = ErrorCode.parse(code_name),
@@ -367,21 +428,24 @@ fn readError(e: std.json.ObjectMap) ParseError!ErrorBody {
         .field = try optStr(e, "field"),
         .usage = if (field(e, "usage")) |u| try readUsage(u) else null,
         .cost = try readCost(e.get("cost")),
+        .adjustments = try readAdjustments(allocator, field(e, "adjustments")),
     };
 }
 
-pub fn readResponse(value: std.json.Value) ParseError!Response {
+/// The typed reading of a parsed line. `allocator` holds what the reading
+/// needs beyond `value` (the adjustments slices); an arena is the natural choice.
+pub fn readResponse(allocator: std.mem.Allocator, value: std.json.Value) ParseError!Response {
     const line = try objectOf(value);
     const success = try boolean(line, "success");
     const raw_id = line.get("id") orelse return error.InvalidResponse;
     if (!success) {
         const id: ?Id = if (raw_id == .null) null else (readId(raw_id) orelse return error.InvalidResponse);
-        return .{ .failure = .{ .id = id, .err = try readError(try objectOf(field(line, "error"))) } };
+        return .{ .failure = .{ .id = id, .err = try readError(allocator, try objectOf(field(line, "error"))) } };
     }
     const id = readId(raw_id) orelse return error.InvalidResponse;
     const streaming = field(line, "streaming");
     if (streaming != null and streaming.? == .bool and streaming.?.bool) {
-        return .{ .chunk = .{ .id = id, .chunk = try readChunk(try objectOf(field(line, "data"))) } };
+        return .{ .chunk = .{ .id = id, .chunk = try readChunk(allocator, try objectOf(field(line, "data"))) } };
     }
     return .{ .result = .{ .id = id, .data = line.get("data") orelse return error.InvalidResponse } };
 }
@@ -426,11 +490,35 @@ pub fn writeRequest(writer: anytype, id: Id, action: Action, provider: ?[]const 
 
 /// Typed chat params for the common case; add fields as you need them.
 pub const Message = struct { role: []const u8, content: []const u8 };
+
+/// `params.reasoning.effort`. Each model takes a subset; another value is sent
+/// as the nearest the model has, reported in `adjustments`.
+pub const Effort = enum { none, minimal, low, medium, high, xhigh, max };
+
+/// `params.reasoning`: exactly one of the two, written as `{"effort": "xhigh"}`
+/// or `{"budget_tokens": 8000}`.
+pub const Reasoning = union(enum) {
+    effort: Effort,
+    budget_tokens: u64,
+};
+
+/// `params.tools[]`. `parameters` is a JSON Schema object; `strict` asks for
+/// strict schema adherence where the provider offers it (OpenAI).
+pub const Tool = struct {
+    name: []const u8,
+    description: ?[]const u8 = null,
+    parameters: Json,
+    strict: ?bool = null,
+};
+
 pub const ChatParams = struct {
     model: []const u8,
     messages: []const Message,
+    tools: ?[]const Tool = null,
     max_tokens: ?u64 = null,
     temperature: ?f64 = null,
+    top_p: ?f64 = null,
+    reasoning: ?Reasoning = null,
     base_url: ?[]const u8 = null,
     credentials: ?struct { api_key: []const u8 } = null,
     max_retries: ?u64 = null,
