@@ -11,7 +11,6 @@ import { findModel } from "../catalog/catalog.ts";
 import { createBedrockStreamDecoder } from "../decode/stream-decoder.ts";
 import type { Deps } from "../deps.ts";
 import { classifyBedrockError, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
-import { bedrockModelFamily } from "../formats/bedrock-converse/family.ts";
 import { bedrockConverseFormat } from "../formats/bedrock-converse/index.ts";
 import { encodeConverseRequest } from "../formats/bedrock-converse/request.ts";
 import type { StreamMapper } from "../formats/types.ts";
@@ -143,12 +142,10 @@ export const bedrockProvider: Provider = {
         }
         return undefined;
       },
-      // Claude continues from an assistant prefill (where the rules allow one); other families' support is unverified.
-      ...(bedrockModelFamily(params.model) === "anthropic" && {
-        continueWith(next: ShapedRequestParams) {
-          body = JSON.stringify(bedrockConverseFormat.encodeRequest(next));
-        },
-      }),
+      // Only models whose rules say `prefill: true` are resumed (Claude up to 4.5); other families' support is unverified.
+      continueWith(next: ShapedRequestParams) {
+        body = JSON.stringify(bedrockConverseFormat.encodeRequest(next));
+      },
     };
   },
 

@@ -3,8 +3,10 @@
  * rules are written once per model family, not once per provider.
  *
  * - Bedrock: an ARN keeps only its last path segment; a geography prefix
- *   (`us.`, `global.`, ...), the vendor prefix (`anthropic.`) and the
- *   version suffix (`-v1:0`) go (provider-facts §6.1).
+ *   (`us.`, `global.`, ...), Claude's vendor prefix (`anthropic.`: Claude ids
+ *   name their family themselves) and the version suffix (`-v1:0`) go
+ *   (provider-facts §6.1). Other vendors keep theirs (`amazon.nova-pro`,
+ *   `meta.llama3-…`): it is what tells those families apart.
  * - Vertex: `claude-opus-4-5@20251101` → `claude-opus-4-5` (provider-facts-2026 §8.3).
  * - Copilot: Claude versions with dots, `claude-opus-4.8` → `claude-opus-4-8`
  *   (provider-facts-2026 §6.3). OpenAI's dots (`gpt-5.1`) stay: that is the id.
@@ -12,12 +14,12 @@
  * Lower case throughout.
  */
 const GEOGRAPHY = /^(?:us-gov|us|eu|apac|jp|au|ca|global)\./;
-const VENDOR = /^(?:anthropic|amazon|meta|mistral|cohere|deepseek|openai|qwen|moonshot|moonshotai|zai|minimax|google|writer)\./;
+const CLAUDE_VENDOR = /^anthropic\./;
 
 export function modelKey(modelId: string): string {
   let id = modelId.trim().toLowerCase();
   if (id.startsWith("arn:")) id = id.slice(id.lastIndexOf("/") + 1);
-  id = id.replace(GEOGRAPHY, "").replace(VENDOR, "");
+  id = id.replace(GEOGRAPHY, "").replace(CLAUDE_VENDOR, "");
   id = id.replace(/-v\d+(?::\d+)?$/, "");
   const at = id.indexOf("@");
   if (at > 0) id = id.slice(0, at);

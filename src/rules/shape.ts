@@ -67,6 +67,8 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   }
   if (plan.thinking !== undefined) out.thinking = plan.thinking;
   if (rules.tool_call_signatures === true) out.tool_call_signatures = true;
+  if (rules.cache_points === false) out.cache_points = false;
+  if (rules.tool_result_status === false) out.tool_result_status = false;
 
   // Sampling and limits.
   const drops = [...(rules.drop ?? []), ...(plan.thinks ? (rules.drop_while_thinking ?? []) : [])];

@@ -57,6 +57,8 @@ const FIELD_CHECKS: Record<RuleField, (value: unknown, where: string) => void> =
   },
   tool_name_max: (v, w) => void number(v, w, 16, 1024),
   tool_call_signatures: flag,
+  cache_points: flag,
+  tool_result_status: flag,
   image_types: (v, w) => void stringList(v, w),
   vertex_location: (v, w) => {
     if (typeof v !== "string" || !/^[a-z0-9-]+$/.test(v)) throw new Error(`${w}: must be a Vertex location such as "global"`);

@@ -68,6 +68,10 @@ export interface ModelRules {
   /** Characters a tool name may use (the inside of a regex character class) and its longest length. */
   tool_name_chars?: string;
   tool_name_max?: number;
+  /** Bedrock: prompt-cache checkpoints (`cachePoint` blocks) are accepted. */
+  cache_points?: boolean;
+  /** Bedrock: a tool result may carry `status` (error). */
+  tool_result_status?: boolean;
   /** Replayed tool calls must carry the model's thought signature (a documented placeholder stands in for a lost one). */
   tool_call_signatures?: boolean;
   /** Image media types the model takes. */
@@ -118,7 +122,13 @@ export type Thinking =
 
 /**
  * Chat params after the rules: `reasoning` has become `thinking`, in the form
- * the dialect sends, and `tool_call_signatures` says the model validates
- * replayed tool calls' signatures.
+ * the dialect sends; the flags below say what else the encoder may send.
  */
-export type ShapedParams = Omit<ChatParams, "reasoning"> & { thinking?: Thinking; tool_call_signatures?: boolean };
+export type ShapedParams = Omit<ChatParams, "reasoning"> & {
+  thinking?: Thinking;
+  tool_call_signatures?: boolean;
+  /** false: the model rejects Bedrock `cachePoint` blocks. */
+  cache_points?: boolean;
+  /** false: the model rejects a Bedrock tool result `status`. */
+  tool_result_status?: boolean;
+};

@@ -6,18 +6,13 @@
  */
 import type { ChatFormat } from "../types.ts";
 import { classifyBedrockError } from "./errors.ts";
-import { encodeConverseRequest, type ConverseRequestOptions } from "./request.ts";
+import { encodeConverseRequest } from "./request.ts";
 import { createConverseMapper } from "./stream.ts";
 import type { BedrockEvent } from "./types.ts";
 
-/** The dialect with request options fixed, e.g. the model family of an application inference profile ARN. */
-export function createBedrockConverseFormat(options: ConverseRequestOptions = {}): ChatFormat<BedrockEvent> {
-  return {
-    encodeRequest: (params) => encodeConverseRequest(params, options),
-    createMapper: createConverseMapper,
-    classifyError: classifyBedrockError,
-  };
-}
-
-/** The dialect with the model family taken from each request's model id. */
-export const bedrockConverseFormat: ChatFormat<BedrockEvent> = createBedrockConverseFormat();
+/** What each model family may be sent is the model rules' business (src/rules/): the encoder reads their flags. */
+export const bedrockConverseFormat: ChatFormat<BedrockEvent> = {
+  encodeRequest: encodeConverseRequest,
+  createMapper: createConverseMapper,
+  classifyError: classifyBedrockError,
+};

@@ -26,14 +26,11 @@
  *   schema.
  * - `cachePoint` blocks (after the system prompt and the last message for
  *   `params.cache`, after a message for `message.cache`, after a text part for
- *   `part.cache`) are sent only to families with Bedrock prompt caching
- *   (Claude, Nova) and to `other` ids, whose family cannot be told (an
- *   application inference profile ARN is usually Claude); Llama, Mistral,
- *   Cohere and DeepSeek reject the block. At most four are kept, the latest,
- *   as in the Anthropic dialect: a later point caches a longer prefix.
- * - A tool result's `status: "error"` is sent only to Claude and `other`
- *   (Strands Agents includes it only for `anthropic.claude`; other models
- *   reject the field). Elsewhere the result's text is what says it failed.
+ *   `part.cache`), unless the model rules say the model rejects them
+ *   (`cache_points`). At most four are kept, the latest, as in the Anthropic
+ *   dialect: a later point caches a longer prefix.
+ * - A tool result's `status: "error"`, unless the rules say the model rejects
+ *   it (`tool_result_status`); then the result's text is what says it failed.
  * - The thinking the rules chose (src/rules/; only Claude gets one) goes in
  *   `additionalModelRequestFields`, in the Messages API's own form. Prefill
  *   trimming and the leading user turn are the rules' business too.
@@ -42,24 +39,17 @@ import type { ToolChoice, ToolDefinition } from "../../protocol/chat.ts";
 import type { ShapedParams } from "../../rules/types.ts";
 import { anthropicThinkingFields } from "../anthropic-messages/request.ts";
 import { encodeMessageBlocks, encodeSystemBlocks, type BlockOptions, type ConverseBlock as Block } from "./blocks.ts";
-import { bedrockModelFamily, type BedrockModelFamily } from "./family.ts";
 
 interface Turn {
   role: "user" | "assistant";
   blocks: Block[];
 }
 
-export interface ConverseRequestOptions {
-  /** The model family, when the caller knows it better than the model id says (default: `bedrockModelFamily(params.model)`). */
-  family?: BedrockModelFamily;
-}
-
 /** Bedrock allows at most this many cache checkpoints per request. */
 const MAX_CACHE_POINTS = 4;
 
-export function encodeConverseRequest(params: ShapedParams, options: ConverseRequestOptions = {}): Record<string, unknown> {
-  const family = options.family ?? bedrockModelFamily(params.model);
-  const blockOptions: BlockOptions = { marks: [], toolStatus: family === "anthropic" || family === "other" };
+export function encodeConverseRequest(params: ShapedParams): Record<string, unknown> {
+  const blockOptions: BlockOptions = { marks: [], toolStatus: params.tool_result_status !== false };
   const system: Block[] = [];
   const turns: Turn[] = [];
 
@@ -87,8 +77,7 @@ export function encodeConverseRequest(params: ShapedParams, options: ConverseReq
     if (last !== undefined) markLast(last.blocks, blockOptions.marks);
   }
 
-  const cacheable = family === "anthropic" || family === "nova" || family === "other";
-  const points = cacheable ? keepLatest(blockOptions.marks, [...system, ...turns.flatMap((turn) => turn.blocks)]) : new Set<Block>();
+  const points = params.cache_points !== false ? keepLatest(blockOptions.marks, [...system, ...turns.flatMap((turn) => turn.blocks)]) : new Set<Block>();
 
   const body: Record<string, unknown> = {
     messages: turns.map((turn) => ({ role: turn.role, content: withCachePoints(turn.blocks, points) })),

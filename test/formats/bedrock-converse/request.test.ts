@@ -5,7 +5,7 @@
  * (provider-facts §6.2) and the decisions in src/formats/bedrock-converse/request.ts.
  */
 import { describe, expect, test } from "bun:test";
-import { bedrockConverseFormat, createBedrockConverseFormat } from "../../../src/formats/bedrock-converse/index.ts";
+import { bedrockConverseFormat } from "../../../src/formats/bedrock-converse/index.ts";
 import { encodeConverseRequest } from "../../../src/formats/bedrock-converse/request.ts";
 import type { ChatParams, Message, ToolDefinition } from "../../../src/protocol/chat.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
@@ -17,6 +17,8 @@ const NOVA = "us.amazon.nova-micro-v1:0";
 const LLAMA = "us.meta.llama3-3-70b-instruct-v1:0";
 const params = (messages: Message[], extra: Partial<ChatParams> = {}, model = CLAUDE): ChatParams => ({ model, messages, ...extra });
 const CACHE = { cachePoint: { type: "default" } };
+/** As the provider sends it: through the model rules (src/rules/), which decide what each family may be sent. */
+const converse = (p: ChatParams): Record<string, unknown> => encodeConverseRequest(shapeChat("bedrock", "bedrock-converse", p).params);
 const user = (...content: Record<string, unknown>[]) => ({ role: "user", content });
 const assistant = (...content: Record<string, unknown>[]) => ({ role: "assistant", content });
 
@@ -54,12 +56,12 @@ function recorded(file: string): Record<string, unknown> {
 
 describe("against recorded requests Bedrock accepted", () => {
   test("system prompt and temperature (model_stream, nova-micro)", () => {
-    const body = encodeConverseRequest(params([SYSTEM, { role: "user", content: "What is the capital of France?" }], { temperature: 0 }, NOVA));
+    const body = converse(params([SYSTEM, { role: "user", content: "What is the capital of France?" }], { temperature: 0 }, NOVA));
     expect(body).toEqual(recorded("test_bedrock_model_stream.yaml.interaction0.request.json"));
   });
 
   test("tools and topP (iter_stream, turn 1)", () => {
-    const body = encodeConverseRequest(params([SYSTEM, QUESTION], { top_p: 0.5, tools: [CAPITAL, TEMPERATURE] }, NOVA));
+    const body = converse(params([SYSTEM, QUESTION], { top_p: 0.5, tools: [CAPITAL, TEMPERATURE] }, NOVA));
     expect(body).toEqual(recorded("test_bedrock_model_iter_stream.yaml.interaction0.request.json"));
   });
 
@@ -84,7 +86,7 @@ describe("against recorded requests Bedrock accepted", () => {
     const toolResult = ((expected["messages"] as { content: { toolResult?: Record<string, unknown> }[] }[])[2]!.content[0]!.toolResult)!;
     expect(toolResult["status"]).toBe("success");
     delete toolResult["status"];
-    expect(encodeConverseRequest(params(history, { top_p: 0.5, tools: [CAPITAL, TEMPERATURE] }, NOVA))).toEqual(expected);
+    expect(converse(params(history, { top_p: 0.5, tools: [CAPITAL, TEMPERATURE] }, NOVA))).toEqual(expected);
   });
 
   for (const [file, model, prompt] of [
@@ -100,8 +102,7 @@ describe("against recorded requests Bedrock accepted", () => {
       // We also send maxTokens: Claude needs budget_tokens < max_tokens, and
       // Bedrock's default output cap is the model's, not ours to rely on (the rules give budget + 4096).
       expected["inferenceConfig"] = { maxTokens: 5120 };
-      const shaped = shapeChat("bedrock", "bedrock-converse", params([{ role: "user", content: prompt }], { reasoning: { budget_tokens: 1024 } }, model));
-      expect(encodeConverseRequest(shaped.params)).toEqual(expected);
+      expect(converse(params([{ role: "user", content: prompt }], { reasoning: { budget_tokens: 1024 } }, model))).toEqual(expected);
     });
   }
 });
@@ -329,6 +330,7 @@ const CASES: Case[] = [
   },
   {
     name: "is_error is not sent to Nova (other families reject the status field)",
+    rules: true,
     params: params(
       [
         { role: "assistant", content: [{ type: "tool_call", id: "a", name: "f", arguments: "{}" }] },
@@ -338,7 +340,8 @@ const CASES: Case[] = [
       NOVA,
     ),
     body: {
-      messages: [assistant({ toolUse: { toolUseId: "a", name: "f", input: {} } }), user({ toolResult: { toolUseId: "a", content: [{ text: "ENOENT" }] } })],
+      // The rules put a user turn in front: a Converse conversation must start with one.
+      messages: [user({ text: "(continued)" }), assistant({ toolUse: { toolUseId: "a", name: "f", input: {} } }), user({ toolResult: { toolUseId: "a", content: [{ text: "ENOENT" }] } })],
       toolConfig: { tools: [{ toolSpec: { name: "f", inputSchema: { json: { type: "object", properties: {} } } } }] },
     },
   },
@@ -397,11 +400,13 @@ const CASES: Case[] = [
   },
   {
     name: "no cache points for a family without Bedrock prompt caching (Llama)",
+    rules: true,
     params: params([{ role: "system", content: "sys" }, { role: "user", content: "q" }], { cache: true }, LLAMA),
     body: { system: [{ text: "sys" }], messages: [user({ text: "q" })] },
   },
   {
     name: "Nova gets cache points",
+    rules: true,
     params: params([{ role: "user", content: "q" }], { cache: true }, NOVA),
     body: { messages: [user({ text: "q" }, CACHE)] },
   },
@@ -452,7 +457,7 @@ const CASES: Case[] = [
 describe("encodeConverseRequest", () => {
   for (const c of CASES) {
     test(c.name, () => {
-      expect(encodeConverseRequest(c.rules ? shapeChat("bedrock", "bedrock-converse", c.params).params : c.params)).toEqual(c.body);
+      expect(c.rules ? converse(c.params) : encodeConverseRequest(c.params)).toEqual(c.body);
     });
   }
 
@@ -464,8 +469,6 @@ describe("encodeConverseRequest", () => {
       { param: "reasoning", action: "dropped", from: { budget_tokens: 2000 }, reason: expect.stringContaining('rule "converse-limits"') },
     ]);
     expect(bedrockConverseFormat.encodeRequest(shaped.params)).toEqual(encodeConverseRequest(shaped.params));
-    // The family option still decides the Claude-only block fields (tool result status).
-    expect(createBedrockConverseFormat({ family: "anthropic" }).encodeRequest(shaped.params)).toEqual(encodeConverseRequest(shaped.params, { family: "anthropic" }));
   });
 });
 
