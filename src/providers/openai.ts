@@ -16,6 +16,7 @@ import type { ProviderParams } from "../protocol/request.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
+import { resolveRules } from "../rules/table.ts";
 import type { ChatRequestParams, Provider, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
 
@@ -32,16 +33,16 @@ function headersFor(apiKey: string, params: ProviderParams, deps: Deps): Headers
   return mergeHeaders(base, params.headers);
 }
 
-/** Reasoning models by name when the catalog does not know them (new releases, fine-tunes). */
-const REASONING_NAME = /^(o\d|gpt-5|codex)/;
-
-export function isOpenAIReasoningModel(model: string): boolean {
-  return findModel("openai", model)?.capabilities.reasoning ?? REASONING_NAME.test(model);
-}
-
+/**
+ * Models the rules know as reasoning models (a family rule gives them the
+ * effort style, src/catalog/rules.json) go to Responses, the only API that
+ * returns their reasoning summaries and encrypted reasoning; the rest,
+ * unknown ids included, to Chat.
+ */
 export function chooseOpenAIApi(params: ChatRequestParams): "chat" | "responses" {
   if (params.api) return params.api;
-  return isOpenAIReasoningModel(params.model) ? "responses" : "chat";
+  const { rules, from } = resolveRules("openai", "openai-responses", params.model);
+  return rules.thinking === "effort" && from.thinking?.match.model !== undefined ? "responses" : "chat";
 }
 
 /**

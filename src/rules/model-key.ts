@@ -10,7 +10,8 @@
  * - Vertex: `claude-opus-4-5@20251101` → `claude-opus-4-5` (provider-facts-2026 §8.3).
  * - Copilot: Claude versions with dots, `claude-opus-4.8` → `claude-opus-4-8`
  *   (provider-facts-2026 §6.3). OpenAI's dots (`gpt-5.1`) stay: that is the id.
- * - Dated snapshots lose the date: `-20250929`, `-2025-08-07` (§8.3).
+ * - Dated snapshots lose the date: `-20250929`, `-2025-08-07` (§8.3), and
+ *   an OpenAI fine-tune (`ft:base:org::id`) is its base model.
  * Lower case throughout.
  */
 const GEOGRAPHY = /^(?:us-gov|us|eu|apac|jp|au|ca|global)\./;
@@ -18,6 +19,8 @@ const CLAUDE_VENDOR = /^anthropic\./;
 
 export function modelKey(modelId: string): string {
   let id = modelId.trim().toLowerCase();
+  // An OpenAI fine-tune is its base model's: `ft:gpt-4o-mini-2024-07-18:org::id`.
+  if (id.startsWith("ft:")) id = id.slice(3).split(":")[0]!;
   if (id.startsWith("arn:")) id = id.slice(id.lastIndexOf("/") + 1);
   id = id.replace(GEOGRAPHY, "").replace(CLAUDE_VENDOR, "");
   id = id.replace(/-v\d+(?::\d+)?$/, "");

@@ -21,6 +21,7 @@ describe("modelKey", () => {
     ["gpt-5-2025-08-07", "gpt-5"],
     ["gpt-4o-2024-11-20", "gpt-4o"],
     ["GPT-5.4-MINI", "gpt-5.4-mini"],
+    ["ft:gpt-4o-mini-2024-07-18:acme::9xYz", "gpt-4o-mini"],
     ["gemini-2.5-flash", "gemini-2.5-flash"],
   ])("%s → %s", (id, key) => {
     expect(modelKey(id)).toBe(key);
