@@ -53,7 +53,8 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   if (forced && rules.forced_tool_choice === false) {
     adjust({ param: "tool_choice", action: "changed", from: out.tool_choice, to: "auto", reason: `the model rejects forced tool use (${why("forced_tool_choice")})` });
     out.tool_choice = "auto";
-  } else if (forced && plan.thinks && rules.forced_tool_choice_while_thinking === false) {
+  } else if (forced && plan.thinks && rules.forced_tool_choice_while_thinking === false &&
+    !(plan.thinking?.type === "adaptive" && rules.forced_tool_choice_with_adaptive === true)) {
     // The forced call is a hard contract (the caller's code may wait for it); thinking is a quality knob: thinking gives way.
     if (rules.thinking_off !== false) {
       thinkingOff(`forced tool use cannot go with thinking; the forced call wins (${why("forced_tool_choice_while_thinking")})`);

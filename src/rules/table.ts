@@ -48,6 +48,7 @@ const FIELD_CHECKS: Record<RuleField, (value: unknown, where: string) => void> =
   min_max_tokens: count,
   forced_tool_choice: flag,
   forced_tool_choice_while_thinking: flag,
+  forced_tool_choice_with_adaptive: flag,
   prefill: flag,
   prefill_trim: flag,
   tool_loop_needs_signed_thinking: flag,

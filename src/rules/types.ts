@@ -57,6 +57,8 @@ export interface ModelRules {
   forced_tool_choice?: boolean;
   /** ... while the model thinks. */
   forced_tool_choice_while_thinking?: boolean;
+  /** ... while it thinks adaptively, even where budget thinking forbids it. */
+  forced_tool_choice_with_adaptive?: boolean;
   /** A request may end with an assistant turn (a prefill); this also decides partial-response resume. */
   prefill?: boolean;
   /** A prefill must not end in whitespace: it is trimmed. */

@@ -329,7 +329,7 @@ const ROWS: Row[] = [
     source: "Gemini 3 guide: thinkingLevel, level + budget → 400; Gemini 3 Pro takes low or high",
     provider: "vertex", dialect: "gemini",
     params: { model: "gemini-3-pro-preview", reasoning: { effort: "medium" } },
-    body: { generationConfig: { thinkingConfig: { thinkingLevel: "high", includeThoughts: true } } },
+    body: { generationConfig: { thinkingConfig: { thinkingLevel: "HIGH", includeThoughts: true } } },
     adjusted: [["reasoning.effort", "changed"]],
   },
   {
@@ -337,7 +337,7 @@ const ROWS: Row[] = [
     source: "Gemini 3 guide: thinkingLevel minimal|low|medium|high",
     provider: "vertex", dialect: "gemini",
     params: { model: "gemini-3-flash-preview", reasoning: { budget_tokens: 2000 } },
-    body: { generationConfig: { thinkingConfig: { thinkingLevel: "low", includeThoughts: true } } },
+    body: { generationConfig: { thinkingConfig: { thinkingLevel: "LOW", includeThoughts: true } } },
     adjusted: [["reasoning.budget_tokens", "changed"]],
   },
   // Tool names.

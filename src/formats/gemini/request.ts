@@ -119,7 +119,9 @@ function geminiThinkingConfig(thinking: ShapedParams["thinking"]): Record<string
     case "budget":
       return thinking.budget_tokens === 0 ? { thinkingBudget: 0 } : { thinkingBudget: thinking.budget_tokens, includeThoughts: true };
     case "level":
-      return { thinkingLevel: thinking.level, includeThoughts: true };
+      // The enum's own spelling (ThinkingLevel: MINIMAL, LOW, MEDIUM, HIGH), as Google's Go SDK sent it in a
+      // recorded request Gemini 3 accepted (charmbracelet/fantasy TestGoogleThinking/gemini-3-pro-preview).
+      return { thinkingLevel: thinking.level.toUpperCase(), includeThoughts: true };
     default:
       return undefined;
   }

@@ -313,7 +313,7 @@ describe("Gemini request encoding: turns and parts", () => {
 
   test.each([
     // ai.google.dev Gemini 3 guide: thinkingLevel and thinkingBudget never together (400); budget 0 turns 2.5 Flash's thinking off.
-    [{ type: "level", level: "high" }, { thinkingLevel: "high", includeThoughts: true }],
+    [{ type: "level", level: "high" }, { thinkingLevel: "HIGH", includeThoughts: true }],
     [{ type: "budget", budget_tokens: 0 }, { thinkingBudget: 0 }],
   ] as const)("thinking %j → %j", (thinking, config) => {
     const body = encodeGeminiRequest({ model: "m", messages: [user("q")], thinking });
