@@ -136,6 +136,12 @@ function shapeMessages(messages: Message[], rules: ModelRules, why: (f: RuleFiel
       if (!allowed.includes(mediaType)) refuse(`${field}.media_type`, `the model takes images of type ${allowed.join(", ")}, not ${mediaType}`, "image_types");
     });
   }
+  if (rules.thinking === "none" && result.some(hasReasoning)) {
+    // A model that does not reason refuses reasoning handed back from one that did (OpenAI: "Encrypted content is
+    // not supported with this model", microsoft/agent-framework#7483, after a switch of model mid-conversation).
+    adjust({ param: "messages", action: "changed", reason: `reasoning parts from another model were left out: this one does not reason (${why("thinking")})` });
+    result = result.map((message) => (hasReasoning(message) ? { ...message, content: (message.content as ContentPart[]).filter((part) => part.type !== "reasoning") } : message));
+  }
   const lastIndex = result.findLastIndex((message) => message.role !== "system");
   const last = result[lastIndex];
   if (last?.role === "assistant" && hasText(last.content)) {
@@ -156,6 +162,10 @@ function shapeMessages(messages: Message[], rules: ModelRules, why: (f: RuleFiel
     result = [...result.slice(0, firstIndex), { role: "user", content: OPENING_USER_TURN }, ...result.slice(firstIndex)];
   }
   return result;
+}
+
+function hasReasoning(message: Message): boolean {
+  return typeof message.content !== "string" && message.content.some((part) => part.type === "reasoning");
 }
 
 function hasText(content: Message["content"]): boolean {

@@ -244,6 +244,21 @@ const ROWS: Row[] = [
     adjusted: [["reasoning", "dropped"]],
   },
   {
+    name: "gpt-4.1 on Responses after a reasoning model: the reasoning handed back is left out, no encrypted content asked for",
+    source: "'Encrypted content is not supported with this model' (microsoft/agent-framework#7483)",
+    provider: "openai", dialect: "openai-responses",
+    params: {
+      model: "gpt-4.1",
+      messages: [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: [{ type: "reasoning", text: "hm", signature: "gAAAA-encrypted" }, { type: "text", text: "Hello" }] },
+        { role: "user", content: "Again" },
+      ],
+    },
+    body: { input: [{ type: "message", role: "user" }, { role: "assistant" }, { type: "message", role: "user" }] }, absent: ["include", "reasoning"],
+    adjusted: [["messages", "changed"]],
+  },
+  {
     name: "gpt-5: none is not offered → minimal; sampling and stop dropped on Chat",
     source: "openai-node ReasoningEffort ('before gpt-5.1 ... do not support none'); 'stop' not supported (BittnerPierre/AI-Agent-Casebook#133)",
     provider: "openai", dialect: "openai-chat",
