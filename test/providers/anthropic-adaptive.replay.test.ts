@@ -11,28 +11,15 @@
  * encoder is being rewritten); only path, method and headers are checked.
  */
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import { loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
+import { bodyBytes, type Interaction } from "../support/cassette.ts";
 import { createHarness } from "../support/in-process.ts";
 import {
-  catalogData,
-  everythingWritten,
-  interaction,
-  RECORDINGS,
-  recordedEvents,
-  recordedJson,
-  sentBody,
-  single,
-  streamChat,
-  withReplay,
-  type Json,
+  expectCatalogCost, expectSentOnce, expectStreamed, everythingWritten, interaction, recordedJson, recordedMessages, recording, single, streamChat, uncachedUsage,
+  withReplay, type Json,
 } from "./replay.ts";
 
 const KEY = "sk-ant-adaptiveReplayKey0000000000000000-AAAA";
-
-function recording(name: string): Promise<Cassette> {
-  return loadCassette(join(RECORDINGS, "anthropic", `${name}.ndjson`));
-}
+const MODEL = "claude-sonnet-5";
 
 /** The user's text of a recorded Messages request (one user message, text blocks). */
 function recordedPrompt(it: Interaction): string {
@@ -40,50 +27,9 @@ function recordedPrompt(it: Interaction): string {
   return typeof message!.content === "string" ? message!.content : (message!.content as Json[]).map((block) => block.text).join("");
 }
 
-// ---------------------------------------------------------------------------
-// What a recorded stream spells, read by hand from its SSE events.
-
-interface Expected {
-  model: string;
-  /** Content blocks in the order they started. */
-  blocks: string[];
-  thinking: string;
-  /** signature_delta values, in order. */
-  signatures: string[];
-  /** How many thinking_delta events carried text. */
-  thinkingDeltas: number;
-  text: string;
-  stopReason: string | undefined;
-}
-
-function expectedFrom(it: Interaction): Expected {
-  const out: Expected = { model: "", blocks: [], thinking: "", signatures: [], thinkingDeltas: 0, text: "", stopReason: undefined };
-  for (const { event, data } of recordedEvents(it)) {
-    // Anthropic names each event twice (`event:` line and `type`); a mismatch means the framing was rebuilt wrongly.
-    expect(event).toBe(data.type);
-    switch (data.type) {
-      case "message_start":
-        out.model = data.message.model;
-        break;
-      case "content_block_start":
-        out.blocks.push(data.content_block.type);
-        if (data.content_block.type === "thinking") out.thinking += data.content_block.thinking;
-        if (data.content_block.type === "text") out.text += data.content_block.text;
-        break;
-      case "content_block_delta":
-        if (data.delta.type === "thinking_delta") {
-          out.thinking += data.delta.thinking;
-          if (data.delta.thinking !== "") out.thinkingDeltas += 1;
-        }
-        if (data.delta.type === "signature_delta") out.signatures.push(data.delta.signature);
-        if (data.delta.type === "text_delta") out.text += data.delta.text;
-        break;
-      case "message_delta":
-        out.stopReason = data.delta.stop_reason;
-        break;
-    }
-  }
-  return out;
+/** Our params for the recorded Sonnet 5 question. */
+function sonnetParams(it: Interaction, url: string, extra: Json = {}): Json {
+  return { model: MODEL, max_tokens: 2000, messages: [{ role: "user", content: recordedPrompt(it) }], ...extra, base_url: url, credentials: { api_key: KEY } };
 }
 
 interface AdaptiveCase {
@@ -103,34 +49,21 @@ const CASES: AdaptiveCase[] = [
 
 describe("anthropic adaptive thinking replay: streams", () => {
   test.each(CASES)("$file: reasoning, signature, text, finish, usage with thinking tokens, cost", async ({ file, input, output, thinkingTokens, thinkingDeltas }) => {
-    const cassette = await recording(file);
+    const cassette = await recording("anthropic", file);
     const it = interaction(cassette, 0);
-    const expected = expectedFrom(it);
+    const expected = recordedMessages(it);
     // What the recording must hold, so a broken reader cannot pass vacuously.
     expect(expected.blocks).toEqual(["thinking", "text"]);
     expect(expected.signatures.length).toBe(1);
     expect(expected.thinkingDeltas).toBe(thinkingDeltas);
-    expect(expected.text).not.toBe("");
-    expect(expected.model).toBe("claude-sonnet-5");
+    expect(expected.content).not.toBe("");
+    expect(expected.model).toBe(MODEL);
 
     const harness = createHarness();
     await withReplay(single(cassette, 0), async (server) => {
-      const result = await streamChat(harness, file, "anthropic", {
-        model: "claude-sonnet-5",
-        max_tokens: 2000,
-        messages: [{ role: "user", content: recordedPrompt(it) }],
-        reasoning: { effort: "high" },
-        base_url: server.url,
-        credentials: { api_key: KEY },
-      });
-
-      expect(result.error).toBeUndefined();
-      expect(result.retries).toEqual([]);
-      expect(result.reasoning).toBe(expected.thinking);
-      expect(result.signatures).toEqual(expected.signatures);
-      expect(result.redacted).toEqual([]);
-      expect(result.content).toBe(expected.text);
-      expect(result.toolCalls).toEqual([]);
+      const result = await streamChat(harness, file, "anthropic", sonnetParams(it, server.url, { reasoning: { effort: "high" } }));
+      // No tool calls and no redacted blocks: the recording's blocks are one thinking and one text.
+      expectStreamed(result, expected);
 
       // The thinking block comes first in the recording: every reasoning chunk precedes the first content chunk.
       const data = result.lines.map((line) => line.data as Json);
@@ -152,74 +85,41 @@ describe("anthropic adaptive thinking replay: streams", () => {
       expect(expected.stopReason).toBe("end_turn");
       expect(done.model).toBe(expected.model);
       // Anthropic now breaks thinking out (output_tokens_details.thinking_tokens), so nothing is our estimate.
-      expect(done.usage).toEqual({
-        input_tokens: input,
-        output_tokens: output,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        reasoning_tokens: thinkingTokens,
-        estimated: [],
-      });
-      const price = catalogData("anthropic", expected.model)!.price!;
-      expect(done.cost.input).toBeCloseTo((input * price.input!) / 1e6, 12);
-      expect(done.cost.output).toBeCloseTo((output * price.output!) / 1e6, 12);
+      expect(done.usage).toEqual(uncachedUsage(input, output, thinkingTokens));
+      expectCatalogCost(done.cost, "anthropic", expected.model, input, output);
       expect(done.cost.total).toBeCloseTo(done.cost.input + done.cost.output, 12);
 
-      expect(server.requests.length).toBe(1);
-      const sent = server.requests[0]!;
-      expect(sent.method).toBe("POST");
-      expect(sent.path).toBe("/v1/messages");
-      expect(sent.headers["x-api-key"]).toBe(KEY);
-      expect(sent.headers["anthropic-version"]).toBe("2023-06-01");
-      expect(sentBody(server).model).toBe("claude-sonnet-5");
-      expect(sentBody(server).stream).toBe(true);
+      expectSentOnce(server, "/v1/messages", { "x-api-key": KEY, "anthropic-version": "2023-06-01" }, { model: MODEL, stream: true });
       expect(everythingWritten(harness)).not.toContain(KEY);
     });
   });
 
   test("the signature-only block read in network pieces that cut events (and the signature) in the middle: same chunks", async () => {
-    const cassette = await recording("adaptive-omitted");
+    const cassette = await recording("anthropic", "adaptive-omitted");
     const it = interaction(cassette, 0);
-    const expected = expectedFrom(it);
-    const whole = concat(it);
+    const expected = recordedMessages(it);
+    const whole = bodyBytes(it);
     const signatureAt = new TextDecoder().decode(whole).indexOf(expected.signatures[0]!.slice(0, 40));
     expect(signatureAt).toBeGreaterThan(0);
     const cuts = [0, 7, signatureAt + 13, signatureAt + 200, whole.length - 5, whole.length];
     const body = cuts.slice(1).map((end, i) => ({ chunk: whole.slice(cuts[i]!, end) }));
     const harness = createHarness();
     await withReplay({ ...cassette, interactions: [{ ...it, body }] }, async (server) => {
-      const result = await streamChat(harness, "split", "anthropic", {
-        model: "claude-sonnet-5",
-        max_tokens: 2000,
-        messages: [{ role: "user", content: recordedPrompt(it) }],
-        base_url: server.url,
-        credentials: { api_key: KEY },
-      });
+      const result = await streamChat(harness, "split", "anthropic", sonnetParams(it, server.url));
       expect(result.error).toBeUndefined();
       expect(result.signatures).toEqual(expected.signatures);
       expect(result.reasoning).toBe("");
-      expect(result.content).toBe(expected.text);
+      expect(result.content).toBe(expected.content);
       expect(result.done?.usage.reasoning_tokens).toBe(62);
     });
   });
 });
 
-function concat(it: Interaction): Uint8Array {
-  const parts = it.body.flatMap((step) => ("chunk" in step ? [step.chunk] : []));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 
 describe("anthropic adaptive thinking replay: count_tokens", () => {
   test("Opus 4.6 with adaptive thinking and a forced tool: the counting endpoint's figure, method api", async () => {
-    const cassette = await recording("count-tokens-adaptive");
+    const cassette = await recording("anthropic", "count-tokens-adaptive");
     const it = interaction(cassette, 0);
     const recordedBody = it.request.body as Json;
     // The recording: thinking adaptive, tool_choice any, one tool; the endpoint answered 671.
@@ -246,12 +146,7 @@ describe("anthropic adaptive thinking replay: count_tokens", () => {
         },
       });
       expect(line).toEqual({ id: "n", success: true, data: { input_tokens: counted, exact: true, method: "api" } });
-      expect(server.requests.length).toBe(1);
-      const sent = server.requests[0]!;
-      expect(sent.method).toBe("POST");
-      expect(sent.path).toBe("/v1/messages/count_tokens");
-      expect(sent.headers["x-api-key"]).toBe(KEY);
-      expect(sentBody(server).model).toBe("claude-opus-4-6");
+      expectSentOnce(server, "/v1/messages/count_tokens", { "x-api-key": KEY }, { model: "claude-opus-4-6" });
     });
   });
 });

@@ -6,11 +6,11 @@
  * default (a fresh Copilot token for the exchange, the last poll answer again
  * for the device flow, 599 for an unscripted chat call).
  */
-import { join } from "node:path";
+import { afterEach, expect } from "bun:test";
 import { startFake, type FakeServer, type Received, type Reply } from "../auth/aws/fakes.ts";
-import { bodyText, loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
+import { bodyText, type Cassette, type Interaction } from "../support/cassette.ts";
 import { createHarness, memoryFiles, type Harness } from "../support/in-process.ts";
-import { RECORDINGS } from "./replay.ts";
+import { everythingWritten, recording } from "./replay.ts";
 
 export const T0 = Date.parse("2026-11-24T12:00:00Z");
 /** GitHub canaries: must never reach stdout, stderr or the logs. */
@@ -18,7 +18,7 @@ export const GITHUB_CANARY = "gho_CANARY.not.a.token.github.0001";
 export const GITHUB_CANARY_2 = "gho_CANARY.not.a.token.github.0002";
 
 export function copilotRecording(name: string): Promise<Cassette> {
-  return loadCassette(join(RECORDINGS, "copilot", `${name}.ndjson`));
+  return recording("copilot", name);
 }
 
 export function replyOf(it: Interaction, body = bodyText(it)): Reply {
@@ -109,9 +109,30 @@ export async function startCopilotFake(now: () => number): Promise<CopilotFake> 
   return fake;
 }
 
+/**
+ * `fakeFor(clock)` for one test file: a fake on the clock's time, closed
+ * after the test that started it (registers an afterEach, so call it once,
+ * at the top of the file).
+ */
+export function copilotFakes(): (clock: Clock) => Promise<CopilotFake> {
+  const open: CopilotFake[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((fake) => fake.close()));
+  });
+  return async (clock) => {
+    const fake = await startCopilotFake(() => clock.now);
+    open.push(fake);
+    return fake;
+  };
+}
+
 export interface Clock {
   now: number;
   sleeps: number[];
+}
+
+export function newClock(): Clock {
+  return { now: T0, sleeps: [] };
 }
 
 /**
@@ -130,6 +151,15 @@ export function copilotHarness(clock: Clock, files = memoryFiles(), env: Record<
     files,
     env,
   });
+}
+
+/** Nothing written (lines and logs) holds a GitHub canary or a Copilot token the fake issued. */
+export function expectNoCopilotSecrets(harness: Harness, fake: CopilotFake): void {
+  const written = everythingWritten(harness);
+  expect(written).not.toContain(GITHUB_CANARY);
+  expect(written).not.toContain(GITHUB_CANARY_2);
+  expect(written).not.toContain("tid=");
+  for (const token of fake.issued) expect(written).not.toContain(token);
 }
 
 /** Provider params pointing every GitHub and Copilot call at the fake. */

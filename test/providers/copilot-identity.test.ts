@@ -7,44 +7,39 @@
  * params.headers; the OpenAI and Anthropic dialects keep their own reading
  * of a 466.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { COPILOT_API_VERSION, COPILOT_EDITOR_HEADERS, COPILOT_IDENTITY_ENV } from "../../src/auth/copilot-token.ts";
 import { classifyAnthropicError } from "../../src/formats/anthropic-messages/errors.ts";
 import { classifyOpenAIError } from "../../src/formats/openai-chat/errors.ts";
+import type { Reply } from "../auth/aws/fakes.ts";
 import { memoryFiles, terminalOf, type Harness } from "../support/in-process.ts";
 import {
-  copilotHarness, copilotRecording, GITHUB_CANARY, githubParams, jsonReply, replyOf, startCopilotFake, T0, type Clock, type CopilotFake,
+  copilotFakes, copilotHarness, copilotRecording, expectNoCopilotSecrets, GITHUB_CANARY, githubParams, jsonReply, newClock, replyOf, type CopilotFake,
 } from "./copilot-fake.ts";
 import { everythingWritten, streamChat, type Json } from "./replay.ts";
 
-const fakes: CopilotFake[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-});
+const fakeFor = copilotFakes();
 
-async function fakeFor(clock: Clock): Promise<CopilotFake> {
-  const fake = await startCopilotFake(() => clock.now);
-  fakes.push(fake);
-  return fake;
+/**
+ * A fake and a harness on one fresh clock; the harness's requests carry the
+ * GitHub canary, so no device flow and no stored login are involved.
+ */
+async function started(env: Record<string, string> = {}): Promise<{ fake: CopilotFake; harness: Harness }> {
+  const clock = newClock();
+  return { fake: await fakeFor(clock), harness: copilotHarness(clock, memoryFiles(), env) };
 }
-
-const newClock = (): Clock => ({ now: T0, sleeps: [] });
 
 /** The body Copilot sent with its 466 on 2026-02-11 (ericc-ch/copilot-api#191, caozhiyuan/copilot-api#92). */
 const REFUSED_BODY = { error: { message: "bad request: the specified API version is no longer supported. You may need to update your client to a newer version.\n", type: "error" } };
 const refused = () => jsonReply(466, REFUSED_BODY);
 
 const USER = [{ role: "user", content: "What's the weather in London?" }];
+const SIGNED_IN = { credentials: { github_token: GITHUB_CANARY } };
 const EDITOR_ENV = COPILOT_IDENTITY_ENV["editor-version"];
 const PLUGIN_ENV = COPILOT_IDENTITY_ENV["editor-plugin-version"];
 
-/** A harness whose requests carry the GitHub canary, so no device flow and no stored login are involved. */
-function harnessFor(clock: Clock, env: Record<string, string> = {}): Harness {
-  return copilotHarness(clock, memoryFiles(), env);
-}
-
 function chatParams(fake: CopilotFake, model: string, extra: Json = {}): Json {
-  return githubParams(fake, { model, messages: USER, credentials: { github_token: GITHUB_CANARY }, ...extra });
+  return githubParams(fake, { model, messages: USER, ...SIGNED_IN, ...extra });
 }
 
 function chatCalls(fake: CopilotFake) {
@@ -60,48 +55,44 @@ function expectRefusal(error: Json | undefined, harness: Harness, fake: CopilotF
   expect(error!.message).toContain(PLUGIN_ENV);
   // Copilot's own reason is kept: it names what is out of date.
   expect(error!.message).toContain("update your client");
-  const written = everythingWritten(harness);
-  expect(written).not.toContain(GITHUB_CANARY);
-  expect(written).not.toContain("tid=");
-  for (const token of fake.issued) expect(written).not.toContain(token);
+  expectNoCopilotSecrets(harness, fake);
 }
 
 describe("HTTP 466 ends in AUTH_FAILED that names the override, wherever it comes", () => {
-  test.each([
-    ["Chat Completions", "gemini-3.1-pro-preview", "/chat/completions"],
-    ["Responses", "gpt-5.3-codex", "/responses"],
-    ["Anthropic Messages", "claude-opus-4.7", "/v1/messages"],
-  ])("chat on %s (%s)", async (_route, model, path) => {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock);
-    fake.chat = [refused()];
+  /** A 466 during stream_chat: the model asked for, the fake's queue that answers it, and the chat calls made. */
+  const CHAT_REFUSALS: Array<{ name: string; model: string; on: "chat" | "modelsQueue" | "policy"; answer?: Reply; chatPaths: string[] }> = [
+    { name: "chat on Chat Completions (gemini-3.1-pro-preview)", model: "gemini-3.1-pro-preview", on: "chat", chatPaths: ["/chat/completions"] },
+    { name: "chat on Responses (gpt-5.3-codex)", model: "gpt-5.3-codex", on: "chat", chatPaths: ["/responses"] },
+    { name: "chat on Anthropic Messages (claude-opus-4.7)", model: "claude-opus-4.7", on: "chat", chatPaths: ["/v1/messages"] },
+    {
+      name: "a plain-text 466 body is classified the same way",
+      model: "gemini-3.1-pro-preview",
+      on: "chat",
+      answer: { status: 466, headers: { "content-type": "text/plain" }, body: "client not supported: update your client" },
+      chatPaths: ["/chat/completions"],
+    },
+    { name: "on /models during chat: the request ends there instead of routing blind", model: "gemini-3.1-pro-preview", on: "modelsQueue", chatPaths: [] },
+    { name: "on the policy call: the refusal itself, not 'enabling the model failed'", model: "claude-opus-4.7", on: "policy", chatPaths: [] },
+  ];
+  test.each(CHAT_REFUSALS)("$name", async ({ model, on, answer, chatPaths }) => {
+    const { fake, harness } = await started();
+    fake[on] = [answer ?? refused()];
     const result = await streamChat(harness, "chat", "copilot", chatParams(fake, model));
     expectRefusal(result.error, harness, fake);
     expect(result.error!.message).toContain(`Editor-Version "${COPILOT_EDITOR_HEADERS["editor-version"]}"`);
+    expect(result.error!.message).not.toContain("enabling it failed");
     // Neither retried nor answered with a new token: the identity, not the token, was refused.
-    expect(chatCalls(fake).map((call) => call.path)).toEqual([path]);
+    expect(chatCalls(fake).map((call) => call.path)).toEqual(chatPaths);
     expect(result.retries).toEqual([]);
     expect(fake.callsTo("/copilot_internal/v2/token").length).toBe(1);
   });
 
-  test("a plain-text 466 body is classified the same way", async () => {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock);
-    fake.chat = [{ status: 466, headers: { "content-type": "text/plain" }, body: "client not supported: update your client" }];
-    const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "gemini-3.1-pro-preview"));
-    expectRefusal(result.error, harness, fake);
-  });
-
   test.each([
     ["stream_chat", (fake: CopilotFake): Json => ({ action: "stream_chat", params: chatParams(fake, "gemini-3.1-pro-preview") })],
-    ["list_models", (fake: CopilotFake): Json => ({ action: "list_models", params: githubParams(fake, { credentials: { github_token: GITHUB_CANARY } }) })],
-    ["authenticate", (fake: CopilotFake): Json => ({ action: "authenticate", params: githubParams(fake, { credentials: { github_token: GITHUB_CANARY } }) })],
+    ["list_models", (fake: CopilotFake): Json => ({ action: "list_models", params: githubParams(fake, SIGNED_IN) })],
+    ["authenticate", (fake: CopilotFake): Json => ({ action: "authenticate", params: githubParams(fake, SIGNED_IN) })],
   ])("on the GitHub token exchange, during %s", async (_action, request) => {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock);
+    const { fake, harness } = await started();
     fake.exchanges = [refused()];
     const lines = await harness.run({ id: "x", provider: "copilot", ...request(fake) });
     expectRefusal(terminalOf(lines).error, harness, fake);
@@ -110,35 +101,12 @@ describe("HTTP 466 ends in AUTH_FAILED that names the override, wherever it come
     expect((harness.deps.files as ReturnType<typeof memoryFiles>).files.size).toBe(0);
   });
 
-  test("on /models during chat: the request ends there instead of routing blind", async () => {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock);
-    fake.modelsQueue = [refused()];
-    const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "gemini-3.1-pro-preview"));
-    expectRefusal(result.error, harness, fake);
-    expect(chatCalls(fake).length).toBe(0);
-  });
-
   test("on /models during list_models", async () => {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock);
+    const { fake, harness } = await started();
     fake.modelsQueue = [refused()];
-    const lines = await harness.run({ id: "lm", action: "list_models", provider: "copilot", params: githubParams(fake, { credentials: { github_token: GITHUB_CANARY } }) });
+    const lines = await harness.run({ id: "lm", action: "list_models", provider: "copilot", params: githubParams(fake, SIGNED_IN) });
     expectRefusal(terminalOf(lines).error, harness, fake);
     expect(fake.callsTo("/models").length).toBe(1);
-  });
-
-  test("on the policy call: the refusal itself, not 'enabling the model failed'", async () => {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock);
-    fake.policy = [refused()];
-    const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "claude-opus-4.7"));
-    expectRefusal(result.error, harness, fake);
-    expect(result.error!.message).not.toContain("enabling it failed");
-    expect(chatCalls(fake).length).toBe(0);
   });
 
   test("the OpenAI and Anthropic dialects keep their own reading of a 466 (only Copilot's answers get the rule)", () => {
@@ -156,9 +124,7 @@ describe("where the identity comes from", () => {
 
   /** The identity headers of every call that reached the fake, GitHub's and Copilot's. */
   async function identitiesSent(env: Record<string, string>, extra: Json = {}): Promise<{ fake: CopilotFake; harness: Harness; sent: Record<string, Record<string, string | undefined>> }> {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock, env);
+    const { fake, harness } = await started(env);
     fake.chat = [replyOf((await copilotRecording("chat-text")).interactions[0]!)];
     const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "gemini-3.1-pro-preview", extra));
     expect(result.error).toBeUndefined();
@@ -221,9 +187,7 @@ describe("where the identity comes from", () => {
   });
 
   test("a 466 names the identity that was refused, as overridden", async () => {
-    const clock = newClock();
-    const fake = await fakeFor(clock);
-    const harness = harnessFor(clock, ENV);
+    const { fake, harness } = await started(ENV);
     fake.chat = [refused()];
     const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "gemini-3.1-pro-preview"));
     expectRefusal(result.error, harness, fake);
@@ -243,9 +207,7 @@ describe("where the identity comes from", () => {
 });
 
 test("a fine-grained PAT refused by the token exchange is named as such, and the token never written", async () => {
-  const clock = newClock();
-  const fake = await fakeFor(clock);
-  const harness = harnessFor(clock);
+  const { fake, harness } = await started();
   const pat = "github_pat_CANARY0not0a0token0000000000000000000001";
   // The exchange's answer to a fine-grained PAT (vfarcic/dot-ai PR #591, 2026-06-11).
   fake.exchanges = [jsonReply(403, { message: "Resource not accessible by personal access token", documentation_url: "https://docs.github.com/rest" })];

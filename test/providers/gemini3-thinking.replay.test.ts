@@ -13,19 +13,14 @@
  * the call's signature and id back.
  */
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import { loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
+import type { Interaction } from "../support/cassette.ts";
 import { createHarness } from "../support/in-process.ts";
-import { interaction, RECORDINGS, recordedEvents, sentBody, single, streamChat, withReplay, type Json } from "./replay.ts";
+import { expectSentOnce, interaction, recordedEvents, recording, sentBody, single, streamChat, uncachedUsage, withReplay, type Json } from "./replay.ts";
 
 const TOKEN = "ya29.fake.gemini3.replay.token";
 const FILE = "gemini-3-pro-thinking-tool";
 const MODEL = "gemini-3-pro-preview";
 const LOOSE = { strictPath: false } as const;
-
-function recording(): Promise<Cassette> {
-  return loadCassette(join(RECORDINGS, "vertex", `${FILE}.ndjson`));
-}
 
 interface Expected {
   content: string;
@@ -81,19 +76,12 @@ const QUESTION = { role: "user", content: "What's the weather in Florence, Italy
 
 function usageOf(metadata: Json): Json {
   // Wire usage: input = prompt; output = candidates + thoughts (thoughts sit outside candidatesTokenCount); reasoning = thoughts.
-  return {
-    input_tokens: metadata.promptTokenCount,
-    output_tokens: metadata.candidatesTokenCount + metadata.thoughtsTokenCount,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: metadata.thoughtsTokenCount,
-    estimated: [],
-  };
+  return uncachedUsage(metadata.promptTokenCount, metadata.candidatesTokenCount + metadata.thoughtsTokenCount, metadata.thoughtsTokenCount);
 }
 
 describe("gemini 3 thinking replay (through vertex)", () => {
   test("turn 1: no thought text, a signed functionCall whose id is kept, finish, usage with thoughts", async () => {
-    const cassette = await recording();
+    const cassette = await recording("vertex", FILE);
     const it = interaction(cassette, 0);
     const expected = expectedFrom(it);
     // The recording: thinkingLevel HIGH asked, one signed call with an id, no thought text, answered by 3.1.
@@ -125,16 +113,12 @@ describe("gemini 3 thinking replay (through vertex)", () => {
       expect(done.model).toBe(expected.modelVersion);
       expect(done.usage).toEqual(usageOf(expected.usage!));
 
-      expect(server.requests.length).toBe(1);
-      const sent = server.requests[0]!;
-      expect(sent.method).toBe("POST");
-      expect(sent.path).toBe(`/v1/projects/test-project/locations/global/publishers/google/models/${MODEL}:streamGenerateContent?alt=sse`);
-      expect(sent.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expectSentOnce(server, `/v1/projects/test-project/locations/global/publishers/google/models/${MODEL}:streamGenerateContent?alt=sse`, { authorization: `Bearer ${TOKEN}` });
     }, LOOSE);
   });
 
   test("turn 2: handing back the signed call and its result; text, then a signed empty text part at the finish", async () => {
-    const cassette = await recording();
+    const cassette = await recording("vertex", FILE);
     const first = expectedFrom(interaction(cassette, 0));
     const second = expectedFrom(interaction(cassette, 1));
     expect(second.content).toBe("The current weather in Florence, Italy is 40°C (104°F). Stay cool, it's quite hot!");

@@ -12,72 +12,14 @@
  * reasoning and the tool output reach the second request at all.
  */
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import { loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
 import { createHarness } from "../support/in-process.ts";
-import { catalogData, everythingWritten, interaction, RECORDINGS, recordedEvents, sentBody, single, streamChat, withReplay, type Json, type ToolCallOut } from "./replay.ts";
+import {
+  expectCatalogCost, expectSentOnce, expectStreamed, everythingWritten, interaction, recordedResponses, recording, sentBody, single, streamChat, uncachedUsage,
+  withReplay, type Json,
+} from "./replay.ts";
 
 const KEY = "sk-proj-reasoning.replay.key.not.a.canary";
 const v1 = (url: string): string => `${url}/v1`;
-
-function recording(name: string): Promise<Cassette> {
-  return loadCassette(join(RECORDINGS, "openai", `${name}.ndjson`));
-}
-
-// ---------------------------------------------------------------------------
-// What a recorded Responses stream spells, read by hand.
-
-interface Expected {
-  /** The model as response.created names it (a dated snapshot). */
-  model: string;
-  /** `reasoning.effort` as the response echoes it. */
-  effort: string | undefined;
-  content: string;
-  /** Summary text of reasoning items. */
-  reasoning: string;
-  /** encrypted_content of each reasoning item as output_item.done gives it (what must be handed back). */
-  signatures: string[];
-  /** encrypted_content as output_item.added first announced it. */
-  announced: string[];
-  toolCalls: ToolCallOut[];
-  /** Phase of each message item, in order. */
-  phases: Array<string | undefined>;
-  status: string | undefined;
-}
-
-function expectedFrom(it: Interaction): Expected {
-  const out: Expected = { model: "", effort: undefined, content: "", reasoning: "", signatures: [], announced: [], toolCalls: [], phases: [], status: undefined };
-  for (const { event, data } of recordedEvents(it)) {
-    expect(event).toBe(data.type);
-    switch (data.type) {
-      case "response.created":
-        out.model = data.response.model;
-        out.effort = data.response.reasoning?.effort ?? undefined;
-        break;
-      case "response.output_item.added":
-        if (data.item.type === "reasoning" && data.item.encrypted_content) out.announced.push(data.item.encrypted_content);
-        if (data.item.type === "message") out.phases.push(data.item.phase);
-        break;
-      case "response.output_text.delta":
-        out.content += data.delta;
-        break;
-      case "response.reasoning_summary_part.added":
-        if (data.summary_index > 0) out.reasoning += "\n\n";
-        break;
-      case "response.reasoning_summary_text.delta":
-        out.reasoning += data.delta;
-        break;
-      case "response.output_item.done":
-        if (data.item.type === "function_call") out.toolCalls.push({ id: data.item.call_id, name: data.item.name, arguments: data.item.arguments });
-        if (data.item.type === "reasoning" && data.item.encrypted_content) out.signatures.push(data.item.encrypted_content);
-        break;
-      case "response.completed":
-        out.status = data.response.status;
-        break;
-    }
-  }
-  return out;
-}
 
 interface StreamCase {
   file: string;
@@ -132,9 +74,8 @@ const WEATHER_TOOL = {
 
 describe("openai GPT-5.x reasoning replay: Responses streams", () => {
   test.each(STREAMS)("$file turn $turn: reasoning item, text, tool call, finish, usage", async ({ file, turn, model, effort, input, output, reasoning, cacheWriteReported, has }) => {
-    const cassette = await recording(file);
-    const it = interaction(cassette, turn);
-    const expected = expectedFrom(it);
+    const cassette = await recording("openai", file);
+    const expected = recordedResponses(interaction(cassette, turn));
     expect(expected.model.startsWith(`${model}-`)).toBe(true);
     expect(expected.effort).toBe(effort);
     expect(expected.status).toBe("completed");
@@ -149,54 +90,34 @@ describe("openai GPT-5.x reasoning replay: Responses streams", () => {
     await withReplay(single(cassette, turn), async (server) => {
       const result = await streamChat(harness, `${file}-${turn}`, "openai", paramsFor(file, server.url, model));
 
-      expect(result.error).toBeUndefined();
-      expect(result.retries).toEqual([]);
-      expect(result.content).toBe(expected.content);
-      expect(result.reasoning).toBe(expected.reasoning);
-      // The item's final encrypted_content, not the one output_item.added announced.
-      expect(result.signatures).toEqual(expected.signatures);
-      expect(result.toolCalls).toEqual(expected.toolCalls);
-      expected.toolCalls.forEach((call, index) => {
-        expect(result.deltas.find((delta) => delta.index === index)).toMatchObject({ index, id: call.id, name: call.name });
-      });
+      // Signatures: the item's final encrypted_content, not the one output_item.added announced.
+      expectStreamed(result, expected);
 
       const done = result.done!;
       expect(done.finish_reason).toBe(expected.toolCalls.length > 0 ? "tool_calls" : "stop");
       expect(done.model).toBe(expected.model);
-      expect(done.usage).toEqual({
-        input_tokens: input,
-        output_tokens: output,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        reasoning_tokens: reasoning,
-        estimated: cacheWriteReported ? [] : ["cache_write_tokens"],
-      });
+      expect(done.usage).toEqual(uncachedUsage(input, output, reasoning, cacheWriteReported ? [] : ["cache_write_tokens"]));
 
-      expect(server.requests.length).toBe(1);
-      const sent = server.requests[0]!;
-      expect(sent.method).toBe("POST");
-      expect(sent.path).toBe("/v1/responses");
-      expect(sent.headers.authorization).toBe(`Bearer ${KEY}`);
-      expect(sentBody(server).model).toBe(model);
-      expect(sentBody(server).stream).toBe(true);
+      expectSentOnce(server, "/v1/responses", { authorization: `Bearer ${KEY}` }, { model, stream: true });
       expect(everythingWritten(harness)).not.toContain(KEY);
     });
   });
 
   test("gpt-5.5: the recording's reasoning item changes its encrypted_content between output_item.added and .done", async () => {
     // What the signature test above stands on: handing back the announced value would be wrong.
-    const expected = expectedFrom(interaction(await recording("responses-gpt-5.5-phase-tool"), 0));
+    const cassette = await recording("openai", "responses-gpt-5.5-phase-tool");
+    const expected = recordedResponses(interaction(cassette, 0));
     expect(expected.announced.length).toBe(1);
     expect(expected.signatures.length).toBe(1);
     expect(expected.announced[0]).not.toBe(expected.signatures[0]);
     expect(expected.phases).toEqual(["commentary"]);
-    expect(expectedFrom(interaction(await recording("responses-gpt-5.5-phase-tool"), 1)).phases).toEqual(["final_answer"]);
+    expect(recordedResponses(interaction(cassette, 1)).phases).toEqual(["final_answer"]);
   });
 
   test("gpt-5.5: handing back what turn 1 streamed (encrypted reasoning, commentary, call) gets the final answer", async () => {
-    const cassette = await recording("responses-gpt-5.5-phase-tool");
-    const first = expectedFrom(interaction(cassette, 0));
-    const second = expectedFrom(interaction(cassette, 1));
+    const cassette = await recording("openai", "responses-gpt-5.5-phase-tool");
+    const first = recordedResponses(interaction(cassette, 0));
+    const second = recordedResponses(interaction(cassette, 1));
     // The tool output is the editor's own: take it from the recorded turn-2 request.
     const recordedOutput = ((interaction(cassette, 1).request.body as Json).input as Json[]).find((item) => item.type === "function_call_output")!;
     expect(recordedOutput.call_id).toBe(first.toolCalls[0]!.id);
@@ -238,14 +159,11 @@ describe("openai GPT-5.x reasoning replay: cost of dated snapshots", () => {
   // snapshot as an alias but none of these, so today the cost is null although
   // the price is known: the catalog lacks the aliases. `test.failing` until it has them.
   test.failing.each(STREAMS.filter((c) => c.turn === 0))("$file: cost from the catalog price of $model", async ({ file, model, input, output }) => {
-    const cassette = await recording(file);
+    const cassette = await recording("openai", file);
     const harness = createHarness();
     await withReplay(single(cassette, 0), async (server) => {
       const result = await streamChat(harness, `${file}-cost`, "openai", paramsFor(file, server.url, model));
-      const price = catalogData("openai", model)!.price!;
-      expect(result.done!.cost).not.toBeNull();
-      expect(result.done!.cost.input).toBeCloseTo((input * price.input!) / 1e6, 12);
-      expect(result.done!.cost.output).toBeCloseTo((output * price.output!) / 1e6, 12);
+      expectCatalogCost(result.done!.cost, "openai", model, input, output);
     });
   });
 });

@@ -19,7 +19,7 @@ export const RECORDINGS = join(import.meta.dir, "..", "..", "recordings");
 
 export type Json = Record<string, any>;
 
-export function recording(provider: "anthropic" | "openai", name: string): Promise<Cassette> {
+export function recording(provider: "anthropic" | "openai" | "vertex" | "copilot", name: string): Promise<Cassette> {
   return loadCassette(join(RECORDINGS, provider, `${name}.ndjson`));
 }
 
@@ -91,6 +91,122 @@ export function recordedEvents(it: Interaction): RecordedEvent[] {
 /** The JSON body of a non-streaming recorded answer. */
 export function recordedJson(it: Interaction): Json {
   return JSON.parse(bodyText(it)) as Json;
+}
+
+/** The data of a recorded stream whose events are named twice (`event:` line and `type`), as Anthropic's and the Responses API's are. */
+function namedEvents(it: Interaction): Json[] {
+  return recordedEvents(it).map(({ event, data }) => {
+    // A mismatch means the framing was rebuilt wrongly.
+    expect(event).toBe(data.type);
+    return data as Json;
+  });
+}
+
+/** What a recorded Anthropic Messages stream spells, read by hand from its SSE events. */
+export interface RecordedMessages {
+  model: string;
+  /** Content block types in the order they started. */
+  blocks: string[];
+  content: string;
+  reasoning: string;
+  /** How many thinking_delta events carried text. */
+  thinkingDeltas: number;
+  /** signature_delta values, in order. */
+  signatures: string[];
+  redacted: string[];
+  toolCalls: ToolCallOut[];
+  stopReason: string | undefined;
+}
+
+export function recordedMessages(it: Interaction): RecordedMessages {
+  const out: RecordedMessages = { model: "", blocks: [], content: "", reasoning: "", thinkingDeltas: 0, signatures: [], redacted: [], toolCalls: [], stopReason: undefined };
+  const tools = new Map<number, ToolCallOut>();
+  for (const data of namedEvents(it)) {
+    switch (data.type) {
+      case "message_start":
+        out.model = data.message.model;
+        break;
+      case "content_block_start": {
+        const block = data.content_block;
+        out.blocks.push(block.type);
+        if (block.type === "text") out.content += block.text;
+        if (block.type === "thinking") out.reasoning += block.thinking;
+        if (block.type === "redacted_thinking") out.redacted.push(block.data);
+        if (block.type === "tool_use") tools.set(data.index, { id: block.id, name: block.name, arguments: "" });
+        break;
+      }
+      case "content_block_delta": {
+        const delta = data.delta;
+        if (delta.type === "text_delta") out.content += delta.text;
+        if (delta.type === "thinking_delta") {
+          out.reasoning += delta.thinking;
+          if (delta.thinking !== "") out.thinkingDeltas += 1;
+        }
+        if (delta.type === "signature_delta") out.signatures.push(delta.signature);
+        // server_tool_use blocks stream input_json_delta too; only client tool_use blocks are ours.
+        if (delta.type === "input_json_delta" && tools.has(data.index)) tools.get(data.index)!.arguments += delta.partial_json;
+        break;
+      }
+      case "message_delta":
+        out.stopReason = data.delta.stop_reason;
+        break;
+    }
+  }
+  out.toolCalls = [...tools.values()].map((call) => ({ ...call, arguments: call.arguments === "" ? "{}" : call.arguments }));
+  return out;
+}
+
+/** What a recorded Responses API stream spells, read by hand from its SSE events. */
+export interface RecordedResponses {
+  /** The model as response.created names it (a dated snapshot). */
+  model: string;
+  /** `reasoning.effort` as the response echoes it. */
+  effort: string | undefined;
+  content: string;
+  /** Summary text of reasoning items. */
+  reasoning: string;
+  /** encrypted_content of each reasoning item as output_item.done gives it (what must be handed back). */
+  signatures: string[];
+  /** encrypted_content as output_item.added first announced it. */
+  announced: string[];
+  toolCalls: ToolCallOut[];
+  /** Phase of each message item, in order. */
+  phases: Array<string | undefined>;
+  status: string | undefined;
+}
+
+export function recordedResponses(it: Interaction): RecordedResponses {
+  const out: RecordedResponses = { model: "", effort: undefined, content: "", reasoning: "", signatures: [], announced: [], toolCalls: [], phases: [], status: undefined };
+  for (const data of namedEvents(it)) {
+    switch (data.type) {
+      case "response.created":
+        out.model = data.response.model;
+        out.effort = data.response.reasoning?.effort ?? undefined;
+        break;
+      case "response.output_item.added":
+        if (data.item.type === "reasoning" && data.item.encrypted_content) out.announced.push(data.item.encrypted_content);
+        if (data.item.type === "message") out.phases.push(data.item.phase);
+        break;
+      case "response.output_text.delta":
+        out.content += data.delta;
+        break;
+      case "response.reasoning_summary_part.added":
+        // The wire separates the summary parts of one reasoning item with a blank line.
+        if (data.summary_index > 0) out.reasoning += "\n\n";
+        break;
+      case "response.reasoning_summary_text.delta":
+        out.reasoning += data.delta;
+        break;
+      case "response.output_item.done":
+        if (data.item.type === "function_call") out.toolCalls.push({ id: data.item.call_id, name: data.item.name, arguments: data.item.arguments });
+        if (data.item.type === "reasoning" && data.item.encrypted_content) out.signatures.push(data.item.encrypted_content);
+        break;
+      case "response.completed":
+        out.status = data.response.status;
+        break;
+    }
+  }
+  return out;
 }
 
 export async function withReplay<T>(
@@ -207,6 +323,38 @@ export function readStream(all: Line[], id: string | number): StreamResult {
   return result;
 }
 
+/** What a replayed answer must restate of its recording; `redacted` left out means none. */
+export interface Streamed {
+  content: string;
+  reasoning: string;
+  signatures: string[];
+  redacted?: string[];
+  toolCalls: ToolCallOut[];
+}
+
+/**
+ * A replayed answer that went through: no error and no retry, the recording's
+ * text, reasoning, signatures, redacted blocks and tool calls, and each call
+ * announced (dense index, id and name) on its first delta.
+ */
+export function expectStreamed(result: StreamResult, expected: Streamed): void {
+  expect(result.error).toBeUndefined();
+  expect(result.retries).toEqual([]);
+  expect(result.content).toBe(expected.content);
+  expect(result.reasoning).toBe(expected.reasoning);
+  expect(result.signatures).toEqual(expected.signatures);
+  expect(result.redacted).toEqual(expected.redacted ?? []);
+  expect(result.toolCalls).toEqual(expected.toolCalls);
+  expected.toolCalls.forEach((call, index) => {
+    expect(result.deltas.find((delta) => delta.index === index)).toMatchObject({ index, id: call.id, name: call.name });
+  });
+}
+
+/** Wire usage of an answer that read and wrote no cache; `estimated` names the figures that are ours. */
+export function uncachedUsage(input: number, output: number, reasoning: number, estimated: string[] = []): Json {
+  return { input_tokens: input, output_tokens: output, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: reasoning, estimated };
+}
+
 /** Run one stream_chat request through the harness and read its answer. */
 export async function streamChat(harness: Harness, id: string, provider: string, params: Json, timeout?: number): Promise<StreamResult> {
   const request: Json = { id, action: "stream_chat", provider, params };
@@ -232,6 +380,16 @@ export function sentBody(server: ReplayServer, index = 0): Json {
   return JSON.parse(request.body) as Json;
 }
 
+/** The replay server received one request: a POST to `path` with these header values and a JSON body holding `body`. */
+export function expectSentOnce(server: ReplayServer, path: string, headers: Record<string, string>, body: Json = {}): void {
+  expect(server.requests.length).toBe(1);
+  const sent = server.requests[0]!;
+  expect(sent.method).toBe("POST");
+  expect(sent.path).toBe(path);
+  expect(sent.headers).toMatchObject(headers);
+  expect(sentBody(server)).toMatchObject(body);
+}
+
 /** `pick(o, keys)`: the listed keys of `o` that are present. */
 export function pick(object: Json, keys: readonly string[]): Json {
   const out: Json = {};
@@ -251,6 +409,14 @@ export function catalogData(provider: "anthropic" | "openai", id: string): Catal
     providers: Record<string, { models: CatalogEntryData[] }>;
   };
   return file.providers[provider]?.models.find((model) => model.id === id || (model.aliases ?? []).includes(id));
+}
+
+/** `cost` priced at the catalog's input and output prices of `model`. */
+export function expectCatalogCost(cost: Json | null, provider: "anthropic" | "openai", model: string, input: number, output: number): void {
+  expect(cost).not.toBeNull();
+  const price = catalogData(provider, model)!.price!;
+  expect(cost!.input).toBeCloseTo((input * price.input!) / 1e6, 12);
+  expect(cost!.output).toBeCloseTo((output * price.output!) / 1e6, 12);
 }
 
 /** Every line the harness wrote plus its logs, as one string for secret searches. */

@@ -11,7 +11,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Cassette, Interaction } from "./cassette.ts";
 import {
-  type Json, type Provenance, chunks, interactionShaper, readGoVcr, readPydanticVcr, real, sseFromDataLines, toInteraction, writeCassettes,
+  type Json, type Provenance, type SourceRow, chunks, interactionShaper, nonBlankLines, readGoVcr, readPydanticVcr, readSourceTable, real, sseFromDataLines,
+  toInteraction, writeCassettes,
 } from "./convert-shared.ts";
 
 const UPSTREAM = join(import.meta.dir, "..", "..", "recordings", "upstream");
@@ -42,20 +43,16 @@ const U = {
   gpt51Tool: "openai/vercel-ai/issue-19493-gpt-5.1-tool-call.chunks.txt",
 } as const;
 
-interface UpstreamRow {
-  source: string;
-  path: string;
-  commit: string;
-  license: string;
+interface UpstreamRow extends SourceRow {
   sha256: string;
 }
 
-// The rows of recordings/upstream/SOURCES.md: file, "repo · `path`", commit, licence, …, sha256 (last cell).
+// recordings/upstream/SOURCES.md ends each row with the sha256 of the copy kept.
 function readUpstreamSources(): Map<string, UpstreamRow> {
   const rows = new Map<string, UpstreamRow>();
-  for (const line of readFileSync(join(UPSTREAM, "SOURCES.md"), "utf8").split("\n")) {
-    const m = /^\| `([^`]+)` \| ([^|·]+?) · `([^`]+)` \| `([0-9a-f]+)` \| ([^|]+?) \|.*\| `([0-9a-f]{64})` \|$/.exec(line);
-    if (m) rows.set(m[1]!, { source: m[2]!.trim(), path: m[3]!, commit: m[4]!, license: m[5]!.trim(), sha256: m[6]! });
+  for (const [file, { row, rest }] of readSourceTable(join(UPSTREAM, "SOURCES.md"))) {
+    const sha = /\| `([0-9a-f]{64})` \|$/.exec(rest);
+    if (sha) rows.set(file, { ...row, sha256: sha[1]! });
   }
   return rows;
 }
@@ -73,20 +70,18 @@ function readUpstream(file: string): string {
 
 /** Provenance of a real response from an upstream copy whose request side the source did not keep. */
 function upstream(file: string, notes: string): Provenance {
-  const row = UPSTREAM_SOURCES.get(file)!;
-  return {
-    source: row.source, path: row.path, commit: row.commit, license: row.license,
-    corpus_file: `recordings/upstream/${file}`, notes, request_hand_written: true,
-  };
-}
-
-function dataLines(text: string): string[] {
-  return text.split("\n").filter((line) => line.trim() !== "");
+  const { sha256: _, ...row } = UPSTREAM_SOURCES.get(file)!;
+  return { ...row, corpus_file: `recordings/upstream/${file}`, notes, request_hand_written: true };
 }
 
 const SSE = { "content-type": "text/event-stream; charset=utf-8" };
 const ANT_REQUEST_HEADERS = { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": "<redacted>" };
 const OAI_REQUEST_HEADERS = { "content-type": "application/json", authorization: "<redacted>" };
+
+/** A streamed answer kept upstream without its request: our request, and the upstream SSE payloads re-framed one chunk per event. */
+function upstreamInteraction(file: string, request: Interaction["request"]): Interaction {
+  return { request, response: { status: 200, headers: SSE }, body: chunks(...sseFromDataLines(nonBlankLines(readUpstream(file)))) };
+}
 
 const toAnthropicInteraction = interactionShaper({ dropQuery: ["beta"] });
 
@@ -100,13 +95,9 @@ function anthropic(): Array<[string, Cassette]> {
   const add = (name: string, scenario: string, provenance: Provenance, interactions: Interaction[]) =>
     out.push([`anthropic/${name}.ndjson`, { scenario: `anthropic/${name}: ${scenario}`, provenance, interactions }]);
 
-  const sonnet5 = (file: string, thinking: Json): Interaction => ({
-    request: {
-      method: "POST", path: "/v1/messages", headers: ANT_REQUEST_HEADERS,
-      body: { model: "claude-sonnet-5", max_tokens: 2000, stream: true, thinking, messages: [{ role: "user", content: [{ type: "text", text: GCD_PROMPT }] }] },
-    },
-    response: { status: 200, headers: SSE },
-    body: chunks(...sseFromDataLines(dataLines(readUpstream(file)))),
+  const sonnet5 = (file: string, thinking: Json): Interaction => upstreamInteraction(file, {
+    method: "POST", path: "/v1/messages", headers: ANT_REQUEST_HEADERS,
+    body: { model: "claude-sonnet-5", max_tokens: 2000, stream: true, thinking, messages: [{ role: "user", content: [{ type: "text", text: GCD_PROMPT }] }] },
   });
 
   const REQUEST_NOTE = (display: string) =>
@@ -141,21 +132,17 @@ function openai(): Array<[string, Cassette]> {
 
   add("responses-gpt-5.1-effort-none-tool", "Responses API, gpt-5.1 with effort none and tool_choice required: one function call in 6 argument deltas, no reasoning item",
     upstream(U.gpt51Tool, `${VERCEL_SSE_NOTE} The request is ours: the model, tool (get_weather) and tool_choice 'required' are those the response echoes; the prompt is the one vercel/ai's tests for issue #19493 use ('Call get_weather for Beijing.'). The response echoes reasoning effort 'none' (gpt-5.1's default) and top_p 1; whether the client sent them is unknown, so the body has neither.`),
-    [{
-      request: {
-        method: "POST", path: "/v1/responses", headers: OAI_REQUEST_HEADERS,
-        body: {
-          model: "gpt-5.1", stream: true, tool_choice: "required",
-          input: [{ role: "user", content: [{ type: "input_text", text: "Call get_weather for Beijing." }] }],
-          tools: [{
-            type: "function", name: "get_weather", description: "Get weather", strict: true,
-            parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
-          }],
-        },
+    [upstreamInteraction(U.gpt51Tool, {
+      method: "POST", path: "/v1/responses", headers: OAI_REQUEST_HEADERS,
+      body: {
+        model: "gpt-5.1", stream: true, tool_choice: "required",
+        input: [{ role: "user", content: [{ type: "input_text", text: "Call get_weather for Beijing." }] }],
+        tools: [{
+          type: "function", name: "get_weather", description: "Get weather", strict: true,
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
+        }],
       },
-      response: { status: 200, headers: SSE },
-      body: chunks(...sseFromDataLines(dataLines(readUpstream(U.gpt51Tool)))),
-    }]);
+    })]);
   return out;
 }
 

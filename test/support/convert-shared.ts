@@ -1,8 +1,8 @@
-// What the hand-run cassette converters (convert-corpus.ts, convert-azure.ts,
-// convert-vertex.ts) have in common: reading shared/corpus (SOURCES.md, the
-// go-vcr and vcrpy YAML recordings), shaping recorded exchanges into
-// cassette interactions, provenance records, and writing the cassettes plus
-// their table in recordings/README.md. No test runs this.
+// What the hand-run cassette converters (convert-*.ts) have in common:
+// reading shared/corpus (SOURCES.md, the go-vcr and vcrpy YAML recordings),
+// shaping recorded exchanges into cassette interactions, provenance records,
+// and writing the cassettes plus their table in recordings/README.md. No test
+// runs this.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Cassette, type Interaction, parseCassette, redactHeaders, serializeCassette } from "./cassette.ts";
@@ -15,23 +15,26 @@ export type Provenance = Record<string, unknown>;
 
 // ---------------------------------------------------------------- SOURCES.md
 
-interface SourceRow {
+export interface SourceRow {
   source: string;
   path: string;
   commit: string;
   license: string;
 }
 
-// The first four cells of each corpus table row: file, "repo · `path`", commit, licence.
-function readSources(): Map<string, SourceRow> {
-  const rows = new Map<string, SourceRow>();
-  for (const line of readFileSync(join(CORPUS, "SOURCES.md"), "utf8").split("\n")) {
-    const m = /^\| `([^`]+)` \| ([^|·]+?) · `([^`]+)` \| `([0-9a-f]+)` \| ([^|]+?) \|/.exec(line);
-    if (m) rows.set(m[1]!, { source: m[2]!.trim(), path: m[3]!, commit: m[4]!, license: m[5]!.trim() });
+/**
+ * The rows of a sources table (shared/corpus/SOURCES.md, recordings/upstream/SOURCES.md):
+ * by file, the cells "repo · `path`", commit and licence, and the text of the row after them.
+ */
+export function readSourceTable(file: string): Map<string, { row: SourceRow; rest: string }> {
+  const rows = new Map<string, { row: SourceRow; rest: string }>();
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const m = /^\| `([^`]+)` \| ([^|·]+?) · `([^`]+)` \| `([0-9a-f]+)` \| ([^|]+?) \|(.*)$/.exec(line);
+    if (m) rows.set(m[1]!, { row: { source: m[2]!.trim(), path: m[3]!, commit: m[4]!, license: m[5]!.trim() }, rest: m[6]! });
   }
   return rows;
 }
-const SOURCES = readSources();
+const SOURCES = new Map(Array.from(readSourceTable(join(CORPUS, "SOURCES.md")), ([file, { row }]) => [file, row]));
 
 export function real(corpusFile: string, notes: string, extra: Json = {}): Provenance {
   const row = SOURCES.get(corpusFile);
@@ -58,9 +61,14 @@ export function readText(corpusFile: string): string {
   return readFileSync(join(CORPUS, corpusFile), "utf8");
 }
 
-/** vercel/ai `.chunks.txt`: one data payload per line, framing stripped. */
+/** vercel/ai `.chunks.txt` text: one data payload per line, framing stripped. */
+export function nonBlankLines(text: string): string[] {
+  return text.split("\n").filter((l) => l.trim() !== "");
+}
+
+/** A vercel/ai `.chunks.txt` file of shared/corpus, as its payload lines. */
 export function payloadLines(corpusFile: string): string[] {
-  return readText(corpusFile).split("\n").filter((l) => l.trim() !== "");
+  return nonBlankLines(readText(corpusFile));
 }
 
 // Bun.YAML drops the `!!binary` tag and hands back the base64 text, so the
