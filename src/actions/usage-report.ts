@@ -6,7 +6,7 @@
  * figures are estimates.
  */
 import { computeCost } from "../catalog/cost.ts";
-import { findModel, type ProviderId } from "../catalog/catalog.ts";
+import { findModel, priceIds, type ProviderId } from "../catalog/catalog.ts";
 import type { Cost, ReportedUsage, Usage, UsageField } from "../protocol/chunks.ts";
 import type { ChatParams } from "../protocol/chat.ts";
 import { estimateChatTokens, TokenEstimate } from "../tokens/estimate.ts";
@@ -79,6 +79,11 @@ export class UsageTracker {
   }
 }
 
-export function costOf(provider: ProviderId, model: string, usage: Usage): Cost | null {
-  return computeCost(findModel(provider, model), usage);
+/** The cost of a call by the first of its ids whose catalog prices cover the usage (`priceIds`); null when none does. */
+export function costOf(provider: ProviderId, answered: string, usage: Usage, requested?: string): Cost | null {
+  for (const id of priceIds(answered, requested)) {
+    const cost = computeCost(findModel(provider, id), usage);
+    if (cost !== null) return cost;
+  }
+  return null;
 }

@@ -138,3 +138,22 @@ export function findModel(provider: ProviderId, modelId: string): CatalogModel |
 export function listCatalogModels(provider: ProviderId): CatalogModel[] {
   return [...(providerIndex(provider)?.models ?? [])];
 }
+
+/**
+ * The ids a price may be listed under for a call, in the order to try them:
+ * the id the provider answered with, the id requested, each without a date
+ * suffix (`-YYYY-MM-DD`, `-YYYYMMDD`), and Vertex's `@YYYYMMDD` spelling of a
+ * dated id. Providers answer with dated snapshots the catalog may not list
+ * (`gpt-5.4` → `gpt-5.4-2026-03-05`; Vertex answers `claude-sonnet-4-5@20250929`
+ * as `claude-sonnet-4-5-20250929`: provider-facts-2026 §8.3).
+ */
+export function priceIds(answered: string, requested?: string): string[] {
+  const ids: string[] = [];
+  for (const id of requested === undefined ? [answered] : [answered, requested]) {
+    const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "").replace(/-\d{8}$/, "");
+    const date = /-(\d{8})$/.exec(id)?.[1];
+    ids.push(id, undated);
+    if (date !== undefined) ids.push(`${undated}@${date}`);
+  }
+  return [...new Set(ids)];
+}

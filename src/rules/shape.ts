@@ -42,10 +42,11 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   const out = rest as Omit<P, "reasoning"> & ShapedParams;
   let plan = planReasoning(reasoning, resolved, why, adjust);
   const thinkingOff = (reason: string): void => {
-    // What the reasoning had been mapped to no longer matters: it is dropped as a whole.
-    for (let i = adjustments.length - 1; i >= 0; i--) if (adjustments[i]!.param.startsWith("reasoning.")) adjustments.splice(i, 1);
-    adjust({ param: "reasoning", action: "dropped", ...(reasoning && { from: reasoning }), reason });
+    // What the reasoning had been mapped to (or added as) no longer matters: only the outcome is reported.
+    for (let i = adjustments.length - 1; i >= 0; i--) if (/^reasoning(\.|$)/.test(adjustments[i]!.param)) adjustments.splice(i, 1);
     plan = offThinking(rules.thinking ?? "none", rules);
+    if (reasoning !== undefined) adjust({ param: "reasoning", action: "dropped", from: reasoning, reason });
+    else if (plan.thinking !== undefined) adjust({ param: "reasoning", action: "added", to: plan.thinking, reason });
   };
 
   // Tool choice: forced use where the model or its thinking forbids it.
@@ -65,6 +66,14 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   }
   if (plan.thinks && rules.tool_loop_needs_signed_thinking === true && rules.thinking_off !== false && unsignedToolLoop(out.messages)) {
     thinkingOff(`the open tool loop's assistant turn has no signed thinking to hand back, which the model requires while thinking (${why("tool_loop_needs_signed_thinking")})`);
+  }
+  if (plan.thinking?.type === "effort" && rules.effort_with_tools === false && (out.tools?.length ?? 0) > 0) {
+    // Not even "none" may be sent (livekit/agents#5084): the field goes, and the model thinks as it does unasked.
+    for (let i = adjustments.length - 1; i >= 0; i--) if (/^reasoning(\.|$)/.test(adjustments[i]!.param)) adjustments.splice(i, 1);
+    if (reasoning !== undefined) {
+      adjust({ param: "reasoning", action: "dropped", from: reasoning, reason: `the model takes no reasoning effort beside function tools on Chat Completions; params.api "responses" takes both (${why("effort_with_tools")})` });
+    }
+    plan = { thinks: rules.thinks_by_default === true };
   }
   if (plan.thinking !== undefined) out.thinking = plan.thinking;
   if (rules.tool_call_signatures === true) out.tool_call_signatures = true;

@@ -39,6 +39,7 @@ const FIELD_CHECKS: Record<RuleField, (value: unknown, where: string) => void> =
   accepts_budget: flag,
   thinking_off: flag,
   thinks_by_default: flag,
+  effort_with_tools: flag,
   display: (v, w) => void stringList([v], w, ["summarized"]),
   drop: (v, w) => void stringList(v, w, DROPPABLE),
   drop_while_thinking: (v, w) => void stringList(v, w, DROPPABLE),
@@ -97,7 +98,11 @@ export function parseRules(value: unknown, where = "rules"): Rule[] {
     if (match.model !== undefined) stringList(match.model, `${at}.match.model`);
     if (match.version !== undefined) {
       if (typeof match.version !== "string") throw new Error(`${at}.match.version: must be a string such as ">=4.6"`);
-      inVersionRange([0, 0], match.version); // throws on a malformed range
+      try {
+        inVersionRange([0, 0], match.version);
+      } catch (error) {
+        throw new Error(`${at}.match.version: ${(error as Error).message}`);
+      }
     }
     for (const [field, fieldValue] of Object.entries(item.set)) {
       const check = FIELD_CHECKS[field as RuleField];

@@ -42,6 +42,8 @@ export interface ModelRules {
   thinks_by_default?: boolean;
   /** `adaptive`: the `thinking.display` to send, where the model's default would stream no thinking text. */
   display?: "summarized";
+  /** `effort` on Chat Completions: a reasoning effort is refused beside function tools, so it is left out then. */
+  effort_with_tools?: boolean;
   /** Params the model rejects: dropped. */
   drop?: Droppable[];
   /** Params the model rejects while it thinks: dropped when the request thinks. */

@@ -155,10 +155,8 @@ describe("openai GPT-5.x reasoning replay: Responses streams", () => {
 
 describe("openai GPT-5.x reasoning replay: cost of dated snapshots", () => {
   // The answers name dated snapshots (gpt-5.5-2026-04-23, gpt-5.2-2025-12-11,
-  // gpt-5.1-2025-11-13) of models the catalog prices. The catalog lists gpt-5's
-  // snapshot as an alias but none of these, so today the cost is null although
-  // the price is known: the catalog lacks the aliases. `test.failing` until it has them.
-  test.failing.each(STREAMS.filter((c) => c.turn === 0))("$file: cost from the catalog price of $model", async ({ file, model, input, output }) => {
+  // gpt-5.1-2025-11-13) the catalog does not list; the requested id's price applies.
+  test.each(STREAMS.filter((c) => c.turn === 0))("$file: cost from the catalog price of $model", async ({ file, model, input, output }) => {
     const cassette = await recording("openai", file);
     const harness = createHarness();
     await withReplay(single(cassette, 0), async (server) => {
