@@ -14,8 +14,11 @@ import { costOf } from "./usage-report.ts";
 type Of<A extends Action> = ActionContext<RequestOf<A>>;
 
 export async function listModels(ctx: Of<"list_models">, provider: Provider): Promise<Outcome> {
-  const data = await provider.listModels(ctx.request.params, { deps: ctx.deps, signal: ctx.signal });
-  return { kind: "result", data };
+  const models = await provider.listModels(ctx.request.params, { deps: ctx.deps, signal: ctx.signal });
+  if (ctx.request.params.include_retired === true) return { kind: "result", data: models };
+  // Retired on the day its date names (UTC), whatever a provider's stale listing still says.
+  const today = new Date(ctx.deps.now()).toISOString().slice(0, 10);
+  return { kind: "result", data: models.filter((model) => model.retired === undefined || model.retired > today) };
 }
 
 export async function countTokens(ctx: Of<"count_tokens">, provider: Provider): Promise<Outcome> {

@@ -39,6 +39,14 @@ export interface Price {
   cache_read?: number | null;
   cache_write?: number | null;
   tiers?: Tier[];
+  /**
+   * Bedrock: a geographic cross-Region inference profile (`us.`, `eu.`, `jp.`,
+   * `au.`, `apac.`) the catalog does not list costs this multiple of these
+   * prices; `global.` and bare ids do not (AWS: global inference "offers
+   * approximately 10% savings ... compared to geographic cross-Region
+   * inference", provider-facts-2026 §4.1).
+   */
+  geographic_uplift?: number;
   /** Where the figures come from, e.g. "models.dev f3fc69229967". */
   source: string;
   /** Date of that source (YYYY-MM-DD), to show next to any computed cost. */
@@ -58,6 +66,10 @@ export interface CatalogModel {
   tokenizer?: string;
   /** `null` when the provider does not bill per token (Copilot). */
   price: Price | null;
+  /** Release date (YYYY-MM-DD), where known. */
+  released?: string;
+  /** The date the provider retires (or retired) the model on this provider (YYYY-MM-DD); listings leave it out from then on. */
+  retired?: string;
 }
 
 /** models.json as written, before the provider is stamped on each model. */
@@ -123,8 +135,11 @@ export function findModel(provider: ProviderId, modelId: string): CatalogModel |
   const exact = byId.get(modelId);
   if (exact !== undefined) return exact;
   if (provider === "bedrock") {
-    const base = BEDROCK_GEO_PREFIX.exec(modelId)?.[1];
-    return base === undefined ? undefined : byId.get(base);
+    const match = BEDROCK_GEO_PREFIX.exec(modelId);
+    const base = match?.[1] === undefined ? undefined : byId.get(match[1]);
+    const uplift = base?.price?.geographic_uplift;
+    if (base === undefined || uplift === undefined || modelId.startsWith("global.")) return base;
+    return geographicProfile(base, modelId, uplift);
   }
   if (provider === "vertex") {
     // Vertex pins versions as `model@version`; an unlisted version of a listed model is the same model.
@@ -132,6 +147,33 @@ export function findModel(provider: ProviderId, modelId: string): CatalogModel |
     return at > 0 ? byId.get(modelId.slice(0, at)) : undefined;
   }
   return undefined;
+}
+
+const profiles = new Map<string, CatalogModel>();
+
+/** A geographic profile the catalog does not list: the base model at its prices × the uplift (made once, frozen). */
+function geographicProfile(base: CatalogModel, id: string, uplift: number): CatalogModel {
+  const known = profiles.get(id);
+  if (known !== undefined) return known;
+  const price = base.price!;
+  const times = (value: number | null): number | null => (value === null ? null : Math.round(value * uplift * 1e6) / 1e6);
+  const scale = <T extends Partial<Record<"input" | "output" | "cache_read" | "cache_write", number | null>>>(prices: T): T => {
+    const out: Record<string, unknown> = { ...prices };
+    for (const field of ["input", "output", "cache_read", "cache_write"] as const) {
+      const value = prices[field];
+      if (value !== undefined) out[field] = times(value);
+    }
+    return out as T;
+  };
+  const scaled: Price = {
+    ...scale(price),
+    ...(price.tiers !== undefined && { tiers: price.tiers.map(scale) }),
+    source: `${price.source} × ${uplift} (geographic profile)`,
+  };
+  const { aliases: _, ...rest } = base;
+  const model = deepFreeze({ ...structuredClone(rest), id, price: scaled });
+  profiles.set(id, model);
+  return model;
 }
 
 /** The provider's catalog models in file order (a fresh array; the models themselves are frozen). */

@@ -274,6 +274,10 @@ function validateParams(action: Action, params: Json): void {
       return;
     }
     case "list_models":
+      rejectUnknown(params, [...PROVIDER_COMMON, ...PROVIDER_SPECIFIC, "include_retired"], "params");
+      validateProviderCommon(params);
+      if (params.include_retired !== undefined && typeof params.include_retired !== "boolean") throw invalid("params.include_retired", "must be a boolean");
+      return;
     case "authenticate":
     case "logout":
       rejectUnknown(params, [...PROVIDER_COMMON, ...PROVIDER_SPECIFIC], "params");

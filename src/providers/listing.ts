@@ -1,5 +1,5 @@
 /** Model listings: catalog entries, merged with a provider's live listing where one exists. */
-import { findModel, listCatalogModels, type CatalogModel, type ProviderId } from "../catalog/catalog.ts";
+import { findModel, listCatalogModels, type CatalogModel, type ProviderId, type Tier } from "../catalog/catalog.ts";
 import type { ModelEntry } from "./types.ts";
 
 export function catalogEntry(model: CatalogModel, source: ModelEntry["source"], id = model.id): ModelEntry {
@@ -20,6 +20,10 @@ export function catalogEntry(model: CatalogModel, source: ModelEntry["source"], 
       : null,
     capabilities: { ...model.capabilities },
     source,
+    ...(price && { price_source: price.source, price_date: price.date }),
+    ...(price?.tiers !== undefined && { tiers: structuredClone(price.tiers) as Tier[] }),
+    ...(model.released !== undefined && { released: model.released }),
+    ...(model.retired !== undefined && { retired: model.retired }),
   };
 }
 

@@ -2,7 +2,7 @@
  * What a provider is: endpoint, credentials, auth scheme and dialect. No
  * parsing here; dialects live in src/formats/, HTTP in src/http/.
  */
-import type { ProviderId } from "../catalog/catalog.ts";
+import type { ProviderId, Tier } from "../catalog/catalog.ts";
 import type { Deps } from "../deps.ts";
 import type { StreamDecoder } from "../decode/stream-decoder.ts";
 import type { ChatFormat } from "../formats/types.ts";
@@ -59,6 +59,13 @@ export interface ModelEntry {
   billing?: { is_premium: boolean; multiplier: number | null; restricted_to?: string[] };
   /** Where the entry comes from: our catalog, the provider's live listing, or both. */
   source: "catalog" | "api" | "both";
+  /** The prices' source and its date (catalog entries). */
+  price_source?: string;
+  price_date?: string;
+  /** Prices for the whole request once the prompt exceeds a size (catalog entries). */
+  tiers?: Tier[];
+  released?: string;
+  retired?: string;
 }
 
 export interface TokenCount {
