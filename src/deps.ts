@@ -35,6 +35,8 @@ export interface Deps {
   files: FileSystem;
   /** Path of the credential store file. */
   authFile: string;
+  /** The catalog's refreshed cache and the user's override file (src/catalog/layers.ts); absent: none. */
+  catalogFiles?: { cache?: string; override?: string };
   log: Logger;
   version: string;
   /** The user's home directory, for tools' own config files (~/.aws); absent when unknown. */

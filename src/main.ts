@@ -7,7 +7,8 @@ import packageJson from "../package.json" with { type: "json" };
 import { abortableSleep, type Deps } from "./deps.ts";
 import { snapshotEnv } from "./host/env.ts";
 import { createHostFetch } from "./host/fetch.ts";
-import { authFilePath, nodeFileSystem } from "./host/files.ts";
+import { authFilePath, catalogFilePaths, nodeFileSystem } from "./host/files.ts";
+import { loadCatalogLayers } from "./catalog/layers.ts";
 import { createStderrLogger } from "./host/log.ts";
 import { runShellCommand } from "./host/process.ts";
 import { exitProcess, onTerminate, onUnexpectedError } from "./host/signals.ts";
@@ -28,11 +29,15 @@ const deps: Deps = {
   env,
   files: nodeFileSystem,
   authFile: authFilePath(env, nodeFileSystem.home()),
+  catalogFiles: catalogFilePaths(env, nodeFileSystem.home()),
   log,
   version: packageJson.version,
   home: nodeFileSystem.home(),
   runProcess: runShellCommand,
 };
+
+// Local files only (the refreshed cache, the user's override file): nothing is fetched at start-up.
+await loadCatalogLayers(deps);
 
 const server = new Server(deps, createRegistry(), writeStdout);
 

@@ -1,10 +1,11 @@
 /** ping and list_providers: answered without any network call. */
+import { catalogLayers } from "../catalog/layers.ts";
 import type { ActionContext, Outcome } from "./types.ts";
 
 export const PROTOCOL_VERSION = 1;
 
 export function ping(ctx: ActionContext): Outcome {
-  return { kind: "result", data: { version: ctx.deps.version, protocol: PROTOCOL_VERSION } };
+  return { kind: "result", data: { version: ctx.deps.version, protocol: PROTOCOL_VERSION, catalog: catalogLayers() } };
 }
 
 export async function listProviders(ctx: ActionContext): Promise<Outcome> {

@@ -77,6 +77,52 @@ interface CatalogFile {
   providers: Record<ProviderId, { name: string; models: Array<Omit<CatalogModel, "provider">> }>;
 }
 
+/**
+ * An entry of a layer over the bundled data (the refreshed cache, the
+ * user's override file, src/catalog/layers.ts): for a listed id, the fields
+ * it gives replace the bundled ones (price fields one by one); a new id
+ * carries a whole entry, which the layer parser checks.
+ */
+export type ModelPatch = Partial<Omit<CatalogModel, "provider" | "price">> & { id: string; price?: Partial<Price> | null };
+
+export interface CatalogLayer {
+  name: "cache" | "override";
+  providers: Partial<Record<ProviderId, { models: ModelPatch[] }>>;
+}
+
+let layers: readonly CatalogLayer[] = [];
+
+/** Put layers over the bundled data, in order (later wins); [] leaves the bundled data alone. */
+export function setCatalogLayers(next: readonly CatalogLayer[]): void {
+  layers = next;
+  index = undefined;
+  profiles.clear();
+}
+
+/** Whether the bundled data lists this id (or alias) for the provider, before any layer. */
+export function isBundled(provider: ProviderId, id: string): boolean {
+  const file = data as unknown as CatalogFile;
+  return (file.providers[provider]?.models ?? []).some((model) => model.id === id || (model.aliases ?? []).includes(id));
+}
+
+/** The newest price date in the bundled data: how old the executable's own prices are. */
+export function bundledDate(): string {
+  const file = data as unknown as CatalogFile;
+  let newest = "";
+  for (const provider of Object.values(file.providers)) {
+    for (const model of provider.models) if (model.price !== null && model.price.date > newest) newest = model.price.date;
+  }
+  return newest;
+}
+
+function applyPatch(base: Omit<CatalogModel, "provider"> | undefined, patch: ModelPatch): Omit<CatalogModel, "provider"> {
+  const { price, ...fields } = patch;
+  const merged = { ...(base ?? {}), ...structuredClone(fields) } as Omit<CatalogModel, "provider">;
+  if (price === null) merged.price = null;
+  else if (price !== undefined) merged.price = { ...(base?.price ?? {}), ...structuredClone(price) } as Price;
+  return merged;
+}
+
 interface ProviderIndex {
   models: CatalogModel[];
   byId: Map<string, CatalogModel>;
@@ -88,7 +134,22 @@ function buildIndex(): Map<ProviderId, ProviderIndex> {
   const file = data as unknown as CatalogFile;
   const result = new Map<ProviderId, ProviderIndex>();
   for (const provider of PROVIDER_IDS) {
-    const entries = file.providers[provider]?.models ?? [];
+    let entries = file.providers[provider]?.models ?? [];
+    for (const layer of layers) {
+      const patches = layer.providers[provider]?.models ?? [];
+      if (patches.length === 0) continue;
+      const at = new Map(entries.map((entry, i) => [entry.id, i]));
+      entries = [...entries];
+      for (const patch of patches) {
+        const i = at.get(patch.id);
+        if (i === undefined) {
+          at.set(patch.id, entries.length);
+          entries.push(applyPatch(undefined, patch));
+        } else {
+          entries[i] = applyPatch(entries[i], patch);
+        }
+      }
+    }
     const models: CatalogModel[] = [];
     const byId = new Map<string, CatalogModel>();
     for (const entry of entries) {

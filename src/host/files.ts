@@ -156,3 +156,16 @@ export function authFilePath(env: Env, home: string): string {
   const dataHome = env.XDG_DATA_HOME || `${home.replace(/[\\/]+$/, "")}/.local/share`;
   return `${dataHome.replace(/[\\/]+$/, "")}/plue-ai-provider/auth.json`;
 }
+
+/**
+ * The catalog files: the user's override file (`PLUE_MODELS_FILE`, else
+ * `$XDG_CONFIG_HOME/plue-ai-provider/models.json`) and the refreshed cache
+ * (`$XDG_CACHE_HOME/plue-ai-provider/catalog.json`).
+ */
+export function catalogFilePaths(env: Env, home: string): { cache: string; override: string } {
+  const base = (variable: string | undefined, fallback: string): string => (variable || `${home.replace(/[\\/]+$/, "")}/${fallback}`).replace(/[\\/]+$/, "");
+  return {
+    override: env.PLUE_MODELS_FILE || `${base(env.XDG_CONFIG_HOME, ".config")}/plue-ai-provider/models.json`,
+    cache: `${base(env.XDG_CACHE_HOME, ".cache")}/plue-ai-provider/catalog.json`,
+  };
+}

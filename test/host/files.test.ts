@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nodeFileSystem } from "../../src/host/files.ts";
+import { catalogFilePaths, nodeFileSystem } from "../../src/host/files.ts";
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -111,5 +111,15 @@ describe("credential store lock", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("catalog file paths", () => {
+  test.each([
+    [{}, "/home/u", { override: "/home/u/.config/plue-ai-provider/models.json", cache: "/home/u/.cache/plue-ai-provider/catalog.json" }],
+    [{ XDG_CONFIG_HOME: "/x/cfg/", XDG_CACHE_HOME: "/x/cache" }, "/home/u", { override: "/x/cfg/plue-ai-provider/models.json", cache: "/x/cache/plue-ai-provider/catalog.json" }],
+    [{ PLUE_MODELS_FILE: "/etc/plue/models.json" }, "/home/u/", { override: "/etc/plue/models.json", cache: "/home/u/.cache/plue-ai-provider/catalog.json" }],
+  ] as const)("%j, home %s → %j", (env, home, paths) => {
+    expect(catalogFilePaths(env, home)).toEqual(paths);
   });
 });

@@ -41,7 +41,7 @@ describe("invalid lines name the offending field and keep the id when readable",
     const harness = createHarness();
     await harness.run("garbage", { invalid: true });
     const lines = await harness.run({ id: 1, action: "ping" });
-    expect(lines).toEqual([{ id: 1, success: true, data: { version: "test", protocol: 1 } }]);
+    expect(lines).toEqual([{ id: 1, success: true, data: { version: "test", protocol: 1, catalog: [{ layer: "bundled", date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }] } }]);
   });
 });
 
