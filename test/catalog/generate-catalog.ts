@@ -1,19 +1,20 @@
 /**
- * Regenerates src/catalog/models.json from the catalog snapshots in
- * ../shared/catalog (see src/catalog/README.md). A dev tool, run by hand:
+ * Regenerates src/catalog/models.json from the source data committed in
+ * test/catalog/sources/ (provenance: sources/SOURCES.md). A dev tool, run by
+ * hand; it reads nothing outside this repository:
  *
- *   node_modules/.bin/bun test/catalog/generate-catalog.ts [path/to/shared/catalog]
+ *   node_modules/.bin/bun test/catalog/generate-catalog.ts
  *
  * No test runs it. The selection below is the hand-kept part: which models
  * count as current for each provider and which other ids name the same
- * model. Everything numeric is copied from the snapshots, never typed here.
+ * model. Everything numeric is copied from the sources, never typed here.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CatalogModel, Price, ProviderId, Tier } from "../../src/catalog/catalog.ts";
 import { encodingForModel } from "../../src/tokens/tiktoken.ts";
 
-const SHARED = process.argv[2] ?? join(import.meta.dir, "../../../shared/catalog");
+const SOURCES = join(import.meta.dir, "sources");
 const OUT = join(import.meta.dir, "../../src/catalog/models.json");
 
 const MDEV_SOURCE = "models.dev f3fc69229967";
@@ -170,14 +171,14 @@ interface LitellmEntry {
 type Entry = Omit<CatalogModel, "provider">;
 
 function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(join(SHARED, path), "utf8")) as T;
+  return JSON.parse(readFileSync(join(SOURCES, path), "utf8")) as T;
 }
 
 function mdev(provider: string): Record<string, MdevModel> {
-  return readJson<{ models: Record<string, MdevModel> }>(`models-dev/resolved/${provider}.json`).models;
+  return readJson<{ models: Record<string, MdevModel> }>(`models-dev-2026-07-02/${provider}.json`).models;
 }
 
-const litellm = readJson<Record<string, LitellmEntry>>("litellm/model_prices_and_context_window.2025-09-01.json");
+const litellm = readJson<Record<string, LitellmEntry>>("litellm-2025-09-01.json");
 
 // ---------------------------------------------------------------------------
 // Conversion
