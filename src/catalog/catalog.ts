@@ -105,6 +105,11 @@ export function isBundled(provider: ProviderId, id: string): boolean {
   return (file.providers[provider]?.models ?? []).some((model) => model.id === id || (model.aliases ?? []).includes(id));
 }
 
+/** How many models the bundled data lists for the provider. */
+export function bundledModelCount(provider: ProviderId): number {
+  return ((data as unknown as CatalogFile).providers[provider]?.models ?? []).length;
+}
+
 /** The newest price date in the bundled data: how old the executable's own prices are. */
 export function bundledDate(): string {
   const file = data as unknown as CatalogFile;

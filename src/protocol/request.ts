@@ -19,6 +19,7 @@ export const ACTIONS = [
   "authenticate",
   "logout",
   "cancel",
+  "refresh_catalog",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,7 +57,8 @@ export type Request =
   | (BaseRequest & { action: "list_models" | "authenticate" | "logout"; provider: string; params: ProviderParams })
   | (BaseRequest & { action: "stream_chat" | "count_tokens"; provider: string; params: ChatParams & ProviderParams })
   | (BaseRequest & { action: "calculate_cost"; provider: string; params: { model: string; usage: Usage } })
-  | (BaseRequest & { action: "cancel"; params: { id: RequestId } });
+  | (BaseRequest & { action: "cancel"; params: { id: RequestId } })
+  | (BaseRequest & { action: "refresh_catalog"; params: { url?: string; headers?: Record<string, string> } });
 
 const ENVELOPE_FIELDS = new Set(["id", "action", "provider", "params", "timeout"]);
 const PROVIDER_COMMON = ["base_url", "credentials", "headers", "timeouts", "max_retries", "resume"];
@@ -263,6 +265,11 @@ function validateParams(action: Action, params: Json): void {
       }
       return;
     }
+    case "refresh_catalog":
+      rejectUnknown(params, ["url", "headers"], "params");
+      if (params.url !== undefined && !/^https?:\/\//i.test(requireString(params.url, "params.url"))) throw invalid("params.url", "must be an http(s) URL");
+      if (params.headers !== undefined) validateStringRecord(params.headers, "params.headers");
+      return;
     case "calculate_cost": {
       rejectUnknown(params, ["model", "usage"], "params");
       requireString(params.model, "params.model");

@@ -8,6 +8,7 @@
 import { authenticate, calculateCost, countTokens, listModels, logout } from "../actions/provider-actions.ts";
 import { listProviders, ping } from "../actions/info.ts";
 import { streamChat } from "../actions/stream-chat.ts";
+import { refreshCatalog } from "../actions/refresh-catalog.ts";
 import type { ActionContext, Outcome } from "../actions/types.ts";
 import type { Deps } from "../deps.ts";
 import type { Adjustment, Cost, ReportedUsage, WireChunk } from "../protocol/chunks.ts";
@@ -142,6 +143,8 @@ export class Server {
         return listProviders(ctx);
       case "cancel":
         return { kind: "result", data: { cancelled: ctx.cancel(request.params.id) } };
+      case "refresh_catalog":
+        return refreshCatalog(ctx as ActionContext<RequestOf<"refresh_catalog">>);
     }
     const provider = this.providers.get(request.provider);
     if (!provider) {

@@ -68,7 +68,7 @@ pub const Json = struct {
     }
 };
 
-pub const Action = enum { ping, list_providers, list_models, stream_chat, count_tokens, calculate_cost, authenticate, logout, cancel };
+pub const Action = enum { ping, list_providers, list_models, stream_chat, count_tokens, calculate_cost, authenticate, logout, cancel, refresh_catalog };
 
 /// Error codes of protocol 1. New codes may appear within protocol 1; they
 /// parse as `.unknown`, to be handled as PROVIDER_ERROR (`effective()`).
