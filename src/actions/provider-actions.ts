@@ -10,6 +10,7 @@ import type { Action, RequestOf } from "../protocol/request.ts";
 import type { Provider } from "../providers/types.ts";
 import type { ActionContext, Outcome } from "./types.ts";
 import { costOf } from "./usage-report.ts";
+import { findModel } from "../catalog/catalog.ts";
 
 type Of<A extends Action> = ActionContext<RequestOf<A>>;
 
@@ -26,10 +27,27 @@ export async function countTokens(ctx: Of<"count_tokens">, provider: Provider): 
   return { kind: "result", data };
 }
 
-/** Pure catalog arithmetic, so it works for every provider, including those whose chat is not available yet. */
-export function calculateCost(ctx: Of<"calculate_cost">, provider: Provider): Outcome {
-  const usage: Usage = { ...emptyUsage(), ...ctx.request.params.usage };
-  return { kind: "result", data: costOf(provider.id as ProviderId, ctx.request.params.model, usage) };
+/**
+ * Catalog arithmetic, so it works for every provider without a network call;
+ * only a name the catalog does not know, on a provider that can say what is
+ * behind it (Azure deployments, given the endpoint and credentials), asks
+ * the provider (cached). If that fails, the name is priced as it is.
+ */
+export async function calculateCost(ctx: Of<"calculate_cost">, provider: Provider): Promise<Outcome> {
+  const params = ctx.request.params;
+  const usage: Usage = { ...emptyUsage(), ...params.usage };
+  const id = provider.id as ProviderId;
+  let cost = costOf(id, params.model, usage);
+  if (cost === null && provider.modelBehind !== undefined && findModel(id, params.model) === undefined) {
+    try {
+      const behind = await provider.modelBehind(params, { deps: ctx.deps, signal: ctx.signal });
+      if (behind !== undefined) cost = costOf(id, behind, usage);
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      ctx.deps.log.log("info", "calculate_cost: could not ask what model is behind the name; priced as it is", { error });
+    }
+  }
+  return { kind: "result", data: cost };
 }
 
 export async function authenticate(ctx: Of<"authenticate">, provider: Provider): Promise<Outcome> {

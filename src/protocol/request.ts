@@ -56,7 +56,7 @@ export type Request =
   | (BaseRequest & { action: "ping" | "list_providers"; params: Record<string, never> })
   | (BaseRequest & { action: "list_models" | "authenticate" | "logout"; provider: string; params: ProviderParams })
   | (BaseRequest & { action: "stream_chat" | "count_tokens"; provider: string; params: ChatParams & ProviderParams })
-  | (BaseRequest & { action: "calculate_cost"; provider: string; params: { model: string; usage: Usage } })
+  | (BaseRequest & { action: "calculate_cost"; provider: string; params: ProviderParams & { model: string; usage: Usage } })
   | (BaseRequest & { action: "cancel"; params: { id: RequestId } })
   | (BaseRequest & { action: "refresh_catalog"; params: { url?: string; headers?: Record<string, string> } });
 
@@ -271,7 +271,8 @@ function validateParams(action: Action, params: Json): void {
       if (params.headers !== undefined) validateStringRecord(params.headers, "params.headers");
       return;
     case "calculate_cost": {
-      rejectUnknown(params, ["model", "usage"], "params");
+      rejectUnknown(params, ["model", "usage", ...PROVIDER_COMMON, ...PROVIDER_SPECIFIC], "params");
+      validateProviderCommon(params);
       requireString(params.model, "params.model");
       const usage = requireObject(params.usage, "params.usage");
       rejectUnknown(usage, [...USAGE_FIELDS, "estimated"], "params.usage");

@@ -120,6 +120,10 @@ export function deploymentListing(deployments: AzureDeployment[]): ModelEntry[] 
   return entries;
 }
 
+/** How long a resource's deployment names are trusted for pricing (a new deployment shows up within this). */
+const DEPLOYMENTS_TTL_MS = 10 * 60 * 1000;
+const deploymentCache = new WeakMap<Deps, Map<string, { until: number; models: Map<string, string> }>>();
+
 export const azureProvider: Provider = {
   id: "azure",
   name: "Azure OpenAI",
@@ -176,6 +180,21 @@ export const azureProvider: Provider = {
     // The listing mixes in embeddings, image and audio models; Azure flags which ones can chat.
     const chat = (answer.data ?? []).filter((model) => model.capabilities?.chat_completion !== false);
     return mergeListing("azure", chat.map((model) => ({ id: model.id })));
+  },
+
+  async modelBehind(params, call) {
+    const where = target(params, call.deps);
+    // Per resource and credential: two accounts never share what they can see.
+    const key = `${where.endpoint}\n${JSON.stringify(await authHeaders(params, call.deps))}`;
+    let perDeps = deploymentCache.get(call.deps);
+    if (perDeps === undefined) deploymentCache.set(call.deps, (perDeps = new Map()));
+    let known = perDeps.get(key);
+    if (known === undefined || known.until <= call.deps.now()) {
+      const listing = await azureProvider.listModels(params, call);
+      known = { until: call.deps.now() + DEPLOYMENTS_TTL_MS, models: new Map(listing.flatMap((entry) => (entry.model ? [[entry.id, entry.model]] : []))) };
+      perDeps.set(key, known);
+    }
+    return known.models.get(params.model);
   },
 
   async countTokens(params: ChatRequestParams): Promise<TokenCount> {

@@ -99,4 +99,10 @@ export interface Provider {
    * Google ADC) and there is nothing for our store.
    */
   authenticate(params: ProviderParams, call: ProviderCall): Promise<Record<string, unknown> | null>;
+  /**
+   * The catalog model behind a name the user chose (an Azure deployment), for
+   * pricing; undefined when the provider cannot say. Absent where model ids
+   * are the provider's own.
+   */
+  modelBehind?(params: ProviderParams & { model: string }, call: ProviderCall): Promise<string | undefined>;
 }

@@ -712,3 +712,24 @@ describe("azure replay: authenticate and logout", () => {
     expect(files.files.size).toBe(0);
   });
 });
+
+describe("calculate_cost for a deployment name", () => {
+  test("priced by the model behind it, asked once per resource (cached), and without provider options the name stays unpriced", async () => {
+    const cassette = await recording("deployments");
+    const gpt5mini = catalogData("gpt-5-mini")!;
+    const harness = createHarness();
+    const usage = { input_tokens: 1000, output_tokens: 100 };
+    await withReplay(cassette, async (server) => {
+      const options = { base_url: server.url, credentials: { api_key: KEY } };
+      for (const id of ["c1", "c2"]) {
+        const [line] = await harness.run({ id, action: "calculate_cost", provider: "azure", params: { model: "contoso-support-bot", usage, ...options } });
+        expect(line?.success).toBe(true);
+        expect(line!.data.input).toBeCloseTo((1000 * gpt5mini.price!.input!) / 1e6, 12);
+        expect(line!.data.output).toBeCloseTo((100 * gpt5mini.price!.output!) / 1e6, 12);
+      }
+      expect(server.requests.length).toBe(1);
+    });
+    const [bare] = await harness.run({ id: "c3", action: "calculate_cost", provider: "azure", params: { model: "contoso-support-bot", usage } });
+    expect(bare).toMatchObject({ success: true, data: null });
+  });
+});

@@ -509,7 +509,7 @@ const invalidRequests: Array<[string, unknown]> = [
   ["calculate_cost without provider", { id: "c", action: "calculate_cost", params: { model: "m", usage: {} } }],
   ["calculate_cost negative tokens", { id: "c", action: "calculate_cost", provider: "openai", params: { model: "m", usage: { input_tokens: -1 } } }],
   ["calculate_cost unknown usage field", { id: "c", action: "calculate_cost", provider: "openai", params: { model: "m", usage: { total_tokens: 1 } } }],
-  ["calculate_cost extra param", { id: "c", action: "calculate_cost", provider: "openai", params: { model: "m", usage: {}, base_url: "https://x" } }],
+  ["calculate_cost extra param", { id: "c", action: "calculate_cost", provider: "openai", params: { model: "m", usage: {}, temperature: 1 } }],
   ["cancel without params", { id: "c", action: "cancel" }],
   ["cancel without target", { id: "c", action: "cancel", params: {} }],
   ["cancel fractional target", { id: "c", action: "cancel", params: { id: 1.5 } }],
