@@ -3,8 +3,9 @@
  * exchanged for short-lived Copilot tokens (src/auth/copilot-token.ts), and
  * each model sent to the endpoint Copilot's /models says it serves it on,
  * spoken with our existing dialects: Chat Completions, Responses, or
- * Anthropic Messages for Claude. Billing is by subscription and premium
- * requests, so nothing here has a per-token price.
+ * Anthropic Messages for Claude. What a call was billed (AI credits, since
+ * 2026-06-01) comes from Copilot's own answer and the prices from its
+ * /models (src/providers/copilot/billing.ts), never from our catalog.
  */
 import { mergeHeaders } from "../auth/api-key.ts";
 import {
@@ -19,12 +20,16 @@ import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts
 import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
 import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
 import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
+import type { SseEvent } from "../decode/sse-event.ts";
 import type { ChatFormat, ErrorResponse } from "../formats/types.ts";
 import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
+import type { Cost } from "../protocol/chunks.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
+import { readTokenPrices } from "./copilot/billing.ts";
+import { CopilotBillingMeter } from "./copilot/billing-stream.ts";
 import { hasImage, initiatorOf } from "./copilot/headers.ts";
 import {
   cachedModels, isReasoningModel, modelListing, needsEnabling, parseModelList, rememberModels, ROUTE_PATH, routeFor, type CopilotModel, type CopilotRoute,
@@ -32,7 +37,7 @@ import {
 import { catalogListing } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
 import type { Dialect } from "../rules/types.ts";
-import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
+import type { ChatPlan, ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
 
 export const COPILOT_SETTINGS_URL = "https://github.com/settings/copilot";
@@ -149,15 +154,25 @@ function copilotClassifier(dialect: ErrorClassifier, model: string, route: Copil
 
 const ANTHROPIC_ERROR = /"type"\s*:\s*"error"/;
 
+/**
+ * The USD Copilot billed for the current attempt (from its `copilot_usage`),
+ * undefined until its answer said so. For stream_chat to report as `done.cost`
+ * in place of the catalog's (which has no Copilot prices) once ChatPlan offers
+ * such a hook; until then the amount is in `done.details.copilot_billing`.
+ */
+interface BilledPlan {
+  billedCost(): Cost | undefined;
+}
+
 const ROUTE_DIALECT: Record<CopilotRoute, Dialect> = { messages: "anthropic-messages", responses: "openai-responses", chat: "openai-chat" };
 
 /** `reasoningModel`: Copilot's /models or the model rules say the model reasons (Responses then asks for its encrypted reasoning). */
-function formatFor(route: CopilotRoute, reasoningModel: boolean, params: ShapedRequestParams): { format: ChatFormat<unknown>; body: string } {
+function formatFor(route: CopilotRoute, reasoningModel: boolean, params: ShapedRequestParams): { format: ChatFormat<SseEvent>; body: string } {
   if (route === "messages") {
-    return { format: anthropicMessagesFormat as ChatFormat<unknown>, body: JSON.stringify({ ...encodeAnthropicRequest(params), stream: true }) };
+    return { format: anthropicMessagesFormat, body: JSON.stringify({ ...encodeAnthropicRequest(params), stream: true }) };
   }
   const format = route === "responses" ? createOpenAIResponsesFormat({ reasoningModel }) : createOpenAIChatFormat();
-  return { format: format as ChatFormat<unknown>, body: JSON.stringify(format.encodeRequest(params)) };
+  return { format, body: JSON.stringify(format.encodeRequest(params)) };
 }
 
 function storedEntry(credential: GitHubCredential, session: CopilotSession): Record<string, unknown> {
@@ -214,8 +229,14 @@ export const copilotProvider: Provider = {
     // The first attempt uses the token planning got; later ones ask again (each ask reads the store).
     let first: CopilotSession | undefined = planned;
     let renewed = false;
-    return {
-      format: { ...format, classifyError: copilotClassifier(format.classifyError, params.model, route, identity) },
+    const meter = new CopilotBillingMeter(readTokenPrices(model?.billing));
+    const plan: ChatPlan & BilledPlan = {
+      format: {
+        ...format,
+        createMapper: () => meter.wrap(format.createMapper()),
+        classifyError: copilotClassifier(format.classifyError, params.model, route, identity),
+      },
+      billedCost: () => meter.billed,
       shaping,
       createDecoder: createSseStreamDecoder,
       // Asked for again on every later attempt: cached, unless it is near expiry or was rejected.
@@ -244,12 +265,13 @@ export const copilotProvider: Provider = {
         },
       }),
     };
+    return plan;
   },
 
   async listModels(params, call) {
     if ((await findGitHubToken(params, call.deps)) === undefined) return catalogListing("copilot");
     const models = await withSession(params, call, (session) => fetchModels(params, call, session));
-    return modelListing(models);
+    return modelListing(models, new Date(call.deps.now()).toISOString().slice(0, 10));
   },
 
   async countTokens(params: ChatRequestParams): Promise<TokenCount> {

@@ -194,7 +194,7 @@ describe("chat routing per /models", () => {
     expect(result.done!.finish_reason).toBe("stop");
   });
 
-  test("the Responses answer passes Copilot's own cost block on in done.details, and prices nothing", async () => {
+  test("the Responses answer passes Copilot's own cost block on in done.details (what it comes to: copilot-billing.test.ts); done.cost stays null", async () => {
     const clock = newClock();
     const fake = await fakeFor(clock);
     const harness = await signedIn(clock, fake);

@@ -39,6 +39,11 @@ const API_401 = "https://github.com/aaamoon/copilot-gpt4-service/issues/285 (401
 const NOT_SUPPORTED = "https://github.com/anomalyco/opencode/issues/2740, #12789, #13313 (\"The requested model is not supported.\", code model_not_supported)";
 const GITHUB_REST_401 = "https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api (Bad credentials)";
 const PI_POLICY = "field-notes (c): POST {base}/models/{id}/policy {\"state\":\"enabled\"} (pi-ai, badlogic/pi-mono)";
+const VSCODE_TOKEN_PRICES = "https://github.com/microsoft/vscode/blob/08d05b0b07cc/extensions/copilot/src/platform/endpoint/common/endpointProvider.ts (IModelBilling.token_prices: {batch_size, default, long_context?}, each tier {input_price, output_price, cache_price, context_max?})";
+const OPENCODE_PRICES = "https://github.com/anomalyco/opencode/blob/09dfc4c90885/packages/opencode/src/plugin/github-copilot/models.ts (\"Copilot prices are AIC per billing batch\"; cache_write_price optional)";
+const DOCS_PRICING = "https://docs.github.com/en/copilot/reference/copilot-billing/models-and-pricing (per-token prices per 1M tokens; 1 AI credit = $0.01)";
+const VSCODE_CREDITS = "https://github.com/microsoft/vscode/blob/1554f87291a0/src/vs/platform/agentHost/node/claude/claudeProxyService.ts (copilot_usage.total_nano_aiu on the /v1/messages SSE stream, in nano-AIU, 1 credit = 1e9 nano-AIU)";
+const TOKEN_DETAILS = "recordings/copilot/responses-id-rotation.ndjson (vercel/ai capture: copilot_usage {token_details [{batch_size, cost_per_batch, token_count, token_type}], total_nano_aiu})";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const SSE_TYPE = "text/event-stream";
@@ -135,6 +140,36 @@ function copilot(): Array<[string, Cassette]> {
     real(C.models, "codecompanion's stub is pretty-printed (and possibly trimmed) by the project; re-serialised compactly, content unchanged. Request hand-written."),
     [json(200, models, { method: "GET", path: "/models", headers: REDACTED_AUTH })]);
 
+  // Prices in AI credits per 1M tokens: the providers' list prices in cents (claude-opus-4.7 as the Anthropic catalog,
+  // gemini-3.1-pro-preview with Google's tier above 200k prompt tokens, gpt-5.4 with OpenAI's above 272k, gpt-5.3-codex as
+  // the recorded copilot_usage of responses-id-rotation bills it). gpt-5.4 uses the spellings another capture shows.
+  const tokenPrices: Record<string, Json> = {
+    "claude-opus-4.7": { batch_size: 1_000_000, default: { input_price: 500, output_price: 2500, cache_price: 50, cache_write_price: 625 } },
+    "gemini-3.1-pro-preview": {
+      batch_size: 1_000_000,
+      default: { input_price: 200, output_price: 1200, cache_price: 20, context_max: 200_000 },
+      long_context: { input_price: 400, output_price: 1800, cache_price: 40, context_max: 1_000_000 },
+    },
+    "gpt-5.3-codex": { batch_size: 1_000_000, default: { input_price: 175, output_price: 1400, cache_price: 17.5 } },
+    "gpt-5.4": {
+      batch_size: 1_000_000,
+      default: { input_price: 250, output_price: 1500, cache_read_price: 25, max_prompt_tokens: 272_000 },
+      long_context: { input_price: 500, output_price: 2250, cache_read_price: 50, max_prompt_tokens: 922_000 },
+    },
+  };
+  const priced = {
+    ...models,
+    data: (models["data"] as Json[]).map((model) => {
+      const billing = model["billing"] as Json;
+      return { ...model, billing: { restricted_to: billing["restricted_to"], token_prices: tokenPrices[model["id"] as string] } };
+    }),
+  };
+  add("models-token-prices", "GET /models after the move to AI credits: the four models of models.ndjson with billing.token_prices (AI credits per batch, default and long-context tiers) instead of premium-request multipliers",
+    handWritten([VSCODE_TOKEN_PRICES, OPENCODE_PRICES, DOCS_PRICING, "a /models capture quoted in a design note of the code index: billing {restricted_to, token_prices {batch_size, default {input_price, output_price, cache_read_price, cache_write_price, max_prompt_tokens}, long_context {…}}}"],
+      "No public /models capture with token prices for these models exists. The entries are models.ndjson's (codecompanion) with billing replaced: restricted_to kept, is_premium and multiplier dropped (a capture says they are gone from billing under AI credits), token_prices in VS Code's shape with the providers' list prices in AI credits per 1M tokens; gpt-5.4's tiers use the cache_read_price and max_prompt_tokens spellings of another capture. The long-context context_max values are illustrative.",
+      [part(C.models, "model entries (billing replaced)")]),
+    [json(200, priced, { method: "GET", path: "/models", headers: REDACTED_AUTH })]);
+
   const STUB = "codecompanion stored the SSE lines without their blank separator lines; they were put back (one chunk per event) and `data: [DONE]` appended where the stub ends without it (copilot_tools_streaming.txt shows Copilot ends chat streams with it). The request was not recorded: method, path and model are ours.";
   add("chat-text", "Chat Completions stream (claude-3.7-sonnet): role repeated in every delta, usage on the finish chunk",
     real(C.text, STUB, { request_hand_written: true }), [{ request: chatRequest("/chat/completions", "claude-3.7-sonnet"), response: { status: 200, headers: { "content-type": SSE_TYPE } }, body: chunks(...chatSse(C.text)) }]);
@@ -146,12 +181,53 @@ function copilot(): Array<[string, Cassette]> {
     real(C.responses, "vercel/ai keeps one data payload per line; SSE framing rebuilt with `event: <type>` lines (no [DONE], as Responses streams end with response.completed). The request was not recorded: method, path and model are ours.", { request_hand_written: true }),
     [{ request: chatRequest("/responses", "gpt-5.3-codex"), response: { status: 200, headers: { "content-type": SSE_TYPE } }, body: chunks(...sseFromDataLines(payloadLines(C.responses))) }]);
 
+  // claude-3.7-sonnet at Anthropic's list price ($3 / $0.30 / $3.75 / $15 per 1M): 394 × 300,000 + 22 × 1,500,000 nano-AIU.
+  const chatUsage = {
+    token_details: [
+      { batch_size: 1_000_000, cost_per_batch: 300_000_000_000, token_count: 394, token_type: "input" },
+      { batch_size: 1_000_000, cost_per_batch: 30_000_000_000, token_count: 0, token_type: "cache_read" },
+      { batch_size: 1_000_000, cost_per_batch: 375_000_000_000, token_count: 0, token_type: "cache_write" },
+      { batch_size: 1_000_000, cost_per_batch: 1_500_000_000_000, token_count: 22, token_type: "output" },
+    ],
+    total_nano_aiu: 151_200_000,
+  };
+  const chatEvents = chatSse(C.text);
+  const last = JSON.parse(chatEvents[chatEvents.length - 2]!.slice("data: ".length)) as Json;
+  const usageChunk = `data: ${JSON.stringify({ choices: [], copilot_usage: chatUsage, created: last["created"], id: last["id"], model: last["model"] })}\n\n`;
+  add("chat-copilot-usage", "Chat Completions stream (claude-3.7-sonnet) of chat-text with Copilot's copilot_usage (151,200,000 nano-AIU) on a chunk of its own after the finish chunk",
+    handWritten([TOKEN_DETAILS, DOCS_PRICING, "https://docs.github.com/en/copilot/concepts/billing/usage-based-billing-for-individuals"],
+      `The real stream of chat-text (${STUB}) with one chunk added before [DONE]: choices [] and copilot_usage in the recorded Responses shape, billing the finish chunk's usage (394 prompt, 22 completion tokens) at claude-3.7-sonnet's list price. Where Copilot puts the block on a Chat Completions stream is not documented (proxies read it beside usage); a chunk of its own after the finish reason is the order that needs the most care.`,
+      [part(C.text, "stream (one chunk added)")]),
+    [{ request: chatRequest("/chat/completions", "claude-3.7-sonnet"), response: { status: 200, headers: { "content-type": SSE_TYPE } }, body: chunks(...chatEvents.slice(0, -1), usageChunk, chatEvents[chatEvents.length - 1]!) }]);
+
   const anthropic = readGoVcr(C.anthropic).map(toInteraction)[0]!;
   add("messages-text", "Anthropic Messages stream on Copilot's /v1/messages (a real Anthropic claude-sonnet-4 stream re-served there)",
     handWritten(["https://github.com/zed-industries/zed/blob/002e0f5db183/crates/copilot_chat/src/copilot_chat.rs (ModelSupportedEndpoint /v1/messages)", "field-notes (c): Claude models whose supported_endpoints include /v1/messages"],
       "No Copilot /v1/messages capture exists; Copilot serves the Anthropic Messages format there, so the body is a real Anthropic stream (bytes unchanged, one chunk per event) under our request.",
       [part(C.anthropic, "response body")]),
     [{ request: chatRequest("/v1/messages", "claude-opus-4.7"), response: anthropic.response, body: anthropic.body }]);
+
+  // claude-sonnet-4 at Anthropic's list price: 16 × 300,000 + 38 × 1,500,000 nano-AIU, on the message_delta as VS Code reads it.
+  const messagesUsage = {
+    token_details: [
+      { batch_size: 1_000_000, cost_per_batch: 300_000_000_000, token_count: 16, token_type: "input" },
+      { batch_size: 1_000_000, cost_per_batch: 30_000_000_000, token_count: 0, token_type: "cache_read" },
+      { batch_size: 1_000_000, cost_per_batch: 375_000_000_000, token_count: 0, token_type: "cache_write" },
+      { batch_size: 1_000_000, cost_per_batch: 1_500_000_000_000, token_count: 38, token_type: "output" },
+    ],
+    total_nano_aiu: 61_800_000,
+  };
+  const DELTA = '"type":"message_delta",';
+  const billedBody = anthropic.body.map((step) => {
+    const text = "chunk" in step ? new TextDecoder().decode(step.chunk) : "";
+    if (!("chunk" in step) || !text.includes(DELTA)) return step;
+    return { ...step, chunk: new TextEncoder().encode(text.replace(DELTA, `${DELTA}"copilot_usage":${JSON.stringify(messagesUsage)},`)) };
+  });
+  add("messages-copilot-usage", "messages-text with Copilot's copilot_usage (61,800,000 nano-AIU) on its message_delta",
+    handWritten([VSCODE_CREDITS, TOKEN_DETAILS, DOCS_PRICING],
+      "The stream of messages-text (a real Anthropic claude-sonnet-4 stream re-served on Copilot's /v1/messages) with copilot_usage inserted in the message_delta event, in the recorded Responses shape, billing that event's usage (16 input, 38 output tokens) at claude-sonnet-4's list price; the rest of the bytes unchanged.",
+      [part(C.anthropic, "response body (message_delta extended)")]),
+    [{ request: chatRequest("/v1/messages", "claude-opus-4.7"), response: anthropic.response, body: billedBody }]);
 
   add("policy-enable", "POST /models/{id}/policy {\"state\":\"enabled\"} -> 200 (the model's terms accepted)",
     handWritten([PI_POLICY], "Request as field-notes describe pi-ai's call (openai-intent and x-interaction-type chat-policy); the 200 answer body is not documented anywhere we found, so it is the echoed state only.", []),

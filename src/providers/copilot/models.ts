@@ -7,13 +7,15 @@
 import { findModel } from "../../catalog/catalog.ts";
 import type { Deps } from "../../deps.ts";
 import type { ModelEntry } from "../types.ts";
+import { listingPrices, readTokenPrices } from "./billing.ts";
 
 export interface CopilotModel {
   id: string;
   name?: string;
   vendor?: string;
   model_picker_enabled?: boolean;
-  billing?: { is_premium?: boolean; multiplier?: number; restricted_to?: string[] };
+  /** Premium requests (legacy annual plans) and, since 2026-06-01, `token_prices` in AI credits (./billing.ts). */
+  billing?: { is_premium?: boolean; multiplier?: number; restricted_to?: string[]; token_prices?: unknown };
   policy?: { state?: string; terms?: string };
   supported_endpoints?: string[];
   capabilities?: {
@@ -104,9 +106,11 @@ export function isReasoningModel(model: CopilotModel | undefined): boolean {
  * Chat models the account can use or switch on. Models hidden from the
  * picker without a policy to accept are Copilot's internal ones.
  * `context_length` is the prompt budget Copilot enforces
- * (`max_prompt_tokens`, often below the window); cost is never per token.
+ * (`max_prompt_tokens`, often below the window). `cost` is the model's
+ * `billing.token_prices` in USD per 1M tokens, dated `today` (the list is
+ * live), or null where `/models` gives none.
  */
-export function modelListing(models: CopilotModel[]): ModelEntry[] {
+export function modelListing(models: CopilotModel[], today: string): ModelEntry[] {
   const entries: ModelEntry[] = [];
   for (const model of models) {
     const capabilities = model.capabilities;
@@ -123,9 +127,13 @@ export function modelListing(models: CopilotModel[]): ModelEntry[] {
       capabilities: { tools: capabilities?.supports?.tool_calls ?? false, reasoning: reasons(model), images: capabilities?.supports?.vision ?? false },
       source: findModel("copilot", model.id) ? "both" : "api",
     };
-    if (model.billing !== undefined) {
-      entry.billing = { is_premium: model.billing.is_premium ?? false, multiplier: typeof model.billing.multiplier === "number" ? model.billing.multiplier : null };
-      if (Array.isArray(model.billing.restricted_to)) entry.billing.restricted_to = model.billing.restricted_to.filter((plan) => typeof plan === "string");
+    const billing = model.billing;
+    const prices = readTokenPrices(billing);
+    if (prices !== undefined) Object.assign(entry, listingPrices(prices, today));
+    // A billing block with token prices only says nothing about premium requests.
+    if (billing !== undefined && (billing.is_premium !== undefined || billing.multiplier !== undefined || billing.restricted_to !== undefined)) {
+      entry.billing = { is_premium: billing.is_premium ?? false, multiplier: typeof billing.multiplier === "number" ? billing.multiplier : null };
+      if (Array.isArray(billing.restricted_to)) entry.billing.restricted_to = billing.restricted_to.filter((plan) => typeof plan === "string");
     }
     entries.push(entry);
   }
