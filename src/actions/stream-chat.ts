@@ -68,7 +68,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   const total = (complete: boolean): Carried => {
     if (carried !== undefined && !state.attemptProgressed) return carried;
     const usage = state.usage.report(current, complete);
-    const cost = costOf(providerId, state.model ?? params.model, usage, params.model);
+    const cost = plan.billedCost?.() ?? costOf(providerId, state.model ?? params.model, usage, params.model);
     if (carried === undefined) return { usage, cost };
     return { usage: addUsage(carried.usage, usage), cost: addCost(carried.cost, cost) };
   };

@@ -154,16 +154,6 @@ function copilotClassifier(dialect: ErrorClassifier, model: string, route: Copil
 
 const ANTHROPIC_ERROR = /"type"\s*:\s*"error"/;
 
-/**
- * The USD Copilot billed for the current attempt (from its `copilot_usage`),
- * undefined until its answer said so. For stream_chat to report as `done.cost`
- * in place of the catalog's (which has no Copilot prices) once ChatPlan offers
- * such a hook; until then the amount is in `done.details.copilot_billing`.
- */
-interface BilledPlan {
-  billedCost(): Cost | undefined;
-}
-
 const ROUTE_DIALECT: Record<CopilotRoute, Dialect> = { messages: "anthropic-messages", responses: "openai-responses", chat: "openai-chat" };
 
 /** `reasoningModel`: Copilot's /models or the model rules say the model reasons (Responses then asks for its encrypted reasoning). */
@@ -230,7 +220,7 @@ export const copilotProvider: Provider = {
     let first: CopilotSession | undefined = planned;
     let renewed = false;
     const meter = new CopilotBillingMeter(readTokenPrices(model?.billing));
-    const plan: ChatPlan & BilledPlan = {
+    const plan: ChatPlan = {
       format: {
         ...format,
         createMapper: () => meter.wrap(format.createMapper()),

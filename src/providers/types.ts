@@ -8,7 +8,7 @@ import type { StreamDecoder } from "../decode/stream-decoder.ts";
 import type { ChatFormat } from "../formats/types.ts";
 import type { ChatParams } from "../protocol/chat.ts";
 import type { ProviderParams } from "../protocol/request.ts";
-import type { WireChunk } from "../protocol/chunks.ts";
+import type { Cost, WireChunk } from "../protocol/chunks.ts";
 import type { BridgeError } from "../protocol/errors.ts";
 import type { Shaped } from "../rules/shape.ts";
 import type { ShapedParams } from "../rules/types.ts";
@@ -42,6 +42,12 @@ export interface ChatPlan<E = unknown> {
    * prefill is not understood.
    */
   continueWith?(params: ShapedRequestParams): void;
+  /**
+   * What the provider says the current attempt was billed, in USD, once its
+   * answer said so (Copilot's `copilot_usage`); undefined: the catalog
+   * prices the usage.
+   */
+  billedCost?(): Cost | undefined;
 }
 
 export interface ModelEntry {

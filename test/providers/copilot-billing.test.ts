@@ -227,8 +227,8 @@ describe("stream_chat: done.details says what Copilot billed", () => {
     expect(result.done!.finish_reason).toBe(finishReason);
     expect(result.done!.details.copilot_usage).toEqual(recordedBlock(cassette));
     expect(result.done!.details.copilot_billing).toEqual(bill);
-    // done.cost waits for stream_chat to take a provider's billed amount (asked of the lead); the catalog has no Copilot prices.
-    expect(result.done!.cost).toBeNull();
+    // done.cost is the billed amount (the plan's billedCost), in place of the catalog's (which has no Copilot prices).
+    expect(result.done!.cost).toEqual(bill.cost ?? null);
   });
 
   test("an answer without copilot_usage (a legacy premium-request plan, or a route that does not say) is not priced", async () => {
