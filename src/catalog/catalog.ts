@@ -202,7 +202,8 @@ export function findModel(provider: ProviderId, modelId: string): CatalogModel |
   if (exact !== undefined) return exact;
   if (provider === "bedrock") {
     const match = BEDROCK_GEO_PREFIX.exec(modelId);
-    const base = match?.[1] === undefined ? undefined : byId.get(match[1]);
+    // The base id, else its global profile (a model served only through profiles, like Fable 5).
+    const base = match?.[1] === undefined ? undefined : (byId.get(match[1]) ?? byId.get(`global.${match[1]}`));
     const uplift = base?.price?.geographic_uplift;
     if (base === undefined || uplift === undefined || modelId.startsWith("global.")) return base;
     return geographicProfile(base, modelId, uplift);

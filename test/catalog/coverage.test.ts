@@ -79,11 +79,10 @@ describe("Bedrock geographic profiles", () => {
     }
   });
 
-  test("known gap, pinned: Fable 5 has no base id on Bedrock, so an unlisted jp./au./apac. profile finds nothing to price", () => {
-    // us. and eu. are listed (at 1.1 × global). Pricing the rest needs findModel to fall back to the global.
-    // entry × its uplift when no base id exists (src/catalog/catalog.ts; asked of the lead).
+  test("Fable 5 has no base id on Bedrock: an unlisted jp./au./apac. profile is the global. entry × its uplift", () => {
+    // us. and eu. are listed (at 1.1 × global, $10 input).
     expect(costOf("bedrock", "us.anthropic.claude-fable-5", usage(1000, 0))!.total).toBeCloseTo(0.011, 12);
-    expect(costOf("bedrock", "jp.anthropic.claude-fable-5", usage(1000, 0))).toBeNull();
+    for (const geo of ["jp", "au", "apac"]) expect(costOf("bedrock", `${geo}.anthropic.claude-fable-5`, usage(1000, 0))!.total).toBeCloseTo(0.011, 12);
   });
 
   test("models without an uplift (Nova, Llama, OpenAI) keep the base price under a profile", () => {
