@@ -17,7 +17,7 @@ import {
   interaction,
   pick,
   readStream,
-  recordedEvents,
+  recordedMessages,
   recordedJson,
   recording,
   sentBody,
@@ -28,7 +28,6 @@ import {
   waitForLine,
   withReplay,
   type Json,
-  type ToolCallOut,
 } from "./replay.ts";
 
 const KEY = "sk-ant-CANARYkeyForReplayTests0000000000000000-AAAA";
@@ -143,52 +142,6 @@ function paramsFor(it: Interaction, base_url: string, extra: Json = {}): Json {
 }
 
 // ---------------------------------------------------------------------------
-// What a recorded stream spells, read by hand from its SSE events.
-
-interface Expected {
-  model: string;
-  content: string;
-  reasoning: string;
-  signatures: string[];
-  redacted: string[];
-  toolCalls: ToolCallOut[];
-  stopReason: string | undefined;
-}
-
-function expectedFrom(it: Interaction): Expected {
-  const out: Expected = { model: "", content: "", reasoning: "", signatures: [], redacted: [], toolCalls: [], stopReason: undefined };
-  const tools = new Map<number, ToolCallOut>();
-  for (const { data } of recordedEvents(it)) {
-    switch (data.type) {
-      case "message_start":
-        out.model = data.message.model;
-        break;
-      case "content_block_start": {
-        const block = data.content_block;
-        if (block.type === "text") out.content += block.text;
-        if (block.type === "thinking") out.reasoning += block.thinking;
-        if (block.type === "redacted_thinking") out.redacted.push(block.data);
-        if (block.type === "tool_use") tools.set(data.index, { id: block.id, name: block.name, arguments: "" });
-        break;
-      }
-      case "content_block_delta": {
-        const delta = data.delta;
-        if (delta.type === "text_delta") out.content += delta.text;
-        if (delta.type === "thinking_delta") out.reasoning += delta.thinking;
-        if (delta.type === "signature_delta") out.signatures.push(delta.signature);
-        // server_tool_use blocks stream input_json_delta too; only client tool_use blocks are ours.
-        if (delta.type === "input_json_delta" && tools.has(data.index)) tools.get(data.index)!.arguments += delta.partial_json;
-        break;
-      }
-      case "message_delta":
-        out.stopReason = data.delta.stop_reason;
-        break;
-    }
-  }
-  out.toolCalls = [...tools.values()].map((call) => ({ ...call, arguments: call.arguments === "" ? "{}" : call.arguments }));
-  return out;
-}
-
 const FINISH: Record<string, string> = { end_turn: "stop", stop_sequence: "stop", tool_use: "tool_calls", max_tokens: "length" };
 
 // ---------------------------------------------------------------------------
@@ -221,7 +174,7 @@ describe("anthropic replay: streams", () => {
   test.each(STREAMS)("$file turn $turn: chunks, finish, usage, cost and the request sent", async ({ file, turn, input, output, has }) => {
     const cassette = await recording("anthropic", file);
     const it = interaction(cassette, turn);
-    const expected = expectedFrom(it);
+    const expected = recordedMessages(it);
     if (has.includes("content")) expect(expected.content).not.toBe("");
     if (has.includes("reasoning")) expect(expected.reasoning).not.toBe("");
     if (has.includes("signature")) expect(expected.signatures.length).toBeGreaterThan(0);
@@ -351,7 +304,7 @@ describe("anthropic replay: errors", () => {
     const cassette = await recording("anthropic", "rate-limit-429-then-success");
     const limited = interaction(cassette, 0);
     expect(limited.response.headers["retry-after"]).toBe("1"); // seconds
-    const expected = expectedFrom(interaction(cassette, 1));
+    const expected = recordedMessages(interaction(cassette, 1));
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
       const result = await streamChat(harness, "rl", "anthropic", paramsFor(limited, server.url));
@@ -400,7 +353,7 @@ describe("anthropic replay: errors", () => {
     await withReplay([overloaded, text], async (server) => {
       const result = await streamChat(harness, "ov-ok", "anthropic", paramsFor(interaction(text, 0), server.url));
       expect(result.retries.length).toBe(1);
-      expect(result.content).toBe(expectedFrom(interaction(text, 0)).content);
+      expect(result.content).toBe(recordedMessages(interaction(text, 0)).content);
       expect(result.done?.finish_reason).toBe("stop");
     });
   });
@@ -409,7 +362,7 @@ describe("anthropic replay: errors", () => {
   test.each([{ together: false }, { together: true }])("overloaded error event after content (same read: $together): partial error, content kept, usage on the line, no retry", async ({ together }) => {
     const recorded = await recording("anthropic", "midstream-overloaded");
     const it = interaction(recorded, 0);
-    const expected = expectedFrom(it);
+    const expected = recordedMessages(it);
     expect(expected.content).toBe("Olá! (That's \"hi");
     const cassette = together
       ? editBody(recorded, 0, (body) => {
@@ -468,7 +421,7 @@ describe("anthropic replay: broken streams", () => {
     const harness = createHarness();
     await withReplay(truncated, async (server) => {
       const result = await streamChat(harness, "trunc", "anthropic", paramsFor(interaction(text, 0), server.url, { resume: false }));
-      expect(result.content).toBe(expectedFrom(interaction(text, 0)).content);
+      expect(result.content).toBe(recordedMessages(interaction(text, 0)).content);
       expect(result.error).toMatchObject({ code: "STREAM_ERROR", partial: true });
       expect(result.retries).toEqual([]);
       expect(server.requests.length).toBe(1);
@@ -485,7 +438,7 @@ describe("anthropic replay: broken streams", () => {
     const harness = createHarness();
     await withReplay(reset, async (server) => {
       const result = await streamChat(harness, "reset", "anthropic", paramsFor(interaction(text, 0), server.url, { resume: false }));
-      expect(result.content).toBe(expectedFrom(kept).content);
+      expect(result.content).toBe(recordedMessages(kept).content);
       expect(result.content).not.toBe("");
       expect(result.error).toMatchObject({ code: "NETWORK_ERROR", partial: true });
       expect(server.requests.length).toBe(1);
@@ -514,7 +467,7 @@ describe("anthropic replay: broken streams", () => {
       const result = await streamChat(harness, "stall0", "anthropic", paramsFor(interaction(text, 0), server.url, { timeouts: { first_content_ms: 300 } }));
       expect(result.retries.length).toBe(1);
       expect(result.retries[0]!.reason).toContain("TIMEOUT");
-      expect(result.content).toBe(expectedFrom(interaction(text, 0)).content);
+      expect(result.content).toBe(recordedMessages(interaction(text, 0)).content);
       expect(server.requests.length).toBe(2);
     });
   });
@@ -550,7 +503,7 @@ describe("anthropic replay: broken streams", () => {
     await withReplay(paced, async (server) => {
       const result = await streamChat(harness, "slow-think", "anthropic", paramsFor(interaction(thinking, 0), server.url, { timeouts: { idle_ms: 300 } }));
       expect(result.error).toBeUndefined();
-      expect(result.reasoning).toBe(expectedFrom(interaction(thinking, 0)).reasoning);
+      expect(result.reasoning).toBe(recordedMessages(interaction(thinking, 0)).reasoning);
       expect(result.done?.finish_reason).toBe("stop");
     });
   });

@@ -18,6 +18,7 @@ import {
   readStream,
   recordedEvents,
   recordedJson,
+  recordedResponses,
   recording,
   sentBody,
   single,
@@ -216,33 +217,11 @@ function expectedChat(it: Interaction): Expected {
   return out;
 }
 
+/** The shared reader of recorded Responses streams (replay.ts), with the finish a completed response implies. */
 function expectedResponses(it: Interaction): Expected {
-  const out: Expected = { model: "", content: "", reasoning: "", signatures: [], toolCalls: [], finish: "" };
-  for (const { data } of recordedEvents(it)) {
-    switch (data.type) {
-      case "response.created":
-        out.model = data.response.model;
-        break;
-      case "response.output_text.delta":
-        out.content += data.delta;
-        break;
-      case "response.reasoning_summary_part.added":
-        // The wire separates the summary parts of one reasoning item with a blank line.
-        if (data.summary_index > 0) out.reasoning += "\n\n";
-        break;
-      case "response.reasoning_summary_text.delta":
-        out.reasoning += data.delta;
-        break;
-      case "response.output_item.done":
-        if (data.item.type === "function_call") out.toolCalls.push({ id: data.item.call_id, name: data.item.name, arguments: data.item.arguments });
-        if (data.item.type === "reasoning" && data.item.encrypted_content) out.signatures.push(data.item.encrypted_content);
-        break;
-      case "response.completed":
-        out.finish = out.toolCalls.length > 0 ? "tool_calls" : "stop";
-        break;
-    }
-  }
-  return out;
+  const recorded = recordedResponses(it);
+  const finish = recorded.status === undefined ? "" : recorded.toolCalls.length > 0 ? "tool_calls" : "stop";
+  return { model: recorded.model, content: recorded.content, reasoning: recorded.reasoning, signatures: recorded.signatures, toolCalls: recorded.toolCalls, finish };
 }
 
 // ---------------------------------------------------------------------------
