@@ -2,7 +2,8 @@
  * Server-Sent Events push parser, per WHATWG HTML §9.2.6 "Interpreting an
  * event stream" (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
  * It takes raw network chunks and returns dispatched events; it knows nothing
- * about fetch, JSON or providers (decode/iterate.ts is the streaming shell).
+ * about fetch, JSON or providers (decode/stream-decoder.ts gives it the shape
+ * every body decoder shares, and actions/stream-chat.ts feeds it the body).
  */
 import { BridgeError } from "../protocol/errors.ts";
 import type { SseEvent } from "./sse-event.ts";

@@ -109,6 +109,16 @@ describe("prefillParams: the request again, with the answer so far as the assist
     });
   });
 
+  test("the caller's prefill as exactly one text part: extended in place, not dropped", () => {
+    const one: ChatRequestParams = { ...BASE, messages: [...BASE.messages, { role: "assistant", content: [{ type: "text", text: "Sure:", cache: true }] }] };
+    expect(prefillParams(one, " here it is\n", 1).messages).toEqual([
+      ...BASE.messages,
+      { role: "assistant", content: [{ type: "text", text: "Sure: here it is", cache: true }] },
+    ]);
+    // Nothing written yet (a resume before any text): the caller's own part is sent again as it was, minus trailing whitespace.
+    expect(prefillParams(one, "", 1).messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: "Sure:", cache: true }] });
+  });
+
   test("a caller's empty prefill plus whitespace-only text leaves no empty assistant turn", () => {
     const own: ChatRequestParams = { ...BASE, messages: [...BASE.messages, { role: "assistant", content: "" }] };
     expect(prefillParams(own, "\n", 1).messages).toEqual(BASE.messages);

@@ -124,6 +124,9 @@ describe("WHATWG event stream interpretation", () => {
     { name: "event type resets after a block without data", input: "event: a\n\ndata: 1\n\n", events: [msg("1")] },
     { name: "empty event type means message", input: "event:\ndata: 1\n\n", events: [msg("1")] },
     { name: "field without colon: event", input: "event\ndata: 1\n\n", events: [msg("1")] },
+    // WHATWG: a line with no colon is a field with the empty value, so a bare `event` sets the type to "": a reset.
+    { name: "a bare event line resets the type set before it", input: "event: x\nevent\ndata: 1\n\n", events: [msg("1")] },
+    { name: "a bare event line, then a new type", input: "event: x\nevent\nevent: y\ndata: 1\n\n", events: [{ event: "y", data: "1" }] },
     { name: "id persists across events", input: "id: 7\ndata: a\n\ndata: b\n\n", events: [msg("a", { id: "7" }), msg("b", { id: "7" })] },
     { name: "id from a block without data persists", input: "id: 1\n\ndata: a\n\n", events: [msg("a", { id: "1" })] },
     { name: "id keeps extra spaces", input: "id:  x\ndata: a\n\n", events: [msg("a", { id: " x" })] },

@@ -250,6 +250,19 @@ describe("openai-responses stream: behaviour", () => {
     expect(got.finishes).toEqual([{ type: "finish", finish_reason: "refusal", raw: "completed" }]);
   });
 
+  test("an empty refusal delta refuses nothing: the answer still finishes as stop", () => {
+    const got = summarize(
+      runMapper(createOpenAIResponsesMapper(), [
+        created,
+        ev({ type: "response.refusal.delta", delta: "" }),
+        ev({ type: "response.output_text.delta", delta: "Here it is." }),
+        completed(),
+      ]),
+    );
+    expect(got.content).toBe("Here it is.");
+    expect(got.finishes).toEqual([{ type: "finish", finish_reason: "stop", raw: "completed" }]);
+  });
+
   test("raw reasoning text and a second summary part (blank line between parts)", () => {
     const got = summarize(
       runMapper(createOpenAIResponsesMapper(), [
