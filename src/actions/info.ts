@@ -13,9 +13,10 @@ export async function listProviders(ctx: ActionContext): Promise<Outcome> {
     [...ctx.providers.values()].map(async (provider) => ({
       id: provider.id,
       name: provider.name,
-      configured: provider.available && (await provider.isConfigured(ctx.deps)),
+      configured: await provider.isConfigured(ctx.deps),
       auth: provider.auth,
-      available: provider.available,
+      // Protocol 1 keeps the field: a provider is listed only when this version implements it.
+      available: true,
     })),
   );
   return { kind: "result", data };

@@ -25,7 +25,7 @@ import { containerCredentials, isContainerConfigured } from "./aws/container.ts"
 import { imdsCredentials, imdsDisabled } from "./aws/imds.ts";
 import { awsEnvironmentKeys, profileCredentials } from "./aws/profile-credentials.ts";
 import { describeAwsFiles, loadAwsProfileFiles, type AwsProfileFiles } from "./aws/profile-files.ts";
-import { sigv4Credentials, type AwsSourceContext } from "./aws/source-context.ts";
+import { checkAwsRegion, sigv4Credentials, type AwsSourceContext } from "./aws/source-context.ts";
 import { webIdentityCredentials, webIdentityFromEnv } from "./aws/web-identity.ts";
 import { loadStoredCredentials } from "./store.ts";
 import { awaitSharedRefresh, cancellationOf } from "./shared-refresh.ts";
@@ -169,12 +169,23 @@ async function fromStore(deps: Deps): Promise<AwsCredentials | undefined> {
   return undefined;
 }
 
+/**
+ * The first of `params.region`, AWS_REGION, AWS_DEFAULT_REGION and the
+ * profile's `region`, checked as a region name before it goes into a host
+ * (source-context.ts); a bad one is an error naming its source, never skipped
+ * for the next one.
+ */
 async function regionFor(deps: Deps, params: ProviderParams, files: AwsProfileFiles | undefined): Promise<string> {
-  if (typeof params.region === "string" && params.region !== "") return params.region;
-  const fromEnv = deps.env.AWS_REGION || deps.env.AWS_DEFAULT_REGION;
-  if (fromEnv) return fromEnv;
+  if (typeof params.region === "string" && params.region !== "") return checkAwsRegion(params.region, "params.region");
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"] as const) {
+    const value = deps.env[name]?.trim();
+    if (value) return checkAwsRegion(value, name);
+  }
   const loaded = files ?? (await loadAwsProfileFiles(deps));
-  return loaded.profiles.get(profileName(deps))?.region || DEFAULT_REGION;
+  const name = profileName(deps);
+  const fromProfile = loaded.profiles.get(name)?.region;
+  if (fromProfile) return checkAwsRegion(fromProfile, `region of AWS profile "${name}" in ${describeAwsFiles(loaded)}`);
+  return DEFAULT_REGION;
 }
 
 function profileName(deps: Deps): string {

@@ -185,14 +185,33 @@ function providerIndex(provider: ProviderId): ProviderIndex | undefined {
 }
 
 /**
- * Bedrock cross-region inference profiles put a geography in front of the
- * model id (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`). Where the
- * catalog lists the profile itself it wins (EU profiles cost 10 % more);
- * otherwise the base model's entry stands in.
+ * The geographies of Bedrock's cross-Region (system-defined) inference
+ * profiles, which AWS writes in front of the model id
+ * (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`), `global.` included. The
+ * one list every reader of Bedrock ids uses: pricing here, the model rules'
+ * key (rules/model-key.ts), the provider's profile retry and CountTokens
+ * (providers/bedrock.ts). `us`, `eu`, `apac`, `jp`, `au`, `us-gov` and
+ * `global` are the members of the AWS CDK's CrossRegionInferenceProfileRegion
+ * (@aws-cdk/aws-bedrock-alpha). `ca` was in two of the three lists this one
+ * replaces, and third-party configurations use it, but no AWS page we found
+ * names a `ca.` profile (AWS's Nov 2025 post on cross-Region inference from
+ * Canada routes through `us.` and `global.` profiles): it is recognised
+ * when read, never produced.
  */
-const GEO = "(?:us|eu|apac|global|jp|au)\\.";
-/** A geography, then a base id that has none (`us.eu.…` is no model). */
-const BEDROCK_GEO_PREFIX = new RegExp(`^${GEO}(?!${GEO})(.+)$`);
+export const BEDROCK_GEOGRAPHIES = ["us", "eu", "apac", "jp", "au", "ca", "us-gov", "global"] as const;
+export type BedrockGeography = (typeof BEDROCK_GEOGRAPHIES)[number];
+
+const GEO = `(?:${BEDROCK_GEOGRAPHIES.join("|")})\\.`;
+/** A geography at the start of a Bedrock model id, with its dot. */
+export const BEDROCK_GEOGRAPHY_PREFIX = new RegExp(`^${GEO}`);
+/**
+ * A geography, then a base id that has none (`us.eu.…` is no model). Where
+ * the catalog lists the profile itself it wins (EU profiles cost 10 % more);
+ * otherwise the base model's entry stands in, times its geographic uplift.
+ * GovCloud is its own partition with its own price list: a `us-gov.` profile
+ * the catalog does not list has no price, never the commercial one.
+ */
+const BEDROCK_GEO_PROFILE = new RegExp(`^${GEO}(?!${GEO})(.+)$`);
 
 /** The catalog entry for an exact id or alias, with the Bedrock and Vertex fallbacks described above; otherwise undefined. */
 export function findModel(provider: ProviderId, modelId: string): CatalogModel | undefined {
@@ -201,7 +220,8 @@ export function findModel(provider: ProviderId, modelId: string): CatalogModel |
   const exact = byId.get(modelId);
   if (exact !== undefined) return exact;
   if (provider === "bedrock") {
-    const match = BEDROCK_GEO_PREFIX.exec(modelId);
+    if (modelId.startsWith("us-gov.")) return undefined;
+    const match = BEDROCK_GEO_PROFILE.exec(modelId);
     // The base id, else its global profile (a model served only through profiles, like Fable 5).
     const base = match?.[1] === undefined ? undefined : (byId.get(match[1]) ?? byId.get(`global.${match[1]}`));
     const uplift = base?.price?.geographic_uplift;

@@ -6,8 +6,9 @@
  * expired session token.
  */
 import { createAwsCredentialResolver, type AwsCredentialResolver, type AwsCredentials } from "../auth/aws-credentials.ts";
+import { awsServiceHost } from "../auth/aws/source-context.ts";
 import { signBedrockRequest } from "../auth/sigv4.ts";
-import { findModel } from "../catalog/catalog.ts";
+import { BEDROCK_GEOGRAPHY_PREFIX, findModel, type BedrockGeography } from "../catalog/catalog.ts";
 import { createBedrockStreamDecoder } from "../decode/stream-decoder.ts";
 import type { Deps } from "../deps.ts";
 import { classifyBedrockError, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
@@ -34,14 +35,14 @@ function resolverFor(deps: Deps): AwsCredentialResolver {
   return resolver;
 }
 
-const GEOGRAPHY_PREFIX = /^(us|eu|apac|jp|au|us-gov|ca|global)\./;
-
 /**
- * The cross-region inference profile prefix for a region, as AWS names them
- * (us., eu., apac., jp., au., us-gov.); checked 2026-11 against the
- * inference-profile support table in provider-facts §6.1.
+ * The geographic inference profile a request from `region` can use, one of
+ * BEDROCK_GEOGRAPHIES: the geography whose source Regions include it in AWS's
+ * "Supported Regions and models for inference profiles" (2026-11). The Canada
+ * Regions are US-profile sources; Regions in no geography fall back to the
+ * `global.` profile.
  */
-export function profilePrefixForRegion(region: string): string {
+export function profilePrefixForRegion(region: string): BedrockGeography {
   if (region.startsWith("us-gov-")) return "us-gov";
   if (region.startsWith("us-") || region.startsWith("ca-")) return "us";
   if (region.startsWith("eu-")) return "eu";
@@ -52,12 +53,12 @@ export function profilePrefixForRegion(region: string): string {
 }
 
 function runtimeBase(params: ProviderParams, deps: Deps, region: string): string {
-  return (params.base_url ?? deps.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? `https://bedrock-runtime.${region}.amazonaws.com`).replace(/\/+$/, "");
+  return (params.base_url ?? deps.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? `https://${awsServiceHost("bedrock-runtime", region)}`).replace(/\/+$/, "");
 }
 
 /** The control plane (model listings); the runtime override also serves here so one replay server answers both. */
 function controlBase(params: ProviderParams, deps: Deps, region: string): string {
-  return (params.base_url ?? deps.env.AWS_ENDPOINT_URL_BEDROCK ?? `https://bedrock.${region}.amazonaws.com`).replace(/\/+$/, "");
+  return (params.base_url ?? deps.env.AWS_ENDPOINT_URL_BEDROCK ?? `https://${awsServiceHost("bedrock", region)}`).replace(/\/+$/, "");
 }
 
 function modelPath(modelId: string): string {
@@ -94,7 +95,6 @@ export const bedrockProvider: Provider = {
   id: "bedrock",
   name: "AWS Bedrock",
   auth: "aws",
-  available: true,
 
   async isConfigured(deps) {
     const env = deps.env;
@@ -106,7 +106,7 @@ export const bedrockProvider: Provider = {
     const { deps } = call;
     let current = await session(params, call);
     let modelId = params.model;
-    let profileTried = GEOGRAPHY_PREFIX.test(modelId) || modelId.startsWith("arn:");
+    let profileTried = BEDROCK_GEOGRAPHY_PREFIX.test(modelId) || modelId.startsWith("arn:");
     let refreshedCredentials = false;
     let resolveAgain = false;
     const shaping = shapeChat("bedrock", "bedrock-converse", params);
@@ -134,7 +134,8 @@ export const bedrockProvider: Provider = {
           modelId = `${profilePrefixForRegion(current.region)}.${previous}`;
           return `bedrock: ${previous} needs an inference profile in ${current.region}; retrying as ${modelId}`;
         }
-        if (!refreshedCredentials && error.providerType === "ExpiredTokenException") {
+        // The header spells it ExpiredTokenException, a stream frame expiredTokenException.
+        if (!refreshedCredentials && error.providerType?.toLowerCase() === "expiredtokenexception") {
           refreshedCredentials = true;
           resolverFor(deps).invalidate();
           resolveAgain = true;
@@ -195,7 +196,7 @@ export const bedrockProvider: Provider = {
     const encoded = encodeConverseRequest(shapeChat("bedrock", "bedrock-converse", params).params);
     const converse = Object.fromEntries(Object.entries(encoded).filter(([key]) => ["messages", "system", "toolConfig"].includes(key)));
     // CountTokens takes the foundation model id, not an inference profile (reported 2026; unconfirmed in AWS docs).
-    const bareModel = params.model.replace(GEOGRAPHY_PREFIX, "");
+    const bareModel = params.model.replace(BEDROCK_GEOGRAPHY_PREFIX, "");
     const url = `${runtimeBase(params, call.deps, current.region)}${modelPath(bareModel)}/count-tokens`;
     try {
       const request = await signedRequest(call.deps, params, current, url, { method: "POST", body: JSON.stringify({ input: { converse } }) });

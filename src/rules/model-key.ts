@@ -14,7 +14,8 @@
  *   an OpenAI fine-tune (`ft:base:org::id`) is its base model.
  * Lower case throughout.
  */
-const GEOGRAPHY = /^(?:us-gov|us|eu|apac|jp|au|ca|global)\./;
+import { BEDROCK_GEOGRAPHY_PREFIX } from "../catalog/catalog.ts";
+
 const CLAUDE_VENDOR = /^anthropic\./;
 
 export function modelKey(modelId: string): string {
@@ -22,7 +23,7 @@ export function modelKey(modelId: string): string {
   // An OpenAI fine-tune is its base model's: `ft:gpt-4o-mini-2024-07-18:org::id`.
   if (id.startsWith("ft:")) id = id.slice(3).split(":")[0]!;
   if (id.startsWith("arn:")) id = id.slice(id.lastIndexOf("/") + 1);
-  id = id.replace(GEOGRAPHY, "").replace(CLAUDE_VENDOR, "");
+  id = id.replace(BEDROCK_GEOGRAPHY_PREFIX, "").replace(CLAUDE_VENDOR, "");
   id = id.replace(/-v\d+(?::\d+)?$/, "");
   const at = id.indexOf("@");
   if (at > 0) id = id.slice(0, at);

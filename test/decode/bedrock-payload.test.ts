@@ -13,7 +13,6 @@ const FIXTURES = join(import.meta.dir, "..", "fixtures");
 const read = (path: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES, path)));
 const MODEL_STREAM = "bedrock/pydantic-ai/test_bedrock_model_stream.yaml.interaction0.body.bin";
 const ITER_STREAM = "bedrock/pydantic-ai/test_bedrock_model_iter_stream.yaml.interaction0.body.bin";
-const INVOKE_STREAM = "bedrock/fantasy/TestBedrockCommon__bedrock-anthropic-claude-haiku-4-5__tool_streaming.yaml.interaction0.body.bin";
 const EXCEPTION_FRAME = "eventstream-vectors/aws_event_stream/bedrock_exception.bin";
 
 function messagesOf(path: string): EventStreamMessage[] {
@@ -59,11 +58,10 @@ function thrown(run: () => unknown): BridgeError {
 describe("ConverseStream events", () => {
   test("type is :event-type, body the JSON payload without the padding field p", () => {
     const events = messagesOf(MODEL_STREAM).map(decodeBedrockEvent);
-    expect(events[0]).toEqual({ type: "messageStart", body: { role: "assistant" }, invoke: false });
+    expect(events[0]).toEqual({ type: "messageStart", body: { role: "assistant" } });
     expect(events.at(-1)).toEqual({
       type: "metadata",
       body: { metrics: { latencyMs: 522 }, usage: { inputTokens: 13, outputTokens: 82, serverToolUsage: {}, totalTokens: 95 } },
-      invoke: false,
     });
     expect(events.map((e) => e.type)).toEqual([
       "messageStart",
@@ -97,55 +95,6 @@ describe("ConverseStream events", () => {
   });
 });
 
-describe("InvokeModelWithResponseStream chunk events", () => {
-  test("the base64 bytes are unwrapped into the model's own event", () => {
-    const events = messagesOf(INVOKE_STREAM).map(decodeBedrockEvent);
-    expect(events.map((e) => e.type)).toEqual([
-      "message_start",
-      "content_block_start",
-      "content_block_delta",
-      "content_block_delta",
-      "content_block_delta",
-      "content_block_delta",
-      "content_block_delta",
-      "content_block_stop",
-      "message_delta",
-      "message_stop",
-    ]);
-    expect(events.every((e) => e.invoke)).toBe(true);
-    expect(events[8]!.body).toEqual({
-      type: "message_delta",
-      delta: { stop_reason: "tool_use", stop_sequence: null },
-      usage: { output_tokens: 54 },
-    });
-    expect(events[9]!.body).toEqual({
-      type: "message_stop",
-      "amazon-bedrock-invocationMetrics": { inputTokenCount: 577, outputTokenCount: 54, invocationLatency: 1298, firstByteLatency: 1175 },
-    });
-    const arguments_ = events
-      .filter((e) => e.type === "content_block_delta")
-      .map((e) => (e.body["delta"] as { partial_json: string }).partial_json)
-      .join("");
-    expect(JSON.parse(arguments_)).toEqual({ location: "Florence, Italy" });
-  });
-
-  test("every inner event equals the oracle's base64-decoded JSON", () => {
-    const oracle = smithyPayloads(INVOKE_STREAM);
-    const events = messagesOf(INVOKE_STREAM).map(decodeBedrockEvent);
-    expect(events).toHaveLength(oracle.length);
-    events.forEach((e, i) => {
-      expect(oracle[i]!.eventType).toBe("chunk");
-      expect(e.body).toEqual(JSON.parse(Buffer.from(oracle[i]!.json["bytes"] as string, "base64").toString("utf8")));
-    });
-  });
-
-  test("multi-byte UTF-8 inside the base64 survives", () => {
-    const inner = { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "30°C — ünïcödé 🌡️" } };
-    const payload = JSON.stringify({ bytes: Buffer.from(JSON.stringify(inner)).toString("base64"), p: "abc" });
-    expect(decodeBedrockEvent(event("chunk", payload))).toEqual({ type: "content_block_delta", body: inner, invoke: true });
-  });
-});
-
 describe("exception frames", () => {
   test("the recorded throttlingException frame (provenance unverified) → RATE_LIMITED, retryable", () => {
     const [frame] = messagesOf(EXCEPTION_FRAME);
@@ -171,6 +120,10 @@ describe("exception frames", () => {
     ["ValidationException", "This model's maximum context length is 8192 tokens.", "CONTEXT_LENGTH_EXCEEDED", false],
     ["accessDeniedException", "You don't have access to the model.", "AUTH_FAILED", false],
     ["resourceNotFoundException", "Model not found.", "NOT_FOUND", false],
+    ["serviceQuotaExceededException", "Your request exceeds the service quota for your account.", "RATE_LIMITED", false],
+    ["expiredTokenException", "The security token included in the request is expired", "AUTH_FAILED", false],
+    ["modelErrorException", "The request failed due to an error while processing the model.", "PROVIDER_ERROR", false],
+    ["constructor", "A name that is also an Object.prototype member.", "PROVIDER_ERROR", false],
     ["somethingNewException", "Surprise.", "PROVIDER_ERROR", false],
   ])("%s (%s) → %s, retryable %p", (type, text, code, retryable) => {
     const error = thrown(() => decodeBedrockEvent(exception(type, JSON.stringify({ message: text }))));
@@ -178,6 +131,14 @@ describe("exception frames", () => {
     expect(error.retryable).toBe(retryable);
     expect(error.providerType).toBe(type);
     expect(error.message).toBe(`Bedrock ${type}: ${text}`);
+  });
+
+  test("a validationException asking for an inference profile is marked for the profile retry, as over HTTP", () => {
+    const text = "Invocation of model ID anthropic.claude-sonnet-4-6 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.";
+    const error = thrown(() => decodeBedrockEvent(exception("validationException", JSON.stringify({ message: text }))));
+    expect(error.code).toBe("INVALID_PARAMS");
+    expect(error.providerType).toBe("on_demand_not_supported");
+    expect(error.message).toBe(`Bedrock validationException: ${text}`);
   });
 
   test("a capitalised Message field is read too", () => {
@@ -210,7 +171,6 @@ describe("exception frames", () => {
 });
 
 describe("malformed messages → STREAM_ERROR", () => {
-  const b64 = (text: string): string => Buffer.from(text).toString("base64");
   test.each<[string, EventStreamMessage, RegExp]>([
     ["payload is not JSON", event("contentBlockDelta", "{not json"), /not valid JSON/],
     ["payload is a JSON array", event("contentBlockDelta", "[1,2]"), /not a JSON object/],
@@ -219,10 +179,6 @@ describe("malformed messages → STREAM_ERROR", () => {
     ["event without :event-type", message({ ":message-type": "event" }, "{}"), /no :event-type/],
     ["unknown :message-type", message({ ":message-type": "ping", ":event-type": "x" }, "{}"), /unexpected :message-type "ping"/],
     ["no :message-type", message({ ":event-type": "x" }, "{}"), /unexpected :message-type \(missing\)/],
-    ["chunk without bytes", event("chunk", '{"p":"abc"}'), /no base64 `bytes`/],
-    ["chunk bytes not base64", event("chunk", '{"bytes":"@@@"}'), /not valid base64/],
-    ["chunk bytes not JSON", event("chunk", JSON.stringify({ bytes: b64("hello") })), /not valid JSON/],
-    ["chunk JSON without type", event("chunk", JSON.stringify({ bytes: b64('{"index":0}') })), /without a string `type`/],
   ])("%s", (_, input, text) => {
     const error = thrown(() => decodeBedrockEvent(input));
     expect(error.code).toBe("STREAM_ERROR");

@@ -11,7 +11,11 @@ import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { createServer, type Server as TcpServer } from "node:net";
 import { join } from "node:path";
+import { BEDROCK_GEOGRAPHIES, findModel } from "../../src/catalog/catalog.ts";
+import { profilePrefixForRegion } from "../../src/providers/bedrock.ts";
+import { modelKey } from "../../src/rules/model-key.ts";
 import { expectedAuthorization } from "../auth/aws-oracle.ts";
 import { bodyBytes, loadCassette, type BodyStep, type Cassette, type Interaction } from "../support/cassette.ts";
 import { createHarness, memoryFiles, type Harness, type Line } from "../support/in-process.ts";
@@ -832,5 +836,176 @@ describe("bedrock replay: authenticate", () => {
     }, { strictPath: false });
     expect(storedFiles(harness).size).toBe(0);
     expect(everythingWritten(harness)).not.toContain(SECRET_ACCESS_KEY);
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+/**
+ * The region goes into the host name, so it is checked against the region
+ * shapes of the AWS partitions before anything is sent: a region like
+ * `x@127.0.0.1:PORT/#` made `https://bedrock-runtime.x@127.0.0.1:PORT/#.amazonaws.com`,
+ * which sent the signed request (or the Bedrock API key) to that port.
+ */
+describe("bedrock: the region is checked before it reaches a host name", () => {
+  /** A TCP listener that only counts connections: whatever the protocol, nothing may reach it. */
+  async function listener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+    let count = 0;
+    const server: TcpServer = createServer((socket) => {
+      count++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    return { port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  const MODEL = "anthropic.claude-haiku-4-5-20251001-v1:0";
+  const messages = [{ role: "user", content: "Hi" }];
+  const CONFIG = "/memory/aws-config";
+
+  test.each<[string, (evil: string) => { params?: Json; env?: Record<string, string>; files?: Record<string, string> }, string]>([
+    ["params.region", (evil) => ({ params: { region: evil } }), "params.region"],
+    ["AWS_REGION", (evil) => ({ env: { AWS_REGION: evil } }), "AWS_REGION"],
+    ["AWS_DEFAULT_REGION", (evil) => ({ env: { AWS_DEFAULT_REGION: evil } }), "AWS_DEFAULT_REGION"],
+    [
+      "the profile's region",
+      (evil) => ({ env: { AWS_CONFIG_FILE: CONFIG, AWS_PROFILE: "work" }, files: { [CONFIG]: `[profile work]\nregion = ${evil}\n` } }),
+      `region of AWS profile "work" in`,
+    ],
+  ])("%s = x@127.0.0.1:PORT/#: INVALID_REQUEST naming it, and no connection to that port", async (_name, setup, named) => {
+    const target = await listener();
+    try {
+      const evil = `x@127.0.0.1:${target.port}/#`;
+      const { params = {}, env = {}, files = {} } = setup(evil);
+      const harness = createHarness({ env: { AWS_EC2_METADATA_DISABLED: "true", ...env }, files: memoryFiles(files) });
+      for (const credentials of [{ bearer_token: BEARER }, SIGV4]) {
+        const result = await streamChat(harness, `r-${credentials === SIGV4 ? "sigv4" : "bearer"}`, "bedrock", { model: MODEL, messages, credentials, ...params });
+        expect(result.error).toMatchObject({ code: "INVALID_REQUEST", field: "params.region", retryable: false });
+        expect(result.error!.message).toContain(named);
+        expect(result.error!.message).toContain(JSON.stringify(evil));
+      }
+      const listing = onlyLine(await harness.run({ id: "l", action: "list_models", provider: "bedrock", params: { credentials: SIGV4, ...params } }), "list_models");
+      expect(listing.error).toMatchObject({ code: "INVALID_REQUEST", field: "params.region" });
+      const counted = onlyLine(await harness.run({ id: "c", action: "count_tokens", provider: "bedrock", params: { model: MODEL, messages, credentials: SIGV4, ...params } }), "count_tokens");
+      expect(counted.error).toMatchObject({ code: "INVALID_REQUEST", field: "params.region" });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(target.connections()).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  /** Records the URL of every request and answers 403, so nothing leaves the process. */
+  function recordingFetch(): { fetch: typeof fetch; urls: string[] } {
+    const urls: string[] = [];
+    const fake = (async (input: RequestInfo | URL) => {
+      urls.push(input instanceof Request ? input.url : String(input));
+      return new Response(JSON.stringify({ message: "no" }), { status: 403, headers: { "x-amzn-ErrorType": "AccessDeniedException" } });
+    }) as typeof fetch;
+    return { fetch: fake, urls };
+  }
+
+  test.each([
+    ["us-east-1", "bedrock-runtime.us-east-1.amazonaws.com"],
+    ["ap-southeast-7", "bedrock-runtime.ap-southeast-7.amazonaws.com"],
+    ["mx-central-1", "bedrock-runtime.mx-central-1.amazonaws.com"],
+    ["us-gov-west-1", "bedrock-runtime.us-gov-west-1.amazonaws.com"],
+    ["cn-north-1", "bedrock-runtime.cn-north-1.amazonaws.com.cn"],
+    ["eusc-de-east-1", "bedrock-runtime.eusc-de-east-1.amazonaws.eu"],
+    ["us-iso-east-1", "bedrock-runtime.us-iso-east-1.c2s.ic.gov"],
+    ["us-isob-east-1", "bedrock-runtime.us-isob-east-1.sc2s.sgov.gov"],
+    ["eu-isoe-west-1", "bedrock-runtime.eu-isoe-west-1.cloud.adc-e.uk"],
+    ["us-isof-south-1", "bedrock-runtime.us-isof-south-1.csp.hci.ic.gov"],
+  ])("%s is a region: the request goes to %s", async (region, host) => {
+    const recorder = recordingFetch();
+    const harness = createHarness({ fetch: recorder.fetch });
+    const result = await streamChat(harness, "ok", "bedrock", { model: MODEL, messages, region, credentials: SIGV4 });
+    expect(result.error).toMatchObject({ code: "AUTH_FAILED" });
+    expect(recorder.urls.map((url) => new URL(url).host)).toEqual([host]);
+  });
+
+  test.each([
+    "us-east-1.example.com",
+    "example.com/us-east-1",
+    "US-EAST-1",
+    "us-east-1 ",
+    "us-east-1\n",
+    "us_east_1",
+    "us-east",
+    "xx-east-1",
+    "us-gov-west",
+    "us-east-1a",
+    "localhost",
+  ])("%p is not a region", async (region) => {
+    const recorder = recordingFetch();
+    const harness = createHarness({ fetch: recorder.fetch });
+    const result = await streamChat(harness, "bad", "bedrock", { model: MODEL, messages, region, credentials: SIGV4 });
+    expect(result.error).toMatchObject({ code: "INVALID_REQUEST", field: "params.region" });
+    expect(result.error!.message).toStartWith("params.region: ");
+    expect(recorder.urls).toEqual([]);
+  });
+
+  test("a region from the environment is trimmed; one from the request is taken as given", async () => {
+    const recorder = recordingFetch();
+    const harness = createHarness({ fetch: recorder.fetch, env: { AWS_REGION: " eu-west-1\n" } });
+    await streamChat(harness, "env", "bedrock", { model: MODEL, messages, credentials: SIGV4 });
+    expect(recorder.urls.map((url) => new URL(url).host)).toEqual(["bedrock-runtime.eu-west-1.amazonaws.com"]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+/** One geography list (catalog.ts) for pricing, the rules key and the provider; they used to disagree on us-gov. and ca. */
+describe("bedrock: one list of inference-profile geographies", () => {
+  const BASE = "anthropic.claude-sonnet-4-5-20250929-v1:0";
+
+  test.each([...BEDROCK_GEOGRAPHIES])("%s.: the rules see the base model", (geography) => {
+    expect(modelKey(`${geography}.${BASE}`)).toBe(modelKey(BASE));
+  });
+
+  test.each(BEDROCK_GEOGRAPHIES.filter((geography) => geography !== "us-gov"))("%s.: priced from the base model when the catalog does not list it", (geography) => {
+    const model = findModel("bedrock", `${geography}.${BASE}`);
+    expect(model).toBeDefined();
+    expect(model!.price).not.toBeNull();
+  });
+
+  test("us-gov.: GovCloud has its own prices, so an unlisted profile is not priced from the commercial base", () => {
+    expect(findModel("bedrock", `us-gov.${BASE}`)).toBeUndefined();
+    expect(findModel("bedrock", BASE)).toBeDefined();
+  });
+
+  test("a geography on a geography is no model", () => {
+    expect(findModel("bedrock", `us.eu.${BASE}`)).toBeUndefined();
+  });
+
+  test.each([
+    ["us-east-1", "us"],
+    ["us-west-2", "us"],
+    ["ca-central-1", "us"],
+    ["us-gov-west-1", "us-gov"],
+    ["eu-central-1", "eu"],
+    ["ap-northeast-1", "jp"],
+    ["ap-southeast-2", "au"],
+    ["ap-southeast-4", "au"],
+    ["ap-south-1", "apac"],
+    ["sa-east-1", "global"],
+  ])("a bare id refused in %s is retried with the %s. profile, a listed geography", (region, geography) => {
+    expect(profilePrefixForRegion(region)).toBe(geography as (typeof BEDROCK_GEOGRAPHIES)[number]);
+    expect(BEDROCK_GEOGRAPHIES).toContain(profilePrefixForRegion(region));
+  });
+
+  test.each(["us-gov", "ca", "apac", "global"])("an id that already names a %s. profile is not prefixed again", async (geography) => {
+    const cassette = await recording("inference-profile-retry");
+    const refused = interaction(cassette, 0);
+    const model = `${geography}.anthropic.claude-3-5-sonnet-20241022-v2:0`;
+    const profiled = { ...cassette, interactions: [{ ...refused, request: { ...refused.request, path: modelPath(model, "converse-stream") } }] };
+    const harness = createHarness();
+    await withReplay(profiled, async (server) => {
+      const result = await streamChat(harness, "no-loop", "bedrock", paramsFor(refused, server.url, { model }));
+      expect(result.retries).toEqual([]);
+      expect(result.error).toMatchObject({ code: "INVALID_PARAMS", status: 400 });
+      expect(server.requests.length).toBe(1);
+    });
   });
 });

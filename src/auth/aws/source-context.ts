@@ -28,6 +28,46 @@ export interface AwsSourceContext {
 
 export type SigV4Credentials = Extract<AwsCredentials, { kind: "sigv4" }>;
 
+/**
+ * The AWS partitions: which region names each one has, and the DNS suffix its
+ * service hosts end in. These are the `regionRegex` and `dnsSuffix` of the
+ * endpoint data every AWS SDK ships (`partitions.json` of aws-sdk-js-v3's
+ * util-endpoints, read from @aws-sdk/core 3.981.1), with the SDK's `\w+`
+ * narrowed to `[a-z]+`: every region AWS has named spells its middle part in
+ * lower-case letters, and a region goes into a host name, where nothing else
+ * belongs (a region like `x@127.0.0.1:8080/#` would send the request, signed
+ * and with its session token, to another host).
+ */
+const AWS_PARTITIONS: ReadonlyArray<{ region: RegExp; dnsSuffix: string }> = [
+  { region: /^(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$/, dnsSuffix: "amazonaws.com" }, // aws
+  { region: /^us-gov-[a-z]+-\d+$/, dnsSuffix: "amazonaws.com" }, // aws-us-gov
+  { region: /^cn-[a-z]+-\d+$/, dnsSuffix: "amazonaws.com.cn" }, // aws-cn
+  { region: /^eusc-de-[a-z]+-\d+$/, dnsSuffix: "amazonaws.eu" }, // aws-eusc (European Sovereign Cloud)
+  { region: /^us-iso-[a-z]+-\d+$/, dnsSuffix: "c2s.ic.gov" }, // aws-iso
+  { region: /^us-isob-[a-z]+-\d+$/, dnsSuffix: "sc2s.sgov.gov" }, // aws-iso-b
+  { region: /^eu-isoe-[a-z]+-\d+$/, dnsSuffix: "cloud.adc-e.uk" }, // aws-iso-e
+  { region: /^us-isof-[a-z]+-\d+$/, dnsSuffix: "csp.hci.ic.gov" }, // aws-iso-f
+];
+
+/**
+ * `value` as a region, or INVALID_REQUEST naming where it came from (`from`:
+ * `params.region`, `AWS_REGION`, a profile's `region` in a file, ...).
+ */
+export function checkAwsRegion(value: string, from: string): string {
+  if (AWS_PARTITIONS.some((partition) => partition.region.test(value))) return value;
+  const shown = JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  throw new BridgeError("INVALID_REQUEST", `${from}: ${shown} is not an AWS region (a name like us-east-1 or us-gov-west-1)`, {
+    field: "params.region",
+  });
+}
+
+/** `{service}.{region}.{partition's DNS suffix}`, for a region that passed checkAwsRegion. */
+export function awsServiceHost(service: string, region: string): string {
+  const partition = AWS_PARTITIONS.find((candidate) => candidate.region.test(region));
+  if (partition === undefined) throw new BridgeError("INTERNAL", `awsServiceHost: ${JSON.stringify(region)} was not checked as a region`);
+  return `${service}.${region}.${partition.dnsSuffix}`;
+}
+
 export function sigv4Credentials(
   accessKeyId: string,
   secretAccessKey: string,

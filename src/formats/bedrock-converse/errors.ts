@@ -1,7 +1,8 @@
 /**
- * Error classification for Bedrock Runtime HTTP answers (Converse and
- * InvokeModel alike: both are the same restJson1 service). Exception frames
- * inside a 200 stream are classified by the decoder (decode/bedrock-payload.ts).
+ * Error classification for Bedrock: the one table of exception names, used
+ * for Bedrock Runtime HTTP answers (here) and for the exception frames inside
+ * a 200 stream (decode/bedrock-payload.ts, which has the frame's
+ * `:exception-type` header and calls classifyBedrockException).
  *
  * The exception name comes from the `x-amzn-ErrorType` header
  * (`ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/`,
@@ -38,15 +39,23 @@ import type { ErrorResponse } from "../types.ts";
 /** providerType of the "use an inference profile" ValidationException. */
 export const ON_DEMAND_NOT_SUPPORTED = "on_demand_not_supported";
 
-interface Verdict {
+export interface BedrockVerdict {
   code: ErrorCode;
   retryable: boolean;
+  /** Replaces the exception name as the error's providerType (the inference-profile case). */
   providerType?: string;
 }
+type Verdict = BedrockVerdict;
 
-// Keys lowercased: the HTTP header spells `ThrottlingException`, stream
-// frames `throttlingException`.
-const BY_EXCEPTION: Record<string, Verdict> = {
+/**
+ * Exception name → verdict. Keys lowercased: the HTTP header spells
+ * `ThrottlingException`, stream frames `throttlingException`
+ * (the stream's are throttling, serviceUnavailable, internalServer,
+ * modelStreamError and validation:
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html).
+ * modelNotReadyException: the model is being loaded; AWS SDKs retry it.
+ */
+export const BEDROCK_EXCEPTIONS: Readonly<Record<string, Verdict>> = {
   throttlingexception: { code: "RATE_LIMITED", retryable: true },
   servicequotaexceededexception: { code: "RATE_LIMITED", retryable: false },
   serviceunavailableexception: { code: "OVERLOADED", retryable: true },
@@ -114,12 +123,19 @@ export function isInferenceProfileRequired(error: unknown): boolean {
   return error instanceof BridgeError && error.providerType === ON_DEMAND_NOT_SUPPORTED;
 }
 
-function decide(exception: string | undefined, message: string, status: number): Verdict {
-  const key = exception?.toLowerCase();
+/**
+ * The verdict for an exception name (any case) and its message, from the one
+ * table above; undefined for a name it does not know, which the caller
+ * decides by what else it has (the HTTP status, or nothing in a stream).
+ */
+export function classifyBedrockException(exception: string, message: string): Verdict | undefined {
+  const key = exception.toLowerCase();
   if (key === "validationexception") return decideValidation(message);
-  const known = key === undefined ? undefined : BY_EXCEPTION[key];
-  if (known !== undefined) return known;
-  return decideByStatus(message, status);
+  return Object.hasOwn(BEDROCK_EXCEPTIONS, key) ? BEDROCK_EXCEPTIONS[key] : undefined;
+}
+
+function decide(exception: string | undefined, message: string, status: number): Verdict {
+  return (exception === undefined ? undefined : classifyBedrockException(exception, message)) ?? decideByStatus(message, status);
 }
 
 function decideValidation(message: string): Verdict {

@@ -7,7 +7,8 @@
  * src/formats/bedrock-converse/errors.ts.
  */
 import { describe, expect, test } from "bun:test";
-import { classifyBedrockError, isInferenceProfileRequired } from "../../../src/formats/bedrock-converse/errors.ts";
+import { decodeBedrockEvent } from "../../../src/decode/bedrock-payload.ts";
+import { BEDROCK_EXCEPTIONS, classifyBedrockError, isInferenceProfileRequired } from "../../../src/formats/bedrock-converse/errors.ts";
 import { bedrockConverseFormat } from "../../../src/formats/bedrock-converse/index.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
 import { fixtureText } from "./replay.ts";
@@ -135,5 +136,78 @@ describe("isInferenceProfileRequired", () => {
     expect(isInferenceProfileRequired(other)).toBe(false);
     expect(isInferenceProfileRequired(new Error(ON_DEMAND))).toBe(false);
     expect(isInferenceProfileRequired(undefined)).toBe(false);
+  });
+});
+
+/**
+ * One table decides both paths: an exception named in an HTTP answer's
+ * x-amzn-ErrorType (PascalCase, under a status that alone would say
+ * something else) and the same exception in a stream frame's :exception-type
+ * (camelCase) get the same code and retryable flag. The two used to disagree
+ * (serviceQuotaExceededException, expiredTokenException and the other
+ * signature failures were PROVIDER_ERROR in a stream).
+ */
+describe("one exception table for HTTP answers and stream frames", () => {
+  const EXPECTED: Record<string, [string, boolean]> = {
+    ThrottlingException: ["RATE_LIMITED", true],
+    ServiceQuotaExceededException: ["RATE_LIMITED", false],
+    ServiceUnavailableException: ["OVERLOADED", true],
+    ModelNotReadyException: ["OVERLOADED", true],
+    InternalServerException: ["PROVIDER_ERROR", true],
+    ModelStreamErrorException: ["PROVIDER_ERROR", true],
+    ModelErrorException: ["PROVIDER_ERROR", false],
+    ModelTimeoutException: ["TIMEOUT", true],
+    AccessDeniedException: ["AUTH_FAILED", false],
+    UnrecognizedClientException: ["AUTH_FAILED", false],
+    InvalidSignatureException: ["AUTH_FAILED", false],
+    IncompleteSignatureException: ["AUTH_FAILED", false],
+    MissingAuthenticationTokenException: ["AUTH_FAILED", false],
+    ExpiredTokenException: ["AUTH_FAILED", false],
+    ResourceNotFoundException: ["NOT_FOUND", false],
+  };
+
+  test("the table is exactly the exceptions listed here", () => {
+    expect(Object.keys(BEDROCK_EXCEPTIONS).sort()).toEqual(Object.keys(EXPECTED).map((name) => name.toLowerCase()).sort());
+  });
+
+  const encoder = new TextEncoder();
+  const frame = (exception: string, text: string) => ({
+    headers: { ":message-type": "exception", ":exception-type": exception, ":content-type": "application/json" },
+    payload: encoder.encode(JSON.stringify({ message: text })),
+  });
+  const fromStream = (exception: string, text: string): BridgeError => {
+    try {
+      decodeBedrockEvent(frame(exception, text));
+    } catch (error) {
+      return error as BridgeError;
+    }
+    throw new Error(`${exception}: the frame did not throw`);
+  };
+  const camel = (name: string): string => name[0]!.toLowerCase() + name.slice(1);
+
+  for (const [name, [code, retryable]] of Object.entries(EXPECTED)) {
+    test(`${name}: ${code}, retryable ${retryable}, over HTTP and in a stream`, () => {
+      // 418 decides nothing by itself: the name must.
+      const http = classifyBedrockError({ status: 418, body: msg("x"), headers: new Headers(type(name)) });
+      const stream = fromStream(camel(name), "x");
+      expect([http.code, http.retryable]).toEqual([code as BridgeError["code"], retryable]);
+      expect([stream.code, stream.retryable]).toEqual([http.code, http.retryable]);
+      expect(stream.providerType).toBe(camel(name));
+    });
+  }
+
+  test.each([
+    ["temperature: range: 0..1", "INVALID_PARAMS", undefined],
+    ["Too many input tokens. Max input tokens: 8192, request input token count: 9279", "CONTEXT_LENGTH_EXCEEDED", undefined],
+    ["Malformed input request: expected maxLength: 50000, actual: 52611", "CONTEXT_LENGTH_EXCEEDED", undefined],
+    ["The provided model identifier is invalid.", "NOT_FOUND", undefined],
+    [ON_DEMAND, "INVALID_PARAMS", "on_demand_not_supported"],
+  ])("ValidationException %p: the same refinement on both paths", (text, code, providerType) => {
+    const http = classifyBedrockError({ status: 400, body: msg(text), headers: new Headers(type("ValidationException")) });
+    const stream = fromStream("validationException", text);
+    expect(http.code).toBe(code as BridgeError["code"]);
+    expect(stream.code).toBe(http.code);
+    expect(stream.retryable).toBe(false);
+    expect(stream.providerType).toBe(providerType ?? "validationException");
   });
 });

@@ -46,7 +46,7 @@ export function chunkLinesToEvents(text: string): BedrockEvent[] {
       const entries = Object.entries(JSON.parse(line) as Record<string, Record<string, unknown>>);
       if (entries.length !== 1) throw new Error(`expected one event per line: ${line}`);
       const [type, body] = entries[0]!;
-      return { type, body, invoke: false };
+      return { type, body };
     });
 }
 

@@ -172,8 +172,8 @@ describe("event order in recordings", () => {
 
 // Synthetic events for what the recordings do not show. Shapes follow the
 // recorded ones (provider-facts §6.4).
-type Ev = { type: string; body: Record<string, unknown>; invoke: boolean };
-const ev = (type: string, body: Record<string, unknown> = {}): Ev => ({ type, body, invoke: false });
+type Ev = { type: string; body: Record<string, unknown> };
+const ev = (type: string, body: Record<string, unknown> = {}): Ev => ({ type, body });
 const toolStart = (index: number, id: string, name: string): Ev =>
   ev("contentBlockStart", { contentBlockIndex: index, start: { toolUse: { toolUseId: id, name } } });
 const toolInput = (index: number, input: string): Ev => ev("contentBlockDelta", { contentBlockIndex: index, delta: { toolUse: { input } } });
