@@ -1,9 +1,11 @@
 /**
  * Encoding of response lines. Every line is one JSON object terminated by
- * "\n". JSON.stringify escapes control characters but writes U+2028 and
- * U+2029 raw, and some line readers (Python's splitlines, editors) treat
- * those as line ends; they are escaped too, so a line can never be split by
- * its content. Strings are well-formed Unicode (no lone surrogates).
+ * "\n", and no character inside it is a line end to a common line reader.
+ * Python's str.splitlines breaks at \n \r \v \f \x1c \x1d \x1e \x85
+ * U+2028 U+2029 (Unicode's line boundaries; editors and JavaScript's own
+ * line terminators are a subset). JSON.stringify escapes every C0 control
+ * character but writes U+0085 (NEL), U+2028 and U+2029 raw, so those three
+ * are escaped here. Strings are well-formed Unicode (no lone surrogates).
  */
 import type { WireChunk } from "./chunks.ts";
 import type { BridgeError } from "./errors.ts";
@@ -36,14 +38,25 @@ function wellFormed(_key: string, value: unknown): unknown {
   return typeof value === "string" ? value.replace(LONE_SURROGATE, "\ufffd") : value;
 }
 
+/** The line ends JSON.stringify leaves raw; see the comment at the top. */
+const RAW_LINE_BREAK = /[\u0085\u2028\u2029]/;
+const RAW_LINE_BREAKS = new RegExp(RAW_LINE_BREAK.source, "g");
+
+/**
+ * Escape the line ends JSON.stringify leaves raw in a JSON text. They can occur only inside strings, where
+ * the escape means the same; logs use it too.
+ */
+export function escapeLineBreaks(json: string): string {
+  if (!RAW_LINE_BREAK.test(json)) return json;
+  return json.replace(RAW_LINE_BREAKS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function line(value: unknown): string {
-  // U+2028/U+2029 can occur only inside strings, where the escape means the same.
   // JSON.stringify writes a lone surrogate as a \udXXX escape: only output containing "\ud" can need the slower
   // pass through the replacer (text with a backslash before "ud" takes it too, harmlessly).
   let text = JSON.stringify(value);
   if (text.includes("\\ud")) text = JSON.stringify(value, wellFormed);
-  if (text.includes("\u2028") || text.includes("\u2029")) text = text.replace(/[\u2028\u2029]/g, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"));
-  return `${text}\n`;
+  return `${escapeLineBreaks(text)}\n`;
 }
 
 export function encodeResult(id: RequestId | null, data: unknown): string {

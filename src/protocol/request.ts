@@ -4,6 +4,15 @@
  * provider; a bad line yields an INVALID_REQUEST error that names the
  * offending field (`params.messages[2].role`), with the request id when one
  * could be read.
+ *
+ * An id is echoed on every line of its request, so it must survive the trip
+ * exactly: a string id holding a lone UTF-16 surrogate (only a JSON escape
+ * such as "\ud800" can produce one) would be written back as U+FFFD, and two
+ * such ids would look alike. Such an id is refused (INVALID_REQUEST naming
+ * `id`, on a line whose id is null), and so is one given to `cancel`.
+ *
+ * A request nests at most MAX_NESTING arrays and objects deep; deeper input
+ * is refused before any code that walks it by recursion sees it.
  */
 import { EFFORTS, type ChatParams, type ContentPart, type Message, type ToolDefinition } from "./chat.ts";
 import type { Usage } from "./chunks.ts";
@@ -94,7 +103,9 @@ function requireString(value: unknown, field: string, allowEmpty = false): strin
 }
 
 function requireNumber(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER, integer = true): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw invalid(field, `must be a number, got ${describe(value)}`);
+  if (typeof value !== "number") throw invalid(field, `must be a number, got ${describe(value)}`);
+  // JSON has no infinity, but a literal beyond the double range (1e400) parses to one.
+  if (!Number.isFinite(value)) throw invalid(field, `must be a finite number between ${min} and ${max}, got one too large to represent (${value})`);
   if (integer && !Number.isInteger(value)) throw invalid(field, "must be an integer");
   if (value < min || value > max) throw invalid(field, `must be between ${min} and ${max}`);
   return value;
@@ -110,10 +121,67 @@ function rejectUnknown(object: Json, allowed: readonly string[] | Set<string>, p
   }
 }
 
-function validateStringRecord(value: unknown, field: string): Record<string, string> {
+/** RFC 9110 §5.6.2 token: what fetch accepts as a header name. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Header fields the caller adds: names and values fetch would refuse (a TypeError deep in a provider, reported
+ * as INTERNAL) are refused here, naming the header. Fetch values are byte strings without NUL, CR or LF.
+ */
+function validateHeaders(value: unknown, field: string): void {
   const object = requireObject(value, field);
-  for (const [key, item] of Object.entries(object)) requireString(item, `${field}.${key}`, true);
-  return object as Record<string, string>;
+  for (const [name, item] of Object.entries(object)) {
+    const path = `${field}.${name}`;
+    if (!HEADER_NAME.test(name)) {
+      throw invalid(path, `${JSON.stringify(name)} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+    }
+    const text = requireString(item, path, true);
+    const bad = /[\0\r\n]|[^\0-\xff]/.exec(text);
+    if (bad !== null) {
+      const code = `U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+      const why = /[\0\r\n]/.test(bad[0]) ? "a line break or NUL" : "a character outside Latin-1 (percent-encode it)";
+      throw invalid(path, `not a valid HTTP header value: ${code} at offset ${bad.index} is ${why}`);
+    }
+  }
+}
+
+/** Arrays and objects deeper than this are refused: nothing legitimate nests so far, and validation recurses. */
+export const MAX_NESTING = 256;
+
+/**
+ * The path of the first array or object nested deeper than MAX_NESTING, or null. Recurses at most
+ * MAX_NESTING + 1 deep, and allocates nothing per element (a 64 MiB line can hold millions).
+ */
+function tooDeep(value: object, depth: number, path: Array<string | number>): Array<string | number> | null {
+  if (depth > MAX_NESTING) return [...path];
+  const visit = (key: string | number, item: unknown): Array<string | number> | null => {
+    if (typeof item !== "object" || item === null) return null;
+    path.push(key);
+    const found = tooDeep(item, depth + 1, path);
+    path.pop();
+    return found;
+  };
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = visit(index, value[index]);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const key in value) {
+    const found = visit(key, (value as Json)[key]);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function fieldPath(path: Array<string | number>): string {
+  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("");
+}
+
+/** True for a string holding a lone UTF-16 surrogate: it cannot be written back unchanged as UTF-8. */
+function hasLoneSurrogate(text: string): boolean {
+  return /\p{Cs}/u.test(text);
 }
 
 function validateProviderCommon(params: Json): void {
@@ -122,7 +190,7 @@ function validateProviderCommon(params: Json): void {
     if (!/^https?:\/\//i.test(url)) throw invalid("params.base_url", "must be an http(s) URL");
   }
   if (params.credentials !== undefined) requireObject(params.credentials, "params.credentials");
-  if (params.headers !== undefined) validateStringRecord(params.headers, "params.headers");
+  if (params.headers !== undefined) validateHeaders(params.headers, "params.headers");
   if (params.max_retries !== undefined) requireNumber(params.max_retries, "params.max_retries", 0, 10);
   if (params.api !== undefined && params.api !== "chat" && params.api !== "responses") {
     throw invalid("params.api", 'must be "chat" or "responses"');
@@ -263,12 +331,13 @@ function validateParams(action: Action, params: Json): void {
       if (typeof id !== "string" && !(typeof id === "number" && Number.isSafeInteger(id))) {
         throw invalid("params.id", "must be the string or integer id of the request to cancel");
       }
+      if (typeof id === "string" && hasLoneSurrogate(id)) throw invalid("params.id", "contains a lone UTF-16 surrogate; no request can have such an id");
       return;
     }
     case "refresh_catalog":
       rejectUnknown(params, ["url", "headers"], "params");
       if (params.url !== undefined && !/^https?:\/\//i.test(requireString(params.url, "params.url"))) throw invalid("params.url", "must be an http(s) URL");
-      if (params.headers !== undefined) validateStringRecord(params.headers, "params.headers");
+      if (params.headers !== undefined) validateHeaders(params.headers, "params.headers");
       return;
     case "calculate_cost": {
       rejectUnknown(params, ["model", "usage", ...PROVIDER_COMMON, ...PROVIDER_SPECIFIC], "params");
@@ -306,7 +375,7 @@ const NEEDS_PROVIDER = new Set<Action>(["list_models", "stream_chat", "count_tok
 export function readId(value: unknown): RequestId | null {
   if (!isObject(value)) return null;
   const id = value.id;
-  if (typeof id === "string" && id.length > 0) return id;
+  if (typeof id === "string" && id.length > 0 && !hasLoneSurrogate(id)) return id;
   if (typeof id === "number" && Number.isSafeInteger(id)) return id;
   return null;
 }
@@ -314,7 +383,19 @@ export function readId(value: unknown): RequestId | null {
 /** Validate a parsed JSON value as a request. Throws INVALID_REQUEST naming the field. */
 export function validateRequest(value: unknown): Request {
   const object = requireObject(value, "request");
+  const deep = tooDeep(object, 1, []);
+  if (deep !== null) {
+    // The whole path can be hundreds of steps long: the field named is the request field (`params.<name>` or an
+    // envelope field) and, in a list, the element, i.e. the message, tool or param at fault.
+    let steps = deep[0] === "params" && typeof deep[1] === "string" ? 2 : 1;
+    if (typeof deep[steps] === "number") steps++;
+    const field = fieldPath(deep.slice(0, steps));
+    throw invalid(field, `nested more than ${MAX_NESTING} arrays and objects deep (at ${fieldPath(deep.slice(0, 8))}${deep.length > 8 ? "…" : ""})`);
+  }
   rejectUnknown(object, ENVELOPE_FIELDS, "");
+  if (typeof object.id === "string" && hasLoneSurrogate(object.id)) {
+    throw invalid("id", "contains a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair), which cannot be echoed back unchanged; use well-formed Unicode");
+  }
   if (readId(object) === null) throw invalid("id", "required: a non-empty string or a safe integer");
   const action = requireString(object.action, "action");
   if (!(ACTIONS as readonly string[]).includes(action)) {

@@ -14,9 +14,9 @@ import type { Deps } from "../deps.ts";
 import type { Adjustment, Cost, ReportedUsage, WireChunk } from "../protocol/chunks.ts";
 import { BridgeError, toBridgeError } from "../protocol/errors.ts";
 import { encodeChunk, encodeError, encodeResult, errorBody } from "../protocol/lines.ts";
-import { readId, validateRequest, type Request, type RequestId, type RequestOf } from "../protocol/request.ts";
+import { MAX_NESTING, readId, validateRequest, type Request, type RequestId, type RequestOf } from "../protocol/request.ts";
 import type { Provider } from "../providers/types.ts";
-import { redact } from "../redact.ts";
+import { redact, redactJson } from "../redact.ts";
 
 /** Writes text to stdout; resolves when the pipe has taken it. */
 export type LineWriter = (text: string) => Promise<void>;
@@ -44,17 +44,25 @@ export class Server {
 
   /** Take one stdin line. Never throws: every problem becomes an error line. */
   handleLine(line: string): void {
-    let request: Request;
-    let id: RequestId | null = null;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(line);
-      id = readId(value);
+      value = JSON.parse(line);
+    } catch (error) {
+      // A parser that recurses (Bun's and V8's do not, today) gives up on deep nesting with a RangeError.
+      const message = error instanceof RangeError
+        ? `line nests arrays and objects too deeply to parse (at most ${MAX_NESTING} levels are accepted)`
+        : `line is not valid JSON: ${(error as Error).message}`;
+      void this.writeError(null, new BridgeError("INVALID_REQUEST", message, { field: "request", cause: error }));
+      return;
+    }
+    const id = readId(value);
+    let request: Request;
+    try {
       request = validateRequest(value);
     } catch (error) {
-      const bridgeError = error instanceof BridgeError
-        ? error
-        : new BridgeError("INVALID_REQUEST", `line is not valid JSON: ${(error as Error).message}`, { field: "request" });
-      void this.writeError(id, bridgeError);
+      // Anything but a BridgeError is a bug in the validator, not in the line: INTERNAL, and logged.
+      if (!(error instanceof BridgeError)) this.deps.log.log("error", "internal error while validating a request", { id, error });
+      void this.writeError(id, toBridgeError(error));
       return;
     }
     if (this.tasks.has(request.id)) {
@@ -103,7 +111,8 @@ export class Server {
       emit: (chunks: WireChunk[]) => {
         let text = "";
         for (const chunk of chunks) {
-          text += encodeChunk(request.id, chunk);
+          // A retry's reason carries the failure's message, which may echo a credential like an error line's.
+          text += encodeChunk(request.id, chunk.type === "retry" || chunk.type === "resumed" ? { ...chunk, reason: redact(chunk.reason) } : chunk);
           if (chunk.type !== "retry" && chunk.type !== "resumed" && chunk.type !== "device_flow") wroteContent = true;
         }
         return this.write(text);
@@ -167,8 +176,8 @@ export class Server {
   }
 
   private async writeError(id: RequestId | null, error: BridgeError, extra?: { usage?: ReportedUsage; cost?: Cost | null; adjustments?: Adjustment[] }): Promise<void> {
-    const body = errorBody(error, extra);
-    body.message = redact(body.message);
+    // Every string of the line, not just the message: a provider's error type or request id can echo a key too.
+    const body = redactJson(errorBody(error, extra));
     try {
       await this.write(encodeError(id, body));
     } catch (writeError) {

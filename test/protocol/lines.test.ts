@@ -1,9 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { BridgeError } from "../../src/protocol/errors.ts";
-import { encodeChunk, encodeError, encodeResult, errorBody } from "../../src/protocol/lines.ts";
+import { encodeChunk, encodeError, encodeResult, errorBody, escapeLineBreaks } from "../../src/protocol/lines.ts";
+
+/** Every character Python's str.splitlines breaks at (its documentation's table); the rest of the readers split at fewer. */
+const SPLITLINES = ["\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"];
+const LINE_END = new RegExp(`[${SPLITLINES.join("")}]`);
 
 // Characters some line readers split on (Python's str.splitlines, editors); the wire README promises them escaped.
-const TRICKY = "a\u2028b\u2029c\nd\re\u0085f\ud83d\ude00g";
+const TRICKY = `a${SPLITLINES.join("b")}c\r\nd\ud83d\ude00g`;
 
 describe("response lines stay one line whatever the content", () => {
   const cases: Array<[string, string, (parsed: any) => unknown]> = [
@@ -14,10 +18,22 @@ describe("response lines stay one line whatever the content", () => {
   test.each(cases)("%s", (_name, line, text) => {
     expect(line.endsWith("\n")).toBe(true);
     const body = line.slice(0, -1);
-    expect(body).not.toMatch(/[\n\r\u2028\u2029]/);
+    expect(body).not.toMatch(LINE_END);
     expect(body).toContain("\\u2028");
     expect(body).toContain("\\u2029");
+    expect(body).toContain("\\u0085");
     expect(text(JSON.parse(body))).toBe(TRICKY);
+  });
+
+  test.each(SPLITLINES.map((c) => [`U+${c.charCodeAt(0).toString(16).padStart(4, "0")}`, c]))("%s alone, in a key and in a value", (_name, c) => {
+    const line = encodeResult(`id${c}`, { [`k${c}`]: [`v${c}`, c.repeat(3)] });
+    expect(line.slice(0, -1)).not.toMatch(LINE_END);
+    expect(JSON.parse(line)).toEqual({ id: `id${c}`, success: true, data: { [`k${c}`]: [`v${c}`, c.repeat(3)] } });
+  });
+
+  test("escapeLineBreaks leaves a text without them as it is, and escapes every one", () => {
+    expect(escapeLineBreaks('{"a":"b"}')).toBe('{"a":"b"}');
+    expect(escapeLineBreaks('"\u0085\u2028\u2029\u0085"')).toBe('"\\u0085\\u2028\\u2029\\u0085"');
   });
 });
 

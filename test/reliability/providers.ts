@@ -42,8 +42,40 @@ export function copilotCanary(n: number): string {
   return `tid=CANARY.not.a.copilot.token.${n};exp=0;sku=fake;proxy-ep=proxy.fake.test;8kp=1:fake`;
 }
 
-/** Every planted value, plus the marker itself: a partial echo (a masked key keeps its middle) must not pass either. */
-export const CANARY_NEEDLES: string[] = [...Object.values(CANARY), "tid=CANARY.not.a.copilot.token.", "CANARY"];
+const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
+const base64Of = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
+
+/** Every byte as %XX: percent-encoding that changes even the characters encodeURIComponent keeps. */
+function percentEveryByte(text: string): string {
+  return [...bytesOf(text)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+}
+
+/**
+ * The forms a server may echo `value` in besides the plain one: base64, standard and URL-safe, with the value
+ * at each of the 3 byte offsets of the encoded data (only the characters carrying nothing but its bits, so they
+ * appear inside any encoding of a longer text), and percent-encoded (encodeURIComponent, every byte escaped).
+ */
+function encodedForms(value: string): string[] {
+  const length = bytesOf(value).length;
+  const forms = new Set<string>();
+  for (const pad of [0, 1, 2]) {
+    const standard = base64Of(bytesOf(`${"\0".repeat(pad)}${value}\0\0`)).slice(Math.ceil((8 * pad) / 6), Math.floor((8 * (pad + length)) / 6));
+    forms.add(standard);
+    forms.add(standard.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  forms.add(encodeURIComponent(value));
+  forms.add(percentEveryByte(value));
+  forms.add(percentEveryByte(value).toLowerCase());
+  forms.delete(value);
+  return [...forms];
+}
+
+/**
+ * Every planted value, plus the marker itself: a partial echo (a masked key keeps its middle) must not pass
+ * either; and each of them encoded (issue 16, item 4).
+ */
+const PLAIN_NEEDLES = [...Object.values(CANARY), "tid=CANARY.not.a.copilot.token.", "CANARY"];
+export const CANARY_NEEDLES: string[] = [...PLAIN_NEEDLES, ...PLAIN_NEEDLES.flatMap(encodedForms)];
 
 /** Where a canary appears in `text`, as short excerpts (empty when clean). */
 export function canaryHits(text: string): string[] {
@@ -202,9 +234,13 @@ const chatText = (_event: string | undefined, data: Json): string => (data.choic
 const geminiText = (_event: string | undefined, data: Json): string =>
   ((data.candidates?.[0]?.content?.parts ?? []) as Json[]).filter((p) => p.thought !== true && typeof p.text === "string").map((p) => p.text as string).join("");
 
-/** The credential a request carried, whatever header the provider uses. */
+/**
+ * The credential a request carried, whatever header the provider uses, echoed as is, base64-encoded and
+ * percent-encoded, as careless or hostile servers do.
+ */
 function presented(headers: Record<string, string>): string {
-  return headers["x-api-key"] ?? headers["api-key"] ?? headers.authorization ?? "";
+  const value = headers["x-api-key"] ?? headers["api-key"] ?? headers.authorization ?? "";
+  return `${value} (seen as ${base64Of(bytesOf(value))}, ${base64Of(bytesOf(`k=${value}`)).replace(/=+$/, "")} and ${percentEveryByte(value)})`;
 }
 
 // ---------------------------------------------------------------------------
