@@ -47,22 +47,30 @@ function describeRetryReason(error: BridgeError): string {
 
 /**
  * The server's advised wait, in ms: `retry-after-ms` (float ms) wins, then
- * `retry-after` as seconds or an HTTP date. Negative or unparsable values
- * are ignored. `now` is the current time in ms (for HTTP dates).
+ * `retry-after` as seconds or an HTTP date. `now` is the current time in ms
+ * (for HTTP dates).
+ *
+ * Only a positive wait is advice. Zero, negative, a date already past or
+ * an unparsable value say nothing: the next header is read, then our own
+ * backoff applies. That is the Anthropic SDK's reading (@anthropic-ai/sdk
+ * 0.137.0, src/client.ts `retryRequest`: a `retry-after-ms` of 0 lets
+ * `retry-after` decide, and "zero/negative, a date in the past" fall back
+ * to the default backoff). openai-node 7.57.0 (src/client.ts) retries at
+ * once on `retry-after-ms: 0` and ignores `retry-after` then; we do not
+ * follow it there: an immediate retry after a 429 or an overload is the
+ * stampede backoff exists to prevent, and jitter costs at most 0.5 s.
  */
 export function parseRetryAfter(headers: Headers, now: number): number | undefined {
   const ms = headers.get("retry-after-ms");
   if (ms !== null) {
     const value = Number.parseFloat(ms);
-    if (Number.isFinite(value) && value >= 0) return value;
+    if (Number.isFinite(value) && value > 0) return value;
   }
   const after = headers.get("retry-after");
   if (after === null) return undefined;
   const trimmed = after.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number.parseFloat(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isFinite(date)) return Math.max(0, date - now);
-  return undefined;
+  const wait = /^\d+(\.\d+)?$/.test(trimmed) ? Number.parseFloat(trimmed) * 1000 : Date.parse(trimmed) - now;
+  return Number.isFinite(wait) && wait > 0 ? wait : undefined;
 }
 
 /** `x-should-retry: true|false` overrides our own classification, as the Stainless SDKs do. */

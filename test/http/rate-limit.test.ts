@@ -198,6 +198,7 @@ describe("RateLimiter: holds", () => {
     { name: "429 with retry-after-ms (wins over retry-after)", status: 429, entries: { "retry-after-ms": "640", "retry-after": "1" }, expected: 640 },
     { name: "429 with an HTTP date", status: 429, entries: { "retry-after": new Date(T0 + 3000).toUTCString() }, expected: 3000 },
     { name: "429 without retry-after: the default", status: 429, entries: {}, expected: DEFAULT_429_HOLD_MS },
+    { name: "429 with retry-after-ms: 0 (no advice, src/http/retry.ts): the default", status: 429, entries: { "retry-after-ms": "0" }, expected: DEFAULT_429_HOLD_MS },
     { name: "429 asking for more than the longest hold: not held", status: 429, entries: { "retry-after": String(MAX_HOLD_MS / 1000 + 1) }, expected: 0 },
     { name: "Anthropic requests at 0 until an RFC 3339 reset", status: 200, entries: { "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": new Date(T0 + 30_000).toISOString() }, expected: 30_000 },
     { name: "Anthropic output tokens at 0", status: 200, entries: { "anthropic-ratelimit-output-tokens-remaining": "0", "anthropic-ratelimit-output-tokens-reset": new Date(T0 + 7000).toISOString() }, expected: 7000 },

@@ -54,12 +54,37 @@ describe("parseRetryAfter", () => {
     ["fractional ms", { "retry-after-ms": "12.5" }, 12.5],
     ["negative retry-after-ms falls back to retry-after", { "retry-after-ms": "-3", "retry-after": "4" }, 4000],
     ["HTTP date 30 s ahead", { "retry-after": "Tue, 24 Nov 2026 12:00:30 GMT" }, 30_000],
-    ["HTTP date in the past is 0", { "retry-after": "Tue, 24 Nov 2026 11:00:00 GMT" }, 0],
     ["garbage", { "retry-after": "soon" }, undefined],
+    // Only a positive wait is advice (src/http/retry.ts cites the SDKs): 0, a past date, garbage let the next header or our backoff decide.
+    ["retry-after-ms: 0 lets retry-after decide", { "retry-after-ms": "0", "retry-after": "2" }, 2000],
+    ["retry-after-ms: 0 alone is no advice", { "retry-after-ms": "0" }, undefined],
+    ["retry-after-ms: 0.0 is no advice either", { "retry-after-ms": "0.0" }, undefined],
+    ["retry-after-ms just above 0 is advice", { "retry-after-ms": "0.5" }, 0.5],
+    ["retry-after: 0 is no advice", { "retry-after": "0" }, undefined],
+    ["HTTP date in the past is no advice", { "retry-after": "Tue, 24 Nov 2026 11:00:00 GMT" }, undefined],
+    ["HTTP date now is no advice", { "retry-after": "Tue, 24 Nov 2026 12:00:00 GMT" }, undefined],
   ];
   for (const [name, headers, expected] of cases) {
     test(name, () => expect(parseRetryAfter(new Headers(headers), NOW)).toBe(expected));
   }
+});
+
+describe("a 429 answering retry-after-ms: 0", () => {
+  // What a caller sees end to end: the header overlaid on the classified error, then the decision.
+  const decide = (headers: Record<string, string>) =>
+    decideRetry(0, applyRetryHeaders(error(true), new Headers(headers), NOW), policy, 0.5);
+
+  test("waits our jittered backoff (250 ms at random 0.5), not 0 ms", () => {
+    expect(decide({ "retry-after-ms": "0" })).toMatchObject({ retry: true, delayMs: 250 });
+  });
+
+  test("with retry-after: 3 beside it, waits 3 s", () => {
+    expect(decide({ "retry-after-ms": "0", "retry-after": "3" })).toMatchObject({ retry: true, delayMs: 3000 });
+  });
+
+  test("carries no retry_after_ms to the caller", () => {
+    expect(applyRetryHeaders(error(true), new Headers({ "retry-after-ms": "0" }), NOW).retryAfterMs).toBeUndefined();
+  });
 });
 
 describe("x-should-retry", () => {
