@@ -279,7 +279,7 @@ export async function exchangeForCopilotToken(deps: Deps, credential: GitHubCred
   const identity = editorIdentity(params, deps);
   // `token`, not `Bearer`, for this endpoint (provider-facts §5.3).
   const headers = { ...identity, "x-github-api-version": GITHUB_EXCHANGE_API_VERSION, accept: "application/json", authorization: `token ${credential.token}` };
-  const answer = await fetchJson<ExchangeAnswer>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, classifyExchangeError(credential, identity));
+  const answer = await fetchJson<ExchangeAnswer>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, classifyExchangeError(credential, identity), { limit: "credential" });
   if (typeof answer.token !== "string" || answer.token.length === 0) {
     if (answer.chat_enabled === false) throw new BridgeError("AUTH_FAILED", "copilot: Copilot Chat is not enabled for this GitHub account; check https://github.com/settings/copilot");
     throw new BridgeError("PROVIDER_ERROR", "copilot: the GitHub token exchange answered without a token", { retryable: true });

@@ -7,7 +7,9 @@
  * stops a pending flow at once and tests run on a fake clock.
  */
 import type { Deps } from "../deps.ts";
+import { answerHost, BODY_LIMITS, readBodyText } from "../http/body.ts";
 import { abortReason, readCapped } from "../http/client.ts";
+import { fetchFollowingRedirects } from "../http/redirect.ts";
 import { DEFAULT_TIMEOUTS } from "../http/watchdog.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import { registerSecret } from "../redact.ts";
@@ -61,12 +63,19 @@ async function postForm(deps: Deps, url: string, form: Record<string, string>, o
   const timedOut = (): BridgeError => new BridgeError("TIMEOUT", `github: no answer from ${new URL(url).host} within ${timeoutMs} ms`, { retryable: true });
   let response: Response;
   try {
-    response = await deps.fetch(new Request(url, { method: "POST", headers, body: new URLSearchParams(form).toString() }), { signal: timed });
+    response = await fetchFollowingRedirects(deps.fetch, new Request(url, { method: "POST", headers, body: new URLSearchParams(form).toString() }), timed);
   } catch (error) {
     if (!signal.aborted && timed.aborted) throw timedOut();
     throw abortReason(signal, error, `POST ${new URL(url).host} failed`);
   }
-  const text = await readCapped(response);
+  let text: string;
+  try {
+    // A 2xx answer may carry the token: read whole up to the credential limit. Refusals come under 400 too: their start is enough.
+    text = response.ok ? await readBodyText(response, BODY_LIMITS.credential, answerHost(response, url)) : await readCapped(response);
+  } catch (error) {
+    if (!signal.aborted && timed.aborted) throw timedOut();
+    throw abortReason(signal, error, `reading the answer of ${new URL(url).host} failed`);
+  }
   if (signal.aborted) throw abortReason(signal, undefined, "");
   if (timed.aborted) throw timedOut();
   let json: Record<string, unknown> | undefined;

@@ -1,18 +1,20 @@
 /**
  * One HTTP exchange, the way every provider makes it: fetch under an
- * AbortSignal, a non-2xx answer read under a size cap and classified by the
- * dialect, retry headers applied, secrets scrubbed from the message. Retry
- * loops live with the callers (they know whether content was written).
+ * AbortSignal with redirects under our policy (redirect.ts), a non-2xx
+ * answer read under a size cap (body.ts) and classified by the dialect,
+ * retry headers applied, secrets scrubbed from the message. Retry loops live
+ * with the callers (they know whether content was written).
  */
 import type { Deps } from "../deps.ts";
 import type { ErrorResponse } from "../formats/types.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import { redact } from "../redact.ts";
+import { readCapped } from "./body.ts";
 import { toTransportError } from "./network-error.ts";
+import { fetchFollowingRedirects } from "./redirect.ts";
 import { applyRetryHeaders } from "./retry.ts";
 
-/** Error bodies beyond this are cut: an HTML error page or a runaway proxy must not fill memory. */
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
+export { readCapped };
 
 export type ErrorClassifier = (response: ErrorResponse) => BridgeError;
 
@@ -24,31 +26,6 @@ export function abortReason(signal: AbortSignal, error: unknown, what: string): 
     return new BridgeError("CANCELLED", "request cancelled", { cause: reason });
   }
   return toTransportError(error, what);
-}
-
-export async function readCapped(response: Response, limit = MAX_ERROR_BODY_BYTES): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
-      if (bytes >= limit) {
-        text = `${text.slice(0, limit)}…[truncated]`;
-        break;
-      }
-    }
-  } catch {
-    // A body that breaks while we read an error is still an error answer; classify what arrived.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  return text;
 }
 
 /** Provider error messages may echo credentials (OpenAI prints a masked key); never pass them on raw. */
@@ -78,7 +55,7 @@ export async function sendRequest(
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await deps.fetch(request, { signal });
+    response = await fetchFollowingRedirects(deps.fetch, request, signal);
   } catch (error) {
     throw abortReason(signal, error, `${request.method} ${hostOf(request.url)} failed`);
   }

@@ -5,17 +5,25 @@
  */
 import type { Deps } from "../deps.ts";
 import { BridgeError } from "../protocol/errors.ts";
+import { answerHost, BODY_LIMITS, readBodyText } from "./body.ts";
 import { abortReason, sendRequest, type ErrorClassifier } from "./client.ts";
 import { observingFetch, rateLimiterFor, rateLimitKey } from "./rate-limit.ts";
 import { decideRetry, DEFAULT_RETRY_POLICY } from "./retry.ts";
 import { DEFAULT_TIMEOUTS } from "./watchdog.ts";
+
+export interface FetchJsonOptions {
+  /** Which size limit of src/http/body.ts the answer gets; default: a model listing's, the largest. */
+  limit?: "listing" | "answer" | "credential";
+  /** One attempt's timer, headers and body together. */
+  timeoutMs?: number;
+}
 
 export async function fetchJson<T>(
   deps: Deps,
   buildRequest: () => Request,
   signal: AbortSignal,
   classify: ErrorClassifier,
-  timeoutMs = DEFAULT_TIMEOUTS.headers_ms,
+  { limit = "listing", timeoutMs = DEFAULT_TIMEOUTS.headers_ms }: FetchJsonOptions = {},
 ): Promise<T> {
   // The attempts of this call, so that the queue does not hold a retry for the 429 it is retrying.
   const owner = {};
@@ -29,8 +37,9 @@ export async function fetchJson<T>(
       const response = await sendRequest({ ...deps, fetch: observingFetch(deps.fetch, lease) }, request, attemptSignal, classify);
       let text: string;
       try {
-        text = await response.text();
+        text = await readBodyText(response, BODY_LIMITS[limit], answerHost(response, request.url));
       } catch (error) {
+        if (error instanceof BridgeError) throw error;
         throw abortReason(attemptSignal, error, "reading the response failed");
       }
       try {

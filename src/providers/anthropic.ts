@@ -107,6 +107,7 @@ export const anthropicProvider: Provider = {
         () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }),
         signal,
         classifyAnthropicError,
+        { limit: "answer" },
       );
       if (typeof answer.input_tokens !== "number") throw new BridgeError("PROVIDER_ERROR", "count_tokens answer has no input_tokens", { retryable: true });
       return { input_tokens: answer.input_tokens, exact: true, method: "api" };

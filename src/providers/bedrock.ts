@@ -200,7 +200,7 @@ export const bedrockProvider: Provider = {
     const url = `${runtimeBase(params, call.deps, current.region)}${modelPath(bareModel)}/count-tokens`;
     try {
       const request = await signedRequest(call.deps, params, current, url, { method: "POST", body: JSON.stringify({ input: { converse } }) });
-      const answer = await fetchJson<{ inputTokens?: number }>(call.deps, () => request.clone(), call.signal, classifyBedrockError);
+      const answer = await fetchJson<{ inputTokens?: number }>(call.deps, () => request.clone(), call.signal, classifyBedrockError, { limit: "answer" });
       if (typeof answer.inputTokens !== "number") throw new BridgeError("PROVIDER_ERROR", "CountTokens answer has no inputTokens");
       return { input_tokens: answer.inputTokens, exact: true, method: "api" };
     } catch (error) {

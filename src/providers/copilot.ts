@@ -120,7 +120,7 @@ async function enableModel(params: ChatRequestParams, call: ProviderCall, model:
       method: "POST",
       headers: apiHeaders(session, params, identity, { "openai-intent": "chat-policy", "x-interaction-type": "chat-policy" }),
       body: JSON.stringify({ state: "enabled" }),
-    }), call.signal, copilotApiClassifier(identity)));
+    }), call.signal, copilotApiClassifier(identity), { limit: "answer" }));
   } catch (error) {
     // A refused client identity is not about this model: it says so itself.
     if (call.signal.aborted || !(error instanceof BridgeError) || error.providerType === CLIENT_NOT_SUPPORTED) throw error;

@@ -171,7 +171,7 @@ export const vertexProvider: Provider = {
     const body = claude ? claudeBody(shaping.params, true) : JSON.stringify(countableGemini(geminiFormat.encodeRequest(shaping.params)));
     try {
       const answer = await fetchJson<unknown>(call.deps, () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }), call.signal,
-        claude ? classifyAnthropicError : classifyGeminiError);
+        claude ? classifyAnthropicError : classifyGeminiError, { limit: "answer" });
       const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer);
       if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
       return { input_tokens: count, exact: true, method: "api" };

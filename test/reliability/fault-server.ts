@@ -16,6 +16,7 @@
  * are never faulted and never counted as attempts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { crc32 } from "node:zlib";
 import { concatBytes } from "../support/cassette.ts";
@@ -243,7 +244,8 @@ export function faultScript(
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function startFaultServer(answer: CleanAnswer, side?: SideRoutes): Promise<FaultServer> {
+/** `tls`: serve https with this key and certificate (the redirect cells' https→http variant). */
+export async function startFaultServer(answer: CleanAnswer, side?: SideRoutes, tls?: { key: string; cert: string }): Promise<FaultServer> {
   const clean = cleanScript(answer);
   let script: Step[] | ((request: Received) => Step[]) = clean;
   let times = 0;
@@ -311,7 +313,7 @@ export async function startFaultServer(answer: CleanAnswer, side?: SideRoutes): 
     if (!gone) res.end();
   }
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     void (async () => {
       const body = await readBody(req);
       const gen = generation;
@@ -329,7 +331,8 @@ export async function startFaultServer(answer: CleanAnswer, side?: SideRoutes): 
     })().catch(() => {
       if (!res.writableEnded) res.socket?.destroy();
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, handle) : createServer(handle);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -346,7 +349,7 @@ export async function startFaultServer(answer: CleanAnswer, side?: SideRoutes): 
     floodsCut = 0;
   }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     get received() {
       return received;
     },
