@@ -12,6 +12,7 @@
 import { bundledModelCount, type ProviderId } from "../catalog/catalog.ts";
 import { parseCatalogLayer, useRefreshedCache } from "../catalog/layers.ts";
 import { convertModelsDev, MODELS_DEV_URL } from "../catalog/models-dev.ts";
+import { answerHost, readBodyText } from "../http/body.ts";
 import { abortReason, sendRequest } from "../http/client.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { RequestOf } from "../protocol/request.ts";
@@ -19,40 +20,13 @@ import type { ActionContext, Outcome } from "./types.ts";
 
 /** models.dev's whole api.json is a few MB; an answer past this is not it. */
 export const MAX_CATALOG_BYTES = 32 * 1024 * 1024;
+const CATALOG_LIMIT = { what: "catalog", bytes: MAX_CATALOG_BYTES };
 /** The refreshed data must list at least this share of the models the bundled catalog has for the same providers. */
 export const MIN_MODEL_SHARE = 0.5;
 const FETCH_TIMEOUT_MS = 60_000;
 
 function refused(why: string, cause?: unknown): BridgeError {
   return new BridgeError("PROVIDER_ERROR", `refresh_catalog: ${why}; the catalog is unchanged`, { cause });
-}
-
-async function readLimited(response: Response, signal: AbortSignal): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > MAX_CATALOG_BYTES) throw refused(`the answer is larger than ${MAX_CATALOG_BYTES} bytes`);
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof BridgeError) throw error;
-    throw abortReason(signal, error, "reading the catalog failed");
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const all = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 export async function refreshCatalog(ctx: ActionContext<RequestOf<"refresh_catalog">>): Promise<Outcome> {
@@ -69,7 +43,12 @@ export async function refreshCatalog(ctx: ActionContext<RequestOf<"refresh_catal
         status: answer.status,
         retryable: answer.status === 429 || answer.status >= 500,
       }));
-    text = await readLimited(response, signal);
+    try {
+      text = await readBodyText(response, CATALOG_LIMIT, answerHost(response, url));
+    } catch (error) {
+      if (error instanceof BridgeError) throw refused(error.message, error);
+      throw abortReason(signal, error, "reading the catalog failed");
+    }
   } catch (error) {
     if (ctx.signal.aborted || !signal.aborted) throw error;
     throw new BridgeError("TIMEOUT", `refresh_catalog: no whole answer from ${url} within ${FETCH_TIMEOUT_MS} ms; the catalog is unchanged`, { retryable: true, cause: error });

@@ -46,7 +46,6 @@ export const anthropicProvider: Provider = {
   id: "anthropic",
   name: "Anthropic",
   auth: "api_key",
-  available: true,
 
   async isConfigured(deps) {
     return (await findApiKey({}, deps, KEY)) !== undefined;

@@ -128,7 +128,6 @@ export const azureProvider: Provider = {
   id: "azure",
   name: "Azure OpenAI",
   auth: "api_key",
-  available: true,
 
   async isConfigured(deps) {
     const hasEndpoint = Boolean(deps.env.AZURE_OPENAI_ENDPOINT || deps.env.AZURE_RESOURCE_NAME);

@@ -191,7 +191,6 @@ export const copilotProvider: Provider = {
   id: "copilot",
   name: "GitHub Copilot",
   auth: "oauth_device",
-  available: true,
 
   async isConfigured(deps) {
     try {

@@ -57,7 +57,6 @@ export const openaiProvider: Provider = {
   id: "openai",
   name: "OpenAI",
   auth: "api_key",
-  available: true,
 
   async isConfigured(deps) {
     return (await findApiKey({}, deps, KEY)) !== undefined;

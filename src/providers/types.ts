@@ -92,12 +92,6 @@ export interface Provider {
   name: string;
   /** How the provider authenticates, as list_providers reports it. */
   auth: "api_key" | "oauth_device" | "aws" | "google";
-  /**
-   * Ignored: every provider in the registry is available, and list_providers
-   * reports `available: true` for each. Still accepted only while provider
-   * files set it; to be removed with those lines.
-   */
-  available?: true;
   /** Whether credentials can be found without a network call. */
   isConfigured(deps: Deps): Promise<boolean>;
   planChat(params: ChatRequestParams, call: ProviderCall): Promise<ChatPlan>;

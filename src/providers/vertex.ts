@@ -81,7 +81,6 @@ export const vertexProvider: Provider = {
   id: "vertex",
   name: "Google Vertex AI",
   auth: "google",
-  available: true,
 
   async isConfigured(deps) {
     return Boolean(deps.env.GOOGLE_APPLICATION_CREDENTIALS || deps.env.GOOGLE_CLOUD_PROJECT || deps.env.GOOGLE_VERTEX_PROJECT);

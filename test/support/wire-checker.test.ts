@@ -54,6 +54,7 @@ describe("responses", () => {
     ["lone surrogate escape", '{"id":1,"success":true,"data":{"version":"a\\ud83d","protocol":1}}'],
     ["lone surrogate escape after an escaped backslash", '{"id":1,"success":true,"data":{"version":"\\\\\\udc00","protocol":1}}'],
     ["raw U+2028 in a string", `{"id":1,"success":true,"data":{"version":"a\u2028b","protocol":1}}`],
+    ["raw U+0085 in a string", `{"id":1,"success":true,"data":{"version":"a\u0085b","protocol":1}}`],
   ])("%s is reported", (_name, line) => {
     const { wire, reported } = checker();
     wire.response(line);

@@ -68,7 +68,8 @@ export class WireChecker {
     let parsed: { id?: unknown; success?: unknown; streaming?: unknown; data?: { type?: unknown } } | undefined;
     try {
       // wire/README, Transport: readers that split on these must still see one line.
-      if (/[\u2028\u2029]/.test(line)) throw new Error(`response line carries a raw U+2028/U+2029: ${JSON.stringify(line)}`);
+      // Line breaks to Python's str.splitlines that JSON.stringify leaves raw (src/protocol/lines.ts escapes them).
+      if (/[\u0085\u2028\u2029]/.test(line)) throw new Error(`response line carries a raw U+0085/U+2028/U+2029: ${JSON.stringify(line)}`);
       // JSON.stringify escapes only lone surrogates, so any surrogate escape is one; strict parsers reject the line.
       if (/(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.test(line)) throw new Error(`response line carries a lone surrogate: ${line.slice(0, 300)}`);
       parsed = JSON.parse(line) as typeof parsed;

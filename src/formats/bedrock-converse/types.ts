@@ -1,6 +1,6 @@
 /**
  * The decoded Bedrock event the Converse mapper consumes. decode/bedrock-payload.ts
- * defines it (it produces it, and the Claude-over-Invoke path shares it); it
+ * defines it (it produces it); it
  * is re-exported here so the dialect names its input in one place. The
  * mapper reads only `type` (the `:event-type` header: `messageStart`,
  * `contentBlockStart`, `contentBlockDelta`, `contentBlockStop`,
