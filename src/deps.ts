@@ -11,9 +11,55 @@ export interface Logger {
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
 }
 
+/** What `FileSystem.read` reads at most unless told otherwise: the catalog's layer files (src/catalog/layers.ts) and the credential store. */
+export const DEFAULT_READ_MAX_BYTES = 16 * 1024 * 1024;
+/** Credential files of other tools (key files, AWS shared files, tokens) hold a key or a token: a larger one is not what it claims to be. */
+export const CREDENTIAL_FILE_MAX_BYTES = 1024 * 1024;
+/**
+ * The `code` of the Error `FileSystem.read` throws for a file it will not
+ * read: not a regular file (directory, FIFO, device, socket), a symbolic
+ * link where none is followed, or over the size limit. Its message says
+ * which ("it is a FIFO (named pipe), not a regular file"), never what the
+ * file holds; the caller names the file.
+ */
+export const FILE_REFUSED = "FILE_REFUSED";
+
+/**
+ * What to say after "cannot read <file>" for an error `FileSystem.read`
+ * threw: the refusal's reason, else the system's error code (its message may
+ * quote the path again, never the content).
+ */
+export function describeReadFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === FILE_REFUSED && error instanceof Error) return `: ${error.message}`;
+  return typeof code === "string" ? ` (${code})` : "";
+}
+
+export interface ReadOptions {
+  /**
+   * Ends the read, and the wait for its turn, early: it then rejects with a
+   * TIMEOUT or CANCELLED BridgeError (the signal's reason) naming the file.
+   */
+  signal?: AbortSignal;
+  /** Refuse a larger file; default DEFAULT_READ_MAX_BYTES. */
+  maxBytes?: number;
+  /**
+   * A file this program owns and keeps secret (the credential store): a
+   * symbolic link at the path is refused, never followed, and group or other
+   * permission bits are removed (0600); `onLoosePermissions` hears the mode
+   * found, and whether it could be changed.
+   */
+  owned?: { onLoosePermissions?(mode: number, fixed: boolean): void };
+}
+
 export interface FileSystem {
-  /** The file's text, or null when it does not exist. */
-  read(path: string): Promise<string | null>;
+  /**
+   * The text of a regular file (UTF-8, a byte-order mark dropped), or null
+   * when it does not exist. Anything else is refused (FILE_REFUSED) without
+   * being read; a read that cannot finish (a stalled mount) ends at the
+   * signal or the host's own time limit.
+   */
+  read(path: string, options?: ReadOptions): Promise<string | null>;
   /** Write via a temporary file and rename, mode 0600. */
   writeAtomic(path: string, text: string): Promise<void>;
   remove(path: string): Promise<void>;

@@ -94,7 +94,7 @@ export function createGoogleCredentialResolver(deps: Deps, options: GoogleCreden
   return {
     async resolve(params, signal) {
       if (signal.aborted) throw cancellationOf(signal);
-      const source = await discoverGoogleSource(deps, params);
+      const source = await discoverGoogleSource(deps, params, signal);
       if (source.kind === "static") return source.access;
       const hit = cache.get(source.cacheKey);
       if (hit !== undefined && deps.now() < hit.refreshAt) return hit.access;

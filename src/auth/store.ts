@@ -4,8 +4,19 @@
  * per-provider records (`{api_key}` for key-based providers, OAuth tokens
  * for Copilot). Values read from it are registered with the redactor so
  * they can never be echoed back.
+ *
+ * The store path must be a regular file. A symbolic link there is refused,
+ * never followed: reading through it and then replacing it with a plain file
+ * (rename) would silently part the two, and writing through it would put
+ * secrets wherever the link points; PLUE_AUTH_FILE names another place
+ * plainly. A store others may read is set to 0600 when read (and logged,
+ * or reported when its mode cannot be changed). A UTF-8 byte-order mark is
+ * accepted. A store that cannot be used (damaged JSON, `providers` not an
+ * object, a directory, a link) is ignored with a warning by every reader, so
+ * other credentials and `list_providers` still work, and is never
+ * overwritten: `authenticate` and `logout` refuse and say why.
  */
-import type { Deps } from "../deps.ts";
+import { FILE_REFUSED, type Deps } from "../deps.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import { registerSecret } from "../redact.ts";
 
@@ -16,32 +27,62 @@ interface StoreFile {
   providers: Record<string, StoredCredentials>;
 }
 
-/** What the store file holds: entries, or the reason it cannot be read as a store. */
-async function readStore(deps: Deps): Promise<StoreFile | { damaged: string }> {
+/** Why the file at the store path is not a store we can use: its JSON (`damaged`) or the file itself (`unusable`). */
+type StoreProblem = { damaged: string } | { unusable: string };
+
+/** What the store file holds: entries, or the reason it cannot be used as a store. */
+async function readStore(deps: Deps, signal?: AbortSignal): Promise<StoreFile | StoreProblem> {
   let text: string | null;
   try {
-    text = await deps.files.read(deps.authFile);
+    // The host's default limit (16 MiB), not CREDENTIAL_FILE_MAX_BYTES: this program writes the store, and
+    // test/reliability/store-crash.test.ts pads it to 3 MiB so that its kills land mid-write.
+    text = await deps.files.read(deps.authFile, {
+      owned: { onLoosePermissions: (mode, fixed) => reportLoosePermissions(deps, mode, fixed) },
+      ...(signal !== undefined && { signal }),
+    });
   } catch (error) {
+    // TIMEOUT or CANCELLED, naming the store.
+    if (error instanceof BridgeError) throw error;
+    if ((error as { code?: unknown } | null)?.code === FILE_REFUSED) return { unusable: (error as Error).message };
     throw new BridgeError("INTERNAL", `cannot read the credential store ${deps.authFile}`, { cause: error });
   }
-  if (text === null || text.trim() === "") return { version: 1, providers: {} };
+  if (text === null) return { version: 1, providers: {} };
+  text = text.replace(/^\uFEFF/, "");
+  if (text.trim() === "") return { version: 1, providers: {} };
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as Partial<StoreFile>;
-    if (typeof parsed !== "object" || parsed === null || typeof parsed.providers !== "object" || parsed.providers === null) {
-      throw new Error("missing providers object");
-    }
-    return { version: 1, providers: parsed.providers };
-  } catch (error) {
-    // Never echo the content: it holds secrets.
-    return { damaged: error instanceof SyntaxError ? "not valid JSON" : (error as Error).message };
+    parsed = JSON.parse(text);
+  } catch {
+    // Never echo the content (nor the parser's excerpt of it): it holds secrets.
+    return { damaged: "not valid JSON" };
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { damaged: "not a JSON object" };
+  const providers = (parsed as { providers?: unknown }).providers;
+  if (typeof providers !== "object" || providers === null) return { damaged: "missing providers object" };
+  // An array here would take a provider's entry as a property and JSON.stringify would drop it: stored, then lost.
+  if (Array.isArray(providers)) return { damaged: "providers is an array, not an object keyed by provider" };
+  for (const [name, entry] of Object.entries(providers)) {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return { damaged: `providers.${name} is not an object` };
+  }
+  return { version: 1, providers: providers as Record<string, StoredCredentials> };
 }
 
-/** Reading carries on without a damaged store (credentials elsewhere still work); the problem is logged. */
-async function readStoreForUse(deps: Deps): Promise<StoreFile> {
-  const store = await readStore(deps);
-  if ("damaged" in store) {
-    deps.log.log("warn", "credential store is unreadable; ignoring it", { path: deps.authFile, problem: store.damaged });
+function reportLoosePermissions(deps: Deps, mode: number, fixed: boolean): void {
+  const found = `0${mode.toString(8)}`;
+  if (fixed) deps.log.log("warn", "the credential store was readable by others; its mode is now 0600", { path: deps.authFile, mode: found });
+  else deps.log.log("warn", "the credential store is readable by others and its mode could not be changed; run chmod 600 on it", { path: deps.authFile, mode: found });
+}
+
+function describeProblem(deps: Deps, problem: StoreProblem): string {
+  if ("damaged" in problem) return `the credential store ${deps.authFile} is damaged (${problem.damaged}); fix or remove it, then try again`;
+  return `the credential store ${deps.authFile} cannot be used (${problem.unusable}); replace it with a regular file, remove it, or set PLUE_AUTH_FILE to another path, then try again`;
+}
+
+/** Reading carries on without a store it cannot use (credentials elsewhere still work); the problem is logged. */
+async function readStoreForUse(deps: Deps, signal?: AbortSignal): Promise<StoreFile> {
+  const store = await readStore(deps, signal);
+  if ("damaged" in store || "unusable" in store) {
+    deps.log.log("warn", "credential store is unreadable; ignoring it", { path: deps.authFile, problem: "damaged" in store ? store.damaged : store.unusable });
     return { version: 1, providers: {} };
   }
   return store;
@@ -55,9 +96,7 @@ async function readStoreForUse(deps: Deps): Promise<StoreFile> {
 async function updateStore(deps: Deps, change: (store: StoreFile) => boolean): Promise<boolean> {
   const work = async (): Promise<boolean> => {
     const store = await readStore(deps);
-    if ("damaged" in store) {
-      throw new BridgeError("INTERNAL", `the credential store ${deps.authFile} is damaged (${store.damaged}); fix or remove it, then try again`);
-    }
+    if ("damaged" in store || "unusable" in store) throw new BridgeError("INTERNAL", describeProblem(deps, store));
     if (!change(store)) return false;
     try {
       await deps.files.writeAtomic(deps.authFile, `${JSON.stringify(store, null, 2)}\n`);
@@ -74,8 +113,9 @@ async function updateStore(deps: Deps, change: (store: StoreFile) => boolean): P
   }
 }
 
-export async function loadStoredCredentials(deps: Deps, provider: string): Promise<StoredCredentials | undefined> {
-  const entry = (await readStoreForUse(deps)).providers[provider];
+/** `signal`: the request's, which also ends a read of the store that does not finish (a stalled mount). */
+export async function loadStoredCredentials(deps: Deps, provider: string, signal?: AbortSignal): Promise<StoredCredentials | undefined> {
+  const entry = (await readStoreForUse(deps, signal)).providers[provider];
   if (entry) for (const value of Object.values(entry)) registerSecret(value);
   return entry;
 }

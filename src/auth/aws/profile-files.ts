@@ -91,10 +91,11 @@ export function awsFilePaths(deps: Deps): { credentialsPath: string | undefined;
   return { credentialsPath: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"), configPath: pick("AWS_CONFIG_FILE", "config") };
 }
 
-export async function loadAwsProfileFiles(deps: Deps): Promise<AwsProfileFiles> {
+/** `signal` ends a read that does not finish (a stalled mount); without one the host's own time limit does. */
+export async function loadAwsProfileFiles(deps: Deps, signal?: AbortSignal): Promise<AwsProfileFiles> {
   const { credentialsPath, configPath } = awsFilePaths(deps);
-  const credentialsText = credentialsPath === undefined ? null : await readAwsFile(deps, credentialsPath, "AWS credentials file");
-  const configText = configPath === undefined ? null : await readAwsFile(deps, configPath, "AWS config file");
+  const credentialsText = credentialsPath === undefined ? null : await readAwsFile(deps, credentialsPath, "AWS credentials file", signal);
+  const configText = configPath === undefined ? null : await readAwsFile(deps, configPath, "AWS config file", signal);
   const profiles = new Map<string, Record<string, string>>();
   const ssoSessions = new Map<string, Record<string, string>>();
   if (configText !== null) {

@@ -54,7 +54,7 @@ export async function ssoCredentials(
   if (home === undefined) throw new BridgeError("AUTH_FAILED", `${source}: no home directory known, so no SSO token cache`);
 
   const cachePath = joinAwsPath(home, ".aws", "sso", "cache", `${await sha1Hex(cacheKey)}.json`);
-  const text = await readAwsFile(ctx.deps, cachePath, "SSO token cache");
+  const text = await readAwsFile(ctx.deps, cachePath, "SSO token cache", ctx.signal);
   if (text === null) throw new BridgeError("AUTH_REQUIRED", `${source}: no cached SSO token (${cachePath}); ${login}`);
   const cache = parseAwsJson(text, `SSO token cache ${cachePath}`);
   const accessToken = requireAwsField(cache, "accessToken", `SSO token cache ${cachePath}`);

@@ -33,7 +33,7 @@ export function webIdentityFromEnv(ctx: AwsSourceContext): WebIdentityConfig | u
 
 export async function webIdentityCredentials(ctx: AwsSourceContext, config: WebIdentityConfig): Promise<SigV4Credentials> {
   const path = expandAwsPath(config.tokenFile, ctx.deps.home);
-  const text = await readAwsFile(ctx.deps, path, "web identity token file");
+  const text = await readAwsFile(ctx.deps, path, "web identity token file", ctx.signal);
   const token = text?.trim();
   if (!token) throw new BridgeError("AUTH_FAILED", `web identity token file ${path} is missing or empty`);
   registerSecret(token);

@@ -40,7 +40,8 @@ const LOGIN_HINT =
   "run `gcloud auth application-default login`, set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, " +
   "or pass params.credentials.service_account or params.credentials.access_token";
 
-export async function discoverGoogleSource(deps: Deps, params: ProviderParams): Promise<GoogleCredentialSource> {
+/** `signal`: the request's; it also ends a key-file read that does not finish (a stalled mount). */
+export async function discoverGoogleSource(deps: Deps, params: ProviderParams, signal?: AbortSignal): Promise<GoogleCredentialSource> {
   const fromParams = await sourceFromParams(deps, params);
   if (fromParams !== undefined) return fromParams;
   const tried = ["params.credentials"];
@@ -49,7 +50,7 @@ export async function discoverGoogleSource(deps: Deps, params: ProviderParams): 
   if (named) {
     const path = expandHome(named, deps.home);
     const origin = `GOOGLE_APPLICATION_CREDENTIALS ${path}`;
-    const text = await readGoogleFile(deps, path, "the Google credentials file");
+    const text = await readGoogleFile(deps, path, "the Google credentials file", signal);
     if (text === null) throw new BridgeError("AUTH_FAILED", `GOOGLE_APPLICATION_CREDENTIALS names ${path}, which does not exist`);
     return sourceFromFile(text, `the Google credentials file ${path} (GOOGLE_APPLICATION_CREDENTIALS)`, origin);
   }
@@ -57,7 +58,7 @@ export async function discoverGoogleSource(deps: Deps, params: ProviderParams): 
 
   const candidates = gcloudAdcPaths(deps);
   for (const path of candidates) {
-    const text = await readGoogleFile(deps, path, "gcloud application default credentials");
+    const text = await readGoogleFile(deps, path, "gcloud application default credentials", signal);
     if (text !== null) return sourceFromFile(text, `gcloud application default credentials ${path}`, `gcloud ADC ${path}`);
   }
   tried.push(
