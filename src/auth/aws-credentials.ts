@@ -200,7 +200,7 @@ async function resolveChain(deps: Deps, options: AwsCredentialResolverOptions, p
     RESOLVE_TIMEOUT_MS,
   );
   try {
-    const files = await loadAwsProfileFiles(deps);
+    const files = await loadAwsProfileFiles(deps, controller.signal);
     const ctx: AwsSourceContext = {
       deps,
       signal: controller.signal,

@@ -166,7 +166,7 @@ export const CELLS: ReadCell[] = [
   {
     // Its own reader and limit (src/actions/refresh-catalog.ts), on the same fetch path.
     name: "refresh_catalog",
-    what: /refresh_catalog: the answer is larger than \d+ bytes; the catalog is unchanged/,
+    what: /refresh_catalog: the catalog from \S+ is larger than 32 MiB; stopped reading it; the catalog is unchanged/,
     env: () => ({}),
     request: (url) => ({ action: "refresh_catalog", provider: "anthropic", params: { url: `${url}/api.json` } }),
     hostile: (r) => path(r) === "/api.json",

@@ -10,6 +10,8 @@ import { registerSecret } from "../../redact.ts";
 import type { AwsProfileFiles } from "./profile-files.ts";
 import {
   awsHttp,
+  awsServiceHost,
+  checkAwsRegion,
   joinAwsPath,
   parseAwsExpiration,
   parseAwsJson,
@@ -64,7 +66,9 @@ export async function ssoCredentials(
     throw new BridgeError("AUTH_REQUIRED", `${source}: the SSO token expired at ${new Date(expiresAt).toISOString()}; ${login}`);
   }
 
-  const base = (ctx.ssoEndpoint ?? `https://portal.sso.${settings.sso_region}.amazonaws.com`).replace(/\/+$/, "");
+  // The region goes into a host name: checked against the AWS partitions' region shapes first (source-context.ts).
+  const region = checkAwsRegion(settings.sso_region!, `${source}: sso_region`);
+  const base = (ctx.ssoEndpoint ?? `https://${awsServiceHost("portal.sso", region)}`).replace(/\/+$/, "");
   const query = new URLSearchParams({ account_id: settings.sso_account_id!, role_name: settings.sso_role_name! });
   const request = new Request(`${base}/federation/credentials?${query}`, {
     headers: { "x-amz-sso_bearer_token": accessToken, accept: "application/json" },

@@ -217,6 +217,8 @@ describe("SSO", () => {
     ["token rejected by the portal", { [CONFIG]: SESSION_CONFIG, ...tokenFile("corp", T0 + HOUR, "stale-token-000000") }, "AUTH_REQUIRED", "rejected the cached token (HTTP 401)"],
     ["missing sso-session section", { [CONFIG]: "[default]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n" }, "AUTH_FAILED", "no [sso-session gone] section"],
     ["missing account and role", { [CONFIG]: "[default]\nsso_start_url = https://x\nsso_region = us-east-1\n" }, "AUTH_FAILED", "missing sso_account_id, sso_role_name"],
+    // The region goes into the portal's host name (issue 16, item 5): a host smuggled in is refused before any request.
+    ["an sso_region that is not a region", { [CONFIG]: SESSION_CONFIG.replace("sso_region = eu-west-1", "sso_region = x@127.0.0.1:1/#"), ...tokenFile("corp", T0 + HOUR) }, "INVALID_REQUEST", "is not an AWS region"],
     [
       "corrupt token cache",
       { [CONFIG]: SESSION_CONFIG, [`/home/u/.aws/sso/cache/${sha1("corp")}.json`]: '{"accessToken": "half' },
