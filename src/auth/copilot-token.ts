@@ -1,6 +1,8 @@
 /**
- * GitHub token → short-lived Copilot token (`copilot_internal/v2/token`,
- * provider-facts §5.3). The Copilot token is cached in memory and in the
+ * GitHub token → short-lived Copilot token (`copilot_internal/v2/token`, as
+ * ericc-ch/copilot-api src/services/github/get-copilot-token.ts and zed's
+ * crates/copilot_chat/src/copilot_chat.rs call it; recordings/copilot/token.ndjson).
+ * The Copilot token is cached in memory and in the
  * credential store next to the GitHub token it came from, so several editor
  * processes share one login and one Copilot token; it is replaced ahead of
  * its expiry (never after), by one exchange at a time per process (shared
@@ -26,7 +28,8 @@ export const COPILOT_STORE_KEY = "copilot";
 export const COPILOT_TOKEN_ENV = ["GH_COPILOT_TOKEN", "GITHUB_COPILOT_TOKEN"] as const;
 
 /**
- * The editor identity Copilot expects (provider-facts §5.4): a current VS Code
+ * The editor identity Copilot expects (the editor headers ericc-ch/copilot-api
+ * sends, src/lib/api-config.ts `copilotHeaders`/`githubHeaders`): a current VS Code
  * with its bundled Copilot Chat. Copilot refuses identities it considers too
  * old with HTTP 466 (since 2026-02-11, even VS Code 1.109: microsoft/vscode#294308,
  * ericc-ch/copilot-api#191), so these values age and must move as one set.
@@ -277,7 +280,7 @@ const never = new AbortController().signal;
 export async function exchangeForCopilotToken(deps: Deps, credential: GitHubCredential, params: ProviderParams, signal: AbortSignal = never): Promise<CopilotSession> {
   const url = `${credential.endpoints.githubApiUrl}/copilot_internal/v2/token`;
   const identity = editorIdentity(params, deps);
-  // `token`, not `Bearer`, for this endpoint (provider-facts §5.3).
+  // `token`, not `Bearer`, for this endpoint (ericc-ch/copilot-api src/lib/api-config.ts `githubHeaders`).
   const headers = { ...identity, "x-github-api-version": GITHUB_EXCHANGE_API_VERSION, accept: "application/json", authorization: `token ${credential.token}` };
   const answer = await fetchJson<ExchangeAnswer>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, classifyExchangeError(credential, identity), { limit: "credential" });
   if (typeof answer.token !== "string" || answer.token.length === 0) {

@@ -2,9 +2,12 @@
  * GitHub's OAuth device flow (RFC 8628 as GitHub serves it): ask for a
  * device code, let the user enter it in a browser, poll for the token.
  * GitHub answers "keep waiting" with an error object, possibly under a 400
- * (provider-facts §5.1), so polling keys on the `error` field, never on the
- * status. Waits go through deps.sleep with the request's signal, so `cancel`
- * stops a pending flow at once and tests run on a fake clock.
+ * (GitHub's device-flow docs name the `error` codes but no status:
+ * docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#device-flow;
+ * a real transcript answers `authorization_pending` with 400:
+ * recordings/copilot/device-flow.ndjson), so polling keys on the `error`
+ * field, never on the status. Waits go through deps.sleep with the request's
+ * signal, so `cancel` stops a pending flow at once and tests run on a fake clock.
  */
 import type { Deps } from "../deps.ts";
 import { answerHost, BODY_LIMITS, readBodyText } from "../http/body.ts";
@@ -14,7 +17,12 @@ import { DEFAULT_TIMEOUTS } from "../http/watchdog.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import { registerSecret } from "../redact.ts";
 
-/** The GitHub App id of the VS Code Copilot integration (provider-facts §5.2); its tokens can be exchanged for Copilot tokens. */
+/**
+ * The GitHub App id of the VS Code Copilot integration, as the exchange-model
+ * clients use it (ericc-ch/copilot-api src/lib/api-config.ts `GITHUB_CLIENT_ID`;
+ * BerriAI/litellm litellm/llms/github_copilot/authenticator.py); its tokens can
+ * be exchanged for Copilot tokens.
+ */
 export const COPILOT_CLIENT_ID = "Iv1.b507a08c87ecfe98";
 export const COPILOT_SCOPE = "read:user";
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";

@@ -1,7 +1,8 @@
 /**
  * Authorizes one AWS request, per attempt: SigV4 through aws4fetch's
  * `AwsV4Signer`, or a Bedrock API key as a plain bearer token (no SigV4 at
- * all then, provider-facts §6.1).
+ * all then: `Authorization: Bearer <key>`, Bedrock user guide
+ * docs.aws.amazon.com/bedrock/latest/userguide/api-keys-use.html).
  *
  * The service and region are always given: aws4fetch would otherwise guess
  * them from the host, and the Bedrock runtime host (`bedrock-runtime.…`)

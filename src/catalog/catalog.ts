@@ -44,7 +44,8 @@ export interface Price {
    * `au.`, `apac.`) the catalog does not list costs this multiple of these
    * prices; `global.` and bare ids do not (AWS: global inference "offers
    * approximately 10% savings ... compared to geographic cross-Region
-   * inference", provider-facts-2026 §4.1).
+   * inference": the Bedrock user guide's global-cross-region-inference page,
+   * docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html).
    */
   geographic_uplift?: number;
   /** Where the figures come from, e.g. "models.dev f3fc69229967". */
@@ -273,8 +274,9 @@ export function listCatalogModels(provider: ProviderId): CatalogModel[] {
  * the id the provider answered with, the id requested, each without a date
  * suffix (`-YYYY-MM-DD`, `-YYYYMMDD`), and Vertex's `@YYYYMMDD` spelling of a
  * dated id. Providers answer with dated snapshots the catalog may not list
- * (`gpt-5.4` → `gpt-5.4-2026-03-05`; Vertex answers `claude-sonnet-4-5@20250929`
- * as `claude-sonnet-4-5-20250929`: provider-facts-2026 §8.3).
+ * (`gpt-5` is answered as `gpt-5-2025-08-07`: recordings/openai/chat-text.ndjson;
+ * Vertex answers `claude-3-7-sonnet@20250219` as `claude-3-7-sonnet-20250219`:
+ * recordings/vertex/claude-text.ndjson).
  */
 export function priceIds(answered: string, requested?: string): string[] {
   const ids: string[] = [];

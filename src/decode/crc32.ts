@@ -1,7 +1,8 @@
 /**
  * CRC-32 as zlib computes it (IEEE 802.3, reflected polynomial 0xEDB88320,
  * initial value and final XOR 0xFFFFFFFF): the checksum AWS event-stream
- * frames carry (provider-facts §6.3). Slicing-by-8 — eight 256-entry tables,
+ * frames carry (boto/botocore botocore/eventstream.py checks both with
+ * Python's `binascii.crc32`). Slicing-by-8 — eight 256-entry tables,
  * eight input bytes per step — because the event-stream decoder runs every
  * received byte through here once, and the one-table loop is several times
  * slower on multi-megabyte streams.

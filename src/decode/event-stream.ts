@@ -1,6 +1,6 @@
 /**
  * AWS event-stream (`application/vnd.amazon.eventstream`) push decoder, as
- * Bedrock streams it (provider-facts §6.3; the framing of
+ * Bedrock streams it (boto/botocore botocore/eventstream.py decodes the same; the framing of
  * https://docs.aws.amazon.com/AmazonS3/latest/API/RESTSelectObjectAppendix.html
  * and of the aws-sdk-go-v2 test vectors):
  *

@@ -25,7 +25,12 @@ import { countLocally } from "../tokens/local-count.ts";
 import { shapeChat } from "../rules/shape.ts";
 
 const KEY: ApiKeySource = { provider: "azure", envVars: ["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"] };
-/** The latest GA dated version (provider-facts §4.1), named in api-version error messages. */
+/**
+ * The latest GA dated version (the newest folder under Azure/azure-rest-api-specs
+ * specification/cognitiveservices/data-plane/AzureOpenAI/inference/stable; Azure's
+ * API version lifecycle page, learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle),
+ * named in api-version error messages.
+ */
 export const AZURE_GA_API_VERSION = "2024-10-21";
 
 interface AzureTarget {

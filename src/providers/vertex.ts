@@ -23,7 +23,13 @@ import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 
-/** The `anthropic_version` Claude on Vertex requires in the body (provider-facts §7.6). */
+/**
+ * The `anthropic_version` Claude on Vertex requires in the body (Anthropic's
+ * "Claude on Vertex AI" page, platform.claude.com/docs/en/build-with-claude/claude-on-vertex-ai:
+ * it "must be set to the value vertex-2023-10-16";
+ * anthropics/anthropic-sdk-typescript packages/vertex-sdk/src/client.ts sends it;
+ * recordings/vertex/claude-text.ndjson).
+ */
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
 
 const resolvers = new WeakMap<Deps, GoogleCredentialResolver>();

@@ -5,12 +5,16 @@
  * - Bedrock: an ARN keeps only its last path segment; a geography prefix
  *   (`us.`, `global.`, ...), Claude's vendor prefix (`anthropic.`: Claude ids
  *   name their family themselves) and the version suffix (`-v1:0`) go
- *   (provider-facts §6.1). Other vendors keep theirs (`amazon.nova-pro`,
+ *   (the ids listed in docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
+ *   Other vendors keep theirs (`amazon.nova-pro`,
  *   `meta.llama3-…`): it is what tells those families apart.
- * - Vertex: `claude-opus-4-5@20251101` → `claude-opus-4-5` (provider-facts-2026 §8.3).
+ * - Vertex: `claude-opus-4-5@20251101` → `claude-opus-4-5` (versions take an
+ *   `@` suffix: cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude;
+ *   recordings/vertex/claude-text.ndjson).
  * - Copilot: Claude versions with dots, `claude-opus-4.8` → `claude-opus-4-8`
- *   (provider-facts-2026 §6.3). OpenAI's dots (`gpt-5.1`) stay: that is the id.
- * - Dated snapshots lose the date: `-20250929`, `-2025-08-07` (§8.3), and
+ *   (recordings/copilot/models.ndjson). OpenAI's dots (`gpt-5.1`) stay: that is the id.
+ * - Dated snapshots lose the date: `-20250929`, `-2025-08-07` (`gpt-5` is
+ *   answered as `gpt-5-2025-08-07`: recordings/openai/chat-text.ndjson), and
  *   an OpenAI fine-tune (`ft:base:org::id`) is its base model.
  * Lower case throughout.
  */

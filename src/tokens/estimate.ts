@@ -13,8 +13,8 @@
  *   give 0.25 (o200k_base spends 0.6 to 0.7 per character on them, Claude's
  *   tokenizer more);
  * - characters outside the Basic Multilingual Plane (emoji) cost 1 token.
- * Calibrated against o200k_base on English prose (shared/STYLE.md,
- * PROTOCOL.md), TypeScript declarations, compiled JavaScript, JSON and
+ * Calibrated against o200k_base on English prose (the project's design
+ * notes), TypeScript declarations, compiled JavaScript, JSON and
  * TypeScript's localized diagnostics (de, ru, ja, zh-cn, ko): 0.90x to 1.13x
  * of the exact count on each, where plain chars/4 ranges from 0.42x (CJK) to
  * 1.13x. Claude's and Gemini's tokenizers are less frugal than o200k_base, so

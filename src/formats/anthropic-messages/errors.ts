@@ -9,7 +9,10 @@
  * classifies by status.
  *
  * The error `type` decides before the status, because Anthropic signals
- * overload both as 529 and as 429 (provider-facts §2.4).
+ * overload as 529 (docs.anthropic.com/en/api/errors;
+ * recordings/anthropic/overloaded-529.ndjson), reportedly also as 429 with
+ * `overloaded_error` (third-party only: hivebook.wiki/wiki/anthropic-api-error-handling),
+ * and inside a 200 stream (recordings/anthropic/midstream-overloaded.ndjson).
  *
  * Decisions:
  * - `billing_error` / 402 ("credit balance is too low") → RATE_LIMITED, not
@@ -131,7 +134,8 @@ function decideByStatus(message: string, status: number | undefined): Verdict {
   if (status === 429) return { code: "RATE_LIMITED", retryable: true };
   if (status === 529) return { code: "OVERLOADED", retryable: true };
   if (status >= 500) return { code: "PROVIDER_ERROR", retryable: true };
-  // 409 (conflict) is retried by the Stainless SDKs (provider-facts §1.2).
+  // 409 (conflict) is retried by the Stainless SDKs ("Retry on lock timeouts": `shouldRetry` in
+  // anthropics/anthropic-sdk-typescript and openai/openai-node src/client.ts).
   if (status === 409) return { code: "PROVIDER_ERROR", retryable: true };
   if (status >= 400) {
     if (CONTEXT_PATTERNS.some((p) => p.test(message))) return { code: "CONTEXT_LENGTH_EXCEEDED", retryable: false };

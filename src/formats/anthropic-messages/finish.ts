@@ -3,7 +3,9 @@
  *
  * `pause_turn` maps to `other`, not `stop`: the API paused a long server-tool
  * turn and expects the caller to send the conversation back to let the model
- * continue (provider-facts §2.3), so the answer is not finished. The raw value
+ * continue ("Send the assistant content back to continue":
+ * platform.claude.com/docs/en/build-with-claude/handling-stop-reasons), so the
+ * answer is not finished. The raw value
  * travels next to it (`raw_finish_reason`), which is what an editor needs to
  * decide to resend.
  */

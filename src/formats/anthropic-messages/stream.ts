@@ -3,7 +3,8 @@
  *
  * Events are told apart by the JSON `type` (the SSE `event:` name repeats it,
  * and Bedrock's event-stream carries only the JSON). `data` is parsed after
- * trimming, because Anthropic pads it with spaces (provider-facts §1.1).
+ * trimming, because Anthropic pads it with spaces (recordings/anthropic/text.ndjson;
+ * test/decode/sse.test.ts keeps an excerpt byte for byte).
  *
  * - Tool calls: `tool_use` blocks are keyed by their block index, but the wire
  *   index is the call's ordinal among this message's tool calls (a text or
@@ -21,7 +22,9 @@
  *   changed: the `message_start` figure stands, as in the official SDK's
  *   accumulator ("omitted when they don't apply, so overwrite when present").
  * - `event: error` mid-stream throws a classified BridgeError.
- * - One stream carries one message (provider-facts-2026 §1.4). A second
+ * - One stream carries one message (the event flow of
+ *   docs.anthropic.com/en/docs/build-with-claude/streaming: one
+ *   `message_start`, the content blocks, one `message_stop`). A second
  *   `message_start` with a new id is an intermediary's upstream retry spliced
  *   onto the body, the first generation cut off mid-block (behind Vertex:
  *   vercel/ai#18331, PR #18332; fersilva16/nix-config#665). Merged, it would

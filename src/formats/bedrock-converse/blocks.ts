@@ -1,5 +1,6 @@
 /**
- * One unified message's content → Converse content blocks (provider-facts §6.2):
+ * One unified message's content → Converse content blocks
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlock.html):
  * `{text}`, `{image}`, `{toolUse}`, `{toolResult}`, `{reasoningContent}`.
  * Turn structure, cache points and tool configuration are request.ts's job.
  *

@@ -1,5 +1,5 @@
 /**
- * Unified chat params → Bedrock ConverseStream request body (provider-facts §6.2).
+ * Unified chat params → Bedrock ConverseStream request body (AWS API reference below).
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
  *
  * The body has no `modelId`: it goes in the URL path
@@ -93,7 +93,8 @@ export function encodeConverseRequest(params: ShapedParams): Record<string, unkn
 
   const toolConfig = encodeToolConfig(params, turns);
   if (toolConfig !== undefined) body["toolConfig"] = toolConfig;
-  // Only Claude is given thinking by the rules; its fields travel as in the Messages API (provider-facts-2026 §1.5).
+  // Only Claude is given thinking by the rules; its fields travel as in the Messages API, inside
+  // additionalModelRequestFields (Bedrock user guide claude-messages-extended-thinking; recordings/bedrock/thinking.ndjson).
   const thinking = params.thinking === undefined ? {} : anthropicThinkingFields(params.thinking);
   if (Object.keys(thinking).length > 0) body["additionalModelRequestFields"] = thinking;
   return body;

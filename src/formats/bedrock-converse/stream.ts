@@ -1,5 +1,6 @@
 /**
- * ConverseStream events → unified StreamEvents (provider-facts §6.4).
+ * ConverseStream events → unified StreamEvents (AWS API reference below; the
+ * recorded order in recordings/bedrock/text.ndjson, thinking.ndjson, tool-call.ndjson).
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html
  *
  * - Events are told apart by the `:event-type` header (the decoder puts it in

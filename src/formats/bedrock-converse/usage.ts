@@ -1,5 +1,6 @@
 /**
- * Converse `metadata.usage` → wire usage (provider-facts §1.3).
+ * Converse `metadata.usage` → wire usage (AWS API reference below; the figures
+ * of recordings/bedrock/cache-write-then-read.ndjson).
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_TokenUsage.html
  *
  * Like Anthropic's, Bedrock's `inputTokens` leaves the prompt cache out:

@@ -1,5 +1,7 @@
 /**
- * Error classification for Gemini on Vertex AI (provider-facts §7.5), and
+ * Error classification for Gemini on Vertex AI (Google's error model,
+ * https://cloud.google.com/apis/design/errors; the error cassettes in
+ * recordings/vertex/, e.g. rate-limit-429-then-success.ndjson), and
  * the `:countTokens` answer reader.
  *
  * Bodies are Google's `{"error":{"code","message","status","details"}}`,

@@ -1,5 +1,5 @@
 /**
- * Unified chat params → Gemini `GenerateContentRequest` (provider-facts §7.3).
+ * Unified chat params → Gemini `GenerateContentRequest` (Vertex REST reference below).
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models/generateContent
  *
  * The body has no model (it is in the URL path) and no stream flag (the

@@ -1,7 +1,9 @@
 /**
  * JSON Schema (what editors send as tool parameters) → the OpenAPI 3.0
  * subset Gemini accepts as `FunctionDeclaration.parameters`
- * (provider-facts §7.3). Vertex validates the schema against its proto and
+ * (the Schema reference below; vercel/ai converts the same way in
+ * packages/google/src/convert-json-schema-to-openapi-schema.ts). Vertex
+ * validates the schema against its proto and
  * answers 400 INVALID_ARGUMENT for any field it does not know, so this is an
  * allow-list: what is not converted below is dropped.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/Schema

@@ -1,6 +1,7 @@
 /**
  * Gemini `:streamGenerateContent?alt=sse` events → unified StreamEvents
- * (provider-facts §7.4). Every SSE `data:` is a whole
+ * (https://cloud.google.com/vertex-ai/docs/reference/rest/v1/GenerateContentResponse;
+ * recordings/vertex/gemini-text.ndjson). Every SSE `data:` is a whole
  * `GenerateContentResponse` fragment; only candidate 0 is followed (we never
  * ask for more).
  *

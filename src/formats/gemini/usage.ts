@@ -1,5 +1,7 @@
 /**
- * Gemini `usageMetadata` → wire usage (provider-facts §1.3).
+ * Gemini `usageMetadata` → wire usage
+ * (https://cloud.google.com/vertex-ai/docs/reference/rest/v1/GenerateContentResponse#UsageMetadata;
+ * recordings/vertex/gemini-text.ndjson).
  *
  * - `promptTokenCount` already includes `cachedContentTokenCount` (the cache
  *   is a breakdown of it, as in OpenAI), so cache reads pass through as parts

@@ -5,12 +5,14 @@
  * - `data: [DONE]` is the terminal event → `end` (once).
  * - Only choice 0 is followed (we never ask for `n` > 1).
  * - Chunks with `choices: []` are normal: Azure's first chunk (prompt filter
- *   annotations, empty `id`/`model`, provider-facts §4.3), the
+ *   annotations, empty `id`/`model`: recordings/azure/chat-text.ndjson;
+ *   learn.microsoft.com/azure/ai-foundry/openai/concepts/content-streaming), the
  *   `include_usage` chunk, Azure async-filter annotations. They are mined for
  *   `usage`/`model` and otherwise ignored.
  * - `usage` is taken from any chunk that has a non-null one: OpenAI sends a
  *   separate last chunk, Copilot rides it on every chunk (zeros until the
- *   finish chunk, provider-facts §5.4). Repeats are not re-emitted.
+ *   finish chunk: recordings/copilot/chat-reasoning-tool.ndjson). Repeats are
+ *   not re-emitted.
  * - `delta.refusal` text is streamed as content (it is what the user should
  *   read) and turns the finish reason into `refusal`.
  * - Reasoning text comes as `reasoning_content` (DeepSeek, vLLM),

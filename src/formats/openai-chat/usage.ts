@@ -22,7 +22,7 @@ export function mapOpenAIChatUsage(usage: Record<string, unknown>): Partial<Usag
   const reasoning = num(completionDetails?.["reasoning_tokens"]);
   if (reasoning !== undefined) out.reasoning_tokens = reasoning;
 
-  // Copilot (seen 2025-11 on gemini-3-pro-preview, provider-facts §5.4) puts a
+  // Copilot (seen 2025-11 on gemini-3-pro-preview, recordings/copilot/chat-reasoning-tool.ndjson) puts a
   // top-level `reasoning_tokens` *outside* `completion_tokens`: recorded
   // prompt 6009 + completion 31 + reasoning 92 = total 6132. We only fold it
   // into output when `total_tokens` proves that arithmetic; otherwise where it

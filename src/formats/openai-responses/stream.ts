@@ -5,9 +5,12 @@
  *
  * - `response.created` gives the model; `response.completed` /
  *   `response.incomplete` give usage, the finish and the `end`. A trailing
- *   `[DONE]` (not confirmed to exist, provider-facts §9) is ignored.
+ *   `[DONE]`, if one comes, is ignored (no source says Responses streams send
+ *   one; the recorded ones end at `response.completed` without it:
+ *   recordings/openai/responses-text.ndjson, responses-reasoning.ndjson).
  * - Function calls are keyed by `output_index`, never by `item_id`: Copilot
- *   rotates item ids on every event (provider-facts §5.4). Name and call id
+ *   rotates item ids on every event (recordings/copilot/responses-id-rotation.ndjson,
+ *   from vercel/ai's github-copilot-id-rotation fixture). Name and call id
  *   come in `output_item.added`; the complete call is emitted at
  *   `output_item.done` with the item's own `arguments`.
  * - A `function_call` named `parallel` (the bare leaf Responses sends,

@@ -1,5 +1,7 @@
 /**
- * Copilot's own model list (`GET {api}/models`, provider-facts §5.5): which
+ * Copilot's own model list (`GET {api}/models`, as zed-industries/zed
+ * crates/copilot_chat/src/copilot_chat.rs reads it; recorded in
+ * recordings/copilot/models.ndjson): which
  * endpoint each model is served on, whether it must be switched on first
  * (its policy), and the listing the editor sees. The list is kept per
  * process for a while: routing needs it on every request.
