@@ -1,7 +1,9 @@
 /**
- * The per-request headers Copilot bills and gates on (field-notes (c)):
- * `X-Initiator` decides whether a request costs a premium request, the
- * vision header unlocks image input.
+ * The per-request headers Copilot bills and gates on (as VS Code's Copilot
+ * Chat sends them, quoted in anomalyco/opencode#8067; the same rules in
+ * badlogic/pi-mono packages/ai/src/providers/github-copilot-headers.ts):
+ * `X-Initiator` decides whether a request costs a premium request
+ * (anomalyco/opencode#8030), the vision header unlocks image input.
  */
 import type { ContentPart, Message } from "../../protocol/chat.ts";
 
