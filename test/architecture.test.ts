@@ -21,9 +21,21 @@ const layerOf = (path: string): string => (path.includes("/") ? path.split("/")[
 
 /** Lower number = lower layer; a file may import only its own layer or lower ones. */
 const RANK: Record<string, number> = {
-  protocol: 0, deps: 0, redact: 0,
-  catalog: 1, rules: 1, tokens: 1, decode: 1, formats: 1, http: 1, auth: 1,
-  providers: 2, actions: 3, server: 4, host: 5, main: 6,
+  protocol: 0,
+  deps: 0,
+  redact: 0,
+  catalog: 1,
+  rules: 1,
+  tokens: 1,
+  decode: 1,
+  formats: 1,
+  http: 1,
+  auth: 1,
+  providers: 2,
+  actions: 3,
+  server: 4,
+  host: 5,
+  main: 6,
 };
 
 describe("architecture", () => {

@@ -24,13 +24,26 @@ describe.each([
     try {
       const child = startProcess({ ANTHROPIC_API_KEY: "sk-ant-test-not-a-key-000000" }, command as string[]);
       child.send({ id: 1, action: "ping" });
-      child.send({ id: 2, action: "stream_chat", provider: "anthropic", params: { model: "claude-sonnet-4-20250514", base_url: server.url, messages: [{ role: "user", content: "Say hi in Portuguese" }] } });
+      child.send({
+        id: 2,
+        action: "stream_chat",
+        provider: "anthropic",
+        params: { model: "claude-sonnet-4-20250514", base_url: server.url, messages: [{ role: "user", content: "Say hi in Portuguese" }] },
+      });
       child.closeStdin();
       expect(await child.exited).toBe(0);
       expect(child.lines[0]).toMatchObject({ id: 1, success: true, data: { protocol: 1 } });
-      const text = child.lines.filter((line) => line.id === 2 && (line.data as { type?: string })?.type === "content").map((line) => (line.data as { content: string }).content).join("");
+      const text = child.lines
+        .filter((line) => line.id === 2 && (line.data as { type?: string })?.type === "content")
+        .map((line) => (line.data as { content: string }).content)
+        .join("");
       expect(text.startsWith("Olá!")).toBe(true);
-      expect(child.lines.filter((line) => line.id === 2).filter(isTerminal).map((line) => (line.data as { type: string }).type)).toEqual(["done"]);
+      expect(
+        child.lines
+          .filter((line) => line.id === 2)
+          .filter(isTerminal)
+          .map((line) => (line.data as { type: string }).type),
+      ).toEqual(["done"]);
     } finally {
       await server.close();
     }
@@ -76,26 +89,30 @@ describe("compiled binary under a hostile environment", () => {
     ["BUN_BE_BUN=1 with a script argument", () => ({ BUN_BE_BUN: "1" }), (script) => [script]],
     ["BUN_BE_BUN=1 with -e", () => ({ BUN_BE_BUN: "1" }), (script) => ["-e", `require(${JSON.stringify(script)})`]],
     ["both", (script) => ({ BUN_BE_BUN: "1", BUN_OPTIONS: `--preload ${script}` }), (script) => [script]],
-  ])("%s: the injected code never runs, and the binary answers ping as itself", (_name, env, args) => {
-    const dir = mkdtempSync(join(tmpdir(), "plue-env-"));
-    try {
-      const marker = join(dir, "injected-code-ran");
-      const script = join(dir, "inject.js");
-      writeFileSync(script, `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); console.error("INJECTED CODE RAN");\n`);
-      const run = spawnSync(BINARY, args(script), {
-        cwd: dir,
-        input: `${JSON.stringify({ id: 1, action: "ping" })}\n`,
-        encoding: "utf8",
-        env: { PATH: process.env.PATH ?? "", HOME: dir, PLUE_AUTH_FILE: join(dir, "no-store.json"), ...env(script) },
-      });
-      expect(existsSync(marker)).toBe(false);
-      expect(run.stderr).not.toContain("INJECTED CODE RAN");
-      expect(run.status).toBe(0);
-      expect(JSON.parse(run.stdout.trim())).toMatchObject({ id: 1, success: true, data: { protocol: 1 } });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 20_000);
+  ])(
+    "%s: the injected code never runs, and the binary answers ping as itself",
+    (_name, env, args) => {
+      const dir = mkdtempSync(join(tmpdir(), "plue-env-"));
+      try {
+        const marker = join(dir, "injected-code-ran");
+        const script = join(dir, "inject.js");
+        writeFileSync(script, `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); console.error("INJECTED CODE RAN");\n`);
+        const run = spawnSync(BINARY, args(script), {
+          cwd: dir,
+          input: `${JSON.stringify({ id: 1, action: "ping" })}\n`,
+          encoding: "utf8",
+          env: { PATH: process.env.PATH ?? "", HOME: dir, PLUE_AUTH_FILE: join(dir, "no-store.json"), ...env(script) },
+        });
+        expect(existsSync(marker)).toBe(false);
+        expect(run.stderr).not.toContain("INJECTED CODE RAN");
+        expect(run.status).toBe(0);
+        expect(JSON.parse(run.stdout.trim())).toMatchObject({ id: 1, success: true, data: { protocol: 1 } });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    20_000,
+  );
 });
 
 describe("the hardening step", () => {

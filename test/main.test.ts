@@ -46,7 +46,10 @@ describe("executable", () => {
   test("EOF drains in-flight work, then exits 0; every line matches the wire schema", async () => {
     const url = await sseServer((res) => {
       res.write(delta("a"));
-      setTimeout(() => { res.write(delta("b")); res.end(FINISH); }, 150);
+      setTimeout(() => {
+        res.write(delta("b"));
+        res.end(FINISH);
+      }, 150);
     });
     const child = start();
     child.send(chat(1, url));
@@ -67,7 +70,11 @@ describe("executable", () => {
     child.send({ id: "y", action: "ping" });
     child.closeStdin();
     expect(await child.exited).toBe(0);
-    expect(child.lines.map((line) => [line.id, line.success])).toEqual([[null, false], ["x", false], ["y", true]]);
+    expect(child.lines.map((line) => [line.id, line.success])).toEqual([
+      [null, false],
+      ["x", false],
+      ["y", true],
+    ]);
   });
 
   test("a line over the 64 MiB limit is answered and skipped without stopping the process", async () => {

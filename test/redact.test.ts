@@ -113,7 +113,8 @@ describe("key-shape patterns, nothing registered", () => {
       "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A\n-----END PUBLIC KEY-----",
       "50%25 off, a%2Fb, caf%C3%A9",
       "",
-    ]) expect(redact(text)).toBe(text);
+    ])
+      expect(redact(text)).toBe(text);
   });
 
   test("a key at the very start is found after earlier calls (no pattern keeps a lastIndex)", () => {

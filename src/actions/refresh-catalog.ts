@@ -38,11 +38,16 @@ export async function refreshCatalog(ctx: ActionContext<RequestOf<"refresh_catal
   const headers = new Headers({ accept: "application/json", ...params.headers });
   let text: string;
   try {
-    const response = await sendRequest(deps, new Request(url, { headers }), signal, (answer) =>
-      new BridgeError("PROVIDER_ERROR", `refresh_catalog: ${url} answered HTTP ${answer.status}; the catalog is unchanged`, {
-        status: answer.status,
-        retryable: answer.status === 429 || answer.status >= 500,
-      }));
+    const response = await sendRequest(
+      deps,
+      new Request(url, { headers }),
+      signal,
+      (answer) =>
+        new BridgeError("PROVIDER_ERROR", `refresh_catalog: ${url} answered HTTP ${answer.status}; the catalog is unchanged`, {
+          status: answer.status,
+          retryable: answer.status === 429 || answer.status >= 500,
+        }),
+    );
     try {
       text = await readBodyText(response, CATALOG_LIMIT, answerHost(response, url));
     } catch (error) {

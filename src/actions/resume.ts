@@ -38,8 +38,7 @@ export const MAX_RESUMES = 2;
  */
 export function resumeAllowed(plan: ChatPlan): boolean {
   const { params, rules } = plan.shaping;
-  const thinks = params.thinking !== undefined && params.thinking.type !== "disabled" &&
-    !(params.thinking.type === "budget" && params.thinking.budget_tokens === 0);
+  const thinks = params.thinking !== undefined && params.thinking.type !== "disabled" && !(params.thinking.type === "budget" && params.thinking.budget_tokens === 0);
   return plan.continueWith !== undefined && params.resume !== false && rules.prefill === true && !thinks;
 }
 

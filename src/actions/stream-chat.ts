@@ -54,7 +54,11 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   const { request, deps } = ctx;
   const params = request.params;
   const state: StreamState = {
-    usage: new UsageTracker(), wroteContent: false, textOnly: true, attemptProgressed: false, ended: false,
+    usage: new UsageTracker(),
+    wroteContent: false,
+    textOnly: true,
+    attemptProgressed: false,
+    ended: false,
   };
   const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: params.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const timeouts = resolveTimeouts(params.timeouts);
@@ -111,9 +115,10 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
       const error = toBridgeError(thrown);
       error.partial = state.wroteContent;
       if (state.wroteContent) {
-        const resume = mayResume && state.textOnly && !ctx.signal.aborted && resumes < maxResumes
-          ? decideRetry(resumes, error, { ...policy, maxRetries: maxResumes }, deps.random())
-          : ({ retry: false } as const);
+        const resume =
+          mayResume && state.textOnly && !ctx.signal.aborted && resumes < maxResumes
+            ? decideRetry(resumes, error, { ...policy, maxRetries: maxResumes }, deps.random())
+            : ({ retry: false } as const);
         if (!resume.retry) {
           reportFailure();
           throw error;
@@ -162,13 +167,7 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   }
 }
 
-async function runAttempt(
-  ctx: ActionContext<ChatRequest>,
-  plan: ChatPlan,
-  state: StreamState,
-  timeouts: ReturnType<typeof resolveTimeouts>,
-  toolNames: ToolNames,
-): Promise<void> {
+async function runAttempt(ctx: ActionContext<ChatRequest>, plan: ChatPlan, state: StreamState, timeouts: ReturnType<typeof resolveTimeouts>, toolNames: ToolNames): Promise<void> {
   const httpRequest = await plan.buildRequest();
   // Queue time is not the provider's: the attempt's timers start once the request may go (only the request's own deadline runs).
   const lease = await rateLimiterFor(ctx.deps).acquire(await rateLimitKey(httpRequest), ctx.signal, state);
@@ -248,13 +247,7 @@ async function runAttempt(
 }
 
 /** Apply a batch of mapped events: bookkeeping for control events, one write for all wire chunks. */
-async function deliver(
-  ctx: ActionContext<ChatRequest>,
-  state: StreamState,
-  events: StreamEvent[],
-  watchdog: Watchdog,
-  toolNames: ToolNames,
-): Promise<void> {
+async function deliver(ctx: ActionContext<ChatRequest>, state: StreamState, events: StreamEvent[], watchdog: Watchdog, toolNames: ToolNames): Promise<void> {
   const chunks: WireChunk[] = [];
   let progressed = false;
   for (const event of events) {

@@ -20,6 +20,4 @@ export interface ActionContext<R extends Request = Request> {
 }
 
 /** How a request ends when it does not end in an error. */
-export type Outcome =
-  | { kind: "result"; data: unknown }
-  | { kind: "done"; chunk: Extract<WireChunk, { type: "done" }> };
+export type Outcome = { kind: "result"; data: unknown } | { kind: "done"; chunk: Extract<WireChunk, { type: "done" }> };

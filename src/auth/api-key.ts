@@ -41,10 +41,7 @@ export async function findApiKey(params: ProviderParams, deps: Deps, source: Api
 export async function requireApiKey(params: ProviderParams, deps: Deps, source: ApiKeySource): Promise<string> {
   const key = await findApiKey(params, deps, source);
   if (key === undefined) {
-    throw new BridgeError(
-      "AUTH_REQUIRED",
-      `no ${source.provider} API key: pass params.credentials.api_key, set ${source.envVars.join(" or ")}, or run authenticate`,
-    );
+    throw new BridgeError("AUTH_REQUIRED", `no ${source.provider} API key: pass params.credentials.api_key, set ${source.envVars.join(" or ")}, or run authenticate`);
   }
   return key;
 }

@@ -31,7 +31,7 @@ import { loadStoredCredentials } from "./store.ts";
 import { awaitSharedRefresh, cancellationOf } from "./shared-refresh.ts";
 
 export type AwsCredentials =
-  | { kind: "sigv4"; accessKeyId: string; secretAccessKey: string; sessionToken?: string; /** epoch ms */ expiration?: number }
+  | { kind: "sigv4"; accessKeyId: string; secretAccessKey: string; sessionToken?: string /** epoch ms */; expiration?: number }
   | { kind: "bearer"; token: string };
 
 export interface AwsCredentialResolverOptions {
@@ -249,4 +249,3 @@ function logged(deps: Deps, source: string, credentials: AwsCredentials): AwsCre
   });
   return credentials;
 }
-

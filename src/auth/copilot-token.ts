@@ -160,7 +160,10 @@ export async function findGitHubToken(params: ProviderParams, deps: Deps): Promi
 
 export function requireGitHubToken(credential: GitHubCredential | undefined): GitHubCredential {
   if (credential === undefined) {
-    throw new BridgeError("AUTH_REQUIRED", `no GitHub login for copilot: run authenticate (GitHub device flow), pass params.credentials.github_token, or set ${COPILOT_TOKEN_ENV.join(" or ")}`);
+    throw new BridgeError(
+      "AUTH_REQUIRED",
+      `no GitHub login for copilot: run authenticate (GitHub device flow), pass params.credentials.github_token, or set ${COPILOT_TOKEN_ENV.join(" or ")}`,
+    );
   }
   return credential;
 }
@@ -218,15 +221,20 @@ export function copilotClientRefused(response: ErrorResponse, identity: Record<s
   const sent = `Editor-Version "${identity["editor-version"] ?? ""}", Editor-Plugin-Version "${identity["editor-plugin-version"] ?? ""}"`;
   return new BridgeError(
     "AUTH_FAILED",
-    `copilot: Copilot no longer accepts this client version (HTTP 466, client not supported${said ? `: ${said}` : ""}); it was sent as ${sent}. `
-      + `Send a current VS Code identity: per request with params.headers ("Editor-Version": "vscode/<version>", "Editor-Plugin-Version": "copilot-chat/<version>"), `
-      + `or for every request with the environment variables ${COPILOT_IDENTITY_ENV["editor-version"]} and ${COPILOT_IDENTITY_ENV["editor-plugin-version"]}`,
+    `copilot: Copilot no longer accepts this client version (HTTP 466, client not supported${said ? `: ${said}` : ""}); it was sent as ${sent}. ` +
+      `Send a current VS Code identity: per request with params.headers ("Editor-Version": "vscode/<version>", "Editor-Plugin-Version": "copilot-chat/<version>"), ` +
+      `or for every request with the environment variables ${COPILOT_IDENTITY_ENV["editor-version"]} and ${COPILOT_IDENTITY_ENV["editor-plugin-version"]}`,
     { status: response.status, retryable: false, providerType: CLIENT_NOT_SUPPORTED },
   );
 }
 
 function classifyExchangeError(credential: GitHubCredential, identity: Record<string, string>): (response: ErrorResponse) => BridgeError {
-  const whose = credential.source === "store" ? "the stored GitHub login" : credential.source === "env" ? `the GitHub token in ${COPILOT_TOKEN_ENV.join("/")}` : "params.credentials.github_token";
+  const whose =
+    credential.source === "store"
+      ? "the stored GitHub login"
+      : credential.source === "env"
+        ? `the GitHub token in ${COPILOT_TOKEN_ENV.join("/")}`
+        : "params.credentials.github_token";
   return (response) => {
     const refused = copilotClientRefused(response, identity);
     if (refused) return refused;
@@ -242,17 +250,29 @@ function classifyExchangeError(credential: GitHubCredential, identity: Record<st
     if (credential.token.startsWith("github_pat_") && (status === 401 || status === 403)) {
       // The exchange answers 403 "Resource not accessible by personal access token" (vfarcic/dot-ai PR #591, 2026-06-11);
       // such tokens are documented for GitHub's own Copilot CLI and SDK (github/copilot-sdk docs/auth/authenticate.md).
-      return new BridgeError("AUTH_FAILED", `copilot: ${whose} is a fine-grained personal access token, which GitHub's Copilot token exchange does not accept (HTTP ${status}); run authenticate (GitHub device flow) or pass a gho_/ghu_ OAuth token instead`, { status });
+      return new BridgeError(
+        "AUTH_FAILED",
+        `copilot: ${whose} is a fine-grained personal access token, which GitHub's Copilot token exchange does not accept (HTTP ${status}); run authenticate (GitHub device flow) or pass a gho_/ghu_ OAuth token instead`,
+        { status },
+      );
     }
     if (status === 401) {
       return new BridgeError("AUTH_FAILED", `copilot: GitHub rejected ${whose} (revoked or expired); run authenticate again (${message})`, { status });
     }
     if (status === 404) {
       // Seen both for a token GitHub no longer knows and for accounts on the free plan (NousResearch/hermes-agent#18783).
-      return new BridgeError("AUTH_FAILED", `copilot: GitHub gave no Copilot token for ${whose} (HTTP 404): the login is no longer valid, or the account has no Copilot subscription: run authenticate again, and if that does not help check https://github.com/settings/copilot (${message})`, { status });
+      return new BridgeError(
+        "AUTH_FAILED",
+        `copilot: GitHub gave no Copilot token for ${whose} (HTTP 404): the login is no longer valid, or the account has no Copilot subscription: run authenticate again, and if that does not help check https://github.com/settings/copilot (${message})`,
+        { status },
+      );
     }
     if (status === 403) {
-      return new BridgeError("AUTH_FAILED", `copilot: this GitHub account has no access to Copilot (no active Copilot subscription, or the organisation does not allow it): ${message}. Check https://github.com/settings/copilot, or run authenticate with another account`, { status });
+      return new BridgeError(
+        "AUTH_FAILED",
+        `copilot: this GitHub account has no access to Copilot (no active Copilot subscription, or the organisation does not allow it): ${message}. Check https://github.com/settings/copilot, or run authenticate with another account`,
+        { status },
+      );
     }
     if (status === 429) return new BridgeError("RATE_LIMITED", `copilot: GitHub token exchange rate limited (${message})`, { status, retryable: true });
     return new BridgeError("PROVIDER_ERROR", `copilot: GitHub token exchange failed with HTTP ${status} (${message})`, { status, retryable: status >= 500 });
@@ -282,18 +302,22 @@ export async function exchangeForCopilotToken(deps: Deps, credential: GitHubCred
   const identity = editorIdentity(params, deps);
   // `token`, not `Bearer`, for this endpoint (ericc-ch/copilot-api src/lib/api-config.ts `githubHeaders`).
   const headers = { ...identity, "x-github-api-version": GITHUB_EXCHANGE_API_VERSION, accept: "application/json", authorization: `token ${credential.token}` };
-  const answer = await fetchJson<ExchangeAnswer>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, classifyExchangeError(credential, identity), { limit: "credential" });
+  const answer = await fetchJson<ExchangeAnswer>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, classifyExchangeError(credential, identity), {
+    limit: "credential",
+  });
   if (typeof answer.token !== "string" || answer.token.length === 0) {
-    if (answer.chat_enabled === false) throw new BridgeError("AUTH_FAILED", "copilot: Copilot Chat is not enabled for this GitHub account; check https://github.com/settings/copilot");
+    if (answer.chat_enabled === false)
+      throw new BridgeError("AUTH_FAILED", "copilot: Copilot Chat is not enabled for this GitHub account; check https://github.com/settings/copilot");
     throw new BridgeError("PROVIDER_ERROR", "copilot: the GitHub token exchange answered without a token", { retryable: true });
   }
   registerSecret(answer.token);
   const now = deps.now();
   const refreshIn = typeof answer.refresh_in === "number" && answer.refresh_in > 0 ? answer.refresh_in : undefined;
   const expiresAt = typeof answer.expires_at === "number" ? answer.expires_at * 1000 : now + (refreshIn ?? DEFAULT_LIFETIME_S) * 1000;
-  const api = typeof answer.endpoints?.api === "string" && /^https?:\/\//.test(answer.endpoints.api)
-    ? answer.endpoints.api
-    : (apiFromCopilotToken(answer.token) ?? "https://api.githubcopilot.com");
+  const api =
+    typeof answer.endpoints?.api === "string" && /^https?:\/\//.test(answer.endpoints.api)
+      ? answer.endpoints.api
+      : (apiFromCopilotToken(answer.token) ?? "https://api.githubcopilot.com");
   return { token: answer.token, api: api.replace(/\/+$/, ""), expiresAt, refreshAt: refreshAtOf(now, expiresAt, refreshIn) };
 }
 
@@ -325,8 +349,7 @@ export function createCopilotTokens(deps: Deps): CopilotTokens {
   const memory = new Map<string, CopilotSession>();
   const inflight = new Map<string, Promise<CopilotSession>>();
   const rejected = new Set<string>();
-  const fresh = (session: CopilotSession | undefined): session is CopilotSession =>
-    session !== undefined && deps.now() < session.refreshAt && !rejected.has(session.token);
+  const fresh = (session: CopilotSession | undefined): session is CopilotSession => session !== undefined && deps.now() < session.refreshAt && !rejected.has(session.token);
 
   const fromStore = async (credential: GitHubCredential): Promise<CopilotSession | undefined> => {
     if (credential.source !== "store") return undefined;
@@ -339,7 +362,8 @@ export function createCopilotTokens(deps: Deps): CopilotTokens {
     try {
       // Only next to the login it came from: a logout or a new login in the meantime wins.
       await updateStoredCredentials(deps, COPILOT_STORE_KEY, (current) =>
-        current?.github_token === credential.token ? { ...current, copilot_token: storedSession(session) } : undefined);
+        current?.github_token === credential.token ? { ...current, copilot_token: storedSession(session) } : undefined,
+      );
     } catch (error) {
       deps.log.log("warn", "copilot: could not keep the Copilot token in the credential store", { error });
     }
@@ -374,10 +398,12 @@ export function createCopilotTokens(deps: Deps): CopilotTokens {
       if (fresh(cached)) return cached;
       let flight = inflight.get(credential.token);
       if (!flight) {
-        flight = refresh(credential, params).then((session) => {
-          memory.set(credential.token, session);
-          return session;
-        }).finally(() => inflight.delete(credential.token));
+        flight = refresh(credential, params)
+          .then((session) => {
+            memory.set(credential.token, session);
+            return session;
+          })
+          .finally(() => inflight.delete(credential.token));
         inflight.set(credential.token, flight);
       }
       return awaitSharedRefresh(flight, signal);

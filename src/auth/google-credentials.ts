@@ -176,11 +176,9 @@ const LOCATION_PATTERN = /^[a-z][a-z0-9-]*$/;
 export function resolveVertexLocation(params: ProviderParams, deps: Pick<Deps, "env">, access?: GoogleAccess, fallback = VERTEX_DEFAULT_LOCATION): VertexLocation {
   const project = pick(params, "project", deps, PROJECT_ENV) ?? projectOfCredentials(access);
   if (project === undefined) {
-    throw new BridgeError(
-      "INVALID_REQUEST",
-      `no Google Cloud project: pass params.project or set ${PROJECT_ENV.join(", ")} (the credentials in use name no project)`,
-      { field: "params.project" },
-    );
+    throw new BridgeError("INVALID_REQUEST", `no Google Cloud project: pass params.project or set ${PROJECT_ENV.join(", ")} (the credentials in use name no project)`, {
+      field: "params.project",
+    });
   }
   if (!PROJECT_PATTERN.test(project.value)) {
     throw new BridgeError("INVALID_REQUEST", `${project.from}: ${JSON.stringify(project.value)} is not a Google Cloud project id`, { field: "params.project" });
@@ -206,12 +204,7 @@ export function vertexHost(location: string): string {
 }
 
 /** The value and where it came from (`params.project`, `GOOGLE_CLOUD_PROJECT`, ...), for messages. */
-function pick(
-  params: ProviderParams,
-  field: "project" | "location",
-  deps: Pick<Deps, "env">,
-  envNames: readonly string[],
-): { value: string; from: string } | undefined {
+function pick(params: ProviderParams, field: "project" | "location", deps: Pick<Deps, "env">, envNames: readonly string[]): { value: string; from: string } | undefined {
   const value = params[field];
   if (value !== undefined) {
     if (typeof value !== "string" || value.trim() === "") {
@@ -225,4 +218,3 @@ function pick(
   }
   return undefined;
 }
-

@@ -25,13 +25,7 @@ export function amzDate(date: Date): string {
  * its signal is carried over. Every header present is signed except the ones
  * aws4fetch leaves out (content-type, content-length, user-agent, ...).
  */
-export async function signBedrockRequest(
-  request: Request,
-  creds: AwsCredentials,
-  region: string,
-  service = "bedrock",
-  now?: Date,
-): Promise<Request> {
+export async function signBedrockRequest(request: Request, creds: AwsCredentials, region: string, service = "bedrock", now?: Date): Promise<Request> {
   const body = request.body === null ? undefined : await request.arrayBuffer();
   if (creds.kind === "bearer") {
     const headers = new Headers(request.headers);

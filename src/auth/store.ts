@@ -141,11 +141,7 @@ export async function removeStoredCredentials(deps: Deps, provider: string): Pro
  * that moment (another process may have changed it since we read it).
  * `change` returns the new entry, or undefined to leave the store as it is.
  */
-export async function updateStoredCredentials(
-  deps: Deps,
-  provider: string,
-  change: (current: StoredCredentials | undefined) => StoredCredentials | undefined,
-): Promise<void> {
+export async function updateStoredCredentials(deps: Deps, provider: string, change: (current: StoredCredentials | undefined) => StoredCredentials | undefined): Promise<void> {
   await updateStore(deps, (store) => {
     const next = change(store.providers[provider]);
     if (next === undefined) return false;

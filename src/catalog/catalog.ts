@@ -10,14 +10,7 @@ import data from "./models.json" with { type: "json" };
 
 export type ProviderId = "anthropic" | "openai" | "copilot" | "bedrock" | "vertex" | "azure";
 
-export const PROVIDER_IDS: readonly ProviderId[] = Object.freeze([
-  "anthropic",
-  "openai",
-  "copilot",
-  "bedrock",
-  "vertex",
-  "azure",
-] as const);
+export const PROVIDER_IDS: readonly ProviderId[] = Object.freeze(["anthropic", "openai", "copilot", "bedrock", "vertex", "azure"] as const);
 
 /** Prices (USD per 1M tokens) that replace the base ones once the prompt exceeds `above_input_tokens`. */
 export interface Tier {

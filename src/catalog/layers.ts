@@ -49,7 +49,8 @@ function count(value: unknown, where: string, max = 100_000_000): void {
 
 function usd(value: unknown, where: string): void {
   if (value === null) return;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_PRICE) fail(where, `must be null or a number from 0 to ${MAX_PRICE} (USD per million tokens)`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_PRICE)
+    fail(where, `must be null or a number from 0 to ${MAX_PRICE} (USD per million tokens)`);
 }
 
 function date(value: unknown, where: string): void {
@@ -91,7 +92,9 @@ function checkModel(provider: ProviderId, model: unknown, where: string): ModelP
   if (model.name !== undefined) text(model.name, `${where}.name`);
   if (model.aliases !== undefined) {
     if (!Array.isArray(model.aliases) || model.aliases.length > 50) fail(`${where}.aliases`, "must be an array of at most 50 ids");
-    model.aliases.forEach((alias, k) => text(alias, `${where}.aliases[${k}]`, 200));
+    model.aliases.forEach((alias, k) => {
+      text(alias, `${where}.aliases[${k}]`, 200);
+    });
   }
   for (const field of ["context_length", "max_output"] as const) {
     if (model[field] !== undefined && model[field] !== null) count(model[field], `${where}.${field}`);
@@ -220,14 +223,16 @@ async function readLayer(deps: Deps, path: string | undefined, name: CatalogLaye
 export async function loadCatalogLayers(deps: Deps): Promise<LayerStatus[]> {
   const paths = deps.catalogFiles ?? {};
   const [cache, override] = await Promise.all([readLayer(deps, paths.cache, "cache"), readLayer(deps, paths.override, "override")]);
-  for (const [layer, result] of [["cache", cache], ["override", override]] as const) {
+  for (const [layer, result] of [
+    ["cache", cache],
+    ["override", override],
+  ] as const) {
     if (result.error !== undefined) deps.log.log("warn", `catalog ${layer} file ignored`, { problem: result.error });
   }
-  install(
-    { ...(cache.parsed && { cache: cache.parsed }), ...(override.parsed && { override: override.parsed }) },
-    paths,
-    { ...(cache.error !== undefined && { cache: cache.error }), ...(override.error !== undefined && { override: override.error }) },
-  );
+  install({ ...(cache.parsed && { cache: cache.parsed }), ...(override.parsed && { override: override.parsed }) }, paths, {
+    ...(cache.error !== undefined && { cache: cache.error }),
+    ...(override.error !== undefined && { override: override.error }),
+  });
   return catalogLayers();
 }
 

@@ -56,7 +56,8 @@ export function convertModelsDev(value: unknown, date: string, source: string): 
     const provider = value[theirs];
     if (provider === undefined) continue;
     if (!isObject(provider) || !isObject(provider.models)) throw new Error(`${theirs}: no models object`);
-    const models = (providers[ours] ??= { models: [] }).models;
+    providers[ours] ??= { models: [] };
+    const models = providers[ours].models;
     const seen = new Set(models.map((model) => model.id as string));
     for (const [id, model] of Object.entries(provider.models)) {
       if (!isObject(model) || seen.has(id)) continue;

@@ -109,7 +109,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function describe(value: unknown): string {
-  return value === undefined ? "(missing)" : JSON.stringify(typeof value === "bigint" ? String(value) : value) ?? String(value);
+  return value === undefined ? "(missing)" : (JSON.stringify(typeof value === "bigint" ? String(value) : value) ?? String(value));
 }
 
 function streamError(message: string, cause?: unknown): BridgeError {

@@ -83,10 +83,7 @@ export class EventStreamDecoder {
   constructor(options: EventStreamDecoderOptions = {}) {
     const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (!Number.isInteger(max) || max < FRAMING_BYTES) {
-      throw new BridgeError(
-        "INTERNAL",
-        `EventStreamDecoder: maxMessageBytes must be an integer of at least ${FRAMING_BYTES}, got ${max}`,
-      );
+      throw new BridgeError("INTERNAL", `EventStreamDecoder: maxMessageBytes must be an integer of at least ${FRAMING_BYTES}, got ${max}`);
     }
     this.max = max;
   }
@@ -333,9 +330,7 @@ function sameAscii(s: string, bytes: Uint8Array, start: number, end: number): bo
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {
-  return (
-    (((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)) >>> 0
-  );
+  return (((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)) >>> 0;
 }
 
 function hex(n: number): string {

@@ -182,11 +182,7 @@ export class SseDecoder {
   private data(value: string): void {
     this.dataLength += this.dataLines.length === 0 ? value.length : value.length + 1;
     if (this.dataLength > this.max) {
-      throw new BridgeError(
-        "STREAM_ERROR",
-        `SSE event data is longer than maxEventBytes (${this.max}); refusing to buffer more of this stream`,
-        { retryable: false },
-      );
+      throw new BridgeError("STREAM_ERROR", `SSE event data is longer than maxEventBytes (${this.max}); refusing to buffer more of this stream`, { retryable: false });
     }
     this.dataLines.push(value);
   }
@@ -214,11 +210,7 @@ export class SseDecoder {
 
   private checkLine(length: number): void {
     if (length > this.max) {
-      throw new BridgeError(
-        "STREAM_ERROR",
-        `SSE line is longer than maxEventBytes (${this.max}); refusing to buffer more of this stream`,
-        { retryable: false },
-      );
+      throw new BridgeError("STREAM_ERROR", `SSE line is longer than maxEventBytes (${this.max}); refusing to buffer more of this stream`, { retryable: false });
     }
   }
 }

@@ -15,10 +15,12 @@ export async function createHostFetch(env: Env, log: Logger): Promise<typeof fet
   const config = readProxyConfig(env);
   const caPath = env.PLUE_CA_BUNDLE;
   // node:fs/promises only when a CA bundle is configured: loading it costs start-up a few milliseconds.
-  const ca = caPath ? await (await import("node:fs/promises")).readFile(caPath, "utf8").catch((error: unknown) => {
-    log.log("error", "cannot read PLUE_CA_BUNDLE; using the default CAs", { path: caPath, error });
-    return undefined;
-  }) : undefined;
+  const ca = caPath
+    ? await (await import("node:fs/promises")).readFile(caPath, "utf8").catch((error: unknown) => {
+        log.log("error", "cannot read PLUE_CA_BUNDLE; using the default CAs", { path: caPath, error });
+        return undefined;
+      })
+    : undefined;
   const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
   if (!isBun) {
     if (config.http || config.https) log.log("warn", "under Node, proxies need NODE_USE_ENV_PROXY=1 (Node >= 24); HTTP(S)_PROXY alone is ignored");

@@ -164,13 +164,7 @@ function untilStopped<T>(promise: Promise<T>, signal: AbortSignal, doing: () => 
   });
 }
 
-async function readRegularFile(
-  io: FileReadCalls,
-  flags: typeof import("node:fs").constants,
-  path: string,
-  options: ReadOptions,
-  signal: AbortSignal,
-): Promise<string | null> {
+async function readRegularFile(io: FileReadCalls, flags: typeof import("node:fs").constants, path: string, options: ReadOptions, signal: AbortSignal): Promise<string | null> {
   const limit = options.maxBytes ?? DEFAULT_READ_MAX_BYTES;
   const owned = options.owned;
   let found: Stats;
@@ -272,7 +266,10 @@ function withFileLock<T>(path: string, work: () => Promise<T>): Promise<T> {
   // Callers in this process queue here, so only other processes ever contend for the file.
   const previous = localQueues.get(path) ?? Promise.resolve();
   const run = previous.then(() => holdingFileLock(path, work));
-  const settled = run.then(() => {}, () => {});
+  const settled = run.then(
+    () => {},
+    () => {},
+  );
   localQueues.set(path, settled);
   void settled.then(() => {
     if (localQueues.get(path) === settled) localQueues.delete(path);
@@ -298,7 +295,10 @@ async function holdingFileLock<T>(path: string, work: () => Promise<T>): Promise
     } catch (error) {
       if ((error as { code?: string }).code !== "EEXIST") throw error;
       const owner = await lockOwner(lockPath);
-      const age = await stat(lockPath).then((info) => Date.now() - info.mtimeMs, () => 0);
+      const age = await stat(lockPath).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      );
       // A process killed while holding the lock (SIGKILL, power loss) never removes it; its successors must not
       // wait out STALE_LOCK_MS (longer than LOCK_WAIT_MS) for it.
       if ((owner !== undefined && isDeadHolder(owner)) || age > STALE_LOCK_MS) await breakLock(lockPath, owner);

@@ -15,7 +15,7 @@ export async function runShellCommand(command: string, signal?: AbortSignal): Pr
         reject(error);
         return;
       }
-      resolve({ stdout: String(stdout), code: error ? ((error as { code: number }).code) : 0 });
+      resolve({ stdout: String(stdout), code: error ? (error as { code: number }).code : 0 });
     });
   });
 }

@@ -120,7 +120,12 @@ function bunStdio(bun: typeof Bun): Stdio {
     flush: () => Promise.all([stdoutTail, stderrTail]).then(() => {}),
     writeStderr(text) {
       // A closed stderr just loses the logs.
-      stderrTail = stderrTail.then(() => bun.write(bun.stderr, text)).then(() => {}, () => {});
+      stderrTail = stderrTail
+        .then(() => bun.write(bun.stderr, text))
+        .then(
+          () => {},
+          () => {},
+        );
     },
   };
 }

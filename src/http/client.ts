@@ -47,12 +47,7 @@ export function sanitizeError(error: BridgeError): BridgeError {
  * Send one request. Resolves with a 2xx response whose body is still unread;
  * throws a classified, sanitized BridgeError otherwise.
  */
-export async function sendRequest(
-  deps: Deps,
-  request: Request,
-  signal: AbortSignal,
-  classify: ErrorClassifier,
-): Promise<Response> {
+export async function sendRequest(deps: Deps, request: Request, signal: AbortSignal, classify: ErrorClassifier): Promise<Response> {
   let response: Response;
   try {
     response = await fetchFollowingRedirects(deps.fetch, request, signal);

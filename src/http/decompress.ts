@@ -81,9 +81,10 @@ function decodingBody(body: ReadableStream<Uint8Array>, coding: string): Readabl
       { highWaterMark: 0 },
     );
     const format = formatOf(coding, first);
-    const stream = format !== undefined && supported(format)
-      ? rest.pipeThrough(new DecompressionStream(format as CompressionFormat) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>)
-      : rest;
+    const stream =
+      format !== undefined && supported(format)
+        ? rest.pipeThrough(new DecompressionStream(format as CompressionFormat) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>)
+        : rest;
     return stream.getReader();
   }
 

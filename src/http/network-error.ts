@@ -6,15 +6,40 @@
 import { BridgeError } from "../protocol/errors.ts";
 
 const NETWORK_CODES = new Set([
-  "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH",
-  "EHOSTUNREACH", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED", "ConnectionRefused", "ConnectionClosed", "ConnectionReset", "FailedToOpenSocket",
-  "ERR_STREAM_PREMATURE_CLOSE", "ECONNCLOSED",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
+  "ConnectionRefused",
+  "ConnectionClosed",
+  "ConnectionReset",
+  "FailedToOpenSocket",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "ECONNCLOSED",
 ]);
 
 const NETWORK_MESSAGES = [
-  /fetch failed/i, /network/i, /socket/i, /terminated/i, /connection/i, /ECONN/i, /closed unexpectedly/i,
-  /other side closed/i, /unable to connect/i, /premature/i, /typo in the url or port/i,
+  /fetch failed/i,
+  /network/i,
+  /socket/i,
+  /terminated/i,
+  /connection/i,
+  /ECONN/i,
+  /closed unexpectedly/i,
+  /other side closed/i,
+  /unable to connect/i,
+  /premature/i,
+  /typo in the url or port/i,
 ];
 
 function codeOf(error: unknown): string | undefined {

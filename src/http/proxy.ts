@@ -19,7 +19,10 @@ export interface ProxyConfig {
 export function readProxyConfig(env: Env): ProxyConfig {
   const pick = (...names: string[]): string | undefined => names.map((name) => env[name]).find((value) => value);
   const config: ProxyConfig = {
-    noProxy: (pick("NO_PROXY", "no_proxy") ?? "").split(/[\s,]+/).map((entry) => entry.trim().toLowerCase()).filter(Boolean),
+    noProxy: (pick("NO_PROXY", "no_proxy") ?? "")
+      .split(/[\s,]+/)
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
   };
   const http = pick("HTTP_PROXY", "http_proxy");
   const https = pick("HTTPS_PROXY", "https_proxy") ?? http;
@@ -31,8 +34,7 @@ export function readProxyConfig(env: Env): ProxyConfig {
 /** Loopback, and link-local (the AWS instance metadata and container endpoints live there and never sit behind a proxy). */
 function isAlwaysDirect(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) ||
-    /^169\.254(\.\d{1,3}){2}$/.test(host);
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) || /^169\.254(\.\d{1,3}){2}$/.test(host);
 }
 
 function bypassed(url: URL, noProxy: string[]): boolean {

@@ -172,7 +172,7 @@ export class RateLimiter {
 
   private observe(key: string, status: number, headers: Headers, owner: object): void {
     const now = this.clock.now();
-    let hold = status === 429 ? parseRetryAfter(headers, now) ?? DEFAULT_429_HOLD_MS : 0;
+    let hold = status === 429 ? (parseRetryAfter(headers, now) ?? DEFAULT_429_HOLD_MS) : 0;
     const exhausted = exhaustedFor(headers, now);
     if (exhausted !== undefined) hold = Math.max(hold, exhausted);
     if (hold <= 0 || hold > MAX_HOLD_MS) return;
@@ -199,12 +199,12 @@ export function observingFetch(fetcher: typeof fetch, lease: Lease): typeof fetc
 
 /** [remaining header, reset header, reset format] for every limit a response can say is used up. */
 const LIMITS: Array<[string, string, "date" | "duration"]> = [
-  ...["requests", "tokens", "input-tokens", "output-tokens"].map(
-    (limit): [string, string, "date"] => [`anthropic-ratelimit-${limit}-remaining`, `anthropic-ratelimit-${limit}-reset`, "date"],
-  ),
-  ...["requests", "tokens"].map(
-    (limit): [string, string, "duration"] => [`x-ratelimit-remaining-${limit}`, `x-ratelimit-reset-${limit}`, "duration"],
-  ),
+  ...["requests", "tokens", "input-tokens", "output-tokens"].map((limit): [string, string, "date"] => [
+    `anthropic-ratelimit-${limit}-remaining`,
+    `anthropic-ratelimit-${limit}-reset`,
+    "date",
+  ]),
+  ...["requests", "tokens"].map((limit): [string, string, "duration"] => [`x-ratelimit-remaining-${limit}`, `x-ratelimit-reset-${limit}`, "duration"]),
 ];
 
 /** How long until the latest reset among the limits at 0, or undefined when none is at 0 (or its reset is unreadable). */

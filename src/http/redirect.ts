@@ -84,7 +84,10 @@ export async function fetchFollowingRedirects(fetcher: typeof fetch, request: Re
     try {
       target = new URL(location, from);
     } catch (error) {
-      throw new BridgeError("PROVIDER_ERROR", `${from.host} answered HTTP ${response.status} with a Location that is not a URL; not followed`, { status: response.status, cause: error });
+      throw new BridgeError("PROVIDER_ERROR", `${from.host} answered HTTP ${response.status} with a Location that is not a URL; not followed`, {
+        status: response.status,
+        cause: error,
+      });
     }
     const status = response.status;
     if (target.protocol !== "https:" && target.protocol !== "http:") throw refused(status, from, `a ${target.protocol} URL`, "only http(s) is followed");

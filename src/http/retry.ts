@@ -81,7 +81,6 @@ export function parseShouldRetry(headers: Headers): boolean | undefined {
   return undefined;
 }
 
-
 /** Overlay what the response headers say about retrying onto a classified error. */
 export function applyRetryHeaders(error: BridgeError, headers: Headers, now: number): BridgeError {
   const retryAfterMs = parseRetryAfter(headers, now);

@@ -66,9 +66,7 @@ export class Watchdog {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       const what = { headers: "response headers", first_content: "the first chunk", idle: "more output" }[phase];
-      this.controller.abort(
-        new BridgeError("TIMEOUT", `no ${what} within ${ms} ms (${phase}_ms timeout)`, { retryable: true }),
-      );
+      this.controller.abort(new BridgeError("TIMEOUT", `no ${what} within ${ms} ms (${phase}_ms timeout)`, { retryable: true }));
     }, ms);
   }
 }

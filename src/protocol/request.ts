@@ -18,18 +18,7 @@ import { EFFORTS, type ChatParams, type ContentPart, type Message, type ToolDefi
 import type { Usage } from "./chunks.ts";
 import { BridgeError } from "./errors.ts";
 
-export const ACTIONS = [
-  "ping",
-  "list_providers",
-  "list_models",
-  "stream_chat",
-  "count_tokens",
-  "calculate_cost",
-  "authenticate",
-  "logout",
-  "cancel",
-  "refresh_catalog",
-] as const;
+export const ACTIONS = ["ping", "list_providers", "list_models", "stream_chat", "count_tokens", "calculate_cost", "authenticate", "logout", "cancel", "refresh_catalog"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type RequestId = string | number;
@@ -249,7 +238,9 @@ function validatePart(part: unknown, field: string): ContentPart {
 function validateContent(content: unknown, field: string): void {
   if (typeof content === "string") return;
   if (!Array.isArray(content)) throw invalid(field, `must be a string or an array of parts, got ${describe(content)}`);
-  content.forEach((part, index) => validatePart(part, `${field}[${index}]`));
+  content.forEach((part, index) => {
+    validatePart(part, `${field}[${index}]`);
+  });
 }
 
 const ROLES = new Set(["system", "user", "assistant", "tool"]);
@@ -279,10 +270,14 @@ function validateChat(params: Json, forCounting: boolean): void {
   requireString(params.model, "params.model");
   if (!Array.isArray(params.messages)) throw invalid("params.messages", `must be an array, got ${describe(params.messages)}`);
   if (params.messages.length === 0 && !forCounting) throw invalid("params.messages", "must not be empty");
-  params.messages.forEach((message, index) => validateMessage(message, `params.messages[${index}]`));
+  params.messages.forEach((message, index) => {
+    validateMessage(message, `params.messages[${index}]`);
+  });
   if (params.tools !== undefined) {
     if (!Array.isArray(params.tools)) throw invalid("params.tools", "must be an array");
-    params.tools.forEach((tool, index) => validateTool(tool, `params.tools[${index}]`));
+    params.tools.forEach((tool, index) => {
+      validateTool(tool, `params.tools[${index}]`);
+    });
   }
   const choice = params.tool_choice;
   if (choice !== undefined && choice !== "auto" && choice !== "none" && choice !== "required") {
@@ -295,7 +290,9 @@ function validateChat(params: Json, forCounting: boolean): void {
   if (params.top_p !== undefined) requireNumber(params.top_p, "params.top_p", 0, 1, false);
   if (params.stop !== undefined) {
     if (!Array.isArray(params.stop)) throw invalid("params.stop", "must be an array of strings");
-    params.stop.forEach((item, index) => requireString(item, `params.stop[${index}]`));
+    params.stop.forEach((item, index) => {
+      requireString(item, `params.stop[${index}]`);
+    });
   }
   if (params.reasoning !== undefined) {
     const reasoning = requireObject(params.reasoning, "params.reasoning");
@@ -409,8 +406,5 @@ export function validateRequest(value: unknown): Request {
   return { ...object, params } as Request;
 }
 
-
 /** The request type of one action (some request shapes serve several actions). */
-export type RequestOf<A extends Action> = Request extends infer R
-  ? R extends { action: infer X } ? (A extends X ? R & { action: A } : never) : never
-  : never;
+export type RequestOf<A extends Action> = Request extends infer R ? (R extends { action: infer X } ? (A extends X ? R & { action: A } : never) : never) : never;

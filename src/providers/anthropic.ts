@@ -21,15 +21,17 @@ function baseUrl(params: ProviderParams, deps: Deps): string {
 }
 
 function headersFor(apiKey: string, params: ProviderParams): Headers {
-  return mergeHeaders(
-    { "content-type": "application/json", accept: "application/json", "anthropic-version": ANTHROPIC_VERSION, "x-api-key": apiKey },
-    params.headers,
-  );
+  return mergeHeaders({ "content-type": "application/json", accept: "application/json", "anthropic-version": ANTHROPIC_VERSION, "x-api-key": apiKey }, params.headers);
 }
 
 interface AnthropicModelPage {
-  data?: Array<{ id: string; display_name?: string; max_input_tokens?: number; max_tokens?: number;
-    capabilities?: { image_input?: { supported?: boolean }; thinking?: { supported?: boolean } } }>;
+  data?: Array<{
+    id: string;
+    display_name?: string;
+    max_input_tokens?: number;
+    max_tokens?: number;
+    capabilities?: { image_input?: { supported?: boolean }; thinking?: { supported?: boolean } };
+  }>;
   has_more?: boolean;
   last_id?: string;
 }

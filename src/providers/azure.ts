@@ -84,13 +84,25 @@ export function classifyAzureError(response: ErrorResponse, deployment: string, 
     ...(error.providerType !== undefined && { providerType: error.providerType }),
   };
   if (code === "DeploymentNotFound") {
-    return new BridgeError("NOT_FOUND", `azure: deployment "${deployment}" does not exist on ${target.endpoint} (check the deployment name in the Azure portal; params.model is the deployment name, not the model name)`, options);
+    return new BridgeError(
+      "NOT_FOUND",
+      `azure: deployment "${deployment}" does not exist on ${target.endpoint} (check the deployment name in the Azure portal; params.model is the deployment name, not the model name)`,
+      options,
+    );
   }
   if (response.status === 404) {
-    return new BridgeError("NOT_FOUND", `azure: ${target.endpoint} answered "resource not found": check the endpoint (https://<resource>.openai.azure.com) and api version "${target.apiVersion}" (${error.message})`, options);
+    return new BridgeError(
+      "NOT_FOUND",
+      `azure: ${target.endpoint} answered "resource not found": check the endpoint (https://<resource>.openai.azure.com) and api version "${target.apiVersion}" (${error.message})`,
+      options,
+    );
   }
   if (/api[- ]version/i.test(error.message) && (response.status === 400 || code === "BadRequest")) {
-    return new BridgeError("INVALID_PARAMS", `azure: api version "${target.apiVersion}" is not supported here; use "v1" or a current dated version such as ${AZURE_GA_API_VERSION} (${error.message})`, options);
+    return new BridgeError(
+      "INVALID_PARAMS",
+      `azure: api version "${target.apiVersion}" is not supported here; use "v1" or a current dated version such as ${AZURE_GA_API_VERSION} (${error.message})`,
+      options,
+    );
   }
   return error;
 }
@@ -145,9 +157,7 @@ export const azureProvider: Provider = {
     // deployment and api version); Responses on request.
     const api = params.api ?? "chat";
     const shaping = shapeChat("azure", api === "responses" ? "openai-responses" : "openai-chat", params);
-    const format = api === "responses"
-      ? createOpenAIResponsesFormat({ reasoningModel: shaping.rules.thinking === "effort" })
-      : createOpenAIChatFormat();
+    const format = api === "responses" ? createOpenAIResponsesFormat({ reasoningModel: shaping.rules.thinking === "effort" }) : createOpenAIChatFormat();
     const body = JSON.stringify(format.encodeRequest(shaping.params));
     const headers = mergeHeaders({ "content-type": "application/json", ...(await authHeaders(params, deps)) }, params.headers);
     const url = chatUrl(where, params.model, api);
@@ -171,7 +181,12 @@ export const azureProvider: Provider = {
       throw error;
     }
     const get = <T>(url: string): Promise<T> =>
-      fetchJson<T>(deps, () => new Request(url, { headers, redirect: "manual" }), signal, (response) => classifyAzureError(response, "", where));
+      fetchJson<T>(
+        deps,
+        () => new Request(url, { headers, redirect: "manual" }),
+        signal,
+        (response) => classifyAzureError(response, "", where),
+      );
     try {
       const answer = await get<{ data?: AzureDeployment[] }>(`${where.endpoint}/openai/deployments?api-version=${DEPLOYMENTS_API_VERSION}`);
       return deploymentListing(answer.data ?? []);
@@ -183,7 +198,10 @@ export const azureProvider: Provider = {
     const answer = await get<{ data?: Array<{ id: string; capabilities?: { chat_completion?: boolean } }> }>(`${where.endpoint}/openai/v1/models`);
     // The listing mixes in embeddings, image and audio models; Azure flags which ones can chat.
     const chat = (answer.data ?? []).filter((model) => model.capabilities?.chat_completion !== false);
-    return mergeListing("azure", chat.map((model) => ({ id: model.id })));
+    return mergeListing(
+      "azure",
+      chat.map((model) => ({ id: model.id })),
+    );
   },
 
   async modelBehind(params, call) {
@@ -191,7 +209,10 @@ export const azureProvider: Provider = {
     // Per resource and credential: two accounts never share what they can see.
     const key = `${where.endpoint}\n${JSON.stringify(await authHeaders(params, call.deps))}`;
     let perDeps = deploymentCache.get(call.deps);
-    if (perDeps === undefined) deploymentCache.set(call.deps, (perDeps = new Map()));
+    if (perDeps === undefined) {
+      perDeps = new Map();
+      deploymentCache.set(call.deps, perDeps);
+    }
     let known = perDeps.get(key);
     if (known === undefined || known.until <= call.deps.now()) {
       const listing = await azureProvider.listModels(params, call);
@@ -210,7 +231,12 @@ export const azureProvider: Provider = {
     const where = target(params, deps);
     const headers = await authHeaders(params, deps);
     const url = `${where.endpoint}/openai/v1/models`;
-    await fetchJson(deps, () => new Request(url, { headers: mergeHeaders(headers, params.headers), redirect: "manual" }), signal, (response) => classifyAzureError(response, "", where));
+    await fetchJson(
+      deps,
+      () => new Request(url, { headers: mergeHeaders(headers, params.headers), redirect: "manual" }),
+      signal,
+      (response) => classifyAzureError(response, "", where),
+    );
     return headers["api-key"] ? { api_key: headers["api-key"] } : null;
   },
 };

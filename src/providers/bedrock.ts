@@ -98,8 +98,14 @@ export const bedrockProvider: Provider = {
 
   async isConfigured(deps) {
     const env = deps.env;
-    return Boolean(env.AWS_BEARER_TOKEN_BEDROCK || (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE ||
-      env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+    return Boolean(
+      env.AWS_BEARER_TOKEN_BEDROCK ||
+        (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
+        env.AWS_PROFILE ||
+        env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+        env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ||
+        env.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+    );
   },
 
   async planChat(params, call) {

@@ -9,8 +9,17 @@
  */
 import { mergeHeaders } from "../auth/api-key.ts";
 import {
-  CLIENT_NOT_SUPPORTED, COPILOT_API_VERSION, copilotClientRefused, copilotTokensFor, editorIdentity, exchangeForCopilotToken, findGitHubToken,
-  githubEndpoints, storedSession, type CopilotSession, type GitHubCredential,
+  CLIENT_NOT_SUPPORTED,
+  COPILOT_API_VERSION,
+  copilotClientRefused,
+  copilotTokensFor,
+  editorIdentity,
+  exchangeForCopilotToken,
+  findGitHubToken,
+  githubEndpoints,
+  storedSession,
+  type CopilotSession,
+  type GitHubCredential,
 } from "../auth/copilot-token.ts";
 import { COPILOT_CLIENT_ID, COPILOT_SCOPE, pollForToken, requestDeviceCode } from "../auth/github-device-flow.ts";
 import { findModel } from "../catalog/catalog.ts";
@@ -24,7 +33,6 @@ import type { SseEvent } from "../decode/sse-event.ts";
 import type { ChatFormat, ErrorResponse } from "../formats/types.ts";
 import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
-import type { Cost } from "../protocol/chunks.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
@@ -32,7 +40,16 @@ import { readTokenPrices } from "./copilot/billing.ts";
 import { CopilotBillingMeter } from "./copilot/billing-stream.ts";
 import { hasImage, initiatorOf } from "./copilot/headers.ts";
 import {
-  cachedModels, isReasoningModel, modelListing, needsEnabling, parseModelList, rememberModels, ROUTE_PATH, routeFor, type CopilotModel, type CopilotRoute,
+  cachedModels,
+  isReasoningModel,
+  modelListing,
+  needsEnabling,
+  parseModelList,
+  rememberModels,
+  ROUTE_PATH,
+  routeFor,
+  type CopilotModel,
+  type CopilotRoute,
 } from "./copilot/models.ts";
 import { catalogListing } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
@@ -48,15 +65,18 @@ function baseOf(params: ProviderParams, session: CopilotSession): string {
 
 /** Everything a Copilot API call carries; params.headers last, so each value can be replaced. */
 function apiHeaders(session: CopilotSession, params: ProviderParams, identity: Record<string, string>, extra: Record<string, string> = {}): Headers {
-  return mergeHeaders({
-    "content-type": "application/json",
-    accept: "application/json",
-    authorization: `Bearer ${session.token}`,
-    ...identity,
-    "x-github-api-version": COPILOT_API_VERSION,
-    "openai-intent": "conversation-edits",
-    ...extra,
-  }, params.headers);
+  return mergeHeaders(
+    {
+      "content-type": "application/json",
+      accept: "application/json",
+      authorization: `Bearer ${session.token}`,
+      ...identity,
+      "x-github-api-version": COPILOT_API_VERSION,
+      "openai-intent": "conversation-edits",
+      ...extra,
+    },
+    params.headers,
+  );
 }
 
 /** Copilot's own answers outside chat (/models, policy): a refused client identity first, then the OpenAI reading. */
@@ -85,7 +105,12 @@ async function withSession<T>(params: ProviderParams, call: ProviderCall, work: 
 async function fetchModels(params: ProviderParams, call: ProviderCall, session: CopilotSession): Promise<CopilotModel[]> {
   const base = baseOf(params, session);
   const identity = editorIdentity(params, call.deps);
-  const answer = await fetchJson<unknown>(call.deps, () => new Request(`${base}/models`, { headers: apiHeaders(session, params, identity) }), call.signal, copilotApiClassifier(identity));
+  const answer = await fetchJson<unknown>(
+    call.deps,
+    () => new Request(`${base}/models`, { headers: apiHeaders(session, params, identity) }),
+    call.signal,
+    copilotApiClassifier(identity),
+  );
   const models = parseModelList(answer);
   rememberModels(call.deps, modelsKey(base, session), models);
   return models;
@@ -116,17 +141,30 @@ async function describeModel(params: ChatRequestParams, call: ProviderCall, sess
 async function enableModel(params: ChatRequestParams, call: ProviderCall, model: CopilotModel): Promise<void> {
   const identity = editorIdentity(params, call.deps);
   try {
-    await withSession(params, call, (session) => fetchJson<unknown>(call.deps, () => new Request(`${baseOf(params, session)}/models/${encodeURIComponent(model.id)}/policy`, {
-      method: "POST",
-      headers: apiHeaders(session, params, identity, { "openai-intent": "chat-policy", "x-interaction-type": "chat-policy" }),
-      body: JSON.stringify({ state: "enabled" }),
-    }), call.signal, copilotApiClassifier(identity), { limit: "answer" }));
+    await withSession(params, call, (session) =>
+      fetchJson<unknown>(
+        call.deps,
+        () =>
+          new Request(`${baseOf(params, session)}/models/${encodeURIComponent(model.id)}/policy`, {
+            method: "POST",
+            headers: apiHeaders(session, params, identity, { "openai-intent": "chat-policy", "x-interaction-type": "chat-policy" }),
+            body: JSON.stringify({ state: "enabled" }),
+          }),
+        call.signal,
+        copilotApiClassifier(identity),
+        { limit: "answer" },
+      ),
+    );
   } catch (error) {
     // A refused client identity is not about this model: it says so itself.
     if (call.signal.aborted || !(error instanceof BridgeError) || error.providerType === CLIENT_NOT_SUPPORTED) throw error;
-    throw new BridgeError("AUTH_FAILED", `copilot: model "${model.id}" is not enabled for this account (policy "${model.policy?.state}") and enabling it failed: ${error.message}. Enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin), then try again`, {
-      ...(error.status !== undefined && { status: error.status }),
-    });
+    throw new BridgeError(
+      "AUTH_FAILED",
+      `copilot: model "${model.id}" is not enabled for this account (policy "${model.policy?.state}") and enabling it failed: ${error.message}. Enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin), then try again`,
+      {
+        ...(error.status !== undefined && { status: error.status }),
+      },
+    );
   }
   model.policy = { ...model.policy, state: "enabled" };
 }
@@ -143,7 +181,11 @@ function copilotClassifier(dialect: ErrorClassifier, model: string, route: Copil
     const refused = copilotClientRefused(response, identity);
     if (refused) return refused;
     if (response.status < 500 && NOT_SUPPORTED.test(response.body)) {
-      return new BridgeError("NOT_FOUND", `copilot: model "${model}" is not supported for this account on ${ROUTE_PATH[route]}. Run list_models for the models your plan offers; if it is listed, enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin to allow it) and try again`, { status: response.status, providerType: "model_not_supported" });
+      return new BridgeError(
+        "NOT_FOUND",
+        `copilot: model "${model}" is not supported for this account on ${ROUTE_PATH[route]}. Run list_models for the models your plan offers; if it is listed, enable it at ${COPILOT_SETTINGS_URL} (or ask your organisation's admin to allow it) and try again`,
+        { status: response.status, providerType: "model_not_supported" },
+      );
     }
     // Copilot's own failures (plain-text `quota exceeded`, OpenAI-style JSON) also reach the Messages route;
     // only an Anthropic error envelope is read by the Anthropic dialect.

@@ -66,9 +66,7 @@ export const openaiProvider: Provider = {
     const apiKey = await requireApiKey(params, deps, KEY);
     const api = chooseOpenAIApi(params);
     const shaping = shapeChat("openai", api === "responses" ? "openai-responses" : "openai-chat", params);
-    const format = api === "responses"
-      ? createOpenAIResponsesFormat({ reasoningModel: shaping.rules.thinking === "effort" })
-      : createOpenAIChatFormat();
+    const format = api === "responses" ? createOpenAIResponsesFormat({ reasoningModel: shaping.rules.thinking === "effort" }) : createOpenAIChatFormat();
     const body = JSON.stringify(format.encodeRequest(shaping.params));
     const url = `${baseUrl(params, deps)}/${api === "responses" ? "responses" : "chat/completions"}`;
     return {
@@ -83,14 +81,12 @@ export const openaiProvider: Provider = {
     const apiKey = await findApiKey(params, deps, KEY);
     if (apiKey === undefined) return catalogListing("openai");
     const url = `${baseUrl(params, deps)}/models`;
-    const answer = await fetchJson<{ data?: Array<{ id: string }> }>(
-      deps,
-      () => new Request(url, { headers: headersFor(apiKey, params, deps) }),
-      signal,
-      classifyOpenAIError,
-    );
+    const answer = await fetchJson<{ data?: Array<{ id: string }> }>(deps, () => new Request(url, { headers: headersFor(apiKey, params, deps) }), signal, classifyOpenAIError);
     const ids = (answer.data ?? []).map((model) => model.id).filter((id) => CHAT_MODEL.test(id) && !NOT_CHAT.test(id));
-    return mergeListing("openai", ids.sort().map((id) => ({ id })));
+    return mergeListing(
+      "openai",
+      ids.sort().map((id) => ({ id })),
+    );
   },
 
   async countTokens(params): Promise<TokenCount> {

@@ -8,13 +8,6 @@ import { vertexProvider } from "./vertex.ts";
 import type { Provider } from "./types.ts";
 
 export function createRegistry(): ReadonlyMap<string, Provider> {
-  const providers: Provider[] = [
-    anthropicProvider,
-    openaiProvider,
-    copilotProvider,
-    bedrockProvider,
-    vertexProvider,
-    azureProvider,
-  ];
+  const providers: Provider[] = [anthropicProvider, openaiProvider, copilotProvider, bedrockProvider, vertexProvider, azureProvider];
   return new Map(providers.map((provider) => [provider.id, provider]));
 }

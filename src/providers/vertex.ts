@@ -146,10 +146,14 @@ export const vertexProvider: Provider = {
       const query = new URLSearchParams({ pageSize: "200", ...(pageToken && { pageToken }) });
       const url = `${current.base}/v1beta1/publishers/google/models?${query}`;
       const answer = await fetchJson<{ publisherModels?: Array<{ name?: string }>; nextPageToken?: string }>(
-        call.deps, () => new Request(url, { headers: headersFor(current.access, params) }), call.signal, classifyGeminiError);
+        call.deps,
+        () => new Request(url, { headers: headersFor(current.access, params) }),
+        call.signal,
+        classifyGeminiError,
+      );
       for (const model of answer.publisherModels ?? []) {
         const id = model.name?.split("/").pop();
-        if (id && id.startsWith("gemini")) live.push({ id });
+        if (id?.startsWith("gemini")) live.push({ id });
       }
       pageToken = answer.nextPageToken;
       if (!pageToken) break;
@@ -170,13 +174,16 @@ export const vertexProvider: Provider = {
       if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return estimate;
       throw error;
     }
-    const url = claude
-      ? `${current.root}/publishers/anthropic/models/count-tokens:rawPredict`
-      : modelUrl(current.root, params.model, "countTokens");
+    const url = claude ? `${current.root}/publishers/anthropic/models/count-tokens:rawPredict` : modelUrl(current.root, params.model, "countTokens");
     const body = claude ? claudeBody(shaping.params, true) : JSON.stringify(countableGemini(geminiFormat.encodeRequest(shaping.params)));
     try {
-      const answer = await fetchJson<unknown>(call.deps, () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }), call.signal,
-        claude ? classifyAnthropicError : classifyGeminiError, { limit: "answer" });
+      const answer = await fetchJson<unknown>(
+        call.deps,
+        () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }),
+        call.signal,
+        claude ? classifyAnthropicError : classifyGeminiError,
+        { limit: "answer" },
+      );
       const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer);
       if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
       return { input_tokens: count, exact: true, method: "api" };

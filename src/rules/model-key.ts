@@ -66,17 +66,25 @@ export function inVersionRange(version: [number, number] | undefined, range: str
   return parsed.every(({ op, at }) => {
     const c = compare(version, at);
     switch (op) {
-      case ">=": return c >= 0;
-      case "<=": return c <= 0;
-      case ">": return c > 0;
-      case "<": return c < 0;
-      default: return c === 0;
+      case ">=":
+        return c >= 0;
+      case "<=":
+        return c <= 0;
+      case ">":
+        return c > 0;
+      case "<":
+        return c < 0;
+      default:
+        return c === 0;
     }
   });
 }
 
 /** A glob (`*` = any run of characters, nothing else special) as an anchored regex. */
 export function globRegex(glob: string): RegExp {
-  const body = glob.split("*").map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  const body = glob
+    .split("*")
+    .map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
   return new RegExp(`^${body}$`);
 }

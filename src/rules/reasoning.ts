@@ -16,7 +16,12 @@ import type { ResolvedRules, Thinking, ThinkingStyle } from "./types.ts";
  * `xhigh` and `max` go further and are capped by the model's own limits.
  */
 export const EFFORT_BUDGETS: Record<Exclude<Effort, "none">, number> = {
-  minimal: 1024, low: 1024, medium: 8192, high: 24576, xhigh: 32768, max: 65536,
+  minimal: 1024,
+  low: 1024,
+  medium: 8192,
+  high: 24576,
+  xhigh: 32768,
+  max: 65536,
 };
 
 /** The effort a budget resembles, for models that take efforts: our thresholds (no provider publishes token figures per level). */
@@ -70,7 +75,12 @@ export function planReasoning(
   if (requested === undefined) {
     const plan = defaultThinking(style, rules);
     if (plan.thinking !== undefined) {
-      adjust({ param: "reasoning", action: "added", to: plan.thinking, reason: `the model thinks unasked and would stream no thinking text without display "summarized" (${why("display")})` });
+      adjust({
+        param: "reasoning",
+        action: "added",
+        to: plan.thinking,
+        reason: `the model thinks unasked and would stream no thinking text without display "summarized" (${why("display")})`,
+      });
     }
     return plan;
   }
@@ -92,7 +102,13 @@ export function planReasoning(
     if ("effort" in requested) {
       adjust({ param, action: "changed", from: requested.effort, to: { budget_tokens: budget }, reason: `the model takes a thinking budget, not an effort (${why("thinking")})` });
     } else if (budget !== wanted) {
-      adjust({ param, action: "changed", from: wanted, to: budget, reason: `the model takes thinking budgets from ${min}${max === Number.MAX_SAFE_INTEGER ? "" : ` to ${max}`} (${why(budget === min ? "budget_min" : "budget_max")})` });
+      adjust({
+        param,
+        action: "changed",
+        from: wanted,
+        to: budget,
+        reason: `the model takes thinking budgets from ${min}${max === Number.MAX_SAFE_INTEGER ? "" : ` to ${max}`} (${why(budget === min ? "budget_min" : "budget_max")})`,
+      });
     }
     return { thinking: { type: "budget", budget_tokens: budget }, thinks: true };
   }

@@ -54,13 +54,23 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   if (forced && rules.forced_tool_choice === false) {
     adjust({ param: "tool_choice", action: "changed", from: out.tool_choice, to: "auto", reason: `the model rejects forced tool use (${why("forced_tool_choice")})` });
     out.tool_choice = "auto";
-  } else if (forced && plan.thinks && rules.forced_tool_choice_while_thinking === false &&
-    !(plan.thinking?.type === "adaptive" && rules.forced_tool_choice_with_adaptive === true)) {
+  } else if (
+    forced &&
+    plan.thinks &&
+    rules.forced_tool_choice_while_thinking === false &&
+    !(plan.thinking?.type === "adaptive" && rules.forced_tool_choice_with_adaptive === true)
+  ) {
     // The forced call is a hard contract (the caller's code may wait for it); thinking is a quality knob: thinking gives way.
     if (rules.thinking_off !== false) {
       thinkingOff(`forced tool use cannot go with thinking; the forced call wins (${why("forced_tool_choice_while_thinking")})`);
     } else {
-      adjust({ param: "tool_choice", action: "changed", from: out.tool_choice, to: "auto", reason: `forced tool use cannot go with thinking, which the model cannot turn off (${why("forced_tool_choice_while_thinking")})` });
+      adjust({
+        param: "tool_choice",
+        action: "changed",
+        from: out.tool_choice,
+        to: "auto",
+        reason: `forced tool use cannot go with thinking, which the model cannot turn off (${why("forced_tool_choice_while_thinking")})`,
+      });
       out.tool_choice = "auto";
     }
   }
@@ -71,7 +81,12 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
     // Not even "none" may be sent (livekit/agents#5084): the field goes, and the model thinks as it does unasked.
     for (let i = adjustments.length - 1; i >= 0; i--) if (/^reasoning(\.|$)/.test(adjustments[i]!.param)) adjustments.splice(i, 1);
     if (reasoning !== undefined) {
-      adjust({ param: "reasoning", action: "dropped", from: reasoning, reason: `the model takes no reasoning effort beside function tools on Chat Completions; params.api "responses" takes both (${why("effort_with_tools")})` });
+      adjust({
+        param: "reasoning",
+        action: "dropped",
+        from: reasoning,
+        reason: `the model takes no reasoning effort beside function tools on Chat Completions; params.api "responses" takes both (${why("effort_with_tools")})`,
+      });
     }
     plan = { thinks: rules.thinks_by_default === true };
   }
@@ -90,18 +105,36 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   }
   const topPMin = rules.top_p_min_while_thinking;
   if (plan.thinks && topPMin !== undefined && out.top_p !== undefined && out.top_p < topPMin) {
-    adjust({ param: "top_p", action: "changed", from: out.top_p, to: topPMin, reason: `top_p must be at least ${topPMin} while the model thinks (${why("top_p_min_while_thinking")})` });
+    adjust({
+      param: "top_p",
+      action: "changed",
+      from: out.top_p,
+      to: topPMin,
+      reason: `top_p must be at least ${topPMin} while the model thinks (${why("top_p_min_while_thinking")})`,
+    });
     out.top_p = topPMin;
   }
   if (rules.temperature_max !== undefined && out.temperature !== undefined && out.temperature > rules.temperature_max) {
-    adjust({ param: "temperature", action: "changed", from: out.temperature, to: rules.temperature_max, reason: `the model takes temperature up to ${rules.temperature_max} (${why("temperature_max")})` });
+    adjust({
+      param: "temperature",
+      action: "changed",
+      from: out.temperature,
+      to: rules.temperature_max,
+      reason: `the model takes temperature up to ${rules.temperature_max} (${why("temperature_max")})`,
+    });
     out.temperature = rules.temperature_max;
   }
   if (rules.max_stop !== undefined && out.stop !== undefined && out.stop.length > rules.max_stop) {
     refuse("params.stop", `the model takes at most ${rules.max_stop} stop sequences, got ${out.stop.length}`, "max_stop");
   }
   if (rules.min_max_tokens !== undefined && out.max_tokens !== undefined && out.max_tokens < rules.min_max_tokens) {
-    adjust({ param: "max_tokens", action: "changed", from: out.max_tokens, to: rules.min_max_tokens, reason: `the API takes max_tokens from ${rules.min_max_tokens} (${why("min_max_tokens")})` });
+    adjust({
+      param: "max_tokens",
+      action: "changed",
+      from: out.max_tokens,
+      to: rules.min_max_tokens,
+      reason: `the API takes max_tokens from ${rules.min_max_tokens} (${why("min_max_tokens")})`,
+    });
     out.max_tokens = rules.min_max_tokens;
   }
   if (out.thinking?.type === "budget" && out.thinking.budget_tokens > 0 && rules.budget_below_max_tokens === true) {
@@ -128,10 +161,22 @@ function fitBudget(out: ShapedParams, maxOutput: number | undefined, adjust: (a:
   if (maxOutput !== undefined && maxTokens > maxOutput) {
     maxTokens = maxOutput;
     const budget = Math.max(1024, maxOutput - ANSWER_ROOM);
-    adjust({ param: "reasoning.budget_tokens", action: "changed", from: thinking.budget_tokens, to: budget, reason: `the budget must stay below max_tokens, within the model's output limit of ${maxOutput} (${reason})` });
+    adjust({
+      param: "reasoning.budget_tokens",
+      action: "changed",
+      from: thinking.budget_tokens,
+      to: budget,
+      reason: `the budget must stay below max_tokens, within the model's output limit of ${maxOutput} (${reason})`,
+    });
     out.thinking = { type: "budget", budget_tokens: budget };
   }
-  adjust({ param: "max_tokens", action: out.max_tokens === undefined ? "added" : "changed", ...(out.max_tokens !== undefined && { from: out.max_tokens }), to: maxTokens, reason: `max_tokens must exceed the thinking budget (${reason})` });
+  adjust({
+    param: "max_tokens",
+    action: out.max_tokens === undefined ? "added" : "changed",
+    ...(out.max_tokens !== undefined && { from: out.max_tokens }),
+    to: maxTokens,
+    reason: `max_tokens must exceed the thinking budget (${reason})`,
+  });
   out.max_tokens = maxTokens;
 }
 
@@ -167,7 +212,12 @@ function shapeMessages(messages: Message[], rules: ModelRules, why: (f: RuleFiel
   }
   const firstIndex = result.findIndex((message) => message.role !== "system");
   if (rules.first_turn_user === true && result[firstIndex]?.role === "assistant") {
-    adjust({ param: `messages[${firstIndex}]`, action: "added", to: { role: "user", content: OPENING_USER_TURN }, reason: `the conversation must begin with a user turn; one was put in front (${why("first_turn_user")})` });
+    adjust({
+      param: `messages[${firstIndex}]`,
+      action: "added",
+      to: { role: "user", content: OPENING_USER_TURN },
+      reason: `the conversation must begin with a user turn; one was put in front (${why("first_turn_user")})`,
+    });
     result = [...result.slice(0, firstIndex), { role: "user", content: OPENING_USER_TURN }, ...result.slice(firstIndex)];
   }
   return result;
@@ -198,7 +248,9 @@ function forEachImage(messages: Message[], visit: (mediaType: string, field: str
       else if (part.type === "tool_result") walk(part.content, `${field}[${j}].content`);
     });
   };
-  messages.forEach((message, i) => walk(message.content, `params.messages[${i}].content`));
+  messages.forEach((message, i) => {
+    walk(message.content, `params.messages[${i}].content`);
+  });
 }
 
 /**
@@ -209,8 +261,7 @@ function forEachImage(messages: Message[], visit: (mediaType: string, field: str
 function unsignedToolLoop(messages: Message[]): boolean {
   const turns = messages.filter((message) => message.role !== "system");
   const last = turns[turns.length - 1];
-  const answersTools = last !== undefined && typeof last.content !== "string" && last.content.length > 0 &&
-    last.content.every((part) => part.type === "tool_result");
+  const answersTools = last !== undefined && typeof last.content !== "string" && last.content.length > 0 && last.content.every((part) => part.type === "tool_result");
   if (!answersTools) return false;
   const assistant = turns.findLast((message) => message.role === "assistant");
   if (assistant === undefined || typeof assistant.content === "string") return false;

@@ -49,9 +49,10 @@ export class Server {
       value = JSON.parse(line);
     } catch (error) {
       // A parser that recurses (Bun's and V8's do not, today) gives up on deep nesting with a RangeError.
-      const message = error instanceof RangeError
-        ? `line nests arrays and objects too deeply to parse (at most ${MAX_NESTING} levels are accepted)`
-        : `line is not valid JSON: ${(error as Error).message}`;
+      const message =
+        error instanceof RangeError
+          ? `line nests arrays and objects too deeply to parse (at most ${MAX_NESTING} levels are accepted)`
+          : `line is not valid JSON: ${(error as Error).message}`;
       void this.writeError(null, new BridgeError("INVALID_REQUEST", message, { field: "request", cause: error }));
       return;
     }
@@ -100,9 +101,10 @@ export class Server {
   private async run(request: Request, controller: AbortController): Promise<void> {
     let failure: { usage?: ReportedUsage; cost?: Cost | null; adjustments?: Adjustment[] } = {};
     let wroteContent = false;
-    const timer = request.timeout === undefined
-      ? undefined
-      : setTimeout(() => controller.abort(new BridgeError("TIMEOUT", `request timeout of ${request.timeout} ms reached`, { retryable: true })), request.timeout);
+    const timer =
+      request.timeout === undefined
+        ? undefined
+        : setTimeout(() => controller.abort(new BridgeError("TIMEOUT", `request timeout of ${request.timeout} ms reached`, { retryable: true })), request.timeout);
     const ctx: ActionContext = {
       request,
       deps: this.deps,

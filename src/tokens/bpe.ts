@@ -36,7 +36,7 @@ const BYTE_TEXT = Array.from({ length: 256 }, (_, b) => String(b));
 /** The rank-map key of bytes[start, stop): "104,101,108", as js-tiktoken spells token bytes. */
 export function rankKey(bytes: ArrayLike<number>, start: number, stop: number): string {
   let key = BYTE_TEXT[bytes[start]!]!;
-  for (let i = start + 1; i < stop; i++) key += "," + BYTE_TEXT[bytes[i]!]!;
+  for (let i = start + 1; i < stop; i++) key += `,${BYTE_TEXT[bytes[i]!]!}`;
   return key;
 }
 

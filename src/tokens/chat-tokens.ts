@@ -88,14 +88,8 @@ export function countChatTokens(params: ChatParams, encoder: TokenCounter): numb
   return total + (reasoning ? REPLY_PRIMING_REASONING : REPLY_PRIMING);
 }
 
-function countMessage(
-  message: Message,
-  encoder: TokenCounter,
-  reasoning: boolean,
-  toolNames: Map<string, string>,
-): number {
-  const parts: ContentPart[] =
-    typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
+function countMessage(message: Message, encoder: TokenCounter, reasoning: boolean, toolNames: Map<string, string>): number {
+  const parts: ContentPart[] = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
   let content = 0;
   let hasContent = false;
   let results = 0;
@@ -161,17 +155,10 @@ function countHarmonyCalls(calls: readonly Call[], encoder: TokenCounter): numbe
   return total;
 }
 
-function countResult(
-  toolName: string | undefined,
-  content: string | ContentPart[],
-  encoder: TokenCounter,
-  reasoning: boolean,
-): number {
+function countResult(toolName: string | undefined, content: string | ContentPart[], encoder: TokenCounter, reasoning: boolean): number {
   const sender = toolName === undefined ? "tool" : `functions.${toolName}`;
   // Harmony: `<|start|>functions.NAME to=assistant<|channel|>commentary<|message|>...<|end|>`: 4 special tokens.
-  const header = reasoning
-    ? 4 + encoder.count(`${sender} to=assistant`) + encoder.count("commentary")
-    : TOKENS_PER_MESSAGE + encoder.count(sender);
+  const header = reasoning ? 4 + encoder.count(`${sender} to=assistant`) + encoder.count("commentary") : TOKENS_PER_MESSAGE + encoder.count(sender);
   if (typeof content === "string") return header + encoder.count(content);
   let total = header;
   for (const part of content) {
@@ -192,6 +179,10 @@ function parseArguments(text: string): unknown {
 
 /** o-series, gpt-5, gpt-oss: the models that read harmony-style prompts. */
 function isReasoningModel(model: string): boolean {
-  const id = model.trim().toLowerCase().replace(/^ft:/, "").replace(/^openai[/.]/, "");
+  const id = model
+    .trim()
+    .toLowerCase()
+    .replace(/^ft:/, "")
+    .replace(/^openai[/.]/, "");
   return /^o\d+(?:$|-)/.test(id) || id.startsWith("gpt-5") || id.startsWith("gpt-oss") || id.startsWith("codex-mini");
 }

@@ -136,8 +136,7 @@ function estimateParts(parts: readonly ContentPart[]): number {
         total += TOKENS_PER_MESSAGE + estimateTokens(part.name) + estimateTokens(part.arguments);
         break;
       case "tool_result":
-        total += TOKENS_PER_MESSAGE +
-          (typeof part.content === "string" ? estimateTokens(part.content) : estimateParts(part.content));
+        total += TOKENS_PER_MESSAGE + (typeof part.content === "string" ? estimateTokens(part.content) : estimateParts(part.content));
         break;
       default:
         part satisfies never;

@@ -64,8 +64,7 @@ export function encodingForModel(model: string): EncodingName | undefined {
 
 /** o200k_base's tokens, unpacked once: its own encoder and cl100k_base's references both need them. */
 let o200kTokens: ReturnType<typeof unpackO200k> | undefined;
-const loadO200kTokens = (): ReturnType<typeof unpackO200k> =>
-  (o200kTokens ??= import("./ranks/o200k_base.ts").then(({ PACKED }) => unpackO200k(PACKED)));
+const loadO200kTokens = (): ReturnType<typeof unpackO200k> => (o200kTokens ??= import("./ranks/o200k_base.ts").then(({ PACKED }) => unpackO200k(PACKED)));
 
 /** Pre-token pattern and ranks of each encoding. cl100k_base is packed as references into o200k_base's tokens. */
 const RANK_LOADERS: Record<EncodingName, () => Promise<{ pattern: string; ranks: RankMap }>> = {

@@ -25,12 +25,7 @@ export function renderToolsAsTypeScript(tools: readonly ToolDefinition[]): strin
   for (const tool of tools) {
     for (const line of commentLines(tool.description)) lines.push(`// ${line}`);
     const params = tool.parameters;
-    lines.push(
-      properties(params).length > 0
-        ? `type ${tool.name} = (_: ${formatObject(params, "", 0)}) => any;`
-        : `type ${tool.name} = () => any;`,
-      "",
-    );
+    lines.push(properties(params).length > 0 ? `type ${tool.name} = (_: ${formatObject(params, "", 0)}) => any;` : `type ${tool.name} = () => any;`, "");
   }
   lines.push("} // namespace functions");
   return lines.join("\n");
@@ -101,5 +96,8 @@ function asSchema(raw: unknown): Schema {
 
 function commentLines(text: string | undefined): string[] {
   if (text === undefined) return [];
-  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
 }

@@ -43,8 +43,13 @@ function goodAnswer(): Json {
   const answer: Json = { openai: modelsDevProvider("openai"), anthropic: modelsDevProvider("anthropic"), "some-other-host": { id: "x", models: {} } };
   answer.openai.models["gpt-4o"].cost = { input: 2, output: 9, cache_read: 1 };
   answer.anthropic.models["claude-next-1"] = {
-    id: "claude-next-1", name: "Claude Next", tool_call: true, reasoning: true, release_date: "2026-11-30",
-    modalities: { input: ["text", "image"], output: ["text"] }, limit: { context: 1000000, output: 128000 },
+    id: "claude-next-1",
+    name: "Claude Next",
+    tool_call: true,
+    reasoning: true,
+    release_date: "2026-11-30",
+    modalities: { input: ["text", "image"], output: ["text"] },
+    limit: { context: 1000000, output: 128000 },
     cost: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75, tiers: [{ tier: { size: 200000 }, input: 6, output: 22.5 }] },
   };
   answer.openai.models["text-embedding-3-large"] = { id: "text-embedding-3-large", modalities: { input: ["text"], output: ["text"] }, cost: { input: 0.13 } };
@@ -81,7 +86,9 @@ describe("refresh_catalog", () => {
     // The changed price replaced field by field; a known price models.dev does not give (cache_write) stays.
     expect(findModel("openai", "gpt-4o")?.price).toMatchObject({ input: 2, output: 9, cache_read: 1, date: "2026-12-06" });
     expect(findModel("anthropic", "claude-next-1")).toMatchObject({
-      context_length: 1000000, released: "2026-11-30", price: { input: 3, tiers: [{ above_input_tokens: 200000, input: 6, output: 22.5 }] },
+      context_length: 1000000,
+      released: "2026-11-30",
+      price: { input: 3, tiers: [{ above_input_tokens: 200000, input: 6, output: 22.5 }] },
     });
     expect(findModel("openai", "text-embedding-3-large")).toBeUndefined();
     expect(catalogLayers().find((layer) => layer.layer === "cache")).toMatchObject({ path: CACHE, date: "2026-12-06" });
@@ -94,12 +101,22 @@ describe("refresh_catalog", () => {
 
   const refusals: Array<[string, () => string | Uint8Array, number, string]> = [
     ["truncated", () => JSON.stringify(goodAnswer()).slice(0, 5000), 200, "not JSON"],
-    ["shrunken to a few models", () => JSON.stringify({ openai: { id: "openai", models: { "gpt-4o": { id: "gpt-4o", cost: { input: 1, output: 2 } } } } }), 200, "where the bundled catalog has"],
-    ["prices of 1e9", () => {
-      const answer = goodAnswer();
-      answer.openai.models["gpt-4o"].cost.input = 1e9;
-      return JSON.stringify(answer);
-    }, 200, "must be null or a number from 0 to 2000"],
+    [
+      "shrunken to a few models",
+      () => JSON.stringify({ openai: { id: "openai", models: { "gpt-4o": { id: "gpt-4o", cost: { input: 1, output: 2 } } } } }),
+      200,
+      "where the bundled catalog has",
+    ],
+    [
+      "prices of 1e9",
+      () => {
+        const answer = goodAnswer();
+        answer.openai.models["gpt-4o"].cost.input = 1e9;
+        return JSON.stringify(answer);
+      },
+      200,
+      "must be null or a number from 0 to 2000",
+    ],
     ["deeply nested", () => `${"[".repeat(100_000)}${"]".repeat(100_000)}`, 200, "not a JSON object of providers"],
     ["not models.dev", () => JSON.stringify({ data: [] }), 200, "none of our providers"],
     ["an HTTP error", () => "oops", 503, "HTTP 503"],

@@ -40,7 +40,10 @@ const MODEL = "claude-sonnet-4-20250514";
 function anthropicParams(base_url: string, extra: Json = {}): Json {
   return {
     model: MODEL,
-    messages: [{ role: "system", content: "You are a helpful assistant" }, { role: "user", content: "Say hi in Portuguese" }],
+    messages: [
+      { role: "system", content: "You are a helpful assistant" },
+      { role: "user", content: "Say hi in Portuguese" },
+    ],
     max_tokens: 4000,
     base_url,
     credentials: { api_key: ANTHROPIC_KEY },
@@ -52,7 +55,9 @@ const isTextDelta = (step: BodyStep): boolean => stepText(step).includes('"text_
 
 /** The recorded text deltas of an SSE interaction, in order (read by hand). */
 function sseDeltas(it: Interaction): string[] {
-  return recordedEvents(it).filter((e) => e.data?.delta?.type === "text_delta").map((e) => e.data.delta.text as string);
+  return recordedEvents(it)
+    .filter((e) => e.data?.delta?.type === "text_delta")
+    .map((e) => e.data.delta.text as string);
 }
 
 /** Everything up to and including text delta `k` (0-based), then `tail`. */
@@ -158,14 +163,20 @@ describe("resume: Anthropic", () => {
     const firstDeltaAt = continuation.findIndex(isTextDelta);
     continuation.splice(firstDeltaAt, 0, withText(firstContinuationDelta));
     const harness = createHarness();
-    await withReplay(cassetteOf("whitespace seam", [{ ...it, body: broken }, { ...it, body: continuation }]), async (server) => {
-      const result = await streamChat(harness, "ws", "anthropic", anthropicParams(server.url));
-      expect(result.error).toBeUndefined();
-      expect(result.content).toBe(deltas.join(""));
-      expect(segments(result).texts[0]).toBe(`${deltas.slice(0, 4).join("")}\n\n`);
-      // Anthropic rejects a final assistant message ending in whitespace.
-      expect(sentBody(server, 1).messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: "Olá! (That's \"hi\" in Portuguese)" }] });
-    });
+    await withReplay(
+      cassetteOf("whitespace seam", [
+        { ...it, body: broken },
+        { ...it, body: continuation },
+      ]),
+      async (server) => {
+        const result = await streamChat(harness, "ws", "anthropic", anthropicParams(server.url));
+        expect(result.error).toBeUndefined();
+        expect(result.content).toBe(deltas.join(""));
+        expect(segments(result).texts[0]).toBe(`${deltas.slice(0, 4).join("")}\n\n`);
+        // Anthropic rejects a final assistant message ending in whitespace.
+        expect(sentBody(server, 1).messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: 'Olá! (That\'s "hi" in Portuguese)' }] });
+      },
+    );
   });
 
   test("an overloaded_error event mid-stream (recordings/anthropic/midstream-overloaded) is resumed", async () => {
@@ -191,7 +202,10 @@ describe("resume: Anthropic", () => {
   ])("$name → resumed", async ({ tail, reason, extra }) => {
     const it = await anthropicText();
     const harness = createHarness();
-    const cassette = cassetteOf(reason, [{ ...it, body: cutAfterDelta(it.body, 0, tail) }, { ...it, body: continuationAfter(it.body, 0) }]);
+    const cassette = cassetteOf(reason, [
+      { ...it, body: cutAfterDelta(it.body, 0, tail) },
+      { ...it, body: continuationAfter(it.body, 0) },
+    ]);
     await withReplay(cassette, async (server) => {
       const started = Date.now();
       const result = await streamChat(harness, "t", "anthropic", anthropicParams(server.url, extra));
@@ -297,8 +311,11 @@ describe("resume: Bedrock", () => {
     const harness = createHarness();
     await withReplay(cassetteOf("bedrock claude resume", [broken, continuation]), async (server) => {
       const result = await streamChat(harness, "br", "bedrock", {
-        model, messages: [{ role: "user", content: "What is the capital of France? Give me the city name, country, and population." }],
-        base_url: server.url, region: "us-east-1", credentials: SIGV4,
+        model,
+        messages: [{ role: "user", content: "What is the capital of France? Give me the city name, country, and population." }],
+        base_url: server.url,
+        region: "us-east-1",
+        credentials: SIGV4,
       });
       expect(result.error).toBeUndefined();
       expect(result.content).toBe(deltas.join(""));
@@ -324,8 +341,11 @@ describe("resume: Bedrock", () => {
     const harness = createHarness();
     await withReplay(cassetteOf("nova", [truncated, full]), async (server) => {
       const result = await streamChat(harness, "nova", "bedrock", {
-        model: "us.amazon.nova-micro-v1:0", messages: [{ role: "user", content: "What is the capital of France?" }],
-        base_url: server.url, region: "us-east-1", credentials: SIGV4,
+        model: "us.amazon.nova-micro-v1:0",
+        messages: [{ role: "user", content: "What is the capital of France?" }],
+        base_url: server.url,
+        region: "us-east-1",
+        credentials: SIGV4,
       });
       expect(server.requests.length).toBe(1);
       expect(result.error).toMatchObject({ code: "STREAM_ERROR", partial: true });
@@ -338,8 +358,13 @@ describe("resume: Bedrock", () => {
 
 describe("resume: Vertex", () => {
   const vertexParams = (url: string, model: string): Json => ({
-    model, messages: [{ role: "user", content: "Say hi in Portuguese" }], max_tokens: 4000,
-    base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: "ya29.fake.vertex.resume" },
+    model,
+    messages: [{ role: "user", content: "Say hi in Portuguese" }],
+    max_tokens: 4000,
+    base_url: url,
+    project: "test-project",
+    location: "us-central1",
+    credentials: { access_token: "ya29.fake.vertex.resume" },
   });
 
   test("Claude: reset mid-body, resumed with the prefill in the rawPredict body, text exact", async () => {
@@ -350,27 +375,35 @@ describe("resume: Vertex", () => {
       { ...it, body: continuationAfter(it.body, 2) },
     ]);
     const harness = createHarness();
-    await withReplay(cassette, async (server) => {
-      const result = await streamChat(harness, "vx", "vertex", vertexParams(server.url, "claude-3-7-sonnet@20250219"));
-      expect(result.error).toBeUndefined();
-      expect(result.content).toBe(deltas.join(""));
-      expect(segments(result).texts).toEqual([deltas.slice(0, 3).join(""), deltas.slice(3).join("")]);
-      const second = sentBody(server, 1);
-      expect(second.anthropic_version).toBe("vertex-2023-10-16");
-      expect(second.messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: "Olá! Como posso aju" }] });
-      expect(result.done!.usage.input_tokens).toBe(32);
-    }, { strictPath: false });
+    await withReplay(
+      cassette,
+      async (server) => {
+        const result = await streamChat(harness, "vx", "vertex", vertexParams(server.url, "claude-3-7-sonnet@20250219"));
+        expect(result.error).toBeUndefined();
+        expect(result.content).toBe(deltas.join(""));
+        expect(segments(result).texts).toEqual([deltas.slice(0, 3).join(""), deltas.slice(3).join("")]);
+        const second = sentBody(server, 1);
+        expect(second.anthropic_version).toBe("vertex-2023-10-16");
+        expect(second.messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: "Olá! Como posso aju" }] });
+        expect(result.done!.usage.input_tokens).toBe(32);
+      },
+      { strictPath: false },
+    );
   });
 
   test("Gemini is not resumed", async () => {
     const it = interaction(await loadCassette(join(RECORDINGS, "vertex", "gemini-text.ndjson")), 0);
     const broken = { ...it, body: [it.body[0]!, { abort: "reset" } as const] };
     const harness = createHarness();
-    await withReplay(cassetteOf("gemini", [broken, it]), async (server) => {
-      const result = await streamChat(harness, "gm", "vertex", vertexParams(server.url, "gemini-2.5-pro"));
-      expect(server.requests.length).toBe(1);
-      expect(result.error).toMatchObject({ code: "NETWORK_ERROR", partial: true });
-    }, { strictPath: false });
+    await withReplay(
+      cassetteOf("gemini", [broken, it]),
+      async (server) => {
+        const result = await streamChat(harness, "gm", "vertex", vertexParams(server.url, "gemini-2.5-pro"));
+        expect(server.requests.length).toBe(1);
+        expect(result.error).toMatchObject({ code: "NETWORK_ERROR", partial: true });
+      },
+      { strictPath: false },
+    );
   });
 });
 
@@ -384,7 +417,11 @@ describe("resume: other providers", () => {
     await withReplay(cassetteOf("openai", [broken, it]), async (server) => {
       const body = it.request.body as Json;
       const result = await streamChat(harness, "oa", "openai", {
-        model: body.model, api: "chat", messages: body.messages, base_url: `${server.url}/v1`, credentials: { api_key: "sk-proj-CANARY.not.a.key.resume" },
+        model: body.model,
+        api: "chat",
+        messages: body.messages,
+        base_url: `${server.url}/v1`,
+        credentials: { api_key: "sk-proj-CANARY.not.a.key.resume" },
       });
       expect(server.requests.length).toBe(1);
       expect(result.error).toMatchObject({ partial: true });

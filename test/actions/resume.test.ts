@@ -93,11 +93,23 @@ describe("prefillParams: the request again, with the answer so far as the assist
   test("the caller's prefill as parts: the last text part is extended, other parts kept; a non-text last part gets a text part after it", () => {
     const parts: ChatRequestParams = {
       ...BASE,
-      messages: [...BASE.messages, { role: "assistant", content: [{ type: "text", text: "A" }, { type: "text", text: "B", cache: true }] }],
+      messages: [
+        ...BASE.messages,
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "A" },
+            { type: "text", text: "B", cache: true },
+          ],
+        },
+      ],
     };
     expect(prefillParams(parts, "C ", 1).messages.at(-1)).toEqual({
       role: "assistant",
-      content: [{ type: "text", text: "A" }, { type: "text", text: "BC", cache: true }],
+      content: [
+        { type: "text", text: "A" },
+        { type: "text", text: "BC", cache: true },
+      ],
     });
     const call: ChatRequestParams = {
       ...BASE,
@@ -105,16 +117,16 @@ describe("prefillParams: the request again, with the answer so far as the assist
     };
     expect(prefillParams(call, "Then", 1).messages.at(-1)).toEqual({
       role: "assistant",
-      content: [{ type: "tool_call", id: "t1", name: "f", arguments: "{}" }, { type: "text", text: "Then" }],
+      content: [
+        { type: "tool_call", id: "t1", name: "f", arguments: "{}" },
+        { type: "text", text: "Then" },
+      ],
     });
   });
 
   test("the caller's prefill as exactly one text part: extended in place, not dropped", () => {
     const one: ChatRequestParams = { ...BASE, messages: [...BASE.messages, { role: "assistant", content: [{ type: "text", text: "Sure:", cache: true }] }] };
-    expect(prefillParams(one, " here it is\n", 1).messages).toEqual([
-      ...BASE.messages,
-      { role: "assistant", content: [{ type: "text", text: "Sure: here it is", cache: true }] },
-    ]);
+    expect(prefillParams(one, " here it is\n", 1).messages).toEqual([...BASE.messages, { role: "assistant", content: [{ type: "text", text: "Sure: here it is", cache: true }] }]);
     // Nothing written yet (a resume before any text): the caller's own part is sent again as it was, minus trailing whitespace.
     expect(prefillParams(one, "", 1).messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: "Sure:", cache: true }] });
   });
@@ -128,7 +140,12 @@ describe("prefillParams: the request again, with the answer so far as the assist
     const cached: ChatRequestParams = {
       ...BASE,
       cache: true,
-      messages: [{ role: "system", content: "S1" }, { role: "user", content: "U1" }, { role: "system", content: "S2" }, { role: "user", content: "U2" }],
+      messages: [
+        { role: "system", content: "S1" },
+        { role: "user", content: "U1" },
+        { role: "system", content: "S2" },
+        { role: "user", content: "U2" },
+      ],
     };
     const next = prefillParams(cached, "A", 1);
     expect(next.cache).toBeUndefined();
@@ -146,7 +163,9 @@ describe("prefillParams: the request again, with the answer so far as the assist
 describe("which requests resume", () => {
   const plan = (resumable: boolean, params: ChatRequestParams, model = "claude-sonnet-4-5"): ChatPlan =>
     ({
-      format: {}, createDecoder: () => ({}), buildRequest: () => new Request("http://x"),
+      format: {},
+      createDecoder: () => ({}),
+      buildRequest: () => new Request("http://x"),
       shaping: shapeChat("anthropic", "anthropic-messages", { ...params, model }),
       ...(resumable && { continueWith: () => {} }),
     }) as unknown as ChatPlan;
@@ -174,12 +193,23 @@ describe("which requests resume", () => {
 });
 
 describe("usage and cost over several calls", () => {
-  const a: ReportedUsage = { input_tokens: 16, output_tokens: 9, cache_read_tokens: 3, cache_write_tokens: 0, reasoning_tokens: 0, estimated: ["output_tokens", "reasoning_tokens"] };
+  const a: ReportedUsage = {
+    input_tokens: 16,
+    output_tokens: 9,
+    cache_read_tokens: 3,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    estimated: ["output_tokens", "reasoning_tokens"],
+  };
   const b: ReportedUsage = { input_tokens: 25, output_tokens: 30, cache_read_tokens: 4, cache_write_tokens: 2, reasoning_tokens: 0, estimated: ["reasoning_tokens"] };
 
   test("figures add; estimated is the union, each name once", () => {
     expect(addUsage(a, b)).toEqual({
-      input_tokens: 41, output_tokens: 39, cache_read_tokens: 7, cache_write_tokens: 2, reasoning_tokens: 0,
+      input_tokens: 41,
+      output_tokens: 39,
+      cache_read_tokens: 7,
+      cache_write_tokens: 2,
+      reasoning_tokens: 0,
       estimated: ["output_tokens", "reasoning_tokens"],
     });
   });

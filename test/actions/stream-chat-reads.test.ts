@@ -43,7 +43,11 @@ const request = (id: number) => ({
   params: { model: "claude-sonnet-4-5", base_url: "http://anthropic.invalid", credentials: { api_key: KEY }, messages: [{ role: "user", content: "Hi" }] },
 });
 
-const contentOf = (lines: Line[]): string => lines.filter((l) => l.data?.type === "content").map((l) => l.data.content as string).join("");
+const contentOf = (lines: Line[]): string =>
+  lines
+    .filter((l) => l.data?.type === "content")
+    .map((l) => l.data.content as string)
+    .join("");
 
 /** Deltas of mixed width (ASCII, 2-, 3- and 4-byte UTF-8), so slice boundaries fall inside characters. */
 function deltas(count: number): string[] {

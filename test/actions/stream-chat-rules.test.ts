@@ -18,7 +18,8 @@ describe("tool names the provider rejects", () => {
     // recordings/openai/chat-tool-call turn 0 (fantasy, gpt-5), with the recorded tool name as OpenAI would
     // answer the renamed tool: "weather" → "weather_lookup" in the body steps, nothing else touched.
     const cassette = editBody(await recording("openai", "chat-tool-call"), 0, (steps) =>
-      steps.map((step) => ("chunk" in step ? chunkStep(stepText(step).replaceAll('"name":"weather"', `"name":"${PROVIDER_NAME}"`)) : step)));
+      steps.map((step) => ("chunk" in step ? chunkStep(stepText(step).replaceAll('"name":"weather"', `"name":"${PROVIDER_NAME}"`)) : step)),
+    );
     const harness = createHarness({ env: { OPENAI_API_KEY: KEY } });
     await withReplay(cassette, async (server) => {
       const result = await streamChat(harness, "t1", "openai", {
@@ -66,16 +67,18 @@ describe("adjustments reach the editor", () => {
     const harness = createHarness({ env: { ANTHROPIC_API_KEY: KEY } });
     await withReplay(await recording("anthropic", "text"), async (server) => {
       const result = await streamChat(harness, "a1", "anthropic", {
-        model: "claude-opus-4-7", base_url: server.url, messages: [{ role: "user", content: "Hi" }], temperature: 0.4, reasoning: { effort: "high" },
+        model: "claude-opus-4-7",
+        base_url: server.url,
+        messages: [{ role: "user", content: "Hi" }],
+        temperature: 0.4,
+        reasoning: { effort: "high" },
       });
       const sent = sentBody(server);
       // Opus 4.7: "thinking.type.enabled" → 400 (anomalyco/opencode#22863); sampling params → 400 (Sonnet 5 migration guide, from Opus 4.7 on).
       expect(sent.thinking).toEqual({ type: "adaptive", display: "summarized" });
       expect(sent.output_config).toEqual({ effort: "high" });
       expect("temperature" in sent).toBe(false);
-      expect(result.done?.adjustments).toEqual([
-        { param: "temperature", action: "dropped", from: 0.4, reason: expect.stringContaining('rule "claude-4.7-no-sampling"') },
-      ]);
+      expect(result.done?.adjustments).toEqual([{ param: "temperature", action: "dropped", from: 0.4, reason: expect.stringContaining('rule "claude-4.7-no-sampling"') }]);
     });
   });
 });
@@ -84,23 +87,33 @@ describe("requests the rules or the validator refuse: a clear error naming the f
   const cases: Array<{ name: string; params: Json; code: string; field: string }> = [
     {
       name: "a prefill to Claude Opus 4.6 (400 on Claude 4.6+, Anthropic migration guide)",
-      params: { model: "claude-opus-4-6", messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Sure" }] },
-      code: "INVALID_PARAMS", field: "params.messages[1]",
+      params: {
+        model: "claude-opus-4-6",
+        messages: [
+          { role: "user", content: "Hi" },
+          { role: "assistant", content: "Sure" },
+        ],
+      },
+      code: "INVALID_PARAMS",
+      field: "params.messages[1]",
     },
     {
       name: "an unknown effort",
       params: { model: "claude-opus-4-7", messages: [{ role: "user", content: "Hi" }], reasoning: { effort: "extreme" } },
-      code: "INVALID_REQUEST", field: "params.reasoning.effort",
+      code: "INVALID_REQUEST",
+      field: "params.reasoning.effort",
     },
     {
       name: "a budget with an effort",
       params: { model: "claude-opus-4-7", messages: [{ role: "user", content: "Hi" }], reasoning: { effort: "low", budget_tokens: 2000 } },
-      code: "INVALID_REQUEST", field: "params.reasoning",
+      code: "INVALID_REQUEST",
+      field: "params.reasoning",
     },
     {
       name: "a BMP image, which no provider takes (wire: png, jpeg, gif, webp)",
       params: { model: "claude-opus-4-7", messages: [{ role: "user", content: [{ type: "image", media_type: "image/bmp", data: "Qk0=" }] }] },
-      code: "INVALID_REQUEST", field: "params.messages[0].content[0].media_type",
+      code: "INVALID_REQUEST",
+      field: "params.messages[0].content[0].media_type",
     },
   ];
   for (const c of cases) {

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  AWS_REFRESH_BEFORE_EXPIRY_MS,
-  AWS_UNDATED_CACHE_MS,
-  createAwsCredentialResolver,
-  type AwsCredentials,
-} from "../../src/auth/aws-credentials.ts";
+import { AWS_REFRESH_BEFORE_EXPIRY_MS, AWS_UNDATED_CACHE_MS, createAwsCredentialResolver, type AwsCredentials } from "../../src/auth/aws-credentials.ts";
 import { BridgeError } from "../../src/protocol/errors.ts";
 import type { ProviderParams } from "../../src/protocol/request.ts";
 import { makeDeps, startFake, stsHandler, type FakeServer, type Reply } from "./aws/fakes.ts";
@@ -65,7 +60,11 @@ describe("source order", () => {
       winner: "AKIDSTORE00000000001",
       files: { "/memory/auth.json": JSON.stringify({ version: 1, providers: { bedrock: { access_key_id: "AKIDSTORE00000000001", secret_access_key: "store-secret" } } }) },
     },
-    { name: "profile default", winner: "AKIDPROFILE000000001", files: { "/home/u/.aws/credentials": "[default]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = profile-secret\n" } },
+    {
+      name: "profile default",
+      winner: "AKIDPROFILE000000001",
+      files: { "/home/u/.aws/credentials": "[default]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = profile-secret\n" },
+    },
     {
       name: "web identity (env)",
       winner: "ASIAWEBIDENTITY00001",
@@ -93,14 +92,22 @@ describe("source order", () => {
 
   test("nothing anywhere → AUTH_REQUIRED listing every source tried", async () => {
     const deps = makeDeps({ env: { AWS_EC2_METADATA_DISABLED: "true" } });
-    const error = await createAwsCredentialResolver(deps).resolve({}, never).then(unexpected, (thrown: unknown) => thrown as BridgeError);
+    const error = await createAwsCredentialResolver(deps)
+      .resolve({}, never)
+      .then(unexpected, (thrown: unknown) => thrown as BridgeError);
     expect(error).toBeInstanceOf(BridgeError);
     expect(error.code).toBe("AUTH_REQUIRED");
     for (const part of [
-      "params.credentials", "AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID", "credential store",
+      "params.credentials",
+      "AWS_BEARER_TOKEN_BEDROCK",
+      "AWS_ACCESS_KEY_ID",
+      "credential store",
       'profile "default" in /home/u/.aws/credentials and /home/u/.aws/config (no such files)',
-      "web identity", "container credentials", "EC2 instance metadata (AWS_EC2_METADATA_DISABLED)",
-    ]) expect(error.message).toContain(part);
+      "web identity",
+      "container credentials",
+      "EC2 instance metadata (AWS_EC2_METADATA_DISABLED)",
+    ])
+      expect(error.message).toContain(part);
   });
 
   test("IMDS that does not answer is noted as absent, within its short timer", async () => {
@@ -108,7 +115,9 @@ describe("source order", () => {
     try {
       const deps = makeDeps({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: hang.url } });
       const started = performance.now();
-      const error = await createAwsCredentialResolver(deps, { metadataTimeoutMs: 150 }).resolve({}, never).then(unexpected, (thrown: unknown) => thrown as BridgeError);
+      const error = await createAwsCredentialResolver(deps, { metadataTimeoutMs: 150 })
+        .resolve({}, never)
+        .then(unexpected, (thrown: unknown) => thrown as BridgeError);
       expect(performance.now() - started).toBeLessThan(2000);
       expect(error.code).toBe("AUTH_REQUIRED");
       expect(error.message).toContain("EC2 instance metadata: no answer within 150 ms");
@@ -119,7 +128,10 @@ describe("source order", () => {
   });
 
   test("AWS_PROFILE picks its profile; one that does not exist is AUTH_REQUIRED naming it", async () => {
-    const files = { "/home/u/.aws/credentials": "[default]\naws_access_key_id=AKIDDEFAULT000000001\naws_secret_access_key=a\n[dev]\naws_access_key_id=AKIDDEV0000000000001\naws_secret_access_key=b\n" };
+    const files = {
+      "/home/u/.aws/credentials":
+        "[default]\naws_access_key_id=AKIDDEFAULT000000001\naws_secret_access_key=a\n[dev]\naws_access_key_id=AKIDDEV0000000000001\naws_secret_access_key=b\n",
+    };
     const dev = createAwsCredentialResolver(makeDeps({ env: { AWS_PROFILE: "dev" }, files }));
     expect(who(await dev.resolve({}, never))).toBe("AKIDDEV0000000000001");
     const missing = createAwsCredentialResolver(makeDeps({ env: { AWS_PROFILE: "nope" }, files }));
@@ -136,10 +148,7 @@ describe("source order", () => {
   });
 
   test("params session_token is carried", async () => {
-    const creds = await createAwsCredentialResolver(makeDeps({})).resolve(
-      { credentials: { access_key_id: "AKIAX", secret_access_key: "s", session_token: "tok" } },
-      never,
-    );
+    const creds = await createAwsCredentialResolver(makeDeps({})).resolve({ credentials: { access_key_id: "AKIAX", secret_access_key: "s", session_token: "tok" } }, never);
     expect(creds).toEqual({ kind: "sigv4", accessKeyId: "AKIAX", secretAccessKey: "s", sessionToken: "tok" });
   });
 

@@ -8,7 +8,15 @@ import { SignatureV4 } from "@smithy/signature-v4";
 
 /** aws4fetch 1.0.20's UNSIGNABLE_HEADERS; smithy signs some of these by default, so both must agree on the set. */
 export const AWS4FETCH_UNSIGNABLE = new Set([
-  "authorization", "content-type", "content-length", "user-agent", "presigned-expires", "expect", "x-amzn-trace-id", "range", "connection",
+  "authorization",
+  "content-type",
+  "content-length",
+  "user-agent",
+  "presigned-expires",
+  "expect",
+  "x-amzn-trace-id",
+  "range",
+  "connection",
 ]);
 
 export interface PlainRequest {
@@ -87,13 +95,6 @@ export async function expectedAuthorization(
   const signable = new Set(signedHeaders.split(";"));
   const headers = Object.fromEntries(Object.entries(received.headers).filter(([name]) => signable.has(name)));
   const date = parseAmzDate(received.headers["x-amz-date"] ?? "");
-  const signed = await smithySign(
-    { method: received.method, url: received.url, headers, body: received.body },
-    credentials,
-    region,
-    service,
-    date,
-    signable,
-  );
+  const signed = await smithySign({ method: received.method, url: received.url, headers, body: received.body }, credentials, region, service, date, signable);
   return { expected: signed.authorization ?? "", region, service };
 }

@@ -8,7 +8,13 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import {
-  apiFromCopilotToken, copilotTokensFor, createCopilotTokens, exchangeForCopilotToken, findGitHubToken, githubEndpoints, type GitHubCredential,
+  apiFromCopilotToken,
+  copilotTokensFor,
+  createCopilotTokens,
+  exchangeForCopilotToken,
+  findGitHubToken,
+  githubEndpoints,
+  type GitHubCredential,
 } from "../../src/auth/copilot-token.ts";
 import { loadStoredCredentials, saveStoredCredentials } from "../../src/auth/store.ts";
 import type { Deps } from "../../src/deps.ts";
@@ -180,7 +186,7 @@ describe("caching and refreshing", () => {
     const first = await tokens.session({}, never);
     tokens.invalidate(first.token);
     expect((await tokens.session({}, never)).token).toBe(copilotToken(2));
-    expect(((await loadStoredCredentials(deps, "copilot"))?.copilot_token as { token: string }).token).toBe(copilotToken(2));
+    expect(((await loadStoredCredentials(deps, "copilot"))!.copilot_token as { token: string }).token).toBe(copilotToken(2));
   });
 
   test("two processes over one store: one exchange while the token is valid, and one refresh that the other picks up", async () => {

@@ -23,7 +23,11 @@ afterAll(async () => {
 });
 
 const form = (): Request =>
-  new Request(`${server.url}/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=AssumeRoleWithWebIdentity&WebIdentityToken=CANARY.token" });
+  new Request(`${server.url}/`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "Action=AssumeRoleWithWebIdentity&WebIdentityToken=CANARY.token",
+  });
 
 async function failure(promise: Promise<unknown>): Promise<BridgeError> {
   const error = await promise.catch((e: unknown) => e);

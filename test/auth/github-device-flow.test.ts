@@ -69,7 +69,13 @@ describe("device code request", () => {
   ])("an interval that is %s becomes GitHub's documented default of 5 s (0 would poll without pause)", async (_name, interval) => {
     const { deps } = timedDeps();
     fake = await startCopilotFake(deps.now);
-    fake.deviceCode = jsonReply(200, { device_code: "DEVICE_CODE__interval", user_code: "ABCD-1234", verification_uri: "https://github.com/login/device", expires_in: 900, ...(interval !== undefined && { interval }) });
+    fake.deviceCode = jsonReply(200, {
+      device_code: "DEVICE_CODE__interval",
+      user_code: "ABCD-1234",
+      verification_uri: "https://github.com/login/device",
+      expires_in: 900,
+      ...(interval !== undefined && { interval }),
+    });
     const code = await requestDeviceCode(deps, options(fake.url), never);
     expect(code.interval).toBe(5);
   });
@@ -82,7 +88,13 @@ describe("device code request", () => {
   });
 
   test.each([
-    ["device flow disabled for the app", 400, { error: "device_flow_disabled", error_description: "Device Flow must be explicitly enabled for this App" }, "AUTH_FAILED", "Device Flow must be explicitly enabled"],
+    [
+      "device flow disabled for the app",
+      400,
+      { error: "device_flow_disabled", error_description: "Device Flow must be explicitly enabled for this App" },
+      "AUTH_FAILED",
+      "Device Flow must be explicitly enabled",
+    ],
     ["not a GitHub host (HTML 404)", 404, "<html>Not Found</html>", "AUTH_FAILED", "HTTP 404"],
     ["GitHub down", 503, "unavailable", "PROVIDER_ERROR", "HTTP 503"],
   ])("%s", async (_name, status, body, code, words) => {
@@ -115,7 +127,9 @@ describe("polling", () => {
     expect(polls.length).toBe(2);
     expect(polls[0]!.headers.accept).toBe("application/json");
     expect(Object.fromEntries(new URLSearchParams(polls[0]!.body))).toEqual({
-      client_id: "Iv1.b507a08c87ecfe98", device_code: "DEVICE_CODE__x*40", grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+      client_id: "Iv1.b507a08c87ecfe98",
+      device_code: "DEVICE_CODE__x*40",
+      grant_type: "urn:ietf:params:oauth:grant-type:device_code",
     });
   });
 
@@ -207,12 +221,13 @@ describe("polling", () => {
 
 describe("a GitHub that never answers", () => {
   /** A fetch that accepts the request and then waits forever (a stalled proxy), ending only when its signal aborts. */
-  const stalling = (calls: { n: number }): typeof fetch => ((_input: RequestInfo | URL, init?: RequestInit) => {
-    calls.n++;
-    return new Promise<Response>((_resolve, reject) => {
-      init?.signal?.addEventListener("abort", () => reject(init.signal?.reason), { once: true });
-    });
-  }) as typeof fetch;
+  const stalling = (calls: { n: number }): typeof fetch =>
+    ((_input: RequestInfo | URL, init?: RequestInit) => {
+      calls.n++;
+      return new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason), { once: true });
+      });
+    }) as typeof fetch;
 
   test("a stalled device code request ends with a TIMEOUT instead of waiting forever", async () => {
     const { deps } = timedDeps();

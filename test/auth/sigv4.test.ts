@@ -131,9 +131,7 @@ describe("canonical path", () => {
     const signature = hex(await hmac(key, toSign));
 
     const signed = await signBedrockRequest(new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: BODY }), SIGV4, "us-east-1", "bedrock", DATE);
-    expect(signed.headers.get("authorization")).toBe(
-      `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/${scope}, SignedHeaders=host;x-amz-date, Signature=${signature}`,
-    );
+    expect(signed.headers.get("authorization")).toBe(`AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/${scope}, SignedHeaders=host;x-amz-date, Signature=${signature}`);
   });
 
   test("signing the singly-encoded path instead would give another signature", async () => {
@@ -153,13 +151,7 @@ describe("canonical path", () => {
 
 describe("explicit service and region", () => {
   test("the scope uses the given region and service, not what the host suggests", async () => {
-    const signed = await signBedrockRequest(
-      new Request(runtime("eu-west-1", "/model/x/invoke"), { method: "POST", body: "{}" }),
-      SIGV4,
-      "ap-south-1",
-      "bedrock",
-      DATE,
-    );
+    const signed = await signBedrockRequest(new Request(runtime("eu-west-1", "/model/x/invoke"), { method: "POST", body: "{}" }), SIGV4, "ap-south-1", "bedrock", DATE);
     expect(signed.headers.get("authorization")).toContain("Credential=AKIDEXAMPLE/20260304/ap-south-1/bedrock/aws4_request");
   });
 

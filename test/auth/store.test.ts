@@ -45,10 +45,11 @@ describe("credential store", () => {
       const deps = { files: nodeFileSystem, authFile: ${JSON.stringify(path)}, log: { log() {} } };
       await Promise.all(Array.from({ length: 15 }, (_, i) => saveStoredCredentials(deps, "${name}" + i, { api_key: "k" + i })));
     `;
-    const run = (name: string) => new Promise<number | null>((resolve) => {
-      const child = spawn(join(ROOT, "node_modules/.bin/bun"), ["-e", script(name)], { stdio: "inherit" });
-      child.on("exit", resolve);
-    });
+    const run = (name: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(join(ROOT, "node_modules/.bin/bun"), ["-e", script(name)], { stdio: "inherit" });
+        child.on("exit", resolve);
+      });
     expect(await Promise.all([run("a"), run("b")])).toEqual([0, 0]);
     const stored = Object.keys(JSON.parse(readFileSync(path, "utf8")).providers);
     expect(stored).toHaveLength(30);

@@ -47,12 +47,7 @@ const AWS_FAKE = { accessKeyId: "AKIDEXAMPLEBENCH", secretAccessKey: "bench/not/
 const PROMPT = [{ role: "user" as const, content: [{ type: "text" as const, text: "Hi" }] }];
 
 /** Ours: the stream-chat loop without the I/O — decode per read, map per event, one output array per read. */
-async function oursLoop<E>(
-  chunks: Uint8Array[],
-  tick: Tick,
-  decoder: { feed(c: Uint8Array): E[]; end(): E[] },
-  mapper: { map(e: E, out: StreamEvent[]): void },
-): Promise<number> {
+async function oursLoop<E>(chunks: Uint8Array[], tick: Tick, decoder: { feed(c: Uint8Array): E[]; end(): E[] }, mapper: { map(e: E, out: StreamEvent[]): void }): Promise<number> {
   const reader = bodyStream(chunks, tick).getReader();
   const out: StreamEvent[] = [];
   let count = 0;

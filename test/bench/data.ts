@@ -39,15 +39,16 @@ const WORDS = (
 const EXOTIC = ["café", "naïve", "Straße", "ÆØÅ", "日本語", "中文字符", "한국어", "Ελληνικά", "—", "…", "°C", "🙂", "🚀", "𝔘𝔫𝔦"];
 const CODE_LINES = [
   "const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: source text of a sample program, not a template.
   "if (response.status >= 500) throw new RetryableError(`upstream ${response.status}`);",
   "for (let i = 0; i < buffer.length; i += 8) checksum = update(checksum, buffer, i);",
   "export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {",
   "def tokenize(text: str) -> list[int]:\n    return [rank[piece] for piece in PATTERN.findall(text)]",
   "SELECT id, name, created_at FROM users WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT 50;",
-  "fn main() { let args: Vec<String> = std::env::args().collect(); println!(\"{:?}\", args); }",
+  'fn main() { let args: Vec<String> = std::env::args().collect(); println!("{:?}", args); }',
   "\tpub fn decode(self: *Decoder, bytes: []const u8) !?Event {",
   "    }\n  }\n}",
-  "  \"dependencies\": { \"aws4fetch\": \"1.0.20\", \"jose\": \"6.2.18\" },",
+  '  "dependencies": { "aws4fetch": "1.0.20", "jose": "6.2.18" },',
 ];
 
 /** A short run of prose, sometimes with multi-byte words, code, quotes, tabs and newlines (JSON-escaped later). */
@@ -73,13 +74,13 @@ export function tokenCorpus(seed: number, chars: number): string {
       const sentences: string[] = [];
       for (let i = int(r, 2, 8); i > 0; i--) {
         const s = phrase(r, int(r, 6, 24)).trim();
-        sentences.push(s.charAt(0).toUpperCase() + s.slice(1) + ".");
+        sentences.push(`${s.charAt(0).toUpperCase() + s.slice(1)}.`);
       }
       block = sentences.join(" ");
     } else {
       const lines: string[] = [];
       for (let i = int(r, 3, 12); i > 0; i--) lines.push("  ".repeat(int(r, 0, 3)) + pick(r, CODE_LINES));
-      block = "```\n" + lines.join("\n") + "\n```";
+      block = `\`\`\`\n${lines.join("\n")}\n\`\`\``;
     }
     parts.push(block);
     length += block.length + 2;

@@ -183,7 +183,7 @@ function streamSection(section: "sse" | "es", names: string[], runtime: Runtime)
   const ours = summary.get("ours")!;
   table(
     ["contestant", "MB/s", "events/s", "added RSS MB", "time vs ours"],
-    [...summary].map(([name, s]) => [name, fmt(s.mbps), fmt(s.eventsPerSec / 1e6, 2) + " M", fmt(s.addedRssMB), `${(s.ms / ours.ms).toFixed(2)}x`]),
+    [...summary].map(([name, s]) => [name, fmt(s.mbps), `${fmt(s.eventsPerSec / 1e6, 2)} M`, fmt(s.addedRssMB), `${(s.ms / ours.ms).toFixed(2)}x`]),
   );
   return summary;
 }
@@ -218,11 +218,7 @@ results["eventStream"] = section2;
   const s = section2["bun"]!;
   const ours = s["ours"]!;
   const aws = s["@aws-sdk/client-bedrock-runtime"]!;
-  verdict(
-    "Event-stream ≥ 5x AWS SDK (Bun, both CRCs)",
-    ours.mbps >= 5 * aws.mbps,
-    `${fmt(ours.mbps)} vs ${fmt(aws.mbps)} MB/s = ${(ours.mbps / aws.mbps).toFixed(2)}x`,
-  );
+  verdict("Event-stream ≥ 5x AWS SDK (Bun, both CRCs)", ours.mbps >= 5 * aws.mbps, `${fmt(ours.mbps)} vs ${fmt(aws.mbps)} MB/s = ${(ours.mbps / aws.mbps).toFixed(2)}x`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,9 +252,21 @@ const server = Bun.serve({
     await request.arrayBuffer();
     const path = new URL(request.url).pathname;
     const headers = { "content-type": "text/event-stream; charset=utf-8" };
-    if (path.startsWith("/big/")) return new Response(bodyStream(e2eChunks, () => {}), { headers });
-    if (path.startsWith("/small/")) return new Response(bodyStream(smallChunks, () => {}), { headers });
-    if (path.startsWith("/full/")) return new Response(bodyStream(sseChunks, () => {}), { headers });
+    if (path.startsWith("/big/"))
+      return new Response(
+        bodyStream(e2eChunks, () => {}),
+        { headers },
+      );
+    if (path.startsWith("/small/"))
+      return new Response(
+        bodyStream(smallChunks, () => {}),
+        { headers },
+      );
+    if (path.startsWith("/full/"))
+      return new Response(
+        bodyStream(sseChunks, () => {}),
+        { headers },
+      );
     if (path.startsWith("/lat/")) {
       const body = new ReadableStream<Uint8Array>({
         async start(controller) {
@@ -398,7 +406,7 @@ heading(`3. End to end: ${fmt(e2e.body.length / 1e6)} MB Anthropic stream over l
     Object.entries(summary).map(([name, s]) => [
       name,
       String(s.chunks),
-      fmt(s.chunksPerSec / 1000, 1) + " k",
+      `${fmt(s.chunksPerSec / 1000, 1)} k`,
       fmt(s.usPerChunk, 2),
       fmt(e2e.body.length / 1e6 / (s.chunks / s.chunksPerSec)),
       fmt(s.firstLineMs, 3),
@@ -487,7 +495,13 @@ async function coldStart(command: string, input: string | undefined): Promise<{ 
   const refRss = summary[REF_RSS]!;
   table(
     ["", "ms", `vs "${REF_TIME}"`, "RSS MiB", `vs "${REF_RSS}"`],
-    Object.entries(summary).map(([name, s]) => [name, fmt(s.ms, 1), `${(s.ms / refTime.ms).toFixed(2)}x`, fmt(s.rssMB, 1), Number.isNaN(s.rssMB) ? "-" : `${(s.rssMB / refRss.rssMB).toFixed(2)}x`]),
+    Object.entries(summary).map(([name, s]) => [
+      name,
+      fmt(s.ms, 1),
+      `${(s.ms / refTime.ms).toFixed(2)}x`,
+      fmt(s.rssMB, 1),
+      Number.isNaN(s.rssMB) ? "-" : `${(s.rssMB / refRss.rssMB).toFixed(2)}x`,
+    ]),
   );
   console.log(
     `\nin a running process: RSS after ping ${fmt(readyRss)} MiB; first count_tokens ${fmt(firstMs, 1)} ms (encoder built), RSS then ${fmt(afterCountRss)} MiB; second ${fmt(secondMs, 2)} ms`,
@@ -496,7 +510,11 @@ async function coldStart(command: string, input: string | undefined): Promise<{ 
   const ours = summary["ours: ping"]!;
   const bytecode = summary["ours --bytecode: ping"]!;
   const best = bytecode.ms < ours.ms ? { name: "--bytecode", ...bytecode } : { name: "plain", ...ours };
-  verdict("Cold start: ping within 1.5x bare", best.ms <= 1.5 * refTime.ms, `${best.name} ${fmt(best.ms, 1)} ms vs bare print-one-line ${fmt(refTime.ms, 1)} ms = ${(best.ms / refTime.ms).toFixed(2)}x`);
+  verdict(
+    "Cold start: ping within 1.5x bare",
+    best.ms <= 1.5 * refTime.ms,
+    `${best.name} ${fmt(best.ms, 1)} ms vs bare print-one-line ${fmt(refTime.ms, 1)} ms = ${(best.ms / refTime.ms).toFixed(2)}x`,
+  );
   verdict("Cold start: RSS at ready within 2x bare", best.rssMB <= 2 * refRss.rssMB, `${fmt(best.rssMB)} vs ${fmt(refRss.rssMB)} MiB = ${(best.rssMB / refRss.rssMB).toFixed(2)}x`);
   verdict(
     "Tokenizer never built at start-up (built once, on first need)",
@@ -552,7 +570,9 @@ heading("6. Memory");
   const oursSse = section1["bun"]!["ours"]!;
   const sdkMax = Math.max(...SSE_NAMES.filter((n) => n.startsWith("@")).map((n) => section1["bun"]![n]!.addedRssMB));
   const sdkMin = Math.min(...SSE_NAMES.filter((n) => n.startsWith("@")).map((n) => section1["bun"]![n]!.addedRssMB));
-  console.log(`in-process, Bun: added RSS streaming ${fmt(sse.body.length / 1e6)} MB: ${fmt(oursSse.addedRssMB)} MiB (SDKs ${fmt(sdkMin)}-${fmt(sdkMax)}, lower bound ${fmt(section1["bun"]!["lower-bound"]!.addedRssMB)})`);
+  console.log(
+    `in-process, Bun: added RSS streaming ${fmt(sse.body.length / 1e6)} MB: ${fmt(oursSse.addedRssMB)} MiB (SDKs ${fmt(sdkMin)}-${fmt(sdkMax)}, lower bound ${fmt(section1["bun"]!["lower-bound"]!.addedRssMB)})`,
+  );
   console.log(`in-process, Bun: added RSS streaming 100 MB (repeated streams): ${fmt(added100)} MiB`);
   // What the added RSS is made of: garbage JSC has not collected yet. With its RAM-size hint lowered it collects sooner.
   const hinted = spawnSync(BUN, [join(BENCH, "worker.ts"), "sse", "ours", SSE_FILE, String(CHUNK_SEED), "2"], {
@@ -567,7 +587,10 @@ heading("6. Memory");
   const rows: string[][] = [];
   const singleRows: string[][] = [];
   const memory: Record<string, unknown> = { added33MB: oursSse.addedRssMB, added100MB: added100, added33MBWithRamHint: hintedRss };
-  for (const [name, command] of [["ours", BINARY], ["@anthropic-ai/sdk bridge", BRIDGE]] as const) {
+  for (const [name, command] of [
+    ["ours", BINARY],
+    ["@anthropic-ai/sdk bridge", BRIDGE],
+  ] as const) {
     // One stream of the section-1 data through the process: its peak RSS over the RSS at ready.
     const single = new Bridge(command);
     await single.request("ping");
@@ -590,7 +613,15 @@ heading("6. Memory");
     if (failed > 0) throw new Error(`${name}: ${failed} of ${concurrent} concurrent streams failed`);
     const total = (small.body.length * concurrent) / 1e6;
     rows.push([name, fmt(ready.rss), fmt(after.hwm), fmt(after.hwm - ready.rss), fmt(ms, 0), fmt(total / (ms / 1000))]);
-    memory[name] = { singleReadyMB: before.rss, singlePeakMB: afterOne.hwm, singleAddedMB: afterOne.hwm - before.rss, readyMB: ready.rss, peakMB: after.hwm, addedMB: after.hwm - ready.rss, ms };
+    memory[name] = {
+      singleReadyMB: before.rss,
+      singlePeakMB: afterOne.hwm,
+      singleAddedMB: afterOne.hwm - before.rss,
+      readyMB: ready.rss,
+      peakMB: after.hwm,
+      addedMB: after.hwm - ready.rss,
+      ms,
+    };
   }
   console.log(`\none ${fmt(sse.body.length / 1e6)} MB stream (the section 1 data) through the process (loopback):`);
   table(["process", "RSS ready MiB", "peak MiB", "added MiB"], singleRows);
@@ -636,7 +667,10 @@ heading("7. Size");
     ],
   ];
   const mb = (n: number): string => (Number.isFinite(n) ? `${(n / 1e6).toFixed(2)} MB` : "-");
-  table(["", "binary", "payload (minus bare)", "minified bundle"], rows.map(([name, bin, payload, min]) => [name, mb(bin), mb(payload), mb(min)]));
+  table(
+    ["", "binary", "payload (minus bare)", "minified bundle"],
+    rows.map(([name, bin, payload, min]) => [name, mb(bin), mb(payload), mb(min)]),
+  );
   console.log(`\nbare Bun binary ${mb(bare)}; our own code minified (deps external, rank data excluded) ${(ownCode / 1000).toFixed(0)} KB`);
   console.log(`rank data o200k+cl100k: js-tiktoken's ${mb(ranks)} (${mb(ranksGz)} gzipped); ours packed ${mb(packedRanks)} (deflate-raw, base-85 text), inflated on first use`);
   const payload = size(BINARY) - bare;

@@ -16,10 +16,7 @@ import type { CatalogModel, Price, ProviderId, Tier } from "../../src/catalog/ca
 import { encodingForModel } from "../../src/tokens/tiktoken.ts";
 import { formatCatalog } from "./catalog-format.ts";
 import { ADDITIONS, BASES, FIXES, RETIREMENTS } from "./catalog-fixes.ts";
-import {
-  clean, LITELLM_2025, LITELLM_ROCRY, litellm2025, litellmRocry, mdevBase, mdevJuly, mdevLater, perMillion,
-  type MdevCost, type MdevModel,
-} from "./catalog-sources.ts";
+import { clean, LITELLM_2025, LITELLM_ROCRY, litellm2025, litellmRocry, mdevBase, mdevJuly, mdevLater, perMillion, type MdevCost, type MdevModel } from "./catalog-sources.ts";
 
 const OUT = join(import.meta.dir, "../../src/catalog/models.json");
 
@@ -57,15 +54,43 @@ const ANTHROPIC: Pick[] = [
 /** Dated aliases (`gpt-5-2025-08-07`, what the API answers with) are added from LiteLLM when its prices agree. */
 const OPENAI: Pick[] = [
   // later files; gpt-6-sol and gpt-6-luna: ADDITIONS. `gpt-5.6` is the alias of `gpt-5.6-sol`.
-  p("gpt-6-astra"), p("gpt-5.6-sol", "gpt-5.6"), p("gpt-5.6-terra"), p("gpt-5.6-luna"),
+  p("gpt-6-astra"),
+  p("gpt-5.6-sol", "gpt-5.6"),
+  p("gpt-5.6-terra"),
+  p("gpt-5.6-luna"),
   ...[
-    "gpt-5.5", "gpt-5.5-pro", "gpt-5.4", "gpt-5.4-pro", "gpt-5.4-mini", "gpt-5.4-nano",
-    "gpt-5.3-codex", "gpt-5.3-codex-spark", "gpt-5.3-chat-latest",
-    "gpt-5.2", "gpt-5.2-pro", "gpt-5.2-codex", "gpt-5.2-chat-latest",
-    "gpt-5.1", "gpt-5.1-codex", "gpt-5.1-codex-max", "gpt-5.1-codex-mini", "gpt-5.1-chat-latest",
-    "gpt-5", "gpt-5-pro", "gpt-5-mini", "gpt-5-nano", "gpt-5-codex", "gpt-5-chat-latest",
-    "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini",
-    "o3", "o3-pro", "o4-mini",
+    "gpt-5.5",
+    "gpt-5.5-pro",
+    "gpt-5.4",
+    "gpt-5.4-pro",
+    "gpt-5.4-mini",
+    "gpt-5.4-nano",
+    "gpt-5.3-codex",
+    "gpt-5.3-codex-spark",
+    "gpt-5.3-chat-latest",
+    "gpt-5.2",
+    "gpt-5.2-pro",
+    "gpt-5.2-codex",
+    "gpt-5.2-chat-latest",
+    "gpt-5.1",
+    "gpt-5.1-codex",
+    "gpt-5.1-codex-max",
+    "gpt-5.1-codex-mini",
+    "gpt-5.1-chat-latest",
+    "gpt-5",
+    "gpt-5-pro",
+    "gpt-5-mini",
+    "gpt-5-nano",
+    "gpt-5-codex",
+    "gpt-5-chat-latest",
+    "gpt-4.1",
+    "gpt-4.1-mini",
+    "gpt-4.1-nano",
+    "gpt-4o",
+    "gpt-4o-mini",
+    "o3",
+    "o3-pro",
+    "o4-mini",
   ].map((id) => p(id)),
 ];
 
@@ -73,15 +98,40 @@ const OPENAI: Pick[] = [
 const AZURE: Pick[] = [
   // later files. Azure's gpt-5.6-sol file (models.dev 9c9b81631ae6) carries a promotional 4 / 20 "from September 1, 2026,
   // through at least November 30, 2026"; gpt-5.6's file has the list price, which both names get here.
-  p("gpt-6-sol"), p("gpt-6-luna"), p("gpt-5.6", "gpt-5.6-sol"), p("gpt-5.6-luna"),
+  p("gpt-6-sol"),
+  p("gpt-6-luna"),
+  p("gpt-5.6", "gpt-5.6-sol"),
+  p("gpt-5.6-luna"),
   ...[
-    "gpt-5.5", "gpt-5.4", "gpt-5.4-pro", "gpt-5.4-mini", "gpt-5.4-nano",
-    "gpt-5.3-codex", "gpt-5.3-chat",
-    "gpt-5.2", "gpt-5.2-codex", "gpt-5.2-chat",
-    "gpt-5.1", "gpt-5.1-codex", "gpt-5.1-codex-max", "gpt-5.1-codex-mini", "gpt-5.1-chat",
-    "gpt-5", "gpt-5-pro", "gpt-5-mini", "gpt-5-nano", "gpt-5-codex", "gpt-5-chat",
-    "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini",
-    "o3", "o4-mini", "codex-mini",
+    "gpt-5.5",
+    "gpt-5.4",
+    "gpt-5.4-pro",
+    "gpt-5.4-mini",
+    "gpt-5.4-nano",
+    "gpt-5.3-codex",
+    "gpt-5.3-chat",
+    "gpt-5.2",
+    "gpt-5.2-codex",
+    "gpt-5.2-chat",
+    "gpt-5.1",
+    "gpt-5.1-codex",
+    "gpt-5.1-codex-max",
+    "gpt-5.1-codex-mini",
+    "gpt-5.1-chat",
+    "gpt-5",
+    "gpt-5-pro",
+    "gpt-5-mini",
+    "gpt-5-nano",
+    "gpt-5-codex",
+    "gpt-5-chat",
+    "gpt-4.1",
+    "gpt-4.1-mini",
+    "gpt-4.1-nano",
+    "gpt-4o",
+    "gpt-4o-mini",
+    "o3",
+    "o4-mini",
+    "codex-mini",
   ].map((id) => p(id)),
 ];
 
@@ -92,43 +142,81 @@ const BEDROCK: Pick[] = [
   // 16.5/82.5, 3.3 × every other Opus 4.6 listing, which looks like a
   // transcription slip; lookups fall back to the base id (× the uplift).
   ...[
-    "anthropic.claude-opus-4-8", "anthropic.claude-opus-4-7", "anthropic.claude-opus-4-6-v1",
-    "anthropic.claude-opus-4-5-20251101-v1:0", "anthropic.claude-sonnet-5", "anthropic.claude-sonnet-4-6",
-    "anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-haiku-4-5-20251001-v1:0",
+    "anthropic.claude-opus-4-8",
+    "anthropic.claude-opus-4-7",
+    "anthropic.claude-opus-4-6-v1",
+    "anthropic.claude-opus-4-5-20251101-v1:0",
+    "anthropic.claude-sonnet-5",
+    "anthropic.claude-sonnet-4-6",
+    "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "anthropic.claude-haiku-4-5-20251001-v1:0",
   ].map((id) => p(id)),
   ...[
-    "global.anthropic.claude-fable-5", "global.anthropic.claude-opus-4-8", "global.anthropic.claude-opus-4-7",
-    "global.anthropic.claude-opus-4-6-v1", "global.anthropic.claude-opus-4-5-20251101-v1:0",
-    "global.anthropic.claude-sonnet-5", "global.anthropic.claude-sonnet-4-6",
-    "global.anthropic.claude-sonnet-4-5-20250929-v1:0", "global.anthropic.claude-haiku-4-5-20251001-v1:0",
-    "us.anthropic.claude-fable-5", "us.anthropic.claude-opus-4-8", "us.anthropic.claude-opus-4-7",
-    "us.anthropic.claude-opus-4-6-v1", "us.anthropic.claude-opus-4-5-20251101-v1:0",
-    "us.anthropic.claude-sonnet-5", "us.anthropic.claude-sonnet-4-6",
-    "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0",
-    "eu.anthropic.claude-fable-5", "eu.anthropic.claude-opus-4-8", "eu.anthropic.claude-opus-4-7",
-    "eu.anthropic.claude-opus-4-6-v1", "eu.anthropic.claude-opus-4-5-20251101-v1:0",
-    "eu.anthropic.claude-sonnet-5", "eu.anthropic.claude-sonnet-4-6",
-    "eu.anthropic.claude-sonnet-4-5-20250929-v1:0", "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
+    "global.anthropic.claude-fable-5",
+    "global.anthropic.claude-opus-4-8",
+    "global.anthropic.claude-opus-4-7",
+    "global.anthropic.claude-opus-4-6-v1",
+    "global.anthropic.claude-opus-4-5-20251101-v1:0",
+    "global.anthropic.claude-sonnet-5",
+    "global.anthropic.claude-sonnet-4-6",
+    "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+    "us.anthropic.claude-fable-5",
+    "us.anthropic.claude-opus-4-8",
+    "us.anthropic.claude-opus-4-7",
+    "us.anthropic.claude-opus-4-6-v1",
+    "us.anthropic.claude-opus-4-5-20251101-v1:0",
+    "us.anthropic.claude-sonnet-5",
+    "us.anthropic.claude-sonnet-4-6",
+    "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+    "eu.anthropic.claude-fable-5",
+    "eu.anthropic.claude-opus-4-8",
+    "eu.anthropic.claude-opus-4-7",
+    "eu.anthropic.claude-opus-4-6-v1",
+    "eu.anthropic.claude-opus-4-5-20251101-v1:0",
+    "eu.anthropic.claude-sonnet-5",
+    "eu.anthropic.claude-sonnet-4-6",
+    "eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
     "au.anthropic.claude-sonnet-4-6",
   ].map((id) => p(id)),
   // Amazon Nova
-  p("amazon.nova-2-lite-v1:0"), p("amazon.nova-pro-v1:0"), p("amazon.nova-lite-v1:0"), p("amazon.nova-micro-v1:0"),
+  p("amazon.nova-2-lite-v1:0"),
+  p("amazon.nova-pro-v1:0"),
+  p("amazon.nova-lite-v1:0"),
+  p("amazon.nova-micro-v1:0"),
   // Meta Llama
-  p("meta.llama4-maverick-17b-instruct-v1:0"), p("meta.llama4-scout-17b-instruct-v1:0"),
-  p("us.meta.llama4-maverick-17b-instruct-v1:0"), p("us.meta.llama4-scout-17b-instruct-v1:0"),
+  p("meta.llama4-maverick-17b-instruct-v1:0"),
+  p("meta.llama4-scout-17b-instruct-v1:0"),
+  p("us.meta.llama4-maverick-17b-instruct-v1:0"),
+  p("us.meta.llama4-scout-17b-instruct-v1:0"),
   p("meta.llama3-3-70b-instruct-v1:0"),
   // Mistral
-  p("mistral.mistral-large-3-675b-instruct"), p("mistral.devstral-2-123b"), p("mistral.magistral-small-2509"),
-  p("mistral.pixtral-large-2502-v1:0"), p("mistral.ministral-3-14b-instruct"),
+  p("mistral.mistral-large-3-675b-instruct"),
+  p("mistral.devstral-2-123b"),
+  p("mistral.magistral-small-2509"),
+  p("mistral.pixtral-large-2502-v1:0"),
+  p("mistral.ministral-3-14b-instruct"),
   // DeepSeek
-  p("deepseek.v3.2"), p("deepseek.v3-v1:0"), p("deepseek.r1-v1:0"), p("us.deepseek.r1-v1:0"),
+  p("deepseek.v3.2"),
+  p("deepseek.v3-v1:0"),
+  p("deepseek.r1-v1:0"),
+  p("us.deepseek.r1-v1:0"),
   // OpenAI on Bedrock (GPT-5.6: later files, global profiles served by Converse)
-  p("global.openai.gpt-5.6-sol"), p("global.openai.gpt-5.6-terra"), p("global.openai.gpt-5.6-luna"),
-  p("openai.gpt-5.5"), p("openai.gpt-5.4"),
-  p("openai.gpt-oss-120b-1:0", "openai.gpt-oss-120b"), p("openai.gpt-oss-20b-1:0", "openai.gpt-oss-20b"),
+  p("global.openai.gpt-5.6-sol"),
+  p("global.openai.gpt-5.6-terra"),
+  p("global.openai.gpt-5.6-luna"),
+  p("openai.gpt-5.5"),
+  p("openai.gpt-5.4"),
+  p("openai.gpt-oss-120b-1:0", "openai.gpt-oss-120b"),
+  p("openai.gpt-oss-20b-1:0", "openai.gpt-oss-20b"),
   // Others in the snapshot with tool use
-  p("qwen.qwen3-coder-480b-a35b-v1:0"), p("qwen.qwen3-235b-a22b-2507-v1:0"),
-  p("moonshotai.kimi-k2.5"), p("zai.glm-5"), p("minimax.minimax-m2.5"),
+  p("qwen.qwen3-coder-480b-a35b-v1:0"),
+  p("qwen.qwen3-235b-a22b-2507-v1:0"),
+  p("moonshotai.kimi-k2.5"),
+  p("zai.glm-5"),
+  p("minimax.minimax-m2.5"),
 ];
 
 /** Cohere is not in the models.dev snapshot's Bedrock list; LiteLLM's older file has it. */
@@ -139,15 +227,29 @@ const BEDROCK_FROM_LITELLM: Array<{ id: string; name: string; tools: boolean }> 
 
 /** Vertex Claude ids carry `@version`; the bare id is an alias (it is what `@other-version` falls back to). Opus 5: ADDITIONS. */
 const VERTEX_CLAUDE: Pick[] = [
-  "claude-opus-4-8@default", "claude-opus-4-7@default", "claude-opus-4-6@default", "claude-opus-4-5@20251101",
-  "claude-sonnet-5@default", "claude-sonnet-4-6@default", "claude-sonnet-4-5@20250929", "claude-haiku-4-5@20251001",
+  "claude-opus-4-8@default",
+  "claude-opus-4-7@default",
+  "claude-opus-4-6@default",
+  "claude-opus-4-5@20251101",
+  "claude-sonnet-5@default",
+  "claude-sonnet-4-6@default",
+  "claude-sonnet-4-5@20250929",
+  "claude-haiku-4-5@20251001",
 ].map((id) => p(id, id.slice(0, id.indexOf("@"))));
 
 /** Gemini 3.8 and 3.7 Flash: later files; 3.6 Flash and 3.5 Flash-Lite: ADDITIONS. */
 const VERTEX_GEMINI: Pick[] = [
-  "gemini-3.8-flash", "gemini-3.7-flash",
-  "gemini-3.5-flash", "gemini-3.1-pro-preview", "gemini-3.1-flash-lite", "gemini-3-flash-preview",
-  "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-flash-latest", "gemini-flash-lite-latest",
+  "gemini-3.8-flash",
+  "gemini-3.7-flash",
+  "gemini-3.5-flash",
+  "gemini-3.1-pro-preview",
+  "gemini-3.1-flash-lite",
+  "gemini-3-flash-preview",
+  "gemini-2.5-pro",
+  "gemini-2.5-flash",
+  "gemini-2.5-flash-lite",
+  "gemini-flash-latest",
+  "gemini-flash-lite-latest",
 ].map((id) => p(id));
 
 // ---------------------------------------------------------------------------
@@ -214,9 +316,7 @@ function withTokenizer(e: Entry): Entry {
 }
 
 const sameNumbers = (a: MdevModel, b: MdevModel): boolean =>
-  JSON.stringify(a.cost ?? null) === JSON.stringify(b.cost ?? null) &&
-  a.limit?.context === b.limit?.context &&
-  a.limit?.output === b.limit?.output;
+  JSON.stringify(a.cost ?? null) === JSON.stringify(b.cost ?? null) && a.limit?.context === b.limit?.context && a.limit?.output === b.limit?.output;
 
 function pickAll(source: Record<string, MdevModel>, picks: Pick[], opts: { tokenizer: boolean; datedAliasesFrom?: string }): Entry[] {
   return picks.map(({ id, aliases = [] }) => {
@@ -277,11 +377,13 @@ function fromLitellm(id: string, name: string, tools: boolean): Entry {
 
 /** Every chat model in the sources; Copilot bills by subscription, so prices are dropped. */
 function copilot(): Entry[] {
-  return Object.values(mdev("github-copilot"))
-    .filter((m) => m.status !== "deprecated" && m.modalities?.output?.includes("text") === true)
-    .sort((a, b) => a.id.localeCompare(b.id))
-    // Copilot's GPT models get a tokenizer; encodingForModel returns none for claude-/gemini-.
-    .map((m) => fromMdev(m, { tokenizer: true, priced: false }));
+  return (
+    Object.values(mdev("github-copilot"))
+      .filter((m) => m.status !== "deprecated" && m.modalities?.output?.includes("text") === true)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      // Copilot's GPT models get a tokenizer; encodingForModel returns none for claude-/gemini-.
+      .map((m) => fromMdev(m, { tokenizer: true, priced: false }))
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -328,6 +430,7 @@ function applyFix(e: Entry, fix: (typeof FIXES)[number]): void {
   if (changed.length > 0) {
     if (source === undefined || date === undefined) throw new Error(`${e.id}: a price fix needs a source and date`);
     price.source = `${price.source}; ${changed.join(", ")}: ${source}`;
+    // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings, compared as text.
     price.date = date > price.date ? date : price.date;
   }
 }
@@ -422,10 +525,7 @@ const providers: Record<ProviderId, { name: string; models: Entry[] }> = {
   },
   vertex: {
     name: "Google Vertex AI",
-    models: [
-      ...pickAll(mdev("google-vertex"), VERTEX_GEMINI, { tokenizer: false }),
-      ...pickAll(mdev("google-vertex-anthropic"), VERTEX_CLAUDE, { tokenizer: false }),
-    ],
+    models: [...pickAll(mdev("google-vertex"), VERTEX_GEMINI, { tokenizer: false }), ...pickAll(mdev("google-vertex-anthropic"), VERTEX_CLAUDE, { tokenizer: false })],
   },
 };
 

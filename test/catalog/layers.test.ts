@@ -20,7 +20,10 @@ function harnessWith(files: Record<string, unknown>) {
 }
 
 const NEW_MODEL = {
-  id: "claude-test-9", name: "Claude Test 9", context_length: 500000, max_output: 64000,
+  id: "claude-test-9",
+  name: "Claude Test 9",
+  context_length: 500000,
+  max_output: 64000,
   capabilities: { tools: true, reasoning: true, images: true },
   price: { input: 1, output: 2, source: "a test", date: "2026-12-01" },
 };
@@ -49,7 +52,16 @@ describe("layers over the bundled catalog", () => {
 
   test("the override wins over the cache, the cache over the bundled data", async () => {
     const harness = harnessWith({
-      [CACHE]: { providers: { openai: { models: [{ id: "gpt-4o", price: { input: 7, output: 8 } }, { id: "gpt-4.1", price: { input: 9 } }] } } },
+      [CACHE]: {
+        providers: {
+          openai: {
+            models: [
+              { id: "gpt-4o", price: { input: 7, output: 8 } },
+              { id: "gpt-4.1", price: { input: 9 } },
+            ],
+          },
+        },
+      },
       [OVERRIDE]: { providers: { openai: { models: [{ id: "gpt-4o", price: { input: 1 } }] } } },
     });
     await loadCatalogLayers(harness.deps);
@@ -73,10 +85,18 @@ describe("a bad file is ignored whole, with the reason", () => {
   const bad: Array<[string, unknown, string]> = [
     ["not JSON", "{ providers: ", "not JSON"],
     ["an unknown provider", { providers: { acme: { models: [] } } }, "providers.acme: unknown provider"],
-    ["a price of 1e9", { providers: { openai: { models: [{ id: "gpt-4o", price: { input: 1e9 } }] } } }, `providers.openai.models[0].price.input: must be null or a number from 0 to ${MAX_PRICE}`],
+    [
+      "a price of 1e9",
+      { providers: { openai: { models: [{ id: "gpt-4o", price: { input: 1e9 } }] } } },
+      `providers.openai.models[0].price.input: must be null or a number from 0 to ${MAX_PRICE}`,
+    ],
     ["a negative price", { providers: { openai: { models: [{ id: "gpt-4o", price: { output: -1 } }] } } }, "price.output"],
     ["an unknown field", { providers: { openai: { models: [{ id: "gpt-4o", cost: 1 }] } } }, "providers.openai.models[0].cost: unknown field"],
-    ["a new model without its limits", { providers: { openai: { models: [{ id: "gpt-test", name: "x", price: null }] } } }, "context_length: required for a model the bundled catalog does not list"],
+    [
+      "a new model without its limits",
+      { providers: { openai: { models: [{ id: "gpt-test", name: "x", price: null }] } } },
+      "context_length: required for a model the bundled catalog does not list",
+    ],
     ["a bad date", { providers: { openai: { models: [{ id: "gpt-4o", retired: "soon" }] } } }, "retired: must be a date"],
     ["a bad rule", { rules: [{ id: "r", match: {}, set: { drop: ["seed"] }, source: "somewhere public" }] }, "rules[0].set.drop"],
     ["a model listed twice", { providers: { openai: { models: [{ id: "gpt-4o" }, { id: "gpt-4o" }] } } }, "listed twice"],
@@ -105,7 +125,7 @@ describe("a bad file is ignored whole, with the reason", () => {
   });
 
   test("rules are refused in the cache (it comes from the network)", async () => {
-    const harness = harnessWith({ [CACHE]: { rules: [] , providers: {} } });
+    const harness = harnessWith({ [CACHE]: { rules: [], providers: {} } });
     await loadCatalogLayers(harness.deps);
     expect(catalogLayers().find((layer) => layer.layer === "cache")?.error).toBeUndefined();
     const withRule = harnessWith({ [CACHE]: { rules: [{ id: "r", match: {}, set: { prefill: true }, source: "somewhere public" }] } });

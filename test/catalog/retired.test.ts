@@ -12,9 +12,12 @@ import { createHarness } from "../support/in-process.ts";
 type Entry = { id: string; source: string; retired?: string; released?: string; price_date?: string };
 
 async function listModels(day: string, provider: string, params: Record<string, unknown> = {}): Promise<Entry[]> {
-  const harness = createHarness({ now: () => Date.parse(`${day}T12:00:00Z`), fetch: (async () => {
-    throw new Error("no network in this test");
-  }) as unknown as typeof fetch });
+  const harness = createHarness({
+    now: () => Date.parse(`${day}T12:00:00Z`),
+    fetch: (async () => {
+      throw new Error("no network in this test");
+    }) as unknown as typeof fetch,
+  });
   const [line] = await harness.run({ id: "lm", action: "list_models", provider, params });
   expect(line?.success).toBe(true);
   return line!.data as Entry[];
@@ -62,7 +65,9 @@ describe("list_models leaves retired models out", () => {
   test.each(PROVIDER_IDS)("%s without credentials: exactly the catalog's models not retired by the day, all from the catalog", async (provider) => {
     const day = "2026-12-06";
     const models = await listModels(day, provider);
-    const expected = listCatalogModels(provider).filter((m) => m.retired === undefined || m.retired > day).map((m) => m.id);
+    const expected = listCatalogModels(provider)
+      .filter((m) => m.retired === undefined || m.retired > day)
+      .map((m) => m.id);
     expect(models.map((m) => m.id)).toEqual(expected);
     for (const model of models) expect(model.source).toBe("catalog");
   });

@@ -63,13 +63,7 @@ describe("ConverseStream events", () => {
       type: "metadata",
       body: { metrics: { latencyMs: 522 }, usage: { inputTokens: 13, outputTokens: 82, serverToolUsage: {}, totalTokens: 95 } },
     });
-    expect(events.map((e) => e.type)).toEqual([
-      "messageStart",
-      ...Array<string>(29).fill("contentBlockDelta"),
-      "contentBlockStop",
-      "messageStop",
-      "metadata",
-    ]);
+    expect(events.map((e) => e.type)).toEqual(["messageStart", ...Array<string>(29).fill("contentBlockDelta"), "contentBlockStop", "messageStop", "metadata"]);
   });
 
   test("every body equals the oracle's JSON with p removed, and every recorded payload had a p", () => {
@@ -87,7 +81,9 @@ describe("ConverseStream events", () => {
   });
 
   test("a tool-use block start keeps its structure", () => {
-    const start = messagesOf(ITER_STREAM).map(decodeBedrockEvent).find((e) => e.type === "contentBlockStart");
+    const start = messagesOf(ITER_STREAM)
+      .map(decodeBedrockEvent)
+      .find((e) => e.type === "contentBlockStart");
     expect(start?.body).toEqual({
       contentBlockIndex: 1,
       start: { toolUse: { name: expect.any(String), toolUseId: expect.any(String) } },
@@ -115,7 +111,12 @@ describe("exception frames", () => {
     ["validationException", "temperature: range: 0..1", "INVALID_PARAMS", false],
     ["validationException", "Input is too long for requested model.", "CONTEXT_LENGTH_EXCEEDED", false],
     ["validationException", "prompt is too long: 215000 tokens > 200000 maximum", "CONTEXT_LENGTH_EXCEEDED", false],
-    ["validationException", "The model returned the following errors: input length and `max_tokens` exceed context limit: 188240 + 21333 > 200000", "CONTEXT_LENGTH_EXCEEDED", false],
+    [
+      "validationException",
+      "The model returned the following errors: input length and `max_tokens` exceed context limit: 188240 + 21333 > 200000",
+      "CONTEXT_LENGTH_EXCEEDED",
+      false,
+    ],
     ["validationException", "Too many input tokens. Max input tokens: 8192, request input token count: 9000", "CONTEXT_LENGTH_EXCEEDED", false],
     ["ValidationException", "This model's maximum context length is 8192 tokens.", "CONTEXT_LENGTH_EXCEEDED", false],
     ["accessDeniedException", "You don't have access to the model.", "AUTH_FAILED", false],
@@ -134,7 +135,8 @@ describe("exception frames", () => {
   });
 
   test("a validationException asking for an inference profile is marked for the profile retry, as over HTTP", () => {
-    const text = "Invocation of model ID anthropic.claude-sonnet-4-6 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.";
+    const text =
+      "Invocation of model ID anthropic.claude-sonnet-4-6 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.";
     const error = thrown(() => decodeBedrockEvent(exception("validationException", JSON.stringify({ message: text }))));
     expect(error.code).toBe("INVALID_PARAMS");
     expect(error.providerType).toBe("on_demand_not_supported");

@@ -14,7 +14,6 @@ import { BridgeError } from "../../src/protocol/errors.ts";
 const FIXTURES = join(import.meta.dir, "..", "fixtures");
 const VECTORS = join(FIXTURES, "eventstream-vectors", "aws-sdk-go-v2");
 const read = (path: string): Uint8Array => new Uint8Array(readFileSync(path));
-const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));
 
 const BODIES = {
   model_stream: "bedrock/pydantic-ai/test_bedrock_model_stream.yaml.interaction0.body.bin",
@@ -211,7 +210,9 @@ describe("official aws-sdk-go-v2 vectors", () => {
       case 8:
         return `timestamp:${header.value}`;
       case 9:
-        return `uuid:${Buffer.from(header.value as string, "base64").toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`;
+        return `uuid:${Buffer.from(header.value as string, "base64")
+          .toString("hex")
+          .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5")}`;
       default:
         throw new Error(`vector uses header type ${header.type}`);
     }
@@ -248,7 +249,12 @@ describe("official aws-sdk-go-v2 vectors", () => {
 
   test.each(positive)("%s decodes the same fed one byte at a time", (name) => {
     const encoded = read(join(VECTORS, "encoded/positive", name));
-    const bytewise = copies(splitAt(encoded, Array.from({ length: encoded.length - 1 }, (_, i) => i + 1)));
+    const bytewise = copies(
+      splitAt(
+        encoded,
+        Array.from({ length: encoded.length - 1 }, (_, i) => i + 1),
+      ),
+    );
     expect(render(decodeAll(bytewise))).toEqual(render(decodeAll([encoded])));
   });
 
@@ -337,7 +343,12 @@ describe("real Bedrock bodies", () => {
       .chain((body) => fc.tuple(fc.constant(body), fc.uniqueArray(fc.integer({ min: 1, max: body.bytes.length - 1 }), { maxLength: 40 })));
     fc.assert(
       fc.property(arbitrary, ([body, offsets]) => {
-        const chunks = copies(splitAt(body.bytes, offsets.sort((a, b) => a - b)));
+        const chunks = copies(
+          splitAt(
+            body.bytes,
+            offsets.sort((a, b) => a - b),
+          ),
+        );
         expect(render(decodeAll(chunks))).toEqual(expectedOf(body.name).rendered);
       }),
       { seed: 0xb3d70c, numRuns: 100 },
@@ -367,7 +378,10 @@ describe("truncation and corruption", () => {
       if (cut === 0 || ends.includes(cut)) {
         decoder.end();
       } else {
-        expectStreamError(thrown(() => decoder.end()), /ended inside a message/);
+        expectStreamError(
+          thrown(() => decoder.end()),
+          /ended inside a message/,
+        );
       }
     }
   });
@@ -389,7 +403,11 @@ describe("truncation and corruption", () => {
         const decoder = new EventStreamDecoder();
         const messages: EventStreamMessage[] = [];
         const error = thrown(() => {
-          for (const chunk of splitAt(corrupt, offsets.sort((a, b) => a - b))) messages.push(...decoder.feed(chunk));
+          for (const chunk of splitAt(
+            corrupt,
+            offsets.sort((a, b) => a - b),
+          ))
+            messages.push(...decoder.feed(chunk));
           decoder.end();
         });
         expectStreamError(error, /checksum mismatch|length|exceeds|ended inside/);
@@ -431,14 +449,20 @@ describe("limits and malformed frames", () => {
     ["a message over the default maximum", prelude(16 * 1024 * 1024 + 128 * 1024 + 17, 0), /exceeds maxMessageBytes/],
   ])("%s is rejected from the prelude alone", (_, bytes, message) => {
     const decoder = new EventStreamDecoder();
-    expectStreamError(thrown(() => decoder.feed(bytes)), message);
+    expectStreamError(
+      thrown(() => decoder.feed(bytes)),
+      message,
+    );
   });
 
   test("headers of exactly 128 KiB and a message of exactly the default maximum are accepted as far as the prelude", () => {
     for (const bytes of [prelude(16 + 131072, 131072), prelude(16 * 1024 * 1024 + 128 * 1024 + 16, 131072)]) {
       const decoder = new EventStreamDecoder();
       expect(decoder.feed(bytes)).toEqual([]);
-      expectStreamError(thrown(() => decoder.end()), /ended inside a message/);
+      expectStreamError(
+        thrown(() => decoder.end()),
+        /ended inside a message/,
+      );
     }
   });
 
@@ -446,7 +470,10 @@ describe("limits and malformed frames", () => {
     const body = bodies.find((b) => b.name === "iter_stream_1")!;
     const first = Buffer.from(body.bytes.subarray(0, 4)).readUInt32BE();
     const tight = new EventStreamDecoder({ maxMessageBytes: first - 1 });
-    expectStreamError(thrown(() => tight.feed(body.bytes.subarray(0, 12))), new RegExp(`message of ${first} bytes exceeds maxMessageBytes \\(${first - 1}\\)`));
+    expectStreamError(
+      thrown(() => tight.feed(body.bytes.subarray(0, 12))),
+      new RegExp(`message of ${first} bytes exceeds maxMessageBytes \\(${first - 1}\\)`),
+    );
     const largest = Math.max(...expectedOf(body.name).ends.map((end, i, ends) => end - (ends[i - 1] ?? 0)));
     expect(render(decodeAll([body.bytes], { maxMessageBytes: largest }))).toEqual(expectedOf(body.name).rendered);
   });
@@ -468,7 +495,10 @@ describe("limits and malformed frames", () => {
     ["duplicate header name", [...stringHeader(":event-type", "a"), ...stringHeader(":event-type", "b")], /repeats header ":event-type"/],
     ["invalid UTF-8 in a header name", [2, 0xc3, 0x28, 0], /not valid UTF-8/],
   ])("%s → STREAM_ERROR", (_, headers, message) => {
-    expectStreamError(thrown(() => decodeAll([frame(headers)])), message);
+    expectStreamError(
+      thrown(() => decodeAll([frame(headers)])),
+      message,
+    );
   });
 
   test("header values at the edges of their types", () => {
@@ -520,7 +550,9 @@ describe("limits and malformed frames", () => {
     const bytes = frame([...stringHeader(":message-type", "event"), ...stringHeader(":event-type", "x")], ascii('{"a":1}'));
     const message = smithy.decode(bytes);
     expect(render(decodeAll([bytes]))).toEqual([
-      `${Object.entries(message.headers).map(([name, value]) => `${name}=${renderSmithy(value)}`).join(" | ")} || ${Buffer.from(message.body).toString("hex")}`,
+      `${Object.entries(message.headers)
+        .map(([name, value]) => `${name}=${renderSmithy(value)}`)
+        .join(" | ")} || ${Buffer.from(message.body).toString("hex")}`,
     ]);
   });
 });

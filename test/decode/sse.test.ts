@@ -113,8 +113,8 @@ describe("WHATWG event stream interpretation", () => {
     { name: "only one leading space removed", input: "data:  a \n\n", events: [msg(" a ")] },
     { name: "a tab is not removed", input: "data:\ta\n\n", events: [msg("\ta")] },
     { name: "value keeps later colons", input: "data: a: b:c\n\n", events: [msg("a: b:c")] },
-    { name: "empty data value dispatches \"\"", input: "data:\n\n", events: [msg("")] },
-    { name: "data with a lone space dispatches \"\"", input: "data: \n\n", events: [msg("")] },
+    { name: 'empty data value dispatches ""', input: "data:\n\n", events: [msg("")] },
+    { name: 'data with a lone space dispatches ""', input: "data: \n\n", events: [msg("")] },
     { name: "field without colon: data", input: "data\n\n", events: [msg("")] },
     { name: "two empty data lines give one LF", input: "data\ndata\n\n", events: [msg("\n")] },
     { name: "no data, no event", input: "event: x\n\nid: 1\n\nretry: 5\n\n\n\n", events: [] },
@@ -218,14 +218,9 @@ describe("chunk seams", () => {
   });
 
   // Multi-byte characters (2, 3 and 4 bytes, a skin-tone sequence), a BOM, CR, LF and CRLF.
-  const SEAM_STREAM =
-    "\uFEFFevent: café\r\ndata: 日本\r\ndata:🎉 é\r\n\r\n: heartbeat\r\nid: ü-1\rdata: 👍🏽\n\r\nretry: 250\r\ndata: last\r\n\r\n";
+  const SEAM_STREAM = "\uFEFFevent: café\r\ndata: 日本\r\ndata:🎉 é\r\n\r\n: heartbeat\r\nid: ü-1\rdata: 👍🏽\n\r\nretry: 250\r\ndata: last\r\n\r\n";
   const SEAM_EXPECTED: Parsed = {
-    events: [
-      { event: "café", data: "日本\n🎉 é" },
-      msg("👍🏽", { id: "ü-1" }),
-      msg("last", { id: "ü-1", retry: 250 }),
-    ],
+    events: [{ event: "café", data: "日本\n🎉 é" }, msg("👍🏽", { id: "ü-1" }), msg("last", { id: "ü-1", retry: 250 })],
     comments: 1,
   };
   const seamBytes = bytes(SEAM_STREAM);
@@ -292,14 +287,7 @@ describe("real provider shapes", () => {
 
   test("Anthropic: named events, padded JSON kept verbatim", () => {
     const { events } = decodeChunks([bytes(ANTHROPIC)]);
-    expect(events.map((e) => e.event)).toEqual([
-      "content_block_start",
-      "ping",
-      "content_block_delta",
-      "content_block_stop",
-      "message_delta",
-      "message_stop",
-    ]);
+    expect(events.map((e) => e.event)).toEqual(["content_block_start", "ping", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
     expect(events[0]?.data).toBe('{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}            }');
     expect(events[5]?.data).toBe('{"type":"message_stop"       }');
     expect(JSON.parse(events[2]?.data ?? "").delta.text).toBe("Olá! (");
@@ -327,26 +315,16 @@ describe("real provider shapes", () => {
 
 describe("property: any chunking equals one-shot equals the reference", () => {
   const eol = fc.constantFrom("\n", "\r", "\r\n");
-  const unit = fc.oneof(
-    fc.constantFrom("a", " ", ":", "é", "日", "本", "🎉", "\u0000", "\uFEFF", "1"),
-    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
-  );
+  const unit = fc.oneof(fc.constantFrom("a", " ", ":", "é", "日", "本", "🎉", "\u0000", "\uFEFF", "1"), fc.string({ unit: "binary", minLength: 1, maxLength: 1 }));
   const value = fc.oneof(
     fc.string({ unit, maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, "")),
     fc.integer({ min: 0, max: 99999 }).map(String),
   );
-  const line = fc
-    .tuple(fc.constantFrom("data", "data", "event", "id", "retry", ":", "foo", ""), fc.constantFrom(":", ": ", ""), value)
-    .map(([name, sep, v]) => name + sep + v);
+  const line = fc.tuple(fc.constantFrom("data", "data", "event", "id", "retry", ":", "foo", ""), fc.constantFrom(":", ": ", ""), value).map(([name, sep, v]) => name + sep + v);
   const terminatedLine = fc.tuple(line, eol).map(([l, e]) => l + e);
   const block = fc.tuple(fc.array(terminatedLine, { maxLength: 6 }), eol).map(([lines, e]) => lines.join("") + e);
   const structuredStream = fc
-    .tuple(
-      fc.boolean(),
-      fc.array(block, { maxLength: 8 }),
-      fc.array(terminatedLine, { maxLength: 2 }),
-      fc.option(line, { nil: undefined }),
-    )
+    .tuple(fc.boolean(), fc.array(block, { maxLength: 8 }), fc.array(terminatedLine, { maxLength: 2 }), fc.option(line, { nil: undefined }))
     .map(([bom, blocks, unfinished, tail]) => bytes((bom ? "\uFEFF" : "") + blocks.join("") + unfinished.join("") + (tail ?? "")));
 
   // Raw bytes biased toward syntax and broken UTF-8, to reach paths the structured generator cannot.

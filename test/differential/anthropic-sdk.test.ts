@@ -102,13 +102,14 @@ function fromOurs(lines: Line[]): Outcome {
   const { estimated: _estimated, ...usage } = done.data.usage;
   return {
     model: done.data.model,
-    text: chunks.filter((c) => c.type === "content").map((c) => c.content).join(""),
+    text: chunks
+      .filter((c) => c.type === "content")
+      .map((c) => c.content)
+      .join(""),
     reasoning: reasoning.map((c) => c.content).join(""),
     signatures: reasoning.flatMap((c) => (c.signature === undefined ? [] : [c.signature])),
     redacted: reasoning.flatMap((c) => (c.redacted === undefined ? [] : [c.redacted])),
-    toolCalls: chunks
-      .filter((c) => c.type === "tool_call")
-      .map((c) => ({ id: c.tool_call.id, name: c.tool_call.name, input: JSON.parse(c.tool_call.arguments) })),
+    toolCalls: chunks.filter((c) => c.type === "tool_call").map((c) => ({ id: c.tool_call.id, name: c.tool_call.name, input: JSON.parse(c.tool_call.arguments) })),
     finish_reason: done.data.finish_reason,
     usage,
   };
@@ -135,7 +136,9 @@ const turns: Turn[] = [];
 for (const name of CASSETTES) {
   const cassette = await loadCassette(join(RECORDINGS, `${name}.ndjson`));
   const streams = cassette.interactions.filter(isStream);
-  streams.forEach((interaction, i) => turns.push({ name: streams.length > 1 ? `${name} turn ${i + 1}` : name, cassette, interaction }));
+  streams.forEach((interaction, i) => {
+    turns.push({ name: streams.length > 1 ? `${name} turn ${i + 1}` : name, cassette, interaction });
+  });
 }
 
 /** A one-interaction cassette answering with `sse`, one chunk per event as the recordings are cut. */
@@ -183,8 +186,21 @@ const SYNTHETIC: { name: string; sse: string }[] = [
     // leaves the message_start cache figures standing.
     name: "synthetic: message_delta restates input_tokens without cache figures",
     sse: sse([
-      ["message_start", { message: { id: "msg_synthetic", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null,
-        usage: { input_tokens: 10, cache_creation_input_tokens: 20, cache_read_input_tokens: 300, output_tokens: 1 } } }],
+      [
+        "message_start",
+        {
+          message: {
+            id: "msg_synthetic",
+            type: "message",
+            role: "assistant",
+            model: "claude-sonnet-4-5",
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 10, cache_creation_input_tokens: 20, cache_read_input_tokens: 300, output_tokens: 1 },
+          },
+        },
+      ],
       ["content_block_start", { index: 0, content_block: { type: "text", text: "" } }],
       ["content_block_delta", { index: 0, delta: { type: "text_delta", text: "Hi" } }],
       ["content_block_stop", { index: 0 }],
@@ -207,9 +223,7 @@ async function replayBoth(turn: Turn): Promise<{ sdk: SdkMessage; ours: Line[]; 
     // The replay answers the recorded stream whatever is asked. The SDK gets a
     // model name its deprecation table cannot know, so it prints no warning.
     const request = { model: "claude-replayed", max_tokens: 1024, messages: [{ role: "user" as const, content: "hi" }] };
-    const sdk = turn.beta
-      ? await client.beta.messages.stream(request).finalMessage()
-      : await client.messages.stream(request).finalMessage();
+    const sdk = turn.beta ? await client.beta.messages.stream(request).finalMessage() : await client.messages.stream(request).finalMessage();
     const harness = createHarness();
     const ours = await harness.run({
       id: "diff",

@@ -12,13 +12,7 @@
  * The SDK speaks HTTP/2 by default (NodeHttp2Handler); the replay server is
  * HTTP/1.1, so the SDK gets its own HTTP/1.1 handler. Nothing else changes.
  */
-import {
-  BedrockRuntimeClient,
-  ConverseStreamCommand,
-  type ConverseStreamOutput,
-  type StopReason,
-  type TokenUsage,
-} from "@aws-sdk/client-bedrock-runtime";
+import { BedrockRuntimeClient, ConverseStreamCommand, type ConverseStreamOutput, type StopReason, type TokenUsage } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -121,13 +115,14 @@ function fromOurs(lines: Line[]): Outcome {
   if (!done.success) throw new Error(`our server failed: ${JSON.stringify(done.error)}`);
   const { estimated: _estimated, ...usage } = done.data.usage;
   return {
-    text: chunks.filter((c) => c.type === "content").map((c) => c.content).join(""),
+    text: chunks
+      .filter((c) => c.type === "content")
+      .map((c) => c.content)
+      .join(""),
     reasoning: reasoning.map((c) => c.content).join(""),
     signatures: reasoning.flatMap((c) => (c.signature === undefined ? [] : [c.signature])),
     redacted: reasoning.flatMap((c) => (c.redacted === undefined ? [] : [c.redacted])),
-    toolCalls: chunks
-      .filter((c) => c.type === "tool_call")
-      .map((c) => ({ id: c.tool_call.id, name: c.tool_call.name, input: JSON.parse(c.tool_call.arguments) })),
+    toolCalls: chunks.filter((c) => c.type === "tool_call").map((c) => ({ id: c.tool_call.id, name: c.tool_call.name, input: JSON.parse(c.tool_call.arguments) })),
     finish_reason: done.data.finish_reason,
     usage,
   };
@@ -151,7 +146,9 @@ const turns: Turn[] = [];
 for (const name of CASSETTES) {
   const cassette = await loadCassette(join(RECORDINGS, `${name}.ndjson`));
   const streams = cassette.interactions.filter(isStream);
-  streams.forEach((interaction, i) => turns.push({ name: streams.length > 1 ? `${name} turn ${i + 1}` : name, cassette, interaction }));
+  streams.forEach((interaction, i) => {
+    turns.push({ name: streams.length > 1 ? `${name} turn ${i + 1}` : name, cassette, interaction });
+  });
 }
 
 function sdkClient(endpoint: string): BedrockRuntimeClient {
@@ -219,7 +216,10 @@ describe("differential: @aws-sdk/client-bedrock-runtime vs our server on recorde
 
       const ours = await createHarness().run({ id: "diff", action: "stream_chat", provider: "bedrock", params: oursParams(modelId, server.url) });
       const terminal = terminalOf(ours);
-      const text = ours.filter((l) => l.streaming && l.data.type === "content").map((l) => l.data.content).join("");
+      const text = ours
+        .filter((l) => l.streaming && l.data.type === "content")
+        .map((l) => l.data.content)
+        .join("");
       expect(sdkText).not.toBe("");
       expect(text).toBe(sdkText);
       expect(terminal.success).toBe(false);

@@ -107,12 +107,21 @@ interface Case {
 const SYSTEM = { role: "system", content: "You are a helpful assistant" };
 const TEXT = { messages: [SYSTEM, { role: "user", content: "Say hi in Portuguese" }] };
 const WEATHER = { messages: [SYSTEM, { role: "user", content: "What's the weather in Florence,Italy?" }] };
-const MATH = { messages: [{ role: "system", content: "You are a helpful assistant. Always use both add and multiply at the same time." }, { role: "user", content: "Add and multiply the number 2 and 3" }] };
+const MATH = {
+  messages: [
+    { role: "system", content: "You are a helpful assistant. Always use both add and multiply at the same time." },
+    { role: "user", content: "Add and multiply the number 2 and 3" },
+  ],
+};
 
 /** gemini-text with one thought part in front: no recording streams thought text. */
 function withThought(cassette: Cassette): Cassette {
   const it = interaction(cassette, 0);
-  const thought = { candidates: [{ content: { role: "model", parts: [{ text: "The user wants a greeting.", thought: true }] } }], usageMetadata: { trafficType: "ON_DEMAND" }, modelVersion: "gemini-2.5-pro" };
+  const thought = {
+    candidates: [{ content: { role: "model", parts: [{ text: "The user wants a greeting.", thought: true }] } }],
+    usageMetadata: { trafficType: "ON_DEMAND" },
+    modelVersion: "gemini-2.5-pro",
+  };
   return { ...cassette, interactions: [{ ...it, body: [chunkStep(`data: ${JSON.stringify(thought)}\r\n\r\n`), ...it.body] }] };
 }
 
@@ -123,7 +132,14 @@ const CASES: Case[] = [
   { name: "gemini-tool-call turn 1", file: "gemini-tool-call", turn: 1, model: "gemini-2.5-flash", location: "us-central1", params: WEATHER },
   { name: "gemini-multi-tool turn 0", file: "gemini-multi-tool", turn: 0, model: "gemini-2.5-flash", location: "us-central1", params: MATH },
   { name: "gemini-multi-tool turn 1", file: "gemini-multi-tool", turn: 1, model: "gemini-2.5-flash", location: "us-central1", params: MATH },
-  { name: "gemini-flex-global turn 0", file: "gemini-flex-global", turn: 0, model: "gemini-3-flash-preview", location: "global", params: { messages: [{ role: "user", content: "Reply with exactly: OK" }] } },
+  {
+    name: "gemini-flex-global turn 0",
+    file: "gemini-flex-global",
+    turn: 0,
+    model: "gemini-3-flash-preview",
+    location: "global",
+    params: { messages: [{ role: "user", content: "Reply with exactly: OK" }] },
+  },
 ];
 
 describe("@google/genai vs ours on the Vertex Gemini cassettes", () => {
@@ -132,20 +148,26 @@ describe("@google/genai vs ours on the Vertex Gemini cassettes", () => {
     const cassette = single(edit ? edit(loaded) : loaded, edit ? 0 : turn);
     const request = interaction(loaded, turn).request.body as Json;
 
-    const sdk = await withReplay(cassette, async (server) => {
-      const seen = await viaSdk(sdkClient(server.url, location), model, request);
-      // The SDK really went to the loopback server, with our token.
-      expect(server.requests.length).toBe(1);
-      expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
-      expect(server.requests[0]!.path).toContain(`/projects/${PROJECT}/locations/${location}/publishers/google/models/${model}:streamGenerateContent`);
-      return seen;
-    }, { strictPath: false });
+    const sdk = await withReplay(
+      cassette,
+      async (server) => {
+        const seen = await viaSdk(sdkClient(server.url, location), model, request);
+        // The SDK really went to the loopback server, with our token.
+        expect(server.requests.length).toBe(1);
+        expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+        expect(server.requests[0]!.path).toContain(`/projects/${PROJECT}/locations/${location}/publishers/google/models/${model}:streamGenerateContent`);
+        return seen;
+      },
+      { strictPath: false },
+    );
 
     // Ours: turn 1 is replayed on its own (the conversation that led to it does not change the answer bytes).
     const harness = createHarness();
-    const ours = await withReplay(cassette, (server) =>
-      streamChat(harness, `${file}-${turn}`, "vertex", { model, base_url: server.url, project: PROJECT, location, credentials: { access_token: TOKEN }, ...params }),
-      { strictPath: false });
+    const ours = await withReplay(
+      cassette,
+      (server) => streamChat(harness, `${file}-${turn}`, "vertex", { model, base_url: server.url, project: PROJECT, location, credentials: { access_token: TOKEN }, ...params }),
+      { strictPath: false },
+    );
 
     expect(ours.error).toBeUndefined();
     expect(ours.content).toBe(sdk.text);

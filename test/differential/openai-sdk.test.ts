@@ -72,7 +72,10 @@ interface Expected {
 }
 
 /** Usage from OpenAI figures: `prompt_tokens`/`input_tokens` already include cached tokens, output includes reasoning. */
-function usageOf(figures: { input: number; output: number; cached?: number | undefined; written?: number | undefined; reasoning?: number | undefined }): { usage: UsageFigures; estimated: string[] } {
+function usageOf(figures: { input: number; output: number; cached?: number | undefined; written?: number | undefined; reasoning?: number | undefined }): {
+  usage: UsageFigures;
+  estimated: string[];
+} {
   const estimated: string[] = [];
   const part = (value: number | undefined, field: string): number => {
     if (value !== undefined) return value;
@@ -194,12 +197,13 @@ function fromOurs(lines: Line[]): { outcome: Outcome; estimated: string[] } {
   return {
     outcome: {
       model: done.data.model,
-      text: chunks.filter((c) => c.type === "content").map((c) => c.content).join(""),
+      text: chunks
+        .filter((c) => c.type === "content")
+        .map((c) => c.content)
+        .join(""),
       reasoning: reasoning.map((c) => c.content).join(""),
       signatures: reasoning.flatMap((c) => (c.signature === undefined ? [] : [c.signature])),
-      toolCalls: chunks
-        .filter((c) => c.type === "tool_call")
-        .map((c) => ({ id: c.tool_call.id, name: c.tool_call.name, input: JSON.parse(c.tool_call.arguments) })),
+      toolCalls: chunks.filter((c) => c.type === "tool_call").map((c) => ({ id: c.tool_call.id, name: c.tool_call.name, input: JSON.parse(c.tool_call.arguments) })),
       finish_reason: done.data.finish_reason,
       usage,
     },
@@ -227,9 +231,9 @@ const turns: Turn[] = [];
 for (const { name, api } of CASSETTES) {
   const cassette = await loadCassette(join(RECORDINGS, `${name}.ndjson`));
   const streams = cassette.interactions.filter(isStream);
-  streams.forEach((interaction, i) =>
-    turns.push({ name: streams.length > 1 ? `${name} turn ${i + 1}` : name, api, cassette, interaction }),
-  );
+  streams.forEach((interaction, i) => {
+    turns.push({ name: streams.length > 1 ? `${name} turn ${i + 1}` : name, api, cassette, interaction });
+  });
 }
 
 function client(url: string): OpenAI {

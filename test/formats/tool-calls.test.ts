@@ -82,7 +82,12 @@ describe("ToolCallAssembler: parallel wrapper", () => {
     const a = wrapped();
     const out: StreamEvent[] = [];
     a.append(0, { id: REAL_ID, name: "multi_tool_use.parallel", arguments: "" }, out);
-    for (const [from, to] of [[0, 20], [20, 45], [45, 70], [70, REAL_ARGS.length]] as const) {
+    for (const [from, to] of [
+      [0, 20],
+      [20, 45],
+      [45, 70],
+      [70, REAL_ARGS.length],
+    ] as const) {
       a.append(0, { arguments: REAL_ARGS.slice(from, to) }, out);
     }
     expect(out).toEqual([]);

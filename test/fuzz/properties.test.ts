@@ -57,8 +57,20 @@ const VALID_REQUESTS: unknown[] = [
       stop: ["x"],
       messages: [
         { role: "system", content: "be brief" },
-        { role: "user", content: [{ type: "text", text: "hi" }, { type: "image", media_type: "image/png", data: "iVBORw0KGgo=" }] },
-        { role: "assistant", content: [{ type: "text", text: "calling" }, { type: "tool_call", id: "t1", name: "f", arguments: "{\"a\":1}" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "hi" },
+            { type: "image", media_type: "image/png", data: "iVBORw0KGgo=" },
+          ],
+        },
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "calling" },
+            { type: "tool_call", id: "t1", name: "f", arguments: '{"a":1}' },
+          ],
+        },
         { role: "tool", content: [{ type: "tool_result", tool_call_id: "t1", content: "ok" }] },
       ],
       tools: [{ name: "f", description: "d", parameters: { type: "object", properties: {} } }],
@@ -103,10 +115,7 @@ function mutate(root: unknown, path: Array<string | number>, mutation: Mutation)
 }
 
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
-const oddValue = fc.oneof(
-  jsonValue,
-  fc.constantFrom(0, -1, 1.5, 2 ** 53, -(2 ** 60), 1e308, "", "\u0000", "\ud800", [], {}, null, true, "__proto__"),
-);
+const oddValue = fc.oneof(jsonValue, fc.constantFrom(0, -1, 1.5, 2 ** 53, -(2 ** 60), 1e308, "", "\u0000", "\ud800", [], {}, null, true, "__proto__"));
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>({ kind: "drop" }),
   oddValue.map((value): Mutation => ({ kind: "set", value })),
@@ -122,10 +131,7 @@ const mutatedRequest = fc
   .chain((index) => {
     const base = VALID_REQUESTS[index]!;
     const all = paths(base);
-    return fc.tuple(
-      fc.constant(base),
-      fc.array(fc.tuple(fc.integer({ min: 0, max: all.length - 1 }), mutationArb), { minLength: 1, maxLength: 3 }),
-    );
+    return fc.tuple(fc.constant(base), fc.array(fc.tuple(fc.integer({ min: 0, max: all.length - 1 }), mutationArb), { minLength: 1, maxLength: 3 }));
   })
   .map(([base, steps]) => {
     let value: unknown = base;
@@ -153,9 +159,8 @@ function checkValidator(value: unknown): void {
   validateRequestLine(JSON.stringify(value));
 }
 
-
 describe("validateRequest", () => {
-  test("an unknown empty top-level key gets a non-empty field (found by fuzzing: field was \"\")", () => {
+  test('an unknown empty top-level key gets a non-empty field (found by fuzzing: field was "")', () => {
     let field: string | undefined;
     try {
       validateRequest({ "": {} });
@@ -181,7 +186,10 @@ describe("validateRequest", () => {
     const envelope = fc.record(
       {
         id: fc.oneof(fc.string(), fc.integer(), fc.double(), oddValue),
-        action: fc.oneof(fc.constantFrom("ping", "list_providers", "list_models", "stream_chat", "count_tokens", "calculate_cost", "authenticate", "logout", "cancel"), fc.string()),
+        action: fc.oneof(
+          fc.constantFrom("ping", "list_providers", "list_models", "stream_chat", "count_tokens", "calculate_cost", "authenticate", "logout", "cancel"),
+          fc.string(),
+        ),
         provider: fc.oneof(fc.constantFrom("openai", "anthropic", "bedrock"), oddValue),
         params: oddValue,
         timeout: oddValue,
@@ -299,7 +307,12 @@ function checkEventStream(pieces: Uint8Array[], maxMessageBytes?: number): void 
   }
 }
 
-type ByteMutation = { at: number; kind: "flip"; bit: number } | { at: number; kind: "set"; value: number } | { at: number; kind: "cut" } | { at: number; kind: "insert"; bytes: Uint8Array } | { at: number; kind: "delete"; length: number };
+type ByteMutation =
+  | { at: number; kind: "flip"; bit: number }
+  | { at: number; kind: "set"; value: number }
+  | { at: number; kind: "cut" }
+  | { at: number; kind: "insert"; bytes: Uint8Array }
+  | { at: number; kind: "delete"; length: number };
 
 const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   fc.record({ at: fc.nat(), kind: fc.constant("flip" as const), bit: fc.integer({ min: 0, max: 7 }) }),
@@ -414,12 +427,53 @@ function crc32Reference(bytes: Uint8Array): number {
 const MAPPERS: Array<[string, () => StreamMapper<SseEvent>, string[]]> = [
   ["anthropic", createAnthropicMapper, ["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop", "ping", "error"]],
   ["openai-chat", createOpenAIChatMapper, ["message"]],
-  ["openai-responses", createOpenAIResponsesMapper, ["response.created", "response.output_item.added", "response.output_text.delta", "response.function_call_arguments.delta", "response.output_item.done", "response.completed", "response.failed", "error"]],
+  [
+    "openai-responses",
+    createOpenAIResponsesMapper,
+    [
+      "response.created",
+      "response.output_item.added",
+      "response.output_text.delta",
+      "response.function_call_arguments.delta",
+      "response.output_item.done",
+      "response.completed",
+      "response.failed",
+      "error",
+    ],
+  ],
   ["gemini", createGeminiMapper, ["message"]],
 ];
 
 // Field names the dialects read, so random objects reach past the first type check.
-const KEYS = ["type", "index", "delta", "text", "content_block", "message", "usage", "choices", "content", "tool_calls", "function", "arguments", "name", "id", "finish_reason", "stop_reason", "candidates", "parts", "functionCall", "usageMetadata", "response", "item", "output_index", "error", "partial_json", "thinking", "role"];
+const KEYS = [
+  "type",
+  "index",
+  "delta",
+  "text",
+  "content_block",
+  "message",
+  "usage",
+  "choices",
+  "content",
+  "tool_calls",
+  "function",
+  "arguments",
+  "name",
+  "id",
+  "finish_reason",
+  "stop_reason",
+  "candidates",
+  "parts",
+  "functionCall",
+  "usageMetadata",
+  "response",
+  "item",
+  "output_index",
+  "error",
+  "partial_json",
+  "thinking",
+  "role",
+];
 const dialectJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -432,7 +486,12 @@ const dialectJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const sseEvent = (types: string[]): fc.Arbitrary<SseEvent> =>
   fc.record({
     event: fc.oneof(fc.constantFrom(...types), fc.string({ maxLength: 10 })),
-    data: fc.oneof(dialectJson.map((value) => JSON.stringify(value) ?? "null"), fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)), fc.string({ maxLength: 40 }), fc.constantFrom("[DONE]", "", "{", "null")),
+    data: fc.oneof(
+      dialectJson.map((value) => JSON.stringify(value) ?? "null"),
+      fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom("[DONE]", "", "{", "null"),
+    ),
   });
 
 describe("dialect mappers", () => {

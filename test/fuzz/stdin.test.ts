@@ -44,7 +44,6 @@ function readableId(line: string): string | number | null {
   return null;
 }
 
-
 type Template = (id: string | number) => Record<string, unknown>;
 
 function templates(baseUrl: string): Template[] {
@@ -68,52 +67,65 @@ type Line = { kind: "bytes"; bytes: Uint8Array } | { kind: "text"; text: string 
 function lineArbitrary(baseUrl: string): fc.Arbitrary<(id: string | number) => Line> {
   const all = templates(baseUrl);
   const template = fc.integer({ min: 0, max: all.length - 1 }).map((index) => all[index]!);
-  const text = (make: (id: string | number) => string) => (id: string | number): Line => ({ kind: "text", text: make(id) });
-  const odd = fc.oneof(
-    fc.jsonValue({ maxDepth: 2 }),
-    fc.constantFrom(null, "", -1, 0.5, 2 ** 53, [], {}, "\u2028", "🦀", "\u0000"),
-  );
+  const text =
+    (make: (id: string | number) => string) =>
+    (id: string | number): Line => ({ kind: "text", text: make(id) });
+  const odd = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, "", -1, 0.5, 2 ** 53, [], {}, "\u2028", "🦀", "\u0000"));
   return fc.oneof(
     // Random bytes (newlines removed: one fuzz line is one stdin line).
     fc.uint8Array({ minLength: 1, maxLength: 200 }).map((bytes) => () => ({ kind: "bytes", bytes: bytes.map((byte) => (byte === 10 ? 32 : byte)) }) as Line),
     // Random strings, including full unicode.
-    fc.oneof(fc.string({ minLength: 1, maxLength: 200, unit: "binary" }), fc.string({ minLength: 1, maxLength: 200, unit: "grapheme" }), fc.string({ minLength: 1, maxLength: 200 })).map((value) => text(() => value)),
+    fc
+      .oneof(
+        fc.string({ minLength: 1, maxLength: 200, unit: "binary" }),
+        fc.string({ minLength: 1, maxLength: 200, unit: "grapheme" }),
+        fc.string({ minLength: 1, maxLength: 200 }),
+      )
+      .map((value) => text(() => value)),
     // Random JSON values (no readable id unless by chance; expectations are computed per line).
     fc.jsonValue({ maxDepth: 4 }).map((value) => text(() => JSON.stringify(value))),
     // Valid requests.
     template.map((make) => text((id) => JSON.stringify(make(id)))),
     // Truncated valid requests.
-    fc.tuple(template, fc.nat()).map(([make, cut]) => text((id) => {
-      const full = JSON.stringify(make(id));
-      return full.slice(0, 1 + (cut % (full.length - 1)));
-    })),
-    // Mutated valid requests: retype or drop a field, or add an unknown one.
-    fc.tuple(template, fc.nat(), fc.constantFrom("drop", "retype", "add"), odd).map(([make, pick, how, value]) => text((id) => {
-      const request = make(id);
-      const params = (request.params ?? {}) as Record<string, unknown>;
-      const targets: Array<[Record<string, unknown>, string]> = [
-        ...Object.keys(request).filter((key) => !PROTECTED.has(key) && key !== "id").map((key): [Record<string, unknown>, string] => [request, key]),
-        ...Object.keys(params).filter((key) => !PROTECTED.has(key)).map((key): [Record<string, unknown>, string] => [params, key]),
-      ];
-      const [object, key] = targets[pick % targets.length]!;
-      if (how === "drop") delete object[key];
-      else if (how === "retype") object[key] = value;
-      else object[`x_${key}`] = value;
-      return JSON.stringify(request);
-    })),
-    // Unreadable ids on otherwise valid requests: huge, fractional, empty, wrong type.
-    fc.tuple(template, fc.constantFrom("123456789012345678901234567890", "1e400", "-9007199254740993", "1.5", '""', "null", "[]", "{}", "true")).map(([make, raw]) =>
-      text((id) => JSON.stringify(make(id)).replace(/^\{"id":(?:"[^"]*"|-?\d+)/, `{"id":${raw}`)),
+    fc.tuple(template, fc.nat()).map(([make, cut]) =>
+      text((id) => {
+        const full = JSON.stringify(make(id));
+        return full.slice(0, 1 + (cut % (full.length - 1)));
+      }),
     ),
+    // Mutated valid requests: retype or drop a field, or add an unknown one.
+    fc.tuple(template, fc.nat(), fc.constantFrom("drop", "retype", "add"), odd).map(([make, pick, how, value]) =>
+      text((id) => {
+        const request = make(id);
+        const params = (request.params ?? {}) as Record<string, unknown>;
+        const targets: Array<[Record<string, unknown>, string]> = [
+          ...Object.keys(request)
+            .filter((key) => !PROTECTED.has(key) && key !== "id")
+            .map((key): [Record<string, unknown>, string] => [request, key]),
+          ...Object.keys(params)
+            .filter((key) => !PROTECTED.has(key))
+            .map((key): [Record<string, unknown>, string] => [params, key]),
+        ];
+        const [object, key] = targets[pick % targets.length]!;
+        if (how === "drop") delete object[key];
+        else if (how === "retype") object[key] = value;
+        else object[`x_${key}`] = value;
+        return JSON.stringify(request);
+      }),
+    ),
+    // Unreadable ids on otherwise valid requests: huge, fractional, empty, wrong type.
+    fc
+      .tuple(template, fc.constantFrom("123456789012345678901234567890", "1e400", "-9007199254740993", "1.5", '""', "null", "[]", "{}", "true"))
+      .map(([make, raw]) => text((id) => JSON.stringify(make(id)).replace(/^\{"id":(?:"[^"]*"|-?\d+)/, `{"id":${raw}`))),
     // Huge integers elsewhere.
     template.map((make) => text((id) => JSON.stringify({ ...make(id), timeout: 1 }).replace('"timeout":1', '"timeout":1234567890123456789012345678901234567890'))),
     // Deep nesting: bare (no id), and inside a request that has one.
     fc.integer({ min: 1, max: 100_000 }).map((depth) => text(() => "[".repeat(depth) + "]".repeat(depth))),
     fc.integer({ min: 1, max: 500 }).map((depth) => text((id) => `{"id":${JSON.stringify(id)},"action":"ping","params":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`)),
     // Unicode ids and payloads.
-    fc.tuple(template, fc.constantFrom("🦀", "日本語", "\u2028\u2029", "e\u0301", "\u0000", "\uFEFF")).map(([make, suffix]) =>
-      text((id) => JSON.stringify(make(typeof id === "string" ? `${id}${suffix}` : id))),
-    ),
+    fc
+      .tuple(template, fc.constantFrom("🦀", "日本語", "\u2028\u2029", "e\u0301", "\u0000", "\uFEFF"))
+      .map(([make, suffix]) => text((id) => JSON.stringify(make(typeof id === "string" ? `${id}${suffix}` : id)))),
   );
 }
 
@@ -181,9 +193,7 @@ describe("stdin fuzz", () => {
       if (isTerminal(line)) expectedIds.set(id, expectedIds.get(id)! + 1);
     }
     const wrongCount = [...expectedIds].filter(([, count]) => count !== 1);
-    console.log(
-      `stdin fuzz: ${sent} lines sent (${expectedIds.size} with an id, ${expectedNull} without), ${running.lines.length} lines answered, ${elapsed.toFixed(0)} ms`,
-    );
+    console.log(`stdin fuzz: ${sent} lines sent (${expectedIds.size} with an id, ${expectedNull} without), ${running.lines.length} lines answered, ${elapsed.toFixed(0)} ms`);
     expect(unexpected).toEqual([]);
     expect(wrongCount.slice(0, 20)).toEqual([]);
     expect(nullErrors).toBe(expectedNull);

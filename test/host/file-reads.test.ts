@@ -85,7 +85,7 @@ describe("files that are not regular files are refused without being read", () =
   test("missing → null; a UTF-8 byte-order mark is dropped; a symbolic link to a regular file is followed", async () => {
     expect(await nodeFileSystem.read(join(dir, "absent.json"))).toBeNull();
     const path = join(dir, "bom.json");
-    writeFileSync(path, "\uFEFF{\"a\":1}");
+    writeFileSync(path, '\uFEFF{"a":1}');
     expect(await nodeFileSystem.read(path)).toBe('{"a":1}');
     symlinkSync(path, join(dir, "link.json"));
     expect(await nodeFileSystem.read(join(dir, "link.json"))).toBe('{"a":1}');

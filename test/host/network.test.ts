@@ -19,7 +19,9 @@ const SSE = [
 ].join("");
 
 const chat = (id: number, url: string) => ({
-  id, action: "stream_chat", provider: "openai",
+  id,
+  action: "stream_chat",
+  provider: "openai",
   params: { model: "gpt-4o", api: "chat", base_url: url, credentials: { api_key: "sk-test-000000000000000000" }, messages: [{ role: "user", content: "hi" }], max_retries: 0 },
 });
 
@@ -28,8 +30,27 @@ describe("private CA bundle", () => {
   let server: HttpsServer;
   let url = "";
   beforeAll(async () => {
-    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { encoding: "utf8" });
+    const made = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { encoding: "utf8" },
+    );
     if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
     server = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
@@ -54,7 +75,7 @@ describe("private CA bundle", () => {
     child.closeStdin();
     await child.exited;
     const content = child.lines.find((line) => (line.data as { type?: string })?.type === "content");
-    expect((content?.data as { content: string }).content).toBe("secure hello");
+    expect((content!.data as { content: string }).content).toBe("secure hello");
   });
 });
 

@@ -33,7 +33,13 @@ function stalledFileSystem(readTimeLimitMs = 10_000) {
       },
     },
   });
-  return { files, unstick: () => waiting.splice(0).forEach((wake) => wake()), stats: () => stats };
+  return {
+    files,
+    unstick: () => {
+      for (const wake of waiting.splice(0)) wake();
+    },
+    stats: () => stats,
+  };
 }
 
 const timeoutAfter = (ms: number): AbortSignal => {
@@ -43,7 +49,10 @@ const timeoutAfter = (ms: number): AbortSignal => {
 };
 
 async function failure(read: Promise<unknown>): Promise<BridgeError> {
-  const outcome = await read.then(() => undefined, (error: unknown) => error);
+  const outcome = await read.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   expect(outcome).toBeInstanceOf(BridgeError);
   return outcome as BridgeError;
 }

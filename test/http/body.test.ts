@@ -36,15 +36,18 @@ function endless(): { response: Response; pulled: () => number; cancelled: () =>
   let pulled = 0;
   let cancelled = false;
   const piece = encoder.encode("x".repeat(64 * 1024));
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      pulled += piece.byteLength;
-      controller.enqueue(piece);
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        pulled += piece.byteLength;
+        controller.enqueue(piece);
+      },
+      cancel() {
+        cancelled = true;
+      },
     },
-    cancel() {
-      cancelled = true;
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { response: new Response(body), pulled: () => pulled, cancelled: () => cancelled };
 }
 
@@ -131,16 +134,19 @@ describe("decodeContentEncoding", () => {
     let at = 0;
     let pulled = 0;
     let cancelled = false;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (at >= bomb.length) return new Promise(() => {});
-        pulled++;
-        controller.enqueue(bomb.subarray(at, (at += 16 * 1024)));
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (at >= bomb.length) return new Promise(() => {});
+          pulled++;
+          controller.enqueue(bomb.subarray(at, (at += 16 * 1024)));
+        },
+        cancel() {
+          cancelled = true;
+        },
       },
-      cancel() {
-        cancelled = true;
-      },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     const response = new Response(body, { headers: { "content-encoding": "gzip" } });
     await expect(readBodyText(decodeContentEncoding(response), BODY_LIMITS.credential, "h")).rejects.toThrow("larger than 64 KiB");
     for (let waited = 0; !cancelled && waited < 1_000; waited += 10) await Bun.sleep(10);

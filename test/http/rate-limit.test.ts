@@ -7,7 +7,6 @@
  * retry-after that another request collected.
  */
 import { describe, expect, test } from "bun:test";
-import type { Deps } from "../../src/deps.ts";
 import {
   DEFAULT_429_HOLD_MS,
   DEFAULT_MAX_CONCURRENT,
@@ -39,10 +38,14 @@ class FakeClock {
       if (signal?.aborted) return reject(signal.reason);
       const sleeper = { until: this.t + ms, resolve };
       this.sleepers.push(sleeper);
-      signal?.addEventListener("abort", () => {
-        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        "abort",
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   };
 
@@ -66,7 +69,16 @@ function track(promise: Promise<Lease>): { lease: () => Lease | undefined; error
   let lease: Lease | undefined;
   let error: unknown;
   let done = false;
-  promise.then((l) => { lease = l; done = true; }, (e) => { error = e; done = true; });
+  promise.then(
+    (l) => {
+      lease = l;
+      done = true;
+    },
+    (e) => {
+      error = e;
+      done = true;
+    },
+  );
   return { lease: () => lease, error: () => error, done: () => done };
 }
 
@@ -92,11 +104,20 @@ describe("RateLimiter: concurrency cap", () => {
     const limiter = new RateLimiter(new FakeClock(), 1);
     const order: string[] = [];
     const a = await limiter.acquire("k", open());
-    const b = limiter.acquire("k", open()).then((lease) => (order.push("b"), lease));
-    const c = limiter.acquire("k", open()).then((lease) => (order.push("c"), lease));
+    const b = limiter.acquire("k", open()).then((lease) => {
+      order.push("b");
+      return lease;
+    });
+    const c = limiter.acquire("k", open()).then((lease) => {
+      order.push("c");
+      return lease;
+    });
     await settle();
     a.release();
-    const late = limiter.acquire("k", open()).then((lease) => (order.push("late"), lease));
+    const late = limiter.acquire("k", open()).then((lease) => {
+      order.push("late");
+      return lease;
+    });
     (await b).release();
     (await c).release();
     await late;
@@ -200,16 +221,51 @@ describe("RateLimiter: holds", () => {
     { name: "429 without retry-after: the default", status: 429, entries: {}, expected: DEFAULT_429_HOLD_MS },
     { name: "429 with retry-after-ms: 0 (no advice, src/http/retry.ts): the default", status: 429, entries: { "retry-after-ms": "0" }, expected: DEFAULT_429_HOLD_MS },
     { name: "429 asking for more than the longest hold: not held", status: 429, entries: { "retry-after": String(MAX_HOLD_MS / 1000 + 1) }, expected: 0 },
-    { name: "Anthropic requests at 0 until an RFC 3339 reset", status: 200, entries: { "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": new Date(T0 + 30_000).toISOString() }, expected: 30_000 },
-    { name: "Anthropic output tokens at 0", status: 200, entries: { "anthropic-ratelimit-output-tokens-remaining": "0", "anthropic-ratelimit-output-tokens-reset": new Date(T0 + 7000).toISOString() }, expected: 7000 },
-    { name: "Anthropic requests left: no hold", status: 200, entries: { "anthropic-ratelimit-requests-remaining": "1", "anthropic-ratelimit-requests-reset": new Date(T0 + 30_000).toISOString() }, expected: 0 },
-    { name: "a reset in the past: no hold", status: 200, entries: { "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": "2024-03-26T20:00:00Z" }, expected: 0 },
+    {
+      name: "Anthropic requests at 0 until an RFC 3339 reset",
+      status: 200,
+      entries: { "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": new Date(T0 + 30_000).toISOString() },
+      expected: 30_000,
+    },
+    {
+      name: "Anthropic output tokens at 0",
+      status: 200,
+      entries: { "anthropic-ratelimit-output-tokens-remaining": "0", "anthropic-ratelimit-output-tokens-reset": new Date(T0 + 7000).toISOString() },
+      expected: 7000,
+    },
+    {
+      name: "Anthropic requests left: no hold",
+      status: 200,
+      entries: { "anthropic-ratelimit-requests-remaining": "1", "anthropic-ratelimit-requests-reset": new Date(T0 + 30_000).toISOString() },
+      expected: 0,
+    },
+    {
+      name: "a reset in the past: no hold",
+      status: 200,
+      entries: { "anthropic-ratelimit-requests-remaining": "0", "anthropic-ratelimit-requests-reset": "2024-03-26T20:00:00Z" },
+      expected: 0,
+    },
     { name: "at 0 without a reset header: no hold", status: 200, entries: { "x-ratelimit-remaining-requests": "0" }, expected: 0 },
     { name: "OpenAI requests at 0, reset 1s", status: 200, entries: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s" }, expected: 1000 },
     { name: "OpenAI tokens at 0, reset 20ms", status: 200, entries: { "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "20ms" }, expected: 20 },
-    { name: "OpenAI reset 6m0s is beyond the longest hold: not held", status: 200, entries: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "6m0s" }, expected: 0 },
-    { name: "two limits at 0: the later reset", status: 200, entries: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "120ms", "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "1.5s" }, expected: 1500 },
-    { name: "a 429 and a later reset: the longer", status: 429, entries: { "retry-after-ms": "100", "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "2s" }, expected: 2000 },
+    {
+      name: "OpenAI reset 6m0s is beyond the longest hold: not held",
+      status: 200,
+      entries: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "6m0s" },
+      expected: 0,
+    },
+    {
+      name: "two limits at 0: the later reset",
+      status: 200,
+      entries: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "120ms", "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "1.5s" },
+      expected: 1500,
+    },
+    {
+      name: "a 429 and a later reset: the longer",
+      status: 429,
+      entries: { "retry-after-ms": "100", "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "2s" },
+      expected: 2000,
+    },
     { name: "an unreadable reset: no hold", status: 200, entries: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "soon" }, expected: 0 },
     { name: "a 500 says nothing about limits", status: 500, entries: { "retry-after": "3" }, expected: 0 },
   ])("$name → $expected ms", async ({ status, entries, expected }) => {
@@ -344,9 +400,22 @@ describe("RateLimiter.pass: short JSON calls", () => {
 
 describe("parseRateLimitDuration (OpenAI x-ratelimit-reset-*)", () => {
   test.each([
-    ["6m0s", 360_000], ["1s", 1000], ["20ms", 20], ["1h2m3.5s", 3_723_500], ["0.5s", 500], ["2m", 120_000], ["1m30s", 90_000],
-    ["7", 7000], ["1.5", 1500], [" 3s ", 3000],
-    ["", undefined], ["soon", undefined], ["5x", undefined], ["1m30", undefined], ["-1s", undefined], ["s", undefined],
+    ["6m0s", 360_000],
+    ["1s", 1000],
+    ["20ms", 20],
+    ["1h2m3.5s", 3_723_500],
+    ["0.5s", 500],
+    ["2m", 120_000],
+    ["1m30s", 90_000],
+    ["7", 7000],
+    ["1.5", 1500],
+    [" 3s ", 3000],
+    ["", undefined],
+    ["soon", undefined],
+    ["5x", undefined],
+    ["1m30", undefined],
+    ["-1s", undefined],
+    ["s", undefined],
   ] as Array<[string, number | undefined]>)("%j → %p", (input, expected) => {
     expect(parseRateLimitDuration(input)).toBe(expected);
   });
@@ -371,7 +440,11 @@ describe("rateLimitKey", () => {
   });
 
   test("the key never contains the credential", async () => {
-    for (const [name, value] of [["x-api-key", KEY_A], ["authorization", "Bearer ya29.fake.queue.token"], ["api-key", "azure-CANARY.not.a.key"]] as const) {
+    for (const [name, value] of [
+      ["x-api-key", KEY_A],
+      ["authorization", "Bearer ya29.fake.queue.token"],
+      ["api-key", "azure-CANARY.not.a.key"],
+    ] as const) {
       const key = await rateLimitKey(req("https://h.example/x", { [name]: value }));
       expect(key).not.toContain(value);
       expect(key).not.toContain(value.slice(-12));
@@ -454,7 +527,14 @@ describe("the queue in stream_chat", () => {
     const success = interaction(cassette, 1);
     expect(limited.response.headers["retry-after-ms"]).toBe("644");
     const body = limited.request.body as Json;
-    const params = (url: string): Json => ({ model: body.model, api: "chat", messages: body.messages, max_tokens: 4000, base_url: `${url}/v1`, credentials: { api_key: OPENAI_KEY } });
+    const params = (url: string): Json => ({
+      model: body.model,
+      api: "chat",
+      messages: body.messages,
+      max_tokens: 4000,
+      base_url: `${url}/v1`,
+      credentials: { api_key: OPENAI_KEY },
+    });
     const harness = createHarness();
     await withReplay({ ...cassette, interactions: [limited, success, success] }, async (server) => {
       const first = await streamChat(harness, "first", "openai", params(server.url));

@@ -67,7 +67,10 @@ describe("fetchFollowingRedirects", () => {
     reset(a, (request) => (request.path === "/start" ? { redirect: 307, location: "/next" } : { status: 200, body: request.body }));
     const response = await fetchFollowingRedirects(fetch, new Request(`${a.url}/start`, { method: "POST", headers: { "x-api-key": "k" }, body: "prompt" }));
     expect([response.status, await response.text()]).toEqual([200, "prompt"]);
-    expect(a.received.map((r) => [r.method, r.path, r.headers["x-api-key"]])).toEqual([["POST", "/start", "k"], ["POST", "/next", "k"]]);
+    expect(a.received.map((r) => [r.method, r.path, r.headers["x-api-key"]])).toEqual([
+      ["POST", "/start", "k"],
+      ["POST", "/next", "k"],
+    ]);
   });
 
   test("303 after a POST: a GET without the body", async () => {

@@ -71,8 +71,7 @@ describe("parseRetryAfter", () => {
 
 describe("a 429 answering retry-after-ms: 0", () => {
   // What a caller sees end to end: the header overlaid on the classified error, then the decision.
-  const decide = (headers: Record<string, string>) =>
-    decideRetry(0, applyRetryHeaders(error(true), new Headers(headers), NOW), policy, 0.5);
+  const decide = (headers: Record<string, string>) => decideRetry(0, applyRetryHeaders(error(true), new Headers(headers), NOW), policy, 0.5);
 
   test("waits our jittered backoff (250 ms at random 0.5), not 0 ms", () => {
     expect(decide({ "retry-after-ms": "0" })).toMatchObject({ retry: true, delayMs: 250 });
@@ -88,7 +87,11 @@ describe("a 429 answering retry-after-ms: 0", () => {
 });
 
 describe("x-should-retry", () => {
-  test.each([["true", true], ["false", false], ["maybe", undefined]] as const)("%s", (value, expected) => {
+  test.each([
+    ["true", true],
+    ["false", false],
+    ["maybe", undefined],
+  ] as const)("%s", (value, expected) => {
     expect(parseShouldRetry(new Headers({ "x-should-retry": value }))).toBe(expected);
   });
 
@@ -96,7 +99,12 @@ describe("x-should-retry", () => {
     const notRetryable = new BridgeError("INVALID_PARAMS", "bad", { status: 400, providerType: "invalid_request_error", requestId: "req_1" });
     const forced = applyRetryHeaders(notRetryable, new Headers({ "x-should-retry": "true", "retry-after": "3" }), NOW);
     expect([forced.retryable, forced.retryAfterMs, forced.code, forced.status, forced.providerType, forced.requestId]).toEqual([
-      true, 3000, "INVALID_PARAMS", 400, "invalid_request_error", "req_1",
+      true,
+      3000,
+      "INVALID_PARAMS",
+      400,
+      "invalid_request_error",
+      "req_1",
     ]);
     const refused = applyRetryHeaders(error(true), new Headers({ "x-should-retry": "false" }), NOW);
     expect(refused.retryable).toBe(false);

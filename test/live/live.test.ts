@@ -42,7 +42,10 @@ const cases: LiveCase[] = [
   { provider: "openai", needs: [["OPENAI_API_KEY"]], model: "gpt-5-mini", extra: { api: "responses" }, label: "responses" },
   {
     provider: "bedrock",
-    needs: [["AWS_REGION", "AWS_DEFAULT_REGION"], ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"]],
+    needs: [
+      ["AWS_REGION", "AWS_DEFAULT_REGION"],
+      ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"],
+    ],
     model: model("bedrock", "amazon.nova-micro-v1:0"),
     extra: {},
     label: "converse",
@@ -67,8 +70,15 @@ const cases: LiveCase[] = [
 /** Values that must never be written anywhere: every credential variable in use, and the private key of a Google key file. */
 function secretsInUse(): string[] {
   const names = [
-    "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK",
-    "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "GH_COPILOT_TOKEN", "GITHUB_COPILOT_TOKEN",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_AD_TOKEN",
+    "GH_COPILOT_TOKEN",
+    "GITHUB_COPILOT_TOKEN",
   ];
   const secrets = names.map(env).filter((value): value is string => value !== undefined);
   const keyFile = env("GOOGLE_APPLICATION_CREDENTIALS");
@@ -114,7 +124,13 @@ for (const live of cases) {
       const done = terminalOf(lines);
       expect(done.data?.type).toBe("done");
       expect(done.data.usage.input_tokens).toBeGreaterThan(0);
-      expect(lines.filter((line) => line.data?.type === "content").map((line) => line.data.content).join("").toLowerCase()).toContain("hello");
+      expect(
+        lines
+          .filter((line) => line.data?.type === "content")
+          .map((line) => line.data.content)
+          .join("")
+          .toLowerCase(),
+      ).toContain("hello");
       const everything = JSON.stringify(lines) + harness.logs.join("\n") + JSON.stringify(recorder.interactions);
       for (const secret of secretsInUse()) expect(everything.includes(secret)).toBe(false);
       if (RECORD) {
@@ -128,7 +144,9 @@ for (const live of cases) {
       const models = terminalOf(await harness.run({ id: 1, action: "list_models", provider: live.provider }));
       expect(models.success).toBe(true);
       expect(models.data.length).toBeGreaterThan(0);
-      const count = terminalOf(await harness.run({ id: 2, action: "count_tokens", provider: live.provider, params: { model: live.model, messages: [{ role: "user", content: "hello" }] } }));
+      const count = terminalOf(
+        await harness.run({ id: 2, action: "count_tokens", provider: live.provider, params: { model: live.model, messages: [{ role: "user", content: "hello" }] } }),
+      );
       expect(count.data.input_tokens).toBeGreaterThan(0);
     }, 60_000);
   });

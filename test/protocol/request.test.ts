@@ -75,7 +75,11 @@ describe(`nesting deeper than ${MAX_NESTING} arrays and objects`, () => {
   });
 
   test("one level more is refused, naming the tool", () => {
-    expectRefused(chat(`,"tools":[{"name":"t","parameters":${nested(MAX_NESTING - 3)}}]`), "params.tools[0]", new RegExp(`nested more than ${MAX_NESTING} .* \\(at params\\.tools\\[0\\]\\.parameters\\.a\\.a\\.a\\.a…\\)`));
+    expectRefused(
+      chat(`,"tools":[{"name":"t","parameters":${nested(MAX_NESTING - 3)}}]`),
+      "params.tools[0]",
+      new RegExp(`nested more than ${MAX_NESTING} .* \\(at params\\.tools\\[0\\]\\.parameters\\.a\\.a\\.a\\.a…\\)`),
+    );
   });
 
   test("tool results inside tool results, 100,000 deep: a precise refusal, not a stack overflow", () => {

@@ -14,8 +14,19 @@ import { describe, expect, test } from "bun:test";
 import { bodyBytes, type Interaction } from "../support/cassette.ts";
 import { createHarness } from "../support/in-process.ts";
 import {
-  expectCatalogCost, expectSentOnce, expectStreamed, everythingWritten, interaction, recordedJson, recordedMessages, recording, single, streamChat, uncachedUsage,
-  withReplay, type Json,
+  expectCatalogCost,
+  expectSentOnce,
+  expectStreamed,
+  everythingWritten,
+  interaction,
+  recordedJson,
+  recordedMessages,
+  recording,
+  single,
+  streamChat,
+  uncachedUsage,
+  withReplay,
+  type Json,
 } from "./replay.ts";
 
 const KEY = "sk-ant-adaptiveReplayKey0000000000000000-AAAA";

@@ -230,34 +230,33 @@ describe("anthropic replay: streams", () => {
     });
   });
 
-  test.each([
-    { file: "tool-call" },
-    { file: "multi-tool" },
-    { file: "thinking-tool" },
-  ])("$file: handing back what turn 1 streamed makes exactly the recorded turn-2 request", async ({ file }) => {
-    const cassette = await recording("anthropic", file);
-    const first = interaction(cassette, 0);
-    const second = interaction(cassette, 1);
-    const harness = createHarness();
-    await withReplay(cassette, async (server) => {
-      const turn1Params = paramsFor(first, server.url);
-      const turn1 = await streamChat(harness, "turn1", "anthropic", turn1Params);
-      expect(turn1.done?.finish_reason).toBe("tool_calls");
+  test.each([{ file: "tool-call" }, { file: "multi-tool" }, { file: "thinking-tool" }])(
+    "$file: handing back what turn 1 streamed makes exactly the recorded turn-2 request",
+    async ({ file }) => {
+      const cassette = await recording("anthropic", file);
+      const first = interaction(cassette, 0);
+      const second = interaction(cassette, 1);
+      const harness = createHarness();
+      await withReplay(cassette, async (server) => {
+        const turn1Params = paramsFor(first, server.url);
+        const turn1 = await streamChat(harness, "turn1", "anthropic", turn1Params);
+        expect(turn1.done?.finish_reason).toBe("tool_calls");
 
-      // What an editor keeps from turn 1: signed reasoning, text, the tool calls.
-      const assistant: Json[] = [];
-      if (turn1.reasoning !== "") assistant.push({ type: "reasoning", text: turn1.reasoning, signature: turn1.signatures.join("") });
-      if (turn1.content !== "") assistant.push({ type: "text", text: turn1.content });
-      for (const call of turn1.toolCalls) assistant.push({ type: "tool_call", ...call });
-      // The tool outputs are the editor's own; take them from the recorded turn 2.
-      const recordedResults = anthropicParams(second.request.body as Json).params.messages.filter((m: Json) => m.role === "tool");
-      const turn2Params = { ...turn1Params, messages: [...turn1Params.messages, { role: "assistant", content: assistant }, ...recordedResults] };
+        // What an editor keeps from turn 1: signed reasoning, text, the tool calls.
+        const assistant: Json[] = [];
+        if (turn1.reasoning !== "") assistant.push({ type: "reasoning", text: turn1.reasoning, signature: turn1.signatures.join("") });
+        if (turn1.content !== "") assistant.push({ type: "text", text: turn1.content });
+        for (const call of turn1.toolCalls) assistant.push({ type: "tool_call", ...call });
+        // The tool outputs are the editor's own; take them from the recorded turn 2.
+        const recordedResults = anthropicParams(second.request.body as Json).params.messages.filter((m: Json) => m.role === "tool");
+        const turn2Params = { ...turn1Params, messages: [...turn1Params.messages, { role: "assistant", content: assistant }, ...recordedResults] };
 
-      const turn2 = await streamChat(harness, "turn2", "anthropic", turn2Params);
-      expect(turn2.done?.finish_reason).toBe("stop");
-      expect(sentBody(server, 1).messages).toEqual((second.request.body as Json).messages);
-    });
-  });
+        const turn2 = await streamChat(harness, "turn2", "anthropic", turn2Params);
+        expect(turn2.done?.finish_reason).toBe("stop");
+        expect(sentBody(server, 1).messages).toEqual((second.request.body as Json).messages);
+      });
+    },
+  );
 });
 
 describe("anthropic replay: request headers", () => {
@@ -359,37 +358,40 @@ describe("anthropic replay: errors", () => {
   });
 
   // `together`: the error event arrives in the same network read as the last text delta, as happens under load.
-  test.each([{ together: false }, { together: true }])("overloaded error event after content (same read: $together): partial error, content kept, usage on the line, no retry", async ({ together }) => {
-    const recorded = await recording("anthropic", "midstream-overloaded");
-    const it = interaction(recorded, 0);
-    const expected = recordedMessages(it);
-    expect(expected.content).toBe("Olá! (That's \"hi");
-    const cassette = together
-      ? editBody(recorded, 0, (body) => {
-          const last = body.length - 1;
-          expect(stepText(body[last]!)).toContain("overloaded_error");
-          return [...body.slice(0, last - 1), chunkStep(stepText(body[last - 1]!) + stepText(body[last]!))];
-        })
-      : recorded;
-    const text = await recording("anthropic", "text");
-    const harness = createHarness();
-    // A full answer waits behind the broken one: a wrong retry would fetch it.
-    await withReplay([cassette, text], async (server) => {
-      // resume: false: this is the partial failure itself; resuming it is test/actions/resume.test.ts.
-      const result = await streamChat(harness, "mid", "anthropic", paramsFor(it, server.url, { resume: false }));
-      expect(result.content).toBe(expected.content);
-      expect(result.retries).toEqual([]);
-      expect(server.requests.length).toBe(1);
-      expect(result.error).toMatchObject({ code: "OVERLOADED", retryable: true, partial: true, provider_type: "overloaded_error" });
-      const usage = result.error!.usage;
-      expect(usage.input_tokens).toBe(16); // message_start
-      // message_start's output_tokens (5) is a running count from before the text arrived; the total is ours.
-      expect(usage.estimated).toContain("output_tokens");
-      expect(usage.estimated).not.toContain("input_tokens");
-      expect(usage.output_tokens).toBeGreaterThan(5);
-      expect(result.error!.cost).not.toBeNull();
-    });
-  });
+  test.each([{ together: false }, { together: true }])(
+    "overloaded error event after content (same read: $together): partial error, content kept, usage on the line, no retry",
+    async ({ together }) => {
+      const recorded = await recording("anthropic", "midstream-overloaded");
+      const it = interaction(recorded, 0);
+      const expected = recordedMessages(it);
+      expect(expected.content).toBe("Olá! (That's \"hi");
+      const cassette = together
+        ? editBody(recorded, 0, (body) => {
+            const last = body.length - 1;
+            expect(stepText(body[last]!)).toContain("overloaded_error");
+            return [...body.slice(0, last - 1), chunkStep(stepText(body[last - 1]!) + stepText(body[last]!))];
+          })
+        : recorded;
+      const text = await recording("anthropic", "text");
+      const harness = createHarness();
+      // A full answer waits behind the broken one: a wrong retry would fetch it.
+      await withReplay([cassette, text], async (server) => {
+        // resume: false: this is the partial failure itself; resuming it is test/actions/resume.test.ts.
+        const result = await streamChat(harness, "mid", "anthropic", paramsFor(it, server.url, { resume: false }));
+        expect(result.content).toBe(expected.content);
+        expect(result.retries).toEqual([]);
+        expect(server.requests.length).toBe(1);
+        expect(result.error).toMatchObject({ code: "OVERLOADED", retryable: true, partial: true, provider_type: "overloaded_error" });
+        const usage = result.error!.usage;
+        expect(usage.input_tokens).toBe(16); // message_start
+        // message_start's output_tokens (5) is a running count from before the text arrived; the total is ours.
+        expect(usage.estimated).toContain("output_tokens");
+        expect(usage.estimated).not.toContain("input_tokens");
+        expect(usage.output_tokens).toBeGreaterThan(5);
+        expect(result.error!.cost).not.toBeNull();
+      });
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -521,7 +523,10 @@ describe("anthropic replay: cancel", () => {
       expect(Date.now() - started).toBeLessThan(500);
       expect(cancelLines).toEqual([{ id: "c", success: true, data: { cancelled: true } }]);
 
-      const result = readStream(harness.lines.filter((line) => line.id === "s"), "s");
+      const result = readStream(
+        harness.lines.filter((line) => line.id === "s"),
+        "s",
+      );
       expect(result.content).toBe(firstDeltaText(stalled));
       expect(result.error).toMatchObject({ code: "CANCELLED", partial: true, retryable: false });
       expect(result.error!.usage.input_tokens).toBe(16); // from message_start
@@ -613,7 +618,12 @@ describe("anthropic replay: count_tokens", () => {
     const it = interaction(cassette, 0);
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
-      const [line] = await harness.run({ id: "n", action: "count_tokens", provider: "anthropic", params: { ...anthropicParams(it.request.body as Json).params, base_url: server.url, credentials: { api_key: KEY } } });
+      const [line] = await harness.run({
+        id: "n",
+        action: "count_tokens",
+        provider: "anthropic",
+        params: { ...anthropicParams(it.request.body as Json).params, base_url: server.url, credentials: { api_key: KEY } },
+      });
       expect(line?.success).toBe(false);
       expect(line!.error).toMatchObject({ code: "NOT_FOUND", status: 404, retryable: false });
       expect(line!.error.message).toContain("claude-does-not-exist");
@@ -663,13 +673,17 @@ describe("anthropic replay: authenticate and logout", () => {
     const harness = createHarness();
     const files = harness.deps.files as unknown as { files: Map<string, string> };
     // The recorded 401 answered POST /v1/messages; the same refusal answers the key check's GET.
-    await withReplay(cassette, async (server) => {
-      const [line] = await harness.run({ id: "a", action: "authenticate", provider: "anthropic", params: { base_url: server.url, credentials: { api_key: KEY } } });
-      expect(line?.success).toBe(false);
-      expect(line!.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false });
-      expect(server.requests.length).toBe(1);
-      expect(server.requests[0]!.path.split("?")[0]).toBe("/v1/models");
-    }, { strictPath: false });
+    await withReplay(
+      cassette,
+      async (server) => {
+        const [line] = await harness.run({ id: "a", action: "authenticate", provider: "anthropic", params: { base_url: server.url, credentials: { api_key: KEY } } });
+        expect(line?.success).toBe(false);
+        expect(line!.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false });
+        expect(server.requests.length).toBe(1);
+        expect(server.requests[0]!.path.split("?")[0]).toBe("/v1/models");
+      },
+      { strictPath: false },
+    );
     expect(files.files.size).toBe(0);
     expect(everythingWritten(harness)).not.toContain(KEY);
   });

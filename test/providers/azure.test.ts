@@ -12,19 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
 import { createHarness } from "../support/in-process.ts";
-import {
-  everythingWritten,
-  interaction,
-  pick,
-  recordedEvents,
-  recordedJson,
-  RECORDINGS,
-  sentBody,
-  streamChat,
-  withReplay,
-  type Json,
-  type ToolCallOut,
-} from "./replay.ts";
+import { everythingWritten, interaction, pick, recordedEvents, recordedJson, RECORDINGS, sentBody, streamChat, withReplay, type Json, type ToolCallOut } from "./replay.ts";
 
 /** Deliberately no provider key shape: the secret scan of recordings/ and logs must not trip on it. */
 const KEY = "azure-replay-test-key-00000000000000000000";
@@ -181,15 +169,115 @@ interface StreamCase {
 }
 
 const STREAMS: StreamCase[] = [
-  { file: "chat-text", turn: 0, dialect: "chat", path: "/openai/v1/chat/completions", model: "gpt-5-mini-2025-08-07", input: 19, output: 76, reasoning: 64, finish: "stop", content: "Oi!" },
-  { file: "chat-tool-call", turn: 0, dialect: "chat", path: "/openai/v1/chat/completions", model: "gpt-5-mini-2025-08-07", input: 145, output: 154, reasoning: 128, finish: "tool_calls", tools: [{ name: "weather", arguments: '{"location":"Florence, Italy"}' }] },
-  { file: "chat-tool-call", turn: 1, dialect: "chat", path: "/openai/v1/chat/completions", model: "gpt-5-mini-2025-08-07", input: 176, output: 192, reasoning: 128, finish: "stop" },
-  { file: "chat-reasoning-tool", turn: 0, dialect: "chat", path: "/openai/v1/chat/completions", model: "gpt-5-mini-2025-08-07", input: 145, output: 90, reasoning: 64, finish: "tool_calls", tools: [{ name: "weather", arguments: '{"location":"Florence, Italy"}' }] },
-  { file: "chat-reasoning-tool", turn: 1, dialect: "chat", path: "/openai/v1/chat/completions", model: "gpt-5-mini-2025-08-07", input: 176, output: 592, reasoning: 512, finish: "stop" },
-  { file: "chat-model-router", turn: 0, dialect: "chat", path: "/openai/v1/chat/completions", model: "gpt-5-nano-2025-08-07", input: 15, output: 78, reasoning: 64, finish: "stop", content: "Capital of Denmark.", requestHandWritten: true },
-  { file: "responses-text", turn: 0, dialect: "responses", path: "/openai/v1/responses", model: "gpt-5-mini", input: 19, output: 208, reasoning: 192, finish: "stop", content: "Olá!" },
-  { file: "responses-text-gpt-5.1", turn: 0, dialect: "responses", path: "/openai/v1/responses", model: "gpt-5.1", input: 11, output: 11, reasoning: 0, finish: "stop", content: "Hello", requestHandWritten: true },
-  { file: "responses-tool-call", turn: 0, dialect: "responses", path: "/openai/v1/responses", model: "gpt-5.1", input: 45, output: 24, reasoning: 0, finish: "tool_calls", tools: [{ name: "weather", arguments: '{"location":"San Francisco"}' }], requestHandWritten: true },
+  {
+    file: "chat-text",
+    turn: 0,
+    dialect: "chat",
+    path: "/openai/v1/chat/completions",
+    model: "gpt-5-mini-2025-08-07",
+    input: 19,
+    output: 76,
+    reasoning: 64,
+    finish: "stop",
+    content: "Oi!",
+  },
+  {
+    file: "chat-tool-call",
+    turn: 0,
+    dialect: "chat",
+    path: "/openai/v1/chat/completions",
+    model: "gpt-5-mini-2025-08-07",
+    input: 145,
+    output: 154,
+    reasoning: 128,
+    finish: "tool_calls",
+    tools: [{ name: "weather", arguments: '{"location":"Florence, Italy"}' }],
+  },
+  {
+    file: "chat-tool-call",
+    turn: 1,
+    dialect: "chat",
+    path: "/openai/v1/chat/completions",
+    model: "gpt-5-mini-2025-08-07",
+    input: 176,
+    output: 192,
+    reasoning: 128,
+    finish: "stop",
+  },
+  {
+    file: "chat-reasoning-tool",
+    turn: 0,
+    dialect: "chat",
+    path: "/openai/v1/chat/completions",
+    model: "gpt-5-mini-2025-08-07",
+    input: 145,
+    output: 90,
+    reasoning: 64,
+    finish: "tool_calls",
+    tools: [{ name: "weather", arguments: '{"location":"Florence, Italy"}' }],
+  },
+  {
+    file: "chat-reasoning-tool",
+    turn: 1,
+    dialect: "chat",
+    path: "/openai/v1/chat/completions",
+    model: "gpt-5-mini-2025-08-07",
+    input: 176,
+    output: 592,
+    reasoning: 512,
+    finish: "stop",
+  },
+  {
+    file: "chat-model-router",
+    turn: 0,
+    dialect: "chat",
+    path: "/openai/v1/chat/completions",
+    model: "gpt-5-nano-2025-08-07",
+    input: 15,
+    output: 78,
+    reasoning: 64,
+    finish: "stop",
+    content: "Capital of Denmark.",
+    requestHandWritten: true,
+  },
+  {
+    file: "responses-text",
+    turn: 0,
+    dialect: "responses",
+    path: "/openai/v1/responses",
+    model: "gpt-5-mini",
+    input: 19,
+    output: 208,
+    reasoning: 192,
+    finish: "stop",
+    content: "Olá!",
+  },
+  {
+    file: "responses-text-gpt-5.1",
+    turn: 0,
+    dialect: "responses",
+    path: "/openai/v1/responses",
+    model: "gpt-5.1",
+    input: 11,
+    output: 11,
+    reasoning: 0,
+    finish: "stop",
+    content: "Hello",
+    requestHandWritten: true,
+  },
+  {
+    file: "responses-tool-call",
+    turn: 0,
+    dialect: "responses",
+    path: "/openai/v1/responses",
+    model: "gpt-5.1",
+    input: 45,
+    output: 24,
+    reasoning: 0,
+    finish: "tool_calls",
+    tools: [{ name: "weather", arguments: '{"location":"San Francisco"}' }],
+    requestHandWritten: true,
+  },
 ];
 
 describe("azure replay: streams on the v1 surface", () => {
@@ -211,7 +299,14 @@ describe("azure replay: streams on the v1 surface", () => {
       expect(result.reasoning).toBe("");
       expect(result.done).toMatchObject({ type: "done", finish_reason: c.finish, model: c.model });
       expect(result.done!.details).toBeUndefined();
-      expect(result.done!.usage).toEqual({ input_tokens: c.input, output_tokens: c.output, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: c.reasoning, estimated: ["cache_write_tokens"] });
+      expect(result.done!.usage).toEqual({
+        input_tokens: c.input,
+        output_tokens: c.output,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: c.reasoning,
+        estimated: ["cache_write_tokens"],
+      });
 
       const known = catalogData(c.model);
       expect(known?.price).toBeDefined();
@@ -231,7 +326,9 @@ describe("azure replay: streams on the v1 surface", () => {
       // On the v1 surface the deployment travels as the body's model.
       expect(sent.model).toBe(recorded.model);
       if (c.dialect === "chat") {
-        const keys = c.requestHandWritten ? ["model", "messages", "stream"] : ["model", "messages", "max_completion_tokens", "tool_choice", "reasoning_effort", "stream", "stream_options"];
+        const keys = c.requestHandWritten
+          ? ["model", "messages", "stream"]
+          : ["model", "messages", "max_completion_tokens", "tool_choice", "reasoning_effort", "stream", "stream_options"];
         expect(pick(sent, keys)).toEqual(pick(recorded, keys));
         if (!c.requestHandWritten) expect(withoutStrict(sent.tools)).toEqual(withoutStrict(recorded.tools));
       } else {
@@ -383,7 +480,12 @@ describe("azure replay: URL surfaces, endpoint forms and auth headers", () => {
         return new Response(JSON.stringify(recordedJson(unauthorized)), { status: 401, headers: { "content-type": "application/json" } });
       }) as typeof fetch,
     });
-    const [line] = await harness.run({ id: "rn", action: "stream_chat", provider: "azure", params: { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], credentials: { api_key: KEY } } });
+    const [line] = await harness.run({
+      id: "rn",
+      action: "stream_chat",
+      provider: "azure",
+      params: { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], credentials: { api_key: KEY } },
+    });
     expect(line!.error).toMatchObject({ code: "AUTH_FAILED" });
     expect(seen).toEqual(["https://contoso-eastus.openai.azure.com/openai/v1/chat/completions"]);
   });
@@ -418,7 +520,10 @@ describe("azure replay: URL surfaces, endpoint forms and auth headers", () => {
     // A 307 to another path on the same server; a following client would send the key there.
     const redirect: Cassette = {
       ...text,
-      interactions: [{ request: it.request, response: { status: 307, headers: { location: "/elsewhere/chat/completions" } }, body: [{ chunk: new TextEncoder().encode("") }] }, { ...it, request: { ...it.request, path: "/elsewhere/chat/completions" } }],
+      interactions: [
+        { request: it.request, response: { status: 307, headers: { location: "/elsewhere/chat/completions" } }, body: [{ chunk: new TextEncoder().encode("") }] },
+        { ...it, request: { ...it.request, path: "/elsewhere/chat/completions" } },
+      ],
     };
     const harness = createHarness();
     await withReplay(redirect, async (server) => {
@@ -511,7 +616,12 @@ describe("azure replay: errors", () => {
 
   test("no endpoint anywhere → INVALID_REQUEST with field params.base_url, no request", async () => {
     const harness = createHarness();
-    const [line] = await harness.run({ id: "noep", action: "stream_chat", provider: "azure", params: { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], credentials: { api_key: KEY } } });
+    const [line] = await harness.run({
+      id: "noep",
+      action: "stream_chat",
+      provider: "azure",
+      params: { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], credentials: { api_key: KEY } },
+    });
     expect(line).toMatchObject({ id: "noep", success: false, error: { code: "INVALID_REQUEST", field: "params.base_url" } });
   });
 
@@ -519,7 +629,12 @@ describe("azure replay: errors", () => {
     const cassette = await recording("chat-text");
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
-      const [line] = await harness.run({ id: "nokey", action: "stream_chat", provider: "azure", params: { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], base_url: server.url } });
+      const [line] = await harness.run({
+        id: "nokey",
+        action: "stream_chat",
+        provider: "azure",
+        params: { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], base_url: server.url },
+      });
       expect(line).toMatchObject({ id: "nokey", success: false, error: { code: "AUTH_REQUIRED" } });
       expect(server.requests.length).toBe(0);
     });
@@ -595,10 +710,7 @@ describe("azure replay: list_models", () => {
         }
       }
       expect(models.find((m) => m.id === "gpt-4o-2024-11-20")!.source).toBe("api");
-      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-        "GET /openai/deployments?api-version=2023-03-15-preview",
-        "GET /openai/v1/models",
-      ]);
+      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /openai/deployments?api-version=2023-03-15-preview", "GET /openai/v1/models"]);
       expect(server.requests[1]!.headers["api-key"]).toBe(KEY);
       expect(server.requests[1]!.headers.authorization).toBeUndefined();
     });
@@ -640,13 +752,16 @@ describe("azure replay: count_tokens", () => {
   ])("$file: a known deployment name counts with the tokenizer, equal to Azure's $recorded, without a request", async ({ file, recorded }) => {
     const cassette = await recording(file);
     const it = interaction(cassette, 0);
-    const usage = file === "chat-text"
-      ? recordedEvents(it).find((e) => e.data !== "[DONE]" && e.data.usage)!.data.usage
-      : recordedJson(it).usage;
+    const usage = file === "chat-text" ? recordedEvents(it).find((e) => e.data !== "[DONE]" && e.data.usage)!.data.usage : recordedJson(it).usage;
     expect(usage.prompt_tokens).toBe(recorded);
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
-      const [line] = await harness.run({ id: "n", action: "count_tokens", provider: "azure", params: { ...chatParams(it.request.body as Json), base_url: server.url, credentials: { api_key: KEY } } });
+      const [line] = await harness.run({
+        id: "n",
+        action: "count_tokens",
+        provider: "azure",
+        params: { ...chatParams(it.request.body as Json), base_url: server.url, credentials: { api_key: KEY } },
+      });
       expect(line).toEqual({ id: "n", success: true, data: { input_tokens: recorded, exact: true, method: "tokenizer" } });
       expect(server.requests.length).toBe(0);
     });
@@ -691,11 +806,15 @@ describe("azure replay: authenticate and logout", () => {
     const harness = createHarness();
     const files = harness.deps.files as unknown as { files: Map<string, string> };
     // The recorded 401 answered a chat request; the same refusal answers the key check's GET.
-    await withReplay(cassette, async (server) => {
-      const [line] = await harness.run({ id: "a", action: "authenticate", provider: "azure", params: { base_url: server.url, credentials: { api_key: KEY } } });
-      expect(line!.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false });
-      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /openai/v1/models"]);
-    }, { strictPath: false });
+    await withReplay(
+      cassette,
+      async (server) => {
+        const [line] = await harness.run({ id: "a", action: "authenticate", provider: "azure", params: { base_url: server.url, credentials: { api_key: KEY } } });
+        expect(line!.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false });
+        expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /openai/v1/models"]);
+      },
+      { strictPath: false },
+    );
     expect(files.files.size).toBe(0);
     expect(everythingWritten(harness)).not.toContain(KEY);
   });

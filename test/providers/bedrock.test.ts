@@ -329,8 +329,20 @@ const STREAMS: StreamCase[] = [
   { file: "claude-text", turn: 0, usage: { input_tokens: 210, output_tokens: 18, cache_read_tokens: 0, cache_write_tokens: 0 }, has: ["content"] },
   { file: "tool-call", turn: 0, usage: { input_tokens: 471, output_tokens: 91, cache_read_tokens: 0, cache_write_tokens: 0 }, has: ["content", "tools"] },
   { file: "tool-call", turn: 1, usage: { input_tokens: 577, output_tokens: 18, cache_read_tokens: 0, cache_write_tokens: 0 }, has: ["content"] },
-  { file: "thinking", turn: 0, usage: { input_tokens: 36, output_tokens: 73, cache_read_tokens: 0, cache_write_tokens: 0 }, has: ["content", "reasoning", "signature"], skip: { inferenceConfig: THINKING_BUDGET } },
-  { file: "redacted-thinking", turn: 0, usage: { input_tokens: 92, output_tokens: 253, cache_read_tokens: 0, cache_write_tokens: 0 }, has: ["content", "redacted"], skip: { inferenceConfig: THINKING_BUDGET } },
+  {
+    file: "thinking",
+    turn: 0,
+    usage: { input_tokens: 36, output_tokens: 73, cache_read_tokens: 0, cache_write_tokens: 0 },
+    has: ["content", "reasoning", "signature"],
+    skip: { inferenceConfig: THINKING_BUDGET },
+  },
+  {
+    file: "redacted-thinking",
+    turn: 0,
+    usage: { input_tokens: 92, output_tokens: 253, cache_read_tokens: 0, cache_write_tokens: 0 },
+    has: ["content", "redacted"],
+    skip: { inferenceConfig: THINKING_BUDGET },
+  },
   { file: "reasoning-gpt-oss", turn: 0, usage: { input_tokens: 70, output_tokens: 43, cache_read_tokens: 0, cache_write_tokens: 0 }, has: ["content", "reasoning"] },
   { file: "server-tool", turn: 0, usage: { input_tokens: 1002, output_tokens: 59, cache_read_tokens: 0, cache_write_tokens: 0 }, has: ["tools"] },
   // metadata.usage: inputTokens 2, cacheWriteInputTokens 1322, then cacheReadInputTokens 1322; outputTokens 5.
@@ -502,7 +514,10 @@ describe("bedrock replay: errors", () => {
     await withReplay([unavailable, unavailable, unavailable], async (server) => {
       const result = await streamChat(harness, "503", "bedrock", paramsFor(interaction(unavailable, 0), server.url));
       expect(server.requests.length).toBe(3);
-      expect(result.retries.map((r) => [r.attempt, r.delay_ms])).toEqual([[1, 250], [2, 500]]);
+      expect(result.retries.map((r) => [r.attempt, r.delay_ms])).toEqual([
+        [1, 250],
+        [2, 500],
+      ]);
       expect(result.error).toMatchObject({
         code: "OVERLOADED",
         status: 503,
@@ -635,23 +650,30 @@ describe("bedrock replay: inference-profile recovery", () => {
     const [basePrice, euPrice] = [catalogData(base)!.price!, catalogData(eu)!.price!];
     expect(euPrice.input).toBeGreaterThan(basePrice.input!); // the catalog lists the profile itself
     const harness = createHarness();
-    await withReplay(cassette, async (server) => {
-      const result = await streamChat(harness, "eu", "bedrock", paramsFor(interaction(cassette, 0), server.url, { model: base, region: "eu-west-1" }));
-      expect(result.retries.length).toBe(1);
-      expect(result.retries[0]!.reason).toContain(eu);
-      expect(server.requests.map((r) => r.path)).toEqual([modelPath(base, "converse-stream"), modelPath(eu, "converse-stream")]);
-      expect(received(server, 1).headers.authorization).toContain("/eu-west-1/bedrock/aws4_request");
-      const done = result.done!;
-      expect(done.model).toBe(eu);
-      expect(done.cost.input).toBeCloseTo((210 * euPrice.input!) / 1e6, 12);
-      expect(done.cost.output).toBeCloseTo((18 * euPrice.output!) / 1e6, 12);
-    }, { strictPath: false }); // the recorded refusal and paths name Claude 3.5 Sonnet v2 in us-east-1
+    await withReplay(
+      cassette,
+      async (server) => {
+        const result = await streamChat(harness, "eu", "bedrock", paramsFor(interaction(cassette, 0), server.url, { model: base, region: "eu-west-1" }));
+        expect(result.retries.length).toBe(1);
+        expect(result.retries[0]!.reason).toContain(eu);
+        expect(server.requests.map((r) => r.path)).toEqual([modelPath(base, "converse-stream"), modelPath(eu, "converse-stream")]);
+        expect(received(server, 1).headers.authorization).toContain("/eu-west-1/bedrock/aws4_request");
+        const done = result.done!;
+        expect(done.model).toBe(eu);
+        expect(done.cost.input).toBeCloseTo((210 * euPrice.input!) / 1e6, 12);
+        expect(done.cost.output).toBeCloseTo((18 * euPrice.output!) / 1e6, 12);
+      },
+      { strictPath: false },
+    ); // the recorded refusal and paths name Claude 3.5 Sonnet v2 in us-east-1
   });
 
   test("an id that already names a profile is not prefixed again: the refusal is the answer", async () => {
     const cassette = await recording("inference-profile-retry");
     const refused = interaction(cassette, 0);
-    const profiled = { ...cassette, interactions: [{ ...refused, request: { ...refused.request, path: modelPath("us.anthropic.claude-3-5-sonnet-20241022-v2:0", "converse-stream") } }] };
+    const profiled = {
+      ...cassette,
+      interactions: [{ ...refused, request: { ...refused.request, path: modelPath("us.anthropic.claude-3-5-sonnet-20241022-v2:0", "converse-stream") } }],
+    };
     const harness = createHarness();
     await withReplay(profiled, async (server) => {
       const result = await streamChat(harness, "no-loop", "bedrock", paramsFor(refused, server.url, { model: "us.anthropic.claude-3-5-sonnet-20241022-v2:0" }));
@@ -676,7 +698,10 @@ describe("bedrock replay: list_models", () => {
 
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
-      const line = onlyLine(await harness.run({ id: "m", action: "list_models", provider: "bedrock", params: { base_url: server.url, region: REGION, credentials: SIGV4 } }), "list_models");
+      const line = onlyLine(
+        await harness.run({ id: "m", action: "list_models", provider: "bedrock", params: { base_url: server.url, region: REGION, credentials: SIGV4 } }),
+        "list_models",
+      );
       expect(line.success).toBe(true);
       const models = line.data as Json[];
       expect(models.map((m) => m.id)).toEqual(expectedIds);
@@ -727,20 +752,36 @@ describe("bedrock replay: count_tokens", () => {
     const prompt = invoked.messages[0].content[0].text as string;
     const model = pathModel(it);
     const harness = createHarness();
-    await withReplay(cassette, async (server) => {
-      const line = onlyLine(await harness.run({
-        id: "n",
-        action: "count_tokens",
-        provider: "bedrock",
-        params: { model, messages: [{ role: "system", content: invoked.system }, { role: "user", content: prompt }], base_url: server.url, region: REGION, credentials: SIGV4 },
-      }), "count_tokens");
-      expect(line).toEqual({ id: "n", success: true, data: { input_tokens: 18, exact: true, method: "api" } });
-      const sent = received(server, 0);
-      expect(sent.method).toBe("POST");
-      expect(sent.path).toBe(modelPath(model, "count-tokens"));
-      expect(JSON.parse(sent.body)).toEqual({ input: { converse: { messages: [{ role: "user", content: [{ text: prompt }] }], system: [{ text: invoked.system }] } } });
-      await expectSigned(server, 0);
-    }, { strictPath: false }); // the recorded path has a raw ':'
+    await withReplay(
+      cassette,
+      async (server) => {
+        const line = onlyLine(
+          await harness.run({
+            id: "n",
+            action: "count_tokens",
+            provider: "bedrock",
+            params: {
+              model,
+              messages: [
+                { role: "system", content: invoked.system },
+                { role: "user", content: prompt },
+              ],
+              base_url: server.url,
+              region: REGION,
+              credentials: SIGV4,
+            },
+          }),
+          "count_tokens",
+        );
+        expect(line).toEqual({ id: "n", success: true, data: { input_tokens: 18, exact: true, method: "api" } });
+        const sent = received(server, 0);
+        expect(sent.method).toBe("POST");
+        expect(sent.path).toBe(modelPath(model, "count-tokens"));
+        expect(JSON.parse(sent.body)).toEqual({ input: { converse: { messages: [{ role: "user", content: [{ text: prompt }] }], system: [{ text: invoked.system }] } } });
+        await expectSigned(server, 0);
+      },
+      { strictPath: false },
+    ); // the recorded path has a raw ':'
   });
 
   test.each([
@@ -754,7 +795,10 @@ describe("bedrock replay: count_tokens", () => {
     const { params } = converseParams(recorded);
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
-      const line = onlyLine(await harness.run({ id: "n", action: "count_tokens", provider: "bedrock", params: { ...params, model, base_url: server.url, region: REGION, credentials: SIGV4 } }), "count_tokens");
+      const line = onlyLine(
+        await harness.run({ id: "n", action: "count_tokens", provider: "bedrock", params: { ...params, model, base_url: server.url, region: REGION, credentials: SIGV4 } }),
+        "count_tokens",
+      );
       expect(line.data).toEqual({ input_tokens: 375, exact: true, method: "api" });
       const sent = JSON.parse(received(server, 0).body) as Json;
       expect(Object.keys(sent)).toEqual(["input"]);
@@ -772,15 +816,19 @@ describe("bedrock replay: count_tokens", () => {
   ])("a ValidationException from CountTokens ($what) → a local estimate, exact false", async ({ header }) => {
     const recorded = await recording("count-tokens-error");
     const it = interaction(recorded, 0);
-    const cassette = header === undefined ? recorded : { ...recorded, interactions: [{ ...it, response: { ...it.response, headers: { ...it.response.headers, "x-amzn-errortype": header } } }] };
+    const cassette =
+      header === undefined ? recorded : { ...recorded, interactions: [{ ...it, response: { ...it.response, headers: { ...it.response.headers, "x-amzn-errortype": header } } }] };
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
-      const line = onlyLine(await harness.run({
-        id: "n",
-        action: "count_tokens",
-        provider: "bedrock",
-        params: { model: pathModel(it), messages: [{ role: "user", content: "hello" }], base_url: server.url, region: REGION, credentials: SIGV4 },
-      }), "count_tokens");
+      const line = onlyLine(
+        await harness.run({
+          id: "n",
+          action: "count_tokens",
+          provider: "bedrock",
+          params: { model: pathModel(it), messages: [{ role: "user", content: "hello" }], base_url: server.url, region: REGION, credentials: SIGV4 },
+        }),
+        "count_tokens",
+      );
       expect(line.success).toBe(true);
       expect(line.data).toMatchObject({ exact: false, method: "estimate" });
       expect(line.data.input_tokens).toBeGreaterThan(0);
@@ -803,7 +851,10 @@ describe("bedrock replay: authenticate", () => {
   test("keys given in params.credentials are checked with a signed ListFoundationModels and stored", async () => {
     const harness = createHarness();
     await withReplay(await firstListing(), async (server) => {
-      const line = onlyLine(await harness.run({ id: "a", action: "authenticate", provider: "bedrock", params: { base_url: server.url, region: REGION, credentials: SIGV4 } }), "authenticate");
+      const line = onlyLine(
+        await harness.run({ id: "a", action: "authenticate", provider: "bedrock", params: { base_url: server.url, region: REGION, credentials: SIGV4 } }),
+        "authenticate",
+      );
       expect(line).toEqual({ id: "a", success: true, data: { type: "authenticated", provider: "bedrock", stored: true } });
       expect(JSON.stringify(line)).not.toContain(SECRET_ACCESS_KEY);
       expect(received(server, 0).path.split("?")[0]).toBe("/foundation-models");
@@ -827,13 +878,20 @@ describe("bedrock replay: authenticate", () => {
     const cassette = await recording("error-403-unrecognized-client");
     const harness = createHarness();
     // The recorded 403 answered converse-stream; the same refusal answers the key check's GET.
-    await withReplay(cassette, async (server) => {
-      const line = onlyLine(await harness.run({ id: "a", action: "authenticate", provider: "bedrock", params: { base_url: server.url, region: REGION, credentials: SIGV4 } }), "authenticate");
-      expect(line.success).toBe(false);
-      expect(line.error).toMatchObject({ code: "AUTH_FAILED", status: 403, retryable: false, provider_type: "UnrecognizedClientException" });
-      expect(server.requests.length).toBe(1);
-      expect(server.requests[0]!.path.split("?")[0]).toBe("/foundation-models");
-    }, { strictPath: false });
+    await withReplay(
+      cassette,
+      async (server) => {
+        const line = onlyLine(
+          await harness.run({ id: "a", action: "authenticate", provider: "bedrock", params: { base_url: server.url, region: REGION, credentials: SIGV4 } }),
+          "authenticate",
+        );
+        expect(line.success).toBe(false);
+        expect(line.error).toMatchObject({ code: "AUTH_FAILED", status: 403, retryable: false, provider_type: "UnrecognizedClientException" });
+        expect(server.requests.length).toBe(1);
+        expect(server.requests[0]!.path.split("?")[0]).toBe("/foundation-models");
+      },
+      { strictPath: false },
+    );
     expect(storedFiles(harness).size).toBe(0);
     expect(everythingWritten(harness)).not.toContain(SECRET_ACCESS_KEY);
   });
@@ -887,7 +945,10 @@ describe("bedrock: the region is checked before it reaches a host name", () => {
       }
       const listing = onlyLine(await harness.run({ id: "l", action: "list_models", provider: "bedrock", params: { credentials: SIGV4, ...params } }), "list_models");
       expect(listing.error).toMatchObject({ code: "INVALID_REQUEST", field: "params.region" });
-      const counted = onlyLine(await harness.run({ id: "c", action: "count_tokens", provider: "bedrock", params: { model: MODEL, messages, credentials: SIGV4, ...params } }), "count_tokens");
+      const counted = onlyLine(
+        await harness.run({ id: "c", action: "count_tokens", provider: "bedrock", params: { model: MODEL, messages, credentials: SIGV4, ...params } }),
+        "count_tokens",
+      );
       expect(counted.error).toMatchObject({ code: "INVALID_REQUEST", field: "params.region" });
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(target.connections()).toBe(0);

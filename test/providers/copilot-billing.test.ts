@@ -24,9 +24,7 @@ import { CopilotBillingMeter } from "../../src/providers/copilot/billing-stream.
 import { bodyText, type Cassette } from "../support/cassette.ts";
 import { memoryFiles, terminalOf, type Harness } from "../support/in-process.ts";
 import { validateResponseLine } from "../support/wire-schema.ts";
-import {
-  copilotFakes, copilotHarness, copilotRecording, GITHUB_CANARY, githubParams, newClock, replyOf, type Clock, type CopilotFake,
-} from "./copilot-fake.ts";
+import { copilotFakes, copilotHarness, copilotRecording, GITHUB_CANARY, githubParams, newClock, replyOf, type Clock, type CopilotFake } from "./copilot-fake.ts";
 import { chunkStep, editBody, interaction, recordedEvents, stepIndex, stepText, streamChat, type Json } from "./replay.ts";
 
 const fakeFor = copilotFakes();
@@ -48,18 +46,30 @@ function recordedBlock(cassette: Cassette): Json {
 
 /** responses-id-rotation (real): gpt-5.3-codex, 19 input at 175e9 and 105 output at 1400e9 nano-AIU per 1M. */
 const RESPONSES_BILL = {
-  kind: "ai_credits", source: "copilot_usage", parts: "token_details", total_nano_aiu: 150_325_000, ai_credits: 0.150325,
+  kind: "ai_credits",
+  source: "copilot_usage",
+  parts: "token_details",
+  total_nano_aiu: 150_325_000,
+  ai_credits: 0.150325,
   // 19 × 175,000 = 3,325,000 and 105 × 1,400,000 = 147,000,000 nano-AIU.
   cost: { input: 0.00003325, output: 0.00147, cache_read: 0, cache_write: 0, total: 0.00150325 },
 };
 /** chat-copilot-usage (hand-written): claude-3.7-sonnet, 394 input at 300e9 and 22 output at 1500e9. */
 const CHAT_BILL = {
-  kind: "ai_credits", source: "copilot_usage", parts: "token_details", total_nano_aiu: 151_200_000, ai_credits: 0.1512,
+  kind: "ai_credits",
+  source: "copilot_usage",
+  parts: "token_details",
+  total_nano_aiu: 151_200_000,
+  ai_credits: 0.1512,
   cost: { input: 0.001182, output: 0.00033, cache_read: 0, cache_write: 0, total: 0.001512 },
 };
 /** messages-copilot-usage (hand-written): claude-sonnet-4, 16 input and 38 output at the same rates. */
 const MESSAGES_BILL = {
-  kind: "ai_credits", source: "copilot_usage", parts: "token_details", total_nano_aiu: 61_800_000, ai_credits: 0.0618,
+  kind: "ai_credits",
+  source: "copilot_usage",
+  parts: "token_details",
+  total_nano_aiu: 61_800_000,
+  ai_credits: 0.0618,
   cost: { input: 0.000048, output: 0.00057, cache_read: 0, cache_write: 0, total: 0.000618 },
 };
 
@@ -68,14 +78,19 @@ const MESSAGES_BILL = {
 describe("readCopilotUsage", () => {
   const detail = (token_type: string, token_count: number, cost_per_batch: number) => ({ batch_size: 1_000_000, cost_per_batch, token_count, token_type });
   test.each<[string, unknown, unknown]>([
-    ["a full block", { token_details: [detail("input", 19, 175e9)], total_nano_aiu: 150_325_000 },
-      { total_nano_aiu: 150_325_000, token_details: [detail("input", 19, 175e9)] }],
+    ["a full block", { token_details: [detail("input", 19, 175e9)], total_nano_aiu: 150_325_000 }, { total_nano_aiu: 150_325_000, token_details: [detail("input", 19, 175e9)] }],
     ["a total only (the shape VS Code's messagesApi.ts declares)", { total_nano_aiu: 0 }, { total_nano_aiu: 0, token_details: [] }],
     ["token details only", { token_details: [detail("output", 3, 1e12)] }, { token_details: [detail("output", 3, 1e12)] }],
-    ["an unknown token type is kept (it is part of the total)", { token_details: [detail("long_context_input", 1, 1)], total_nano_aiu: 1 },
-      { total_nano_aiu: 1, token_details: [detail("long_context_input", 1, 1)] }],
-    ["broken details are dropped, the total kept", { token_details: [{ token_type: "input" }, detail("input", -1, 1), { ...detail("input", 1, 1), batch_size: 0 }], total_nano_aiu: 5 },
-      { total_nano_aiu: 5, token_details: [] }],
+    [
+      "an unknown token type is kept (it is part of the total)",
+      { token_details: [detail("long_context_input", 1, 1)], total_nano_aiu: 1 },
+      { total_nano_aiu: 1, token_details: [detail("long_context_input", 1, 1)] },
+    ],
+    [
+      "broken details are dropped, the total kept",
+      { token_details: [{ token_type: "input" }, detail("input", -1, 1), { ...detail("input", 1, 1), batch_size: 0 }], total_nano_aiu: 5 },
+      { total_nano_aiu: 5, token_details: [] },
+    ],
     ["a negative total and no details", { total_nano_aiu: -5 }, undefined],
     ["a string total", { total_nano_aiu: "150325000" }, undefined],
     ["not an object", "150325000", undefined],
@@ -87,21 +102,51 @@ describe("readCopilotUsage", () => {
 
 describe("readTokenPrices: /models billing.token_prices (AI credits per batch) → USD per 1M", () => {
   test.each<[string, unknown, CopilotTokenPrices | undefined]>([
-    ["VS Code's shape (IModelTokenPrices)", { token_prices: { batch_size: 1_000_000, default: { input_price: 500, output_price: 2500, cache_price: 50, cache_write_price: 625 } } },
-      { default: { input: 5, output: 25, cache_read: 0.5, cache_write: 6.25 } }],
-    ["a long-context tier above default.context_max", {
-      token_prices: { batch_size: 1_000_000, default: { input_price: 200, output_price: 1200, cache_price: 20, context_max: 200_000 }, long_context: { input_price: 400, output_price: 1800, cache_price: 40, context_max: 1_000_000 } },
-    }, { default: { input: 2, output: 12, cache_read: 0.2, context_max: 200_000 }, long_context: { input: 4, output: 18, cache_read: 0.4, context_max: 1_000_000 } }],
-    ["the cache_read_price / max_prompt_tokens spellings of another capture", {
-      token_prices: { batch_size: 1_000_000, default: { input_price: 1000, output_price: 5000, cache_read_price: 100, cache_write_price: 1250, max_prompt_tokens: 200_000 } },
-    }, { default: { input: 10, output: 50, cache_read: 1, cache_write: 12.5, context_max: 200_000 } }],
+    [
+      "VS Code's shape (IModelTokenPrices)",
+      { token_prices: { batch_size: 1_000_000, default: { input_price: 500, output_price: 2500, cache_price: 50, cache_write_price: 625 } } },
+      { default: { input: 5, output: 25, cache_read: 0.5, cache_write: 6.25 } },
+    ],
+    [
+      "a long-context tier above default.context_max",
+      {
+        token_prices: {
+          batch_size: 1_000_000,
+          default: { input_price: 200, output_price: 1200, cache_price: 20, context_max: 200_000 },
+          long_context: { input_price: 400, output_price: 1800, cache_price: 40, context_max: 1_000_000 },
+        },
+      },
+      { default: { input: 2, output: 12, cache_read: 0.2, context_max: 200_000 }, long_context: { input: 4, output: 18, cache_read: 0.4, context_max: 1_000_000 } },
+    ],
+    [
+      "the cache_read_price / max_prompt_tokens spellings of another capture",
+      {
+        token_prices: { batch_size: 1_000_000, default: { input_price: 1000, output_price: 5000, cache_read_price: 100, cache_write_price: 1250, max_prompt_tokens: 200_000 } },
+      },
+      { default: { input: 10, output: 50, cache_read: 1, cache_write: 12.5, context_max: 200_000 } },
+    ],
     ["a batch of 1,000 tokens", { token_prices: { batch_size: 1000, default: { input_price: 0.3, output_price: 1.5 } } }, { default: { input: 3, output: 15 } }],
-    ["an included model: all zero", { token_prices: { batch_size: 1_000_000, default: { input_price: 0, output_price: 0, cache_price: 0 } } }, { default: { input: 0, output: 0, cache_read: 0 } }],
-    ["a broken long-context tier is dropped", { token_prices: { batch_size: 1_000_000, default: { input_price: 300, output_price: 1500 }, long_context: { input_price: -1, output_price: 1 } } },
-      { default: { input: 3, output: 15 } }],
+    [
+      "an included model: all zero",
+      { token_prices: { batch_size: 1_000_000, default: { input_price: 0, output_price: 0, cache_price: 0 } } },
+      { default: { input: 0, output: 0, cache_read: 0 } },
+    ],
+    [
+      "a broken long-context tier is dropped",
+      { token_prices: { batch_size: 1_000_000, default: { input_price: 300, output_price: 1500 }, long_context: { input_price: -1, output_price: 1 } } },
+      { default: { input: 3, output: 15 } },
+    ],
     // A capture of another client's list (flat, nano-AIU-sized): not the shape, and $5e9 per 1M is not a price.
-    ["flat fields with nano-AIU-sized values", { token_prices: { batch_size: 1_000_000, input_price: 500_000_000_000, output_price: 2_500_000_000_000, cache_price: 50_000_000_000 } }, undefined],
-    ["nano-AIU-sized values in the right shape", { token_prices: { batch_size: 1_000_000, default: { input_price: 500_000_000_000, output_price: 2_500_000_000_000 } } }, undefined],
+    [
+      "flat fields with nano-AIU-sized values",
+      { token_prices: { batch_size: 1_000_000, input_price: 500_000_000_000, output_price: 2_500_000_000_000, cache_price: 50_000_000_000 } },
+      undefined,
+    ],
+    [
+      "nano-AIU-sized values in the right shape",
+      { token_prices: { batch_size: 1_000_000, default: { input_price: 500_000_000_000, output_price: 2_500_000_000_000 } } },
+      undefined,
+    ],
     // The Copilot SDK's own camelCase view (github/copilot-sdk#1555) is not what /models sends.
     ["the SDK's camelCase tokenPrices", { tokenPrices: { inputPrice: 300, outputPrice: 1500, cachePrice: 30, batchSize: 1_000_000, contextMax: 128_000 } }, undefined],
     ["no output price", { token_prices: { batch_size: 1_000_000, default: { input_price: 300 } } }, undefined],
@@ -120,28 +165,101 @@ describe("billCall: the billed total first, its parts from the token details or 
   const prices: CopilotTokenPrices = { default: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 } };
   const usage = { input_tokens: 1000, output_tokens: 100, cache_read_tokens: 0, cache_write_tokens: 0 };
   test.each<[string, Parameters<typeof billCall>, unknown]>([
-    ["the recorded Responses block (token details add up)", [{ total_nano_aiu: 150_325_000, token_details: [detail("input", 19, 175e9), detail("cache_read", 0, 17.5e9), detail("cache_write", 0, 0), detail("output", 105, 1400e9)] }, {}, undefined],
-      RESPONSES_BILL],
+    [
+      "the recorded Responses block (token details add up)",
+      [
+        { total_nano_aiu: 150_325_000, token_details: [detail("input", 19, 175e9), detail("cache_read", 0, 17.5e9), detail("cache_write", 0, 0), detail("output", 105, 1400e9)] },
+        {},
+        undefined,
+      ],
+      RESPONSES_BILL,
+    ],
     // 1000 × 300,000 + 100 × 1,500,000 = 450,000,000 nano-AIU at list; billed 405,000,000 (10 % off): parts scaled by 0.9.
-    ["a total below its details (a discount): shared in their proportions", [{ total_nano_aiu: 405_000_000, token_details: [detail("input", 1000, 300e9), detail("output", 100, 1500e9)] }, usage, prices],
-      { kind: "ai_credits", source: "copilot_usage", parts: "apportioned_by_token_details", total_nano_aiu: 405_000_000, ai_credits: 0.405, cost: { input: 0.0027, output: 0.00135, cache_read: 0, cache_write: 0, total: 0.00405 } }],
+    [
+      "a total below its details (a discount): shared in their proportions",
+      [{ total_nano_aiu: 405_000_000, token_details: [detail("input", 1000, 300e9), detail("output", 100, 1500e9)] }, usage, prices],
+      {
+        kind: "ai_credits",
+        source: "copilot_usage",
+        parts: "apportioned_by_token_details",
+        total_nano_aiu: 405_000_000,
+        ai_credits: 0.405,
+        cost: { input: 0.0027, output: 0.00135, cache_read: 0, cache_write: 0, total: 0.00405 },
+      },
+    ],
     // Usage at list: input $0.003, output $0.0015 (2 : 1); billed 300,000,000 nano-AIU = $0.003.
-    ["a total only: shared by the call's usage at /models prices", [{ total_nano_aiu: 300_000_000, token_details: [] }, usage, prices],
-      { kind: "ai_credits", source: "copilot_usage", parts: "apportioned_by_models_token_prices", total_nano_aiu: 300_000_000, ai_credits: 0.3, cost: { input: 0.002, output: 0.001, cache_read: 0, cache_write: 0, total: 0.003 } }],
-    ["a total only and no prices: the amount, no parts", [{ total_nano_aiu: 300_000_000, token_details: [] }, usage, undefined],
-      { kind: "ai_credits", source: "copilot_usage", total_nano_aiu: 300_000_000, ai_credits: 0.3, cost: null, total_usd: 0.003 }],
-    ["a total of zero (an included model)", [{ total_nano_aiu: 0, token_details: [] }, usage, undefined],
-      { kind: "ai_credits", source: "copilot_usage", parts: "token_details", total_nano_aiu: 0, ai_credits: 0, cost: { input: 0, output: 0, cache_read: 0, cache_write: 0, total: 0 } }],
+    [
+      "a total only: shared by the call's usage at /models prices",
+      [{ total_nano_aiu: 300_000_000, token_details: [] }, usage, prices],
+      {
+        kind: "ai_credits",
+        source: "copilot_usage",
+        parts: "apportioned_by_models_token_prices",
+        total_nano_aiu: 300_000_000,
+        ai_credits: 0.3,
+        cost: { input: 0.002, output: 0.001, cache_read: 0, cache_write: 0, total: 0.003 },
+      },
+    ],
+    [
+      "a total only and no prices: the amount, no parts",
+      [{ total_nano_aiu: 300_000_000, token_details: [] }, usage, undefined],
+      { kind: "ai_credits", source: "copilot_usage", total_nano_aiu: 300_000_000, ai_credits: 0.3, cost: null, total_usd: 0.003 },
+    ],
+    [
+      "a total of zero (an included model)",
+      [{ total_nano_aiu: 0, token_details: [] }, usage, undefined],
+      {
+        kind: "ai_credits",
+        source: "copilot_usage",
+        parts: "token_details",
+        total_nano_aiu: 0,
+        ai_credits: 0,
+        cost: { input: 0, output: 0, cache_read: 0, cache_write: 0, total: 0 },
+      },
+    ],
     // 5 × 1,000,000 = 5,000,000 nano-AIU of a type the protocol has no part for, beside 1000 input at 300,000.
-    ["an unknown token type: the total kept, shared by the known parts", [{ total_nano_aiu: 305_000_000, token_details: [detail("input", 1000, 300e9), detail("long_context_input", 5, 1e12)] }, usage, undefined],
-      { kind: "ai_credits", source: "copilot_usage", parts: "apportioned_by_token_details", total_nano_aiu: 305_000_000, ai_credits: 0.305, cost: { input: 0.00305, output: 0, cache_read: 0, cache_write: 0, total: 0.00305 } }],
-    ["token details without a total: their sum", [{ token_details: [detail("input", 1000, 300e9), detail("output", 100, 1500e9)] }, usage, undefined],
-      { kind: "ai_credits", source: "copilot_usage", parts: "token_details", total_nano_aiu: 450_000_000, ai_credits: 0.45, cost: { input: 0.003, output: 0.0015, cache_read: 0, cache_write: 0, total: 0.0045 } }],
+    [
+      "an unknown token type: the total kept, shared by the known parts",
+      [{ total_nano_aiu: 305_000_000, token_details: [detail("input", 1000, 300e9), detail("long_context_input", 5, 1e12)] }, usage, undefined],
+      {
+        kind: "ai_credits",
+        source: "copilot_usage",
+        parts: "apportioned_by_token_details",
+        total_nano_aiu: 305_000_000,
+        ai_credits: 0.305,
+        cost: { input: 0.00305, output: 0, cache_read: 0, cache_write: 0, total: 0.00305 },
+      },
+    ],
+    [
+      "token details without a total: their sum",
+      [{ token_details: [detail("input", 1000, 300e9), detail("output", 100, 1500e9)] }, usage, undefined],
+      {
+        kind: "ai_credits",
+        source: "copilot_usage",
+        parts: "token_details",
+        total_nano_aiu: 450_000_000,
+        ai_credits: 0.45,
+        cost: { input: 0.003, output: 0.0015, cache_read: 0, cache_write: 0, total: 0.0045 },
+      },
+    ],
     // 3 × 1,000,000 nano-AIU of an unknown type only: the amount is known, its parts are shared by the usage at list (2 : 1).
-    ["details of unknown types only, and /models prices", [{ token_details: [detail("long_context_input", 3, 1e12)] }, usage, prices],
-      { kind: "ai_credits", source: "copilot_usage", parts: "apportioned_by_models_token_prices", total_nano_aiu: 3_000_000, ai_credits: 0.003, cost: { input: 0.00002, output: 0.00001, cache_read: 0, cache_write: 0, total: 0.00003 } }],
-    ["a total, and usage /models cannot price (cache writes, no cache-write price): the amount, no parts", [{ total_nano_aiu: 300_000_000, token_details: [] }, { ...usage, cache_write_tokens: 10 }, { default: { input: 3, output: 15 } }],
-      { kind: "ai_credits", source: "copilot_usage", total_nano_aiu: 300_000_000, ai_credits: 0.3, cost: null, total_usd: 0.003 }],
+    [
+      "details of unknown types only, and /models prices",
+      [{ token_details: [detail("long_context_input", 3, 1e12)] }, usage, prices],
+      {
+        kind: "ai_credits",
+        source: "copilot_usage",
+        parts: "apportioned_by_models_token_prices",
+        total_nano_aiu: 3_000_000,
+        ai_credits: 0.003,
+        cost: { input: 0.00002, output: 0.00001, cache_read: 0, cache_write: 0, total: 0.00003 },
+      },
+    ],
+    [
+      "a total, and usage /models cannot price (cache writes, no cache-write price): the amount, no parts",
+      [{ total_nano_aiu: 300_000_000, token_details: [] }, { ...usage, cache_write_tokens: 10 }, { default: { input: 3, output: 15 } }],
+      { kind: "ai_credits", source: "copilot_usage", total_nano_aiu: 300_000_000, ai_credits: 0.3, cost: null, total_usd: 0.003 },
+    ],
   ])("%s", (_name, args, expected) => {
     expect(billCall(...args)).toEqual(expected as never);
   });
@@ -257,10 +375,14 @@ describe("list_models: /models token prices as USD per 1M tokens, dated today", 
     expect(byId.get("claude-opus-4.7")).toMatchObject({ cost: { input: 5, output: 25, cache_read: 0.5, cache_write: 6.25 }, ...dated });
     expect(byId.get("gpt-5.3-codex")).toMatchObject({ cost: { input: 1.75, output: 14, cache_read: 0.175 }, ...dated });
     expect(byId.get("gemini-3.1-pro-preview")).toMatchObject({
-      cost: { input: 2, output: 12, cache_read: 0.2 }, tiers: [{ above_input_tokens: 200_000, input: 4, output: 18, cache_read: 0.4, cache_write: null }], ...dated,
+      cost: { input: 2, output: 12, cache_read: 0.2 },
+      tiers: [{ above_input_tokens: 200_000, input: 4, output: 18, cache_read: 0.4, cache_write: null }],
+      ...dated,
     });
     expect(byId.get("gpt-5.4")).toMatchObject({
-      cost: { input: 2.5, output: 15, cache_read: 0.25 }, tiers: [{ above_input_tokens: 272_000, input: 5, output: 22.5, cache_read: 0.5, cache_write: null }], ...dated,
+      cost: { input: 2.5, output: 15, cache_read: 0.25 },
+      tiers: [{ above_input_tokens: 272_000, input: 5, output: 22.5, cache_read: 0.5, cache_write: null }],
+      ...dated,
     });
     expect(byId.get("gpt-5.3-codex")!.cost.cache_write).toBeUndefined();
     expect(byId.get("gpt-5.3-codex")!.tiers).toBeUndefined();

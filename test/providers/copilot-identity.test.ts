@@ -14,7 +14,16 @@ import { classifyOpenAIError } from "../../src/formats/openai-chat/errors.ts";
 import type { Reply } from "../auth/aws/fakes.ts";
 import { memoryFiles, terminalOf, type Harness } from "../support/in-process.ts";
 import {
-  copilotFakes, copilotHarness, copilotRecording, expectNoCopilotSecrets, GITHUB_CANARY, githubParams, jsonReply, newClock, replyOf, type CopilotFake,
+  copilotFakes,
+  copilotHarness,
+  copilotRecording,
+  expectNoCopilotSecrets,
+  GITHUB_CANARY,
+  githubParams,
+  jsonReply,
+  newClock,
+  replyOf,
+  type CopilotFake,
 } from "./copilot-fake.ts";
 import { everythingWritten, streamChat, type Json } from "./replay.ts";
 
@@ -30,7 +39,9 @@ async function started(env: Record<string, string> = {}): Promise<{ fake: Copilo
 }
 
 /** The body Copilot sent with its 466 on 2026-02-11 (ericc-ch/copilot-api#191, caozhiyuan/copilot-api#92). */
-const REFUSED_BODY = { error: { message: "bad request: the specified API version is no longer supported. You may need to update your client to a newer version.\n", type: "error" } };
+const REFUSED_BODY = {
+  error: { message: "bad request: the specified API version is no longer supported. You may need to update your client to a newer version.\n", type: "error" },
+};
 const refused = () => jsonReply(466, REFUSED_BODY);
 
 const USER = [{ role: "user", content: "What's the weather in London?" }];
@@ -123,13 +134,20 @@ describe("where the identity comes from", () => {
   const ENV = { [EDITOR_ENV]: "vscode/1.150.0", [PLUGIN_ENV]: "copilot-chat/0.78.0" };
 
   /** The identity headers of every call that reached the fake, GitHub's and Copilot's. */
-  async function identitiesSent(env: Record<string, string>, extra: Json = {}): Promise<{ fake: CopilotFake; harness: Harness; sent: Record<string, Record<string, string | undefined>> }> {
+  async function identitiesSent(
+    env: Record<string, string>,
+    extra: Json = {},
+  ): Promise<{ fake: CopilotFake; harness: Harness; sent: Record<string, Record<string, string | undefined>> }> {
     const { fake, harness } = await started(env);
     fake.chat = [replyOf((await copilotRecording("chat-text")).interactions[0]!)];
     const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "gemini-3.1-pro-preview", extra));
     expect(result.error).toBeUndefined();
     const sent: Record<string, Record<string, string | undefined>> = {};
-    for (const [name, path] of [["exchange", "/copilot_internal/v2/token"], ["models", "/models"], ["chat", "/chat/completions"]] as const) {
+    for (const [name, path] of [
+      ["exchange", "/copilot_internal/v2/token"],
+      ["models", "/models"],
+      ["chat", "/chat/completions"],
+    ] as const) {
       const call = fake.callsTo(path)[0]!;
       sent[name] = {
         editor: call.headers["editor-version"],
@@ -145,8 +163,10 @@ describe("where the identity comes from", () => {
   test("the defaults: one VS Code identity everywhere; Copilot's API version on Copilot, GitHub's on the exchange", async () => {
     const { sent } = await identitiesSent({});
     const identity = {
-      editor: COPILOT_EDITOR_HEADERS["editor-version"], plugin: COPILOT_EDITOR_HEADERS["editor-plugin-version"],
-      agent: COPILOT_EDITOR_HEADERS["user-agent"], integration: "vscode-chat",
+      editor: COPILOT_EDITOR_HEADERS["editor-version"],
+      plugin: COPILOT_EDITOR_HEADERS["editor-plugin-version"],
+      agent: COPILOT_EDITOR_HEADERS["user-agent"],
+      integration: "vscode-chat",
     };
     expect(sent).toEqual({
       exchange: { ...identity, apiVersion: "2025-04-01" },

@@ -15,8 +15,20 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { createHarness, memoryFiles, terminalOf, type Harness } from "../support/in-process.ts";
 import { validateResponseLine } from "../support/wire-schema.ts";
 import {
-  copilotHarness, copilotRecording, copilotToken, GITHUB_CANARY, GITHUB_CANARY_2, githubParams, jsonReply, pendingAnswer, replyOf, startCopilotFake, T0,
-  tokenAnswer, type Clock, type CopilotFake,
+  copilotHarness,
+  copilotRecording,
+  copilotToken,
+  GITHUB_CANARY,
+  GITHUB_CANARY_2,
+  githubParams,
+  jsonReply,
+  pendingAnswer,
+  replyOf,
+  startCopilotFake,
+  T0,
+  tokenAnswer,
+  type Clock,
+  type CopilotFake,
 } from "./copilot-fake.ts";
 import { everythingWritten, recordedEvents, stepText, streamChat, waitForLine, type Json } from "./replay.ts";
 
@@ -56,7 +68,7 @@ function chatParams(fake: CopilotFake, model: string, extra: Json = {}): Json {
 /** Text deltas of a recorded Chat Completions body, by hand. */
 async function chatText(name: string): Promise<string> {
   return recordedEvents((await copilotRecording(name)).interactions[0]!)
-    .map((event) => (typeof event.data === "object" ? event.data.choices?.[0]?.delta?.content ?? "" : ""))
+    .map((event) => (typeof event.data === "object" ? (event.data.choices?.[0]?.delta?.content ?? "") : ""))
     .join("");
 }
 
@@ -78,7 +90,12 @@ describe("authenticate", () => {
     expect(lines.length).toBe(2);
     validateResponseLine(JSON.stringify(lines[0]), "authenticate");
     // Values from recordings/copilot/device-flow.ndjson.
-    expect(lines[0]).toEqual({ id: "auth", success: true, streaming: true, data: { type: "device_flow", user_code: "XXXX-XXXX", verification_uri: "https://github.com/login/device", expires_in: 899, interval: 5 } });
+    expect(lines[0]).toEqual({
+      id: "auth",
+      success: true,
+      streaming: true,
+      data: { type: "device_flow", user_code: "XXXX-XXXX", verification_uri: "https://github.com/login/device", expires_in: 899, interval: 5 },
+    });
     expect(lines[1]).toEqual({ id: "auth", success: true, data: { type: "authenticated", provider: "copilot", stored: true } });
     expect(clock.sleeps).toEqual([5000, 5000]);
     const store = JSON.parse((harness.deps.files as ReturnType<typeof memoryFiles>).files.get("/memory/auth.json")!);
@@ -122,15 +139,16 @@ describe("authenticate", () => {
     let waits = 0;
     const harness = createHarness({
       now: () => clock.now,
-      sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        // The first wait passes; the second lasts until cancelled.
-        if (++waits === 1) {
-          clock.now += ms;
-          return resolve();
-        }
-        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
-      }),
+      sleep: (ms, signal) =>
+        new Promise<void>((resolve, reject) => {
+          if (signal?.aborted) return reject(signal.reason);
+          // The first wait passes; the second lasts until cancelled.
+          if (++waits === 1) {
+            clock.now += ms;
+            return resolve();
+          }
+          signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        }),
     });
     harness.server.handleLine(JSON.stringify({ id: "auth", action: "authenticate", provider: "copilot", params: githubParams(fake) }));
     await waitForLine(harness, (line) => line.data?.type === "device_flow");
@@ -201,8 +219,9 @@ describe("chat routing per /models", () => {
     const fake = await fakeFor(clock);
     const harness = await signedIn(clock, fake);
     fake.chat = [await reply("responses-id-rotation")];
-    const completed = recordedEvents((await copilotRecording("responses-id-rotation")).interactions[0]!)
-      .find((event) => typeof event.data === "object" && event.data.type === "response.completed")!.data;
+    const completed = recordedEvents((await copilotRecording("responses-id-rotation")).interactions[0]!).find(
+      (event) => typeof event.data === "object" && event.data.type === "response.completed",
+    )!.data;
     // Recorded: 19 input and 105 output tokens, 150,325,000 nano-AIU in all.
     expect(completed.copilot_usage.total_nano_aiu).toBe(150325000);
     const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "gpt-5.3-codex"));
@@ -292,11 +311,45 @@ describe("per-request headers", () => {
   test.each([
     ["a user's text", [{ role: "user", content: "hi" }], "user", false],
     ["a user's image", [{ role: "user", content: [{ type: "text", text: "what is this" }, image] }], "user", true],
-    ["a tool result", [{ role: "user", content: "hi" }, { role: "assistant", content: [{ type: "tool_call", id: "t1", name: "shot", arguments: "{}" }] }, { role: "tool", content: [{ type: "tool_result", tool_call_id: "t1", content: "ok" }] }], "agent", false],
+    [
+      "a tool result",
+      [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: [{ type: "tool_call", id: "t1", name: "shot", arguments: "{}" }] },
+        { role: "tool", content: [{ type: "tool_result", tool_call_id: "t1", content: "ok" }] },
+      ],
+      "agent",
+      false,
+    ],
     // Chat Completions cannot carry an image in a tool result; Claude on /v1/messages can.
-    ["a screenshot in a tool result", [{ role: "user", content: "hi" }, { role: "assistant", content: [{ type: "tool_call", id: "t1", name: "shot", arguments: "{}" }] }, { role: "tool", content: [{ type: "tool_result", tool_call_id: "t1", content: [image] }] }], "agent", true],
-    ["tool results only, in a user turn", [{ role: "user", content: "hi" }, { role: "user", content: [{ type: "tool_result", tool_call_id: "t1", content: "ok" }] }], "agent", false],
-    ["an assistant follow-up", [{ role: "user", content: "hi" }, { role: "assistant", content: "Let me continue" }], "agent", false],
+    [
+      "a screenshot in a tool result",
+      [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: [{ type: "tool_call", id: "t1", name: "shot", arguments: "{}" }] },
+        { role: "tool", content: [{ type: "tool_result", tool_call_id: "t1", content: [image] }] },
+      ],
+      "agent",
+      true,
+    ],
+    [
+      "tool results only, in a user turn",
+      [
+        { role: "user", content: "hi" },
+        { role: "user", content: [{ type: "tool_result", tool_call_id: "t1", content: "ok" }] },
+      ],
+      "agent",
+      false,
+    ],
+    [
+      "an assistant follow-up",
+      [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "Let me continue" },
+      ],
+      "agent",
+      false,
+    ],
   ])("last message is %s (X-Initiator and vision header)", async (_name, messages, initiator, vision) => {
     const clock = newClock();
     const fake = await fakeFor(clock);
@@ -322,7 +375,7 @@ describe("per-request headers", () => {
     const harness = await signedIn(clock, fake);
     const it = (await copilotRecording("messages-text")).interactions[0]!;
     const steps = it.body.map(stepText);
-    const cut = steps.findIndex((text) => text.includes('\\n\\nYou'));
+    const cut = steps.findIndex((text) => text.includes("\\n\\nYou"));
     // The recorded stream, broken before the delta with "\n\nYou" (no message_stop).
     fake.chat = [replyOf(it, steps.slice(0, cut).join(""))];
     const result = await streamChat(harness, "chat", "copilot", chatParams(fake, "claude-opus-4.7"));
@@ -396,7 +449,9 @@ describe("tokens during work", () => {
     clock.now = T0 + 1441_000; // refresh_in 1500 − 60 s; the token itself is good until 1800 s
     await streamChat(harness, "c", "copilot", chatParams(fake, "gemini-3.1-pro-preview"));
     expect(fake.callsTo("/chat/completions").map((call) => call.headers.authorization)).toEqual([
-      `Bearer ${copilotToken(1)}`, `Bearer ${copilotToken(1)}`, `Bearer ${copilotToken(2)}`,
+      `Bearer ${copilotToken(1)}`,
+      `Bearer ${copilotToken(1)}`,
+      `Bearer ${copilotToken(2)}`,
     ]);
   });
 
@@ -447,7 +502,11 @@ describe("list_models and count_tokens", () => {
     // Values from recordings/copilot/models.ndjson.
     expect([...byId.keys()].sort()).toEqual(["claude-opus-4.7", "gemini-3.1-pro-preview", "gpt-5.3-codex", "gpt-5.4"]);
     expect(byId.get("claude-opus-4.7")).toMatchObject({
-      name: "Claude Opus 4.7", provider: "copilot", context_length: 200000, max_output: 64000, cost: null,
+      name: "Claude Opus 4.7",
+      provider: "copilot",
+      context_length: 200000,
+      max_output: 64000,
+      cost: null,
       capabilities: { tools: true, reasoning: true, images: true },
       billing: { is_premium: true, multiplier: 1, restricted_to: ["pro_plus", "business", "enterprise", "max"] },
     });
@@ -457,7 +516,12 @@ describe("list_models and count_tokens", () => {
 
   test("list_models without a login lists the catalog (no per-token prices) without network", async () => {
     let fetched = false;
-    const harness = createHarness({ fetch: (() => { fetched = true; throw new Error("no network"); }) as unknown as typeof fetch });
+    const harness = createHarness({
+      fetch: (() => {
+        fetched = true;
+        throw new Error("no network");
+      }) as unknown as typeof fetch,
+    });
     const [line] = await harness.run({ id: "lm", action: "list_models", provider: "copilot" });
     expect(line!.data.length).toBeGreaterThan(0);
     expect(line!.data.every((entry: Json) => entry.cost === null && entry.source === "catalog")).toBe(true);
@@ -469,7 +533,12 @@ describe("list_models and count_tokens", () => {
     ["claude-sonnet-4.5", false, "estimate"],
   ])("count_tokens %s: exact %s by %s, offline and without a login", async (model, exact, method) => {
     let fetched = false;
-    const harness = createHarness({ fetch: (() => { fetched = true; throw new Error("no network"); }) as unknown as typeof fetch });
+    const harness = createHarness({
+      fetch: (() => {
+        fetched = true;
+        throw new Error("no network");
+      }) as unknown as typeof fetch,
+    });
     const [line] = await harness.run({ id: "ct", action: "count_tokens", provider: "copilot", params: { model, messages: USER } });
     expect(line!.data).toMatchObject({ exact, method });
     expect(line!.data.input_tokens).toBeGreaterThan(5);

@@ -94,27 +94,31 @@ describe("gemini 3 thinking replay (through vertex)", () => {
     expect(usageOf(expected.usage!)).toMatchObject({ input_tokens: 65, output_tokens: 110, reasoning_tokens: 94 });
 
     const harness = createHarness();
-    await withReplay(single(cassette, 0), async (server) => {
-      const result = await streamChat(harness, "g3-1", "vertex", params(server.url, [SYSTEM, QUESTION]));
-      expect(result.error).toBeUndefined();
-      expect(result.retries).toEqual([]);
-      expect(result.content).toBe(expected.content);
-      expect(result.reasoning).toBe(expected.thoughts);
-      expect(result.signatures).toEqual(expected.signatures);
-      expect(result.toolCalls.map((call): Expected["calls"][number] => ({ id: call.id, name: call.name, args: JSON.parse(call.arguments) as Json }))).toEqual(expected.calls);
-      // The call's signature travels as a reasoning chunk right before that call's first delta.
-      const data = result.lines.map((line) => line.data as Json);
-      const firstDelta = data.findIndex((d) => d.type === "tool_call_delta");
-      expect(data[firstDelta - 1]).toEqual({ type: "reasoning", content: "", signature: expected.signatures[0] });
+    await withReplay(
+      single(cassette, 0),
+      async (server) => {
+        const result = await streamChat(harness, "g3-1", "vertex", params(server.url, [SYSTEM, QUESTION]));
+        expect(result.error).toBeUndefined();
+        expect(result.retries).toEqual([]);
+        expect(result.content).toBe(expected.content);
+        expect(result.reasoning).toBe(expected.thoughts);
+        expect(result.signatures).toEqual(expected.signatures);
+        expect(result.toolCalls.map((call): Expected["calls"][number] => ({ id: call.id, name: call.name, args: JSON.parse(call.arguments) as Json }))).toEqual(expected.calls);
+        // The call's signature travels as a reasoning chunk right before that call's first delta.
+        const data = result.lines.map((line) => line.data as Json);
+        const firstDelta = data.findIndex((d) => d.type === "tool_call_delta");
+        expect(data[firstDelta - 1]).toEqual({ type: "reasoning", content: "", signature: expected.signatures[0] });
 
-      const done = result.done!;
-      expect(done.finish_reason).toBe("tool_calls");
-      expect(done.raw_finish_reason).toBe(expected.finishReason);
-      expect(done.model).toBe(expected.modelVersion);
-      expect(done.usage).toEqual(usageOf(expected.usage!));
+        const done = result.done!;
+        expect(done.finish_reason).toBe("tool_calls");
+        expect(done.raw_finish_reason).toBe(expected.finishReason);
+        expect(done.model).toBe(expected.modelVersion);
+        expect(done.usage).toEqual(usageOf(expected.usage!));
 
-      expectSentOnce(server, `/v1/projects/test-project/locations/global/publishers/google/models/${MODEL}:streamGenerateContent?alt=sse`, { authorization: `Bearer ${TOKEN}` });
-    }, LOOSE);
+        expectSentOnce(server, `/v1/projects/test-project/locations/global/publishers/google/models/${MODEL}:streamGenerateContent?alt=sse`, { authorization: `Bearer ${TOKEN}` });
+      },
+      LOOSE,
+    );
   });
 
   test("turn 2: handing back the signed call and its result; text, then a signed empty text part at the finish", async () => {
@@ -132,37 +136,46 @@ describe("gemini 3 thinking replay (through vertex)", () => {
     expect(response.id).toBe(first.calls[0]!.id);
 
     const harness = createHarness();
-    await withReplay(cassette, async (server) => {
-      const turn1 = await streamChat(harness, "g3-t1", "vertex", params(server.url, [SYSTEM, QUESTION]));
-      expect(turn1.done?.finish_reason).toBe("tool_calls");
-      const assistant: Json[] = [];
-      for (const data of turn1.lines.map((line) => line.data as Json)) {
-        if (data.type === "reasoning" && data.signature !== undefined) assistant.push({ type: "reasoning", text: "", signature: data.signature });
-        if (data.type === "tool_call") assistant.push({ type: "tool_call", ...data.tool_call });
-      }
-      const turn2 = await streamChat(harness, "g3-t2", "vertex", params(server.url, [
-        SYSTEM,
-        QUESTION,
-        { role: "assistant", content: assistant },
-        { role: "tool", content: [{ type: "tool_result", tool_call_id: turn1.toolCalls[0]!.id, content: response.response.result }] },
-      ]));
-      expect(turn2.error).toBeUndefined();
-      expect(turn2.content).toBe(second.content);
-      expect(turn2.reasoning).toBe("");
-      expect(turn2.signatures).toEqual(second.signatures);
-      expect(turn2.toolCalls).toEqual([]);
-      expect(turn2.done?.finish_reason).toBe("stop");
-      expect(turn2.done?.raw_finish_reason).toBe(second.finishReason);
-      expect(turn2.done?.model).toBe(second.modelVersion);
-      expect(turn2.done?.usage).toEqual(usageOf(second.usage!));
+    await withReplay(
+      cassette,
+      async (server) => {
+        const turn1 = await streamChat(harness, "g3-t1", "vertex", params(server.url, [SYSTEM, QUESTION]));
+        expect(turn1.done?.finish_reason).toBe("tool_calls");
+        const assistant: Json[] = [];
+        for (const data of turn1.lines.map((line) => line.data as Json)) {
+          if (data.type === "reasoning" && data.signature !== undefined) assistant.push({ type: "reasoning", text: "", signature: data.signature });
+          if (data.type === "tool_call") assistant.push({ type: "tool_call", ...data.tool_call });
+        }
+        const turn2 = await streamChat(
+          harness,
+          "g3-t2",
+          "vertex",
+          params(server.url, [
+            SYSTEM,
+            QUESTION,
+            { role: "assistant", content: assistant },
+            { role: "tool", content: [{ type: "tool_result", tool_call_id: turn1.toolCalls[0]!.id, content: response.response.result }] },
+          ]),
+        );
+        expect(turn2.error).toBeUndefined();
+        expect(turn2.content).toBe(second.content);
+        expect(turn2.reasoning).toBe("");
+        expect(turn2.signatures).toEqual(second.signatures);
+        expect(turn2.toolCalls).toEqual([]);
+        expect(turn2.done?.finish_reason).toBe("stop");
+        expect(turn2.done?.raw_finish_reason).toBe(second.finishReason);
+        expect(turn2.done?.model).toBe(second.modelVersion);
+        expect(turn2.done?.usage).toEqual(usageOf(second.usage!));
 
-      // Not the recorded body (encoder in flux): only that the signature and the call id went back with the call.
-      const contents = sentBody(server, 1).contents as Json[];
-      const parts = contents.flatMap((content) => content.parts as Json[]);
-      const call = parts.find((part) => part.functionCall !== undefined);
-      expect(call?.thoughtSignature).toBe(first.signatures[0]);
-      expect(call?.functionCall.name).toBe("weather");
-      expect(parts.some((part) => part.functionResponse?.name === "weather")).toBe(true);
-    }, LOOSE);
+        // Not the recorded body (encoder in flux): only that the signature and the call id went back with the call.
+        const contents = sentBody(server, 1).contents as Json[];
+        const parts = contents.flatMap((content) => content.parts as Json[]);
+        const call = parts.find((part) => part.functionCall !== undefined);
+        expect(call?.thoughtSignature).toBe(first.signatures[0]);
+        expect(call?.functionCall.name).toBe("weather");
+        expect(parts.some((part) => part.functionResponse?.name === "weather")).toBe(true);
+      },
+      LOOSE,
+    );
   });
 });

@@ -14,8 +14,19 @@
 import { describe, expect, test } from "bun:test";
 import { createHarness } from "../support/in-process.ts";
 import {
-  expectCatalogCost, expectSentOnce, expectStreamed, everythingWritten, interaction, recordedResponses, recording, sentBody, single, streamChat, uncachedUsage,
-  withReplay, type Json,
+  expectCatalogCost,
+  expectSentOnce,
+  expectStreamed,
+  everythingWritten,
+  interaction,
+  recordedResponses,
+  recording,
+  sentBody,
+  single,
+  streamChat,
+  uncachedUsage,
+  withReplay,
+  type Json,
 } from "./replay.ts";
 
 const KEY = "sk-proj-reasoning.replay.key.not.a.canary";
@@ -39,7 +50,17 @@ interface StreamCase {
 
 const STREAMS: StreamCase[] = [
   // 63 in, 69 out of which 26 reasoning; cached 0, cache_write 0.
-  { file: "responses-gpt-5.5-phase-tool", turn: 0, model: "gpt-5.5", effort: "medium", input: 63, output: 69, reasoning: 26, cacheWriteReported: true, has: ["content", "signature", "tools"] },
+  {
+    file: "responses-gpt-5.5-phase-tool",
+    turn: 0,
+    model: "gpt-5.5",
+    effort: "medium",
+    input: 63,
+    output: 69,
+    reasoning: 26,
+    cacheWriteReported: true,
+    has: ["content", "signature", "tools"],
+  },
   // 147 in, 16 out, no reasoning (no reasoning item in this turn).
   { file: "responses-gpt-5.5-phase-tool", turn: 1, model: "gpt-5.5", effort: "medium", input: 147, output: 16, reasoning: 0, cacheWriteReported: true, has: ["content"] },
   // 20 in, 10 out; usage has no cache_write_tokens.
@@ -53,11 +74,25 @@ function paramsFor(file: string, url: string, model: string): Json {
   const base = { model, api: "responses", base_url: v1(url), credentials: { api_key: KEY } };
   switch (file) {
     case "responses-gpt-5.5-phase-tool":
-      return { ...base, messages: [{ role: "system", content: PHASE_INSTRUCTIONS }, { role: "user", content: "What is the capital of PotatoLand?" }], tools: [CAPITAL_TOOL], tool_choice: "auto" };
+      return {
+        ...base,
+        messages: [
+          { role: "system", content: PHASE_INSTRUCTIONS },
+          { role: "user", content: "What is the capital of PotatoLand?" },
+        ],
+        tools: [CAPITAL_TOOL],
+        tool_choice: "auto",
+      };
     case "responses-gpt-5.1-effort-none-tool":
       return { ...base, messages: [{ role: "user", content: "Call get_weather for Beijing." }], tools: [WEATHER_TOOL], tool_choice: "required" };
     default:
-      return { ...base, messages: [{ role: "system", content: "Answer directly." }, { role: "user", content: "What is 2+2?" }] };
+      return {
+        ...base,
+        messages: [
+          { role: "system", content: "Answer directly." },
+          { role: "user", content: "What is 2+2?" },
+        ],
+      };
   }
 }
 
@@ -73,35 +108,38 @@ const WEATHER_TOOL = {
 };
 
 describe("openai GPT-5.x reasoning replay: Responses streams", () => {
-  test.each(STREAMS)("$file turn $turn: reasoning item, text, tool call, finish, usage", async ({ file, turn, model, effort, input, output, reasoning, cacheWriteReported, has }) => {
-    const cassette = await recording("openai", file);
-    const expected = recordedResponses(interaction(cassette, turn));
-    expect(expected.model.startsWith(`${model}-`)).toBe(true);
-    expect(expected.effort).toBe(effort);
-    expect(expected.status).toBe("completed");
-    if (has.includes("content")) expect(expected.content).not.toBe("");
-    else expect(expected.content).toBe("");
-    if (has.includes("signature")) expect(expected.signatures.length).toBeGreaterThan(0);
-    else expect(expected.signatures).toEqual([]);
-    if (has.includes("tools")) expect(expected.toolCalls.length).toBeGreaterThan(0);
-    else expect(expected.toolCalls).toEqual([]);
+  test.each(STREAMS)(
+    "$file turn $turn: reasoning item, text, tool call, finish, usage",
+    async ({ file, turn, model, effort, input, output, reasoning, cacheWriteReported, has }) => {
+      const cassette = await recording("openai", file);
+      const expected = recordedResponses(interaction(cassette, turn));
+      expect(expected.model.startsWith(`${model}-`)).toBe(true);
+      expect(expected.effort).toBe(effort);
+      expect(expected.status).toBe("completed");
+      if (has.includes("content")) expect(expected.content).not.toBe("");
+      else expect(expected.content).toBe("");
+      if (has.includes("signature")) expect(expected.signatures.length).toBeGreaterThan(0);
+      else expect(expected.signatures).toEqual([]);
+      if (has.includes("tools")) expect(expected.toolCalls.length).toBeGreaterThan(0);
+      else expect(expected.toolCalls).toEqual([]);
 
-    const harness = createHarness();
-    await withReplay(single(cassette, turn), async (server) => {
-      const result = await streamChat(harness, `${file}-${turn}`, "openai", paramsFor(file, server.url, model));
+      const harness = createHarness();
+      await withReplay(single(cassette, turn), async (server) => {
+        const result = await streamChat(harness, `${file}-${turn}`, "openai", paramsFor(file, server.url, model));
 
-      // Signatures: the item's final encrypted_content, not the one output_item.added announced.
-      expectStreamed(result, expected);
+        // Signatures: the item's final encrypted_content, not the one output_item.added announced.
+        expectStreamed(result, expected);
 
-      const done = result.done!;
-      expect(done.finish_reason).toBe(expected.toolCalls.length > 0 ? "tool_calls" : "stop");
-      expect(done.model).toBe(expected.model);
-      expect(done.usage).toEqual(uncachedUsage(input, output, reasoning, cacheWriteReported ? [] : ["cache_write_tokens"]));
+        const done = result.done!;
+        expect(done.finish_reason).toBe(expected.toolCalls.length > 0 ? "tool_calls" : "stop");
+        expect(done.model).toBe(expected.model);
+        expect(done.usage).toEqual(uncachedUsage(input, output, reasoning, cacheWriteReported ? [] : ["cache_write_tokens"]));
 
-      expectSentOnce(server, "/v1/responses", { authorization: `Bearer ${KEY}` }, { model, stream: true });
-      expect(everythingWritten(harness)).not.toContain(KEY);
-    });
-  });
+        expectSentOnce(server, "/v1/responses", { authorization: `Bearer ${KEY}` }, { model, stream: true });
+        expect(everythingWritten(harness)).not.toContain(KEY);
+      });
+    },
+  );
 
   test("gpt-5.5: the recording's reasoning item changes its encrypted_content between output_item.added and .done", async () => {
     // What the signature test above stands on: handing back the announced value would be wrong.

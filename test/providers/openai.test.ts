@@ -332,7 +332,9 @@ describe("openai replay: streams", () => {
       const rebuilt = (dialect === "chat" ? chatParams(second.request.body as Json) : responsesParams(second.request.body as Json)).messages as Json[];
       // Recorded call ids → the ones we streamed, by position. They are the same except in responses-tool-call,
       // where pydantic-ai sent the item id (fc_…) as call_id; we hand back the item's call_id (call_…).
-      const recordedIds = rebuilt.flatMap((m) => (m.role === "assistant" && Array.isArray(m.content) ? (m.content as Json[]) : []).filter((p) => p.type === "tool_call").map((p) => p.id as string)).slice(-turn1.toolCalls.length);
+      const recordedIds = rebuilt
+        .flatMap((m) => (m.role === "assistant" && Array.isArray(m.content) ? (m.content as Json[]) : []).filter((p) => p.type === "tool_call").map((p) => p.id as string))
+        .slice(-turn1.toolCalls.length);
       const ids = new Map(recordedIds.map((id, i) => [id, turn1.toolCalls[i]!.id]));
       const results = rebuilt
         .filter((m) => m.role === "tool")
@@ -353,11 +355,21 @@ describe("openai replay: streams", () => {
     const harness = createHarness();
     await withReplay(chat, (chatServer) =>
       withReplay(single(responses, 0), async (responsesServer) => {
-        harness.server.handleLine(JSON.stringify({ id: 1, action: "stream_chat", provider: "openai", params: paramsFor(interaction(chat, 0), "chat", chatServer.url, { api: "chat" }) }));
-        harness.server.handleLine(JSON.stringify({ id: 2, action: "stream_chat", provider: "openai", params: paramsFor(interaction(responses, 0), "responses", responsesServer.url) }));
+        harness.server.handleLine(
+          JSON.stringify({ id: 1, action: "stream_chat", provider: "openai", params: paramsFor(interaction(chat, 0), "chat", chatServer.url, { api: "chat" }) }),
+        );
+        harness.server.handleLine(
+          JSON.stringify({ id: 2, action: "stream_chat", provider: "openai", params: paramsFor(interaction(responses, 0), "responses", responsesServer.url) }),
+        );
         await harness.server.drain();
-        const one = readStream(harness.lines.filter((line) => line.id === 1), 1);
-        const two = readStream(harness.lines.filter((line) => line.id === 2), 2);
+        const one = readStream(
+          harness.lines.filter((line) => line.id === 1),
+          1,
+        );
+        const two = readStream(
+          harness.lines.filter((line) => line.id === 2),
+          2,
+        );
         expect(one.content).toBe(expectedChat(interaction(chat, 0)).content);
         expect(two.reasoning).toBe(expectedResponses(interaction(responses, 0)).reasoning);
         expect(two.toolCalls).toEqual(expectedResponses(interaction(responses, 0)).toolCalls);
@@ -485,30 +497,27 @@ describe("openai replay: errors", () => {
   });
 
   // `together`: the error arrives in the same network read as the text before it, as happens under load.
-  test.each([{ together: false }, { together: true }])(
-    "in-stream server error after content (same read: $together): partial, content kept, NO retry",
-    async ({ together }) => {
-      const [text, failing] = await Promise.all([recording("openai", "chat-text"), recording("openai", "server-error-500")]);
-      // The recorded 500 body, delivered as a Chat stream chunk after the first text delta.
-      const errorEvent = `data: ${JSON.stringify(recordedJson(interaction(failing, 0)))}\n\n`;
-      const broken = editBody(text, 0, (body) => {
-        const at = stepIndex(body, (t) => t.includes('"content":"Olá"'));
-        const tail = together ? [chunkStep(stepText(body[at]!) + errorEvent)] : [body[at]!, chunkStep(errorEvent)];
-        return [...body.slice(0, at), ...tail];
-      });
-      const harness = createHarness();
-      // A full answer waits behind the broken one: a wrong retry would fetch it.
-      await withReplay([broken, text], async (server) => {
-        const result = await streamChat(harness, "mid", "openai", paramsFor(interaction(text, 0), "chat", server.url, { api: "chat" }));
-        expect(result.retries).toEqual([]);
-        expect(server.requests.length).toBe(1);
-        expect(result.content).toBe("Olá");
-        expect(result.error).toMatchObject({ code: "PROVIDER_ERROR", retryable: true, partial: true });
-        expect(result.error!.usage.estimated).toEqual(expect.arrayContaining(["input_tokens", "output_tokens"]));
-        expect(result.error!.usage.output_tokens).toBeGreaterThan(0);
-      });
-    },
-  );
+  test.each([{ together: false }, { together: true }])("in-stream server error after content (same read: $together): partial, content kept, NO retry", async ({ together }) => {
+    const [text, failing] = await Promise.all([recording("openai", "chat-text"), recording("openai", "server-error-500")]);
+    // The recorded 500 body, delivered as a Chat stream chunk after the first text delta.
+    const errorEvent = `data: ${JSON.stringify(recordedJson(interaction(failing, 0)))}\n\n`;
+    const broken = editBody(text, 0, (body) => {
+      const at = stepIndex(body, (t) => t.includes('"content":"Olá"'));
+      const tail = together ? [chunkStep(stepText(body[at]!) + errorEvent)] : [body[at]!, chunkStep(errorEvent)];
+      return [...body.slice(0, at), ...tail];
+    });
+    const harness = createHarness();
+    // A full answer waits behind the broken one: a wrong retry would fetch it.
+    await withReplay([broken, text], async (server) => {
+      const result = await streamChat(harness, "mid", "openai", paramsFor(interaction(text, 0), "chat", server.url, { api: "chat" }));
+      expect(result.retries).toEqual([]);
+      expect(server.requests.length).toBe(1);
+      expect(result.content).toBe("Olá");
+      expect(result.error).toMatchObject({ code: "PROVIDER_ERROR", retryable: true, partial: true });
+      expect(result.error!.usage.estimated).toEqual(expect.arrayContaining(["input_tokens", "output_tokens"]));
+      expect(result.error!.usage.output_tokens).toBeGreaterThan(0);
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------
@@ -614,11 +623,16 @@ describe("openai replay: cancel", () => {
     const stalled = await chatTextWithAfterFirstContent([{ stall_ms: 2000 }]);
     const harness = createHarness();
     await withReplay(stalled, async (server) => {
-      harness.server.handleLine(JSON.stringify({ id: 7, action: "stream_chat", provider: "openai", params: paramsFor(interaction(stalled, 0), "chat", server.url, { api: "chat" }) }));
+      harness.server.handleLine(
+        JSON.stringify({ id: 7, action: "stream_chat", provider: "openai", params: paramsFor(interaction(stalled, 0), "chat", server.url, { api: "chat" }) }),
+      );
       await waitForLine(harness, (line) => line.id === 7 && line.data?.type === "content");
       const cancelled = await harness.run({ id: 8, action: "cancel", params: { id: 7 } });
       expect(cancelled).toEqual([{ id: 8, success: true, data: { cancelled: true } }]);
-      const result = readStream(harness.lines.filter((line) => line.id === 7), 7);
+      const result = readStream(
+        harness.lines.filter((line) => line.id === 7),
+        7,
+      );
       expect(result.content).toBe("Olá");
       expect(result.error).toMatchObject({ code: "CANCELLED", partial: true, retryable: false });
       // Chat reports usage only at the end: everything on this line is ours.
@@ -677,7 +691,13 @@ describe("openai replay: count_tokens", () => {
   // The local tokenizer against what OpenAI counted for the same request: a Chat stream's usage,
   // a non-streaming Chat answer's usage, and the Responses counting endpoint.
   test.each([
-    { file: "chat-text", turn: 0, form: "chat" as const, recorded: (it: Interaction) => recordedEvents(it).find((e) => e.data !== "[DONE]" && e.data.usage)!.data.usage.prompt_tokens, expected: 19 },
+    {
+      file: "chat-text",
+      turn: 0,
+      form: "chat" as const,
+      recorded: (it: Interaction) => recordedEvents(it).find((e) => e.data !== "[DONE]" && e.data.usage)!.data.usage.prompt_tokens,
+      expected: 19,
+    },
     { file: "chat-prompt-cache", turn: 0, form: "chat" as const, recorded: (it: Interaction) => recordedJson(it).usage.prompt_tokens, expected: 4020 },
     { file: "chat-prompt-cache", turn: 1, form: "chat" as const, recorded: (it: Interaction) => recordedJson(it).usage.prompt_tokens, expected: 4020 },
     { file: "responses-count-tokens", turn: 0, form: "responses" as const, recorded: (it: Interaction) => recordedJson(it).input_tokens, expected: 16 },
@@ -717,13 +737,17 @@ describe("openai replay: authenticate and logout", () => {
     const harness = createHarness();
     const files = harness.deps.files as unknown as { files: Map<string, string> };
     // The recorded 401 answered a chat request; the same refusal answers the key check's GET /models.
-    await withReplay(cassette, async (server) => {
-      const [line] = await harness.run({ id: "a", action: "authenticate", provider: "openai", params: { base_url: v1(server.url), credentials: { api_key: CANARY } } });
-      expect(line?.success).toBe(false);
-      expect(line!.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false });
-      expect(server.requests.length).toBe(1);
-      expect(server.requests[0]!.path).toBe("/v1/models");
-    }, { strictPath: false });
+    await withReplay(
+      cassette,
+      async (server) => {
+        const [line] = await harness.run({ id: "a", action: "authenticate", provider: "openai", params: { base_url: v1(server.url), credentials: { api_key: CANARY } } });
+        expect(line?.success).toBe(false);
+        expect(line!.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false });
+        expect(server.requests.length).toBe(1);
+        expect(server.requests[0]!.path).toBe("/v1/models");
+      },
+      { strictPath: false },
+    );
     expect(files.files.size).toBe(0);
     expect(everythingWritten(harness).toLowerCase()).not.toContain("canary");
   });

@@ -209,11 +209,7 @@ export function recordedResponses(it: Interaction): RecordedResponses {
   return out;
 }
 
-export async function withReplay<T>(
-  cassette: Cassette | Cassette[],
-  run: (server: ReplayServer) => Promise<T>,
-  options?: ReplayOptions,
-): Promise<T> {
+export async function withReplay<T>(cassette: Cassette | Cassette[], run: (server: ReplayServer) => Promise<T>, options?: ReplayOptions): Promise<T> {
   const server = await startReplayServer(cassette, options);
   try {
     return await run(server);

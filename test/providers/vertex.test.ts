@@ -18,7 +18,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { register, serviceAccountJson, startTokenEndpoint, T0, testKey } from "../auth/google/fakes.ts";
 import { bodyText, loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
-import { createHarness, memoryFiles, type Harness, type Line } from "../support/in-process.ts";
+import { createHarness, memoryFiles, type Line } from "../support/in-process.ts";
 import type { ReplayServer } from "../support/replay-server.ts";
 import { validateResponseLine } from "../support/wire-schema.ts";
 import {
@@ -142,18 +142,45 @@ const MATH_PARAMS = {
 
 const GEMINI_STREAMS: GeminiCase[] = [
   // promptTokenCount 9, candidatesTokenCount 73, thoughtsTokenCount 778.
-  { file: "gemini-text", location: "us-central1", model: "gemini-2.5-pro", params: TEXT_PARAMS, finish: "stop",
-    usage: { input_tokens: 9, output_tokens: 851, reasoning_tokens: 778, ...GEMINI_ZERO }, has: ["content"] },
+  {
+    file: "gemini-text",
+    location: "us-central1",
+    model: "gemini-2.5-pro",
+    params: TEXT_PARAMS,
+    finish: "stop",
+    usage: { input_tokens: 9, output_tokens: 851, reasoning_tokens: 778, ...GEMINI_ZERO },
+    has: ["content"],
+  },
   // 28 prompt, 5 candidates, 51 thoughts.
-  { file: "gemini-tool-call", location: "us-central1", model: "gemini-2.5-flash", params: WEATHER_PARAMS, finish: "tool_calls",
-    usage: { input_tokens: 28, output_tokens: 56, reasoning_tokens: 51, ...GEMINI_ZERO }, has: ["signature", "tools"] },
+  {
+    file: "gemini-tool-call",
+    location: "us-central1",
+    model: "gemini-2.5-flash",
+    params: WEATHER_PARAMS,
+    finish: "tool_calls",
+    usage: { input_tokens: 28, output_tokens: 56, reasoning_tokens: 51, ...GEMINI_ZERO },
+    has: ["signature", "tools"],
+  },
   // 57 prompt, 10 candidates, 42 thoughts.
-  { file: "gemini-multi-tool", location: "us-central1", model: "gemini-2.5-flash", params: MATH_PARAMS, finish: "tool_calls",
-    usage: { input_tokens: 57, output_tokens: 52, reasoning_tokens: 42, ...GEMINI_ZERO }, has: ["signature", "tools"] },
+  {
+    file: "gemini-multi-tool",
+    location: "us-central1",
+    model: "gemini-2.5-flash",
+    params: MATH_PARAMS,
+    finish: "tool_calls",
+    usage: { input_tokens: 57, output_tokens: 52, reasoning_tokens: 42, ...GEMINI_ZERO },
+    has: ["signature", "tools"],
+  },
   // Global endpoint; 5 prompt, 1 candidate, 100 thoughts; the text part itself is signed.
-  { file: "gemini-flex-global", location: "global", model: "gemini-3-flash-preview", finish: "stop",
+  {
+    file: "gemini-flex-global",
+    location: "global",
+    model: "gemini-3-flash-preview",
+    finish: "stop",
     params: { model: "gemini-3-flash-preview", messages: [{ role: "user", content: "Reply with exactly: OK" }] },
-    usage: { input_tokens: 5, output_tokens: 101, reasoning_tokens: 100, ...GEMINI_ZERO }, has: ["content", "signature"] },
+    usage: { input_tokens: 5, output_tokens: 101, reasoning_tokens: 100, ...GEMINI_ZERO },
+    has: ["content", "signature"],
+  },
 ];
 
 function catalogPrice(id: string): Json | undefined {
@@ -173,15 +200,23 @@ describe("vertex: where Gemini 3 preview models are served", () => {
   test("no location given: gemini-3-flash-preview goes to global; a given location still wins", async () => {
     const cassette = await recording("gemini-flex-global");
     const params = { model: "gemini-3-flash-preview", messages: [{ role: "user", content: "Reply with exactly: OK" }] };
-    await withReplay(single(cassette, 0), async (server) => {
-      const result = await streamChat(createHarness(), "g3", "vertex", { ...base(server.url, { location: undefined }), ...params });
-      expect(result.error).toBeUndefined();
-      expect(server.requests[0]!.path).toBe(geminiPath("global", "gemini-3-flash-preview"));
-    }, LOOSE);
-    await withReplay(single(cassette, 0), async (server) => {
-      await streamChat(createHarness(), "g3b", "vertex", { ...base(server.url, { location: "europe-west4" }), ...params });
-      expect(server.requests[0]!.path).toBe(geminiPath("europe-west4", "gemini-3-flash-preview"));
-    }, LOOSE);
+    await withReplay(
+      single(cassette, 0),
+      async (server) => {
+        const result = await streamChat(createHarness(), "g3", "vertex", { ...base(server.url, { location: undefined }), ...params });
+        expect(result.error).toBeUndefined();
+        expect(server.requests[0]!.path).toBe(geminiPath("global", "gemini-3-flash-preview"));
+      },
+      LOOSE,
+    );
+    await withReplay(
+      single(cassette, 0),
+      async (server) => {
+        await streamChat(createHarness(), "g3b", "vertex", { ...base(server.url, { location: "europe-west4" }), ...params });
+        expect(server.requests[0]!.path).toBe(geminiPath("europe-west4", "gemini-3-flash-preview"));
+      },
+      LOOSE,
+    );
   });
 });
 
@@ -195,55 +230,59 @@ describe("vertex replay: Gemini streams", () => {
     if (has.includes("tools")) expect(expected.calls.length).toBeGreaterThan(0);
 
     const harness = createHarness();
-    await withReplay(single(cassette, 0), async (server) => {
-      const result = await streamChat(harness, file, "vertex", { ...base(server.url, { location }), ...params });
-      expect(result.error).toBeUndefined();
-      expect(result.retries).toEqual([]);
-      expect(result.content).toBe(expected.content);
-      expect(result.reasoning).toBe(expected.thoughts);
-      expect(result.signatures).toEqual(expected.signatures);
-      expect(result.toolCalls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) }))).toEqual(expected.calls);
-      expect(new Set(result.toolCalls.map((call) => call.id)).size).toBe(result.toolCalls.length);
-      for (const call of result.toolCalls) expect(call.id).not.toBe("");
-      // A call's signature travels as a reasoning chunk right before that call's first delta.
-      const lines = result.lines.map((line) => line.data as Json);
-      const firstDelta = lines.findIndex((d) => d.type === "tool_call_delta");
-      if (firstDelta !== -1 && expected.signatures.length > 0) {
-        expect(lines[firstDelta - 1]).toEqual({ type: "reasoning", content: "", signature: expected.signatures[0] });
-      }
+    await withReplay(
+      single(cassette, 0),
+      async (server) => {
+        const result = await streamChat(harness, file, "vertex", { ...base(server.url, { location }), ...params });
+        expect(result.error).toBeUndefined();
+        expect(result.retries).toEqual([]);
+        expect(result.content).toBe(expected.content);
+        expect(result.reasoning).toBe(expected.thoughts);
+        expect(result.signatures).toEqual(expected.signatures);
+        expect(result.toolCalls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) }))).toEqual(expected.calls);
+        expect(new Set(result.toolCalls.map((call) => call.id)).size).toBe(result.toolCalls.length);
+        for (const call of result.toolCalls) expect(call.id).not.toBe("");
+        // A call's signature travels as a reasoning chunk right before that call's first delta.
+        const lines = result.lines.map((line) => line.data as Json);
+        const firstDelta = lines.findIndex((d) => d.type === "tool_call_delta");
+        if (firstDelta !== -1 && expected.signatures.length > 0) {
+          expect(lines[firstDelta - 1]).toEqual({ type: "reasoning", content: "", signature: expected.signatures[0] });
+        }
 
-      const done = result.done!;
-      expect(done.finish_reason).toBe(finish);
-      expect(done.raw_finish_reason).toBe(expected.finishReason);
-      expect(done.model).toBe(expected.modelVersion);
-      expect(done.usage).toEqual(usage);
-      const price = catalogPrice(model);
-      expect(price).toBeDefined();
-      expect(done.cost.input).toBeCloseTo((usage.input_tokens * price!.input) / 1e6, 12);
-      expect(done.cost.output).toBeCloseTo((usage.output_tokens * price!.output) / 1e6, 12);
+        const done = result.done!;
+        expect(done.finish_reason).toBe(finish);
+        expect(done.raw_finish_reason).toBe(expected.finishReason);
+        expect(done.model).toBe(expected.modelVersion);
+        expect(done.usage).toEqual(usage);
+        const price = catalogPrice(model);
+        expect(price).toBeDefined();
+        expect(done.cost.input).toBeCloseTo((usage.input_tokens * price!.input) / 1e6, 12);
+        expect(done.cost.output).toBeCloseTo((usage.output_tokens * price!.output) / 1e6, 12);
 
-      expect(server.requests.length).toBe(1);
-      const sent = server.requests[0]!;
-      expect(sent.method).toBe("POST");
-      expect(sent.path).toBe(geminiPath(location, model));
-      expect(new URLSearchParams(sent.path.split("?")[1]).get("alt")).toBe("sse");
-      expectBearer(server, 0);
-      expect(sent.headers["x-goog-user-project"]).toBeUndefined();
-      expect(sent.headers["content-type"]).toContain("application/json");
-      // What the recorded client (Google's genai SDK) sent for the same conversation.
-      const body = JSON.parse(sent.body) as Json;
-      const recorded = it.request.body as Json;
-      expect(body.contents).toEqual(recorded.contents);
-      if (recorded.systemInstruction !== undefined) expect(body.systemInstruction.parts).toEqual(recorded.systemInstruction.parts);
-      if (recorded.toolConfig !== undefined) expect(body.toolConfig).toEqual(recorded.toolConfig);
-      if (recorded.generationConfig?.maxOutputTokens !== undefined) expect(body.generationConfig.maxOutputTokens).toBe(recorded.generationConfig.maxOutputTokens);
-      if (recorded.tools !== undefined) {
-        const names = (tools: Json[]) => tools.flatMap((t) => (t.functionDeclarations ?? []).map((d: Json) => d.name));
-        expect(names(body.tools)).toEqual(names(recorded.tools));
-      }
-      expect(body.model).toBeUndefined();
-      expect(body.stream).toBeUndefined();
-    }, LOOSE);
+        expect(server.requests.length).toBe(1);
+        const sent = server.requests[0]!;
+        expect(sent.method).toBe("POST");
+        expect(sent.path).toBe(geminiPath(location, model));
+        expect(new URLSearchParams(sent.path.split("?")[1]).get("alt")).toBe("sse");
+        expectBearer(server, 0);
+        expect(sent.headers["x-goog-user-project"]).toBeUndefined();
+        expect(sent.headers["content-type"]).toContain("application/json");
+        // What the recorded client (Google's genai SDK) sent for the same conversation.
+        const body = JSON.parse(sent.body) as Json;
+        const recorded = it.request.body as Json;
+        expect(body.contents).toEqual(recorded.contents);
+        if (recorded.systemInstruction !== undefined) expect(body.systemInstruction.parts).toEqual(recorded.systemInstruction.parts);
+        if (recorded.toolConfig !== undefined) expect(body.toolConfig).toEqual(recorded.toolConfig);
+        if (recorded.generationConfig?.maxOutputTokens !== undefined) expect(body.generationConfig.maxOutputTokens).toBe(recorded.generationConfig.maxOutputTokens);
+        if (recorded.tools !== undefined) {
+          const names = (tools: Json[]) => tools.flatMap((t) => (t.functionDeclarations ?? []).map((d: Json) => d.name));
+          expect(names(body.tools)).toEqual(names(recorded.tools));
+        }
+        expect(body.model).toBeUndefined();
+        expect(body.stream).toBeUndefined();
+      },
+      LOOSE,
+    );
   });
 
   test.each([
@@ -254,60 +293,76 @@ describe("vertex replay: Gemini streams", () => {
     const cassette = await recording(file);
     const second = interaction(cassette, 1);
     const harness = createHarness();
-    await withReplay(cassette, async (server) => {
-      const turn1 = await streamChat(harness, "t1", "vertex", { ...base(server.url), ...params });
-      expect(turn1.done?.finish_reason).toBe("tool_calls");
-      // Signatures come back as signed reasoning parts right before the call they sign, as the stream delivered them.
-      const assistant: Json[] = [];
-      const dataLines = turn1.lines.map((line) => line.data as Json);
-      for (const data of dataLines) {
-        if (data.type === "reasoning" && data.signature !== undefined) assistant.push({ type: "reasoning", text: "", signature: data.signature });
-        if (data.type === "tool_call") assistant.push({ type: "tool_call", ...data.tool_call });
-      }
-      const toolResults = turn1.toolCalls.map((call: ToolCallOut, i: number) => ({ type: "tool_result", tool_call_id: call.id, content: results[i]! }));
-      const turn2 = await streamChat(harness, "t2", "vertex", {
-        ...base(server.url),
-        ...params,
-        messages: [...params.messages, { role: "assistant", content: assistant }, { role: "tool", content: toolResults }],
-      });
-      expect(turn2.error).toBeUndefined();
-      expect(turn2.content).toBe(geminiExpected(second).content);
-      expect(turn2.done?.finish_reason).toBe("stop");
-      expect(turn2.done?.usage).toEqual(usage);
+    await withReplay(
+      cassette,
+      async (server) => {
+        const turn1 = await streamChat(harness, "t1", "vertex", { ...base(server.url), ...params });
+        expect(turn1.done?.finish_reason).toBe("tool_calls");
+        // Signatures come back as signed reasoning parts right before the call they sign, as the stream delivered them.
+        const assistant: Json[] = [];
+        const dataLines = turn1.lines.map((line) => line.data as Json);
+        for (const data of dataLines) {
+          if (data.type === "reasoning" && data.signature !== undefined) assistant.push({ type: "reasoning", text: "", signature: data.signature });
+          if (data.type === "tool_call") assistant.push({ type: "tool_call", ...data.tool_call });
+        }
+        const toolResults = turn1.toolCalls.map((call: ToolCallOut, i: number) => ({ type: "tool_result", tool_call_id: call.id, content: results[i]! }));
+        const turn2 = await streamChat(harness, "t2", "vertex", {
+          ...base(server.url),
+          ...params,
+          messages: [...params.messages, { role: "assistant", content: assistant }, { role: "tool", content: toolResults }],
+        });
+        expect(turn2.error).toBeUndefined();
+        expect(turn2.content).toBe(geminiExpected(second).content);
+        expect(turn2.done?.finish_reason).toBe("stop");
+        expect(turn2.done?.usage).toEqual(usage);
 
-      const sent = sentBody(server, 1);
-      const recorded = second.request.body as Json;
-      expect(sent.contents.length).toBe(recorded.contents.length);
-      expect(sent.contents[1]).toEqual(recorded.contents[1]);
-      // Fantasy wraps results as {result}; we use the documented {output}. The pairing is by name either way.
-      expect(sent.contents[2].parts.map((p: Json) => p.functionResponse.name)).toEqual(recorded.contents[2].parts.map((p: Json) => p.functionResponse.name));
-      expect(sent.contents[2].parts.map((p: Json) => p.functionResponse.response.output)).toEqual(results);
-    }, LOOSE);
+        const sent = sentBody(server, 1);
+        const recorded = second.request.body as Json;
+        expect(sent.contents.length).toBe(recorded.contents.length);
+        expect(sent.contents[1]).toEqual(recorded.contents[1]);
+        // Fantasy wraps results as {result}; we use the documented {output}. The pairing is by name either way.
+        expect(sent.contents[2].parts.map((p: Json) => p.functionResponse.name)).toEqual(recorded.contents[2].parts.map((p: Json) => p.functionResponse.name));
+        expect(sent.contents[2].parts.map((p: Json) => p.functionResponse.response.output)).toEqual(results);
+      },
+      LOOSE,
+    );
   });
 
   test("thought parts stream as reasoning text, before the answer (a thought part edited into gemini-text)", async () => {
     const cassette = await recording("gemini-text");
     const it = interaction(cassette, 0);
-    const thought = { candidates: [{ content: { role: "model", parts: [{ text: "The user wants a greeting.", thought: true }] } }], usageMetadata: { trafficType: "ON_DEMAND" }, modelVersion: "gemini-2.5-pro" };
+    const thought = {
+      candidates: [{ content: { role: "model", parts: [{ text: "The user wants a greeting.", thought: true }] } }],
+      usageMetadata: { trafficType: "ON_DEMAND" },
+      modelVersion: "gemini-2.5-pro",
+    };
     const edited: Cassette = { ...cassette, interactions: [{ ...it, body: [chunkStep(`data: ${JSON.stringify(thought)}\r\n\r\n`), ...it.body] }] };
     const harness = createHarness();
-    await withReplay(edited, async (server) => {
-      const result = await streamChat(harness, "th", "vertex", { ...base(server.url), ...TEXT_PARAMS });
-      expect(result.reasoning).toBe("The user wants a greeting.");
-      expect(result.content).toBe(geminiExpected(it).content);
-      const types = result.lines.map((line) => line.data.type);
-      expect(types.indexOf("reasoning")).toBeLessThan(types.indexOf("content"));
-    }, LOOSE);
+    await withReplay(
+      edited,
+      async (server) => {
+        const result = await streamChat(harness, "th", "vertex", { ...base(server.url), ...TEXT_PARAMS });
+        expect(result.reasoning).toBe("The user wants a greeting.");
+        expect(result.content).toBe(geminiExpected(it).content);
+        const types = result.lines.map((line) => line.data.type);
+        expect(types.indexOf("reasoning")).toBeLessThan(types.indexOf("content"));
+      },
+      LOOSE,
+    );
   });
 
   test("a quota project (GOOGLE_CLOUD_QUOTA_PROJECT) travels as x-goog-user-project", async () => {
     const harness = createHarness({ env: { GOOGLE_CLOUD_QUOTA_PROJECT: "billing-project" } });
-    await withReplay(single(await recording("gemini-text"), 0), async (server) => {
-      const result = await streamChat(harness, "q", "vertex", { ...base(server.url), ...TEXT_PARAMS });
-      expect(result.error).toBeUndefined();
-      expect(server.requests[0]!.headers["x-goog-user-project"]).toBe("billing-project");
-      expectBearer(server, 0);
-    }, LOOSE);
+    await withReplay(
+      single(await recording("gemini-text"), 0),
+      async (server) => {
+        const result = await streamChat(harness, "q", "vertex", { ...base(server.url), ...TEXT_PARAMS });
+        expect(result.error).toBeUndefined();
+        expect(server.requests[0]!.headers["x-goog-user-project"]).toBe("billing-project");
+        expectBearer(server, 0);
+      },
+      LOOSE,
+    );
   });
 });
 
@@ -319,7 +374,8 @@ function claudeExpected(it: Interaction): { content: string; calls: ToolCallOut[
   let stop: string | undefined;
   const calls = new Map<number, ToolCallOut>();
   for (const { data } of recordedEvents(it)) {
-    if (data.type === "content_block_start" && data.content_block.type === "tool_use") calls.set(data.index, { id: data.content_block.id, name: data.content_block.name, arguments: "" });
+    if (data.type === "content_block_start" && data.content_block.type === "tool_use")
+      calls.set(data.index, { id: data.content_block.id, name: data.content_block.name, arguments: "" });
     if (data.type === "content_block_delta" && data.delta.type === "text_delta") content += data.delta.text;
     if (data.type === "content_block_delta" && data.delta.type === "input_json_delta") calls.get(data.index)!.arguments += data.delta.partial_json;
     if (data.type === "message_delta") stop = data.delta.stop_reason;
@@ -332,57 +388,87 @@ const CLAUDE = "claude-3-7-sonnet@20250219";
 describe("vertex replay: Claude streams (:streamRawPredict)", () => {
   test.each([
     // message_start input 16 (no cache), message_delta output 16.
-    { file: "claude-text", turn: 0, params: { max_tokens: 4000, messages: [SYSTEM, { role: "user", content: "Say hi in Portuguese" }] }, finish: "stop", usage: { input_tokens: 16, output_tokens: 16 } },
+    {
+      file: "claude-text",
+      turn: 0,
+      params: { max_tokens: 4000, messages: [SYSTEM, { role: "user", content: "Say hi in Portuguese" }] },
+      finish: "stop",
+      usage: { input_tokens: 16, output_tokens: 16 },
+    },
     // input 394, output 76; stop_reason tool_use.
-    { file: "claude-tool-call", turn: 0, params: { max_tokens: 4000, tools: [WEATHER_TOOL], tool_choice: "auto", messages: [SYSTEM, { role: "user", content: "What's the weather in Florence,Italy?" }] }, finish: "tool_calls", usage: { input_tokens: 394, output_tokens: 76 } },
+    {
+      file: "claude-tool-call",
+      turn: 0,
+      params: { max_tokens: 4000, tools: [WEATHER_TOOL], tool_choice: "auto", messages: [SYSTEM, { role: "user", content: "What's the weather in Florence,Italy?" }] },
+      finish: "tool_calls",
+      usage: { input_tokens: 394, output_tokens: 76 },
+    },
   ])("$file: Anthropic mapping, Vertex path and body (anthropic_version, stream, no model)", async ({ file, turn, params, finish, usage }) => {
     const cassette = await recording(file);
     const it = interaction(cassette, turn);
     const expected = claudeExpected(it);
     expect(expected.content).not.toBe("");
     const harness = createHarness();
-    await withReplay(single(cassette, turn), async (server) => {
-      const result = await streamChat(harness, file, "vertex", { ...base(server.url), model: CLAUDE, ...params });
-      expect(result.error).toBeUndefined();
-      expect(result.content).toBe(expected.content);
-      expect(result.toolCalls).toEqual(expected.calls.map((c) => ({ ...c, arguments: c.arguments === "" ? "{}" : c.arguments })));
-      expect(result.done?.finish_reason).toBe(finish);
-      expect(result.done?.raw_finish_reason).toBe(expected.stop);
-      expect(result.done?.usage).toEqual({ ...usage, ...USAGE_ZERO, ...CLAUDE_ESTIMATED });
-      expect(result.done?.model).toBe("claude-3-7-sonnet-20250219");
+    await withReplay(
+      single(cassette, turn),
+      async (server) => {
+        const result = await streamChat(harness, file, "vertex", { ...base(server.url), model: CLAUDE, ...params });
+        expect(result.error).toBeUndefined();
+        expect(result.content).toBe(expected.content);
+        expect(result.toolCalls).toEqual(expected.calls.map((c) => ({ ...c, arguments: c.arguments === "" ? "{}" : c.arguments })));
+        expect(result.done?.finish_reason).toBe(finish);
+        expect(result.done?.raw_finish_reason).toBe(expected.stop);
+        expect(result.done?.usage).toEqual({ ...usage, ...USAGE_ZERO, ...CLAUDE_ESTIMATED });
+        expect(result.done?.model).toBe("claude-3-7-sonnet-20250219");
 
-      const sent = server.requests[0]!;
-      expect(sent.method).toBe("POST");
-      expect(sent.path).toBe(claudePath(CLAUDE));
-      expectBearer(server, 0);
-      const body = JSON.parse(sent.body) as Json;
-      expect(body.anthropic_version).toBe("vertex-2023-10-16");
-      expect(body.stream).toBe(true);
-      expect("model" in body).toBe(false);
-      const recorded = it.request.body as Json;
-      expect(body.anthropic_version).toBe(recorded.anthropic_version);
-      expect(body.messages).toEqual(recorded.messages);
-      expect(body.system).toEqual(recorded.system);
-      expect(body.max_tokens).toBe(recorded.max_tokens);
-      if (recorded.tools !== undefined) expect(body.tools).toEqual(recorded.tools);
-    }, LOOSE);
+        const sent = server.requests[0]!;
+        expect(sent.method).toBe("POST");
+        expect(sent.path).toBe(claudePath(CLAUDE));
+        expectBearer(server, 0);
+        const body = JSON.parse(sent.body) as Json;
+        expect(body.anthropic_version).toBe("vertex-2023-10-16");
+        expect(body.stream).toBe(true);
+        expect("model" in body).toBe(false);
+        const recorded = it.request.body as Json;
+        expect(body.anthropic_version).toBe(recorded.anthropic_version);
+        expect(body.messages).toEqual(recorded.messages);
+        expect(body.system).toEqual(recorded.system);
+        expect(body.max_tokens).toBe(recorded.max_tokens);
+        if (recorded.tools !== undefined) expect(body.tools).toEqual(recorded.tools);
+      },
+      LOOSE,
+    );
   });
 
   test("claude-tool-call: handing the call back makes the recorded turn-2 messages", async () => {
     const cassette = await recording("claude-tool-call");
     const second = interaction(cassette, 1);
-    const params = { model: CLAUDE, max_tokens: 4000, tools: [WEATHER_TOOL], tool_choice: "auto", messages: [SYSTEM, { role: "user", content: "What's the weather in Florence,Italy?" }] };
+    const params = {
+      model: CLAUDE,
+      max_tokens: 4000,
+      tools: [WEATHER_TOOL],
+      tool_choice: "auto",
+      messages: [SYSTEM, { role: "user", content: "What's the weather in Florence,Italy?" }],
+    };
     const harness = createHarness();
-    await withReplay(cassette, async (server) => {
-      const turn1 = await streamChat(harness, "c1", "vertex", { ...base(server.url), ...params });
-      const assistant = [{ type: "text", text: turn1.content }, ...turn1.toolCalls.map((call) => ({ type: "tool_call", ...call }))];
-      const results = turn1.toolCalls.map((call) => ({ type: "tool_result", tool_call_id: call.id, content: [{ type: "text", text: "40 C" }] }));
-      const turn2 = await streamChat(harness, "c2", "vertex", { ...base(server.url), ...params, messages: [...params.messages, { role: "assistant", content: assistant }, { role: "tool", content: results }] });
-      expect(turn2.content).toBe(claudeExpected(second).content);
-      // input 484, output 65.
-      expect(turn2.done?.usage).toEqual({ input_tokens: 484, output_tokens: 65, ...USAGE_ZERO, ...CLAUDE_ESTIMATED });
-      expect(sentBody(server, 1).messages).toEqual((second.request.body as Json).messages);
-    }, LOOSE);
+    await withReplay(
+      cassette,
+      async (server) => {
+        const turn1 = await streamChat(harness, "c1", "vertex", { ...base(server.url), ...params });
+        const assistant = [{ type: "text", text: turn1.content }, ...turn1.toolCalls.map((call) => ({ type: "tool_call", ...call }))];
+        const results = turn1.toolCalls.map((call) => ({ type: "tool_result", tool_call_id: call.id, content: [{ type: "text", text: "40 C" }] }));
+        const turn2 = await streamChat(harness, "c2", "vertex", {
+          ...base(server.url),
+          ...params,
+          messages: [...params.messages, { role: "assistant", content: assistant }, { role: "tool", content: results }],
+        });
+        expect(turn2.content).toBe(claudeExpected(second).content);
+        // input 484, output 65.
+        expect(turn2.done?.usage).toEqual({ input_tokens: 484, output_tokens: 65, ...USAGE_ZERO, ...CLAUDE_ESTIMATED });
+        expect(sentBody(server, 1).messages).toEqual((second.request.body as Json).messages);
+      },
+      LOOSE,
+    );
   });
 });
 
@@ -396,19 +482,23 @@ describe("vertex replay: credential sources", () => {
       const key = serviceAccountJson(testKey(0), endpoint.tokenUri);
       register(endpoint, key, testKey(0).publicPem, "ya29.fake.minted.for.service.account");
       const harness = createHarness({ now: () => T0 });
-      await withReplay(single(await recording("gemini-text"), 0), async (server) => {
-        const { project: _project, credentials: _credentials, ...rest } = base(server.url);
-        const result = await streamChat(harness, "sa", "vertex", { ...rest, ...TEXT_PARAMS, credentials: { service_account: key } });
-        expect(result.error).toBeUndefined();
-        expect(result.content).toBe(geminiExpected(interaction(await recording("gemini-text"), 0)).content);
-        expect(endpoint.verified.length).toBe(1);
-        expect(endpoint.verified[0]!.claims.iss).toBe(key.client_email);
-        expect(server.requests[0]!.path).toBe(geminiPath("us-central1", "gemini-2.5-pro", undefined, "key-project"));
-        expectBearer(server, 0, "ya29.fake.minted.for.service.account");
-        const written = everythingWritten(harness);
-        expect(written).not.toContain("ya29.fake.minted.for.service.account");
-        expect(written).not.toContain("PRIVATE KEY");
-      }, LOOSE);
+      await withReplay(
+        single(await recording("gemini-text"), 0),
+        async (server) => {
+          const { project: _project, credentials: _credentials, ...rest } = base(server.url);
+          const result = await streamChat(harness, "sa", "vertex", { ...rest, ...TEXT_PARAMS, credentials: { service_account: key } });
+          expect(result.error).toBeUndefined();
+          expect(result.content).toBe(geminiExpected(interaction(await recording("gemini-text"), 0)).content);
+          expect(endpoint.verified.length).toBe(1);
+          expect(endpoint.verified[0]!.claims.iss).toBe(key.client_email);
+          expect(server.requests[0]!.path).toBe(geminiPath("us-central1", "gemini-2.5-pro", undefined, "key-project"));
+          expectBearer(server, 0, "ya29.fake.minted.for.service.account");
+          const written = everythingWritten(harness);
+          expect(written).not.toContain("ya29.fake.minted.for.service.account");
+          expect(written).not.toContain("PRIVATE KEY");
+        },
+        LOOSE,
+      );
     } finally {
       await endpoint.close();
     }
@@ -421,13 +511,17 @@ describe("vertex replay: credential sources", () => {
       register(endpoint, key, testKey(0).publicPem, "ya29.minted-again");
       const harness = createHarness({ now: () => T0 });
       const cassettes = [await recording("error-401"), single(await recording("gemini-text"), 0)];
-      await withReplay(cassettes, async (server) => {
-        const result = await streamChat(harness, "sa401", "vertex", { ...base(server.url), ...TEXT_PARAMS, credentials: { service_account: key } });
-        expect(result.error).toBeUndefined();
-        expect(result.retries.length).toBe(1);
-        expect(endpoint.verified.length).toBe(2);
-        expect(server.requests.length).toBe(2);
-      }, LOOSE);
+      await withReplay(
+        cassettes,
+        async (server) => {
+          const result = await streamChat(harness, "sa401", "vertex", { ...base(server.url), ...TEXT_PARAMS, credentials: { service_account: key } });
+          expect(result.error).toBeUndefined();
+          expect(result.retries.length).toBe(1);
+          expect(endpoint.verified.length).toBe(2);
+          expect(server.requests.length).toBe(2);
+        },
+        LOOSE,
+      );
     } finally {
       await endpoint.close();
     }
@@ -447,35 +541,39 @@ describe("vertex replay: credential sources", () => {
       response: { status: 200, headers: { "content-type": "text/event-stream" } },
       body: [chunkStep(`data: ${bodyText(blocked)}\r\n\r\n`)],
     };
-    await withReplay({ ...cassette, interactions: [grant, streamed] }, async (server) => {
-      const adc = { type: "authorized_user", client_id: "scrubbed", client_secret: "scrubbed", refresh_token: "scrubbed", token_uri: `${server.url}/token` };
-      const harness = createHarness({
-        home: "/home/test",
-        files: memoryFiles({ "/home/test/.config/gcloud/application_default_credentials.json": JSON.stringify(adc) }),
-      });
-      const result = await streamChat(harness, "armor", "vertex", {
-        base_url: server.url,
-        project: PROJECT,
-        location: "europe-west4",
-        model: "gemini-2.5-flash",
-        messages: [{ role: "user", content: (blocked.request.body as Json).contents[0].parts[0].text }],
-      });
-      expect(server.requests.length).toBe(2);
-      const sentGrant = server.requests[0]!;
-      expect(sentGrant.method).toBe("POST");
-      expect(sentGrant.path).toBe("/token");
-      const form = new URLSearchParams(sentGrant.body);
-      const recordedForm = new URLSearchParams(String(grant.request.body));
-      expect([...form.entries()].sort()).toEqual([...recordedForm.entries()].sort());
-      expect(server.requests[1]!.path).toBe(geminiPath("europe-west4", "gemini-2.5-flash"));
-      expectBearer(server, 1, answer.access_token);
+    await withReplay(
+      { ...cassette, interactions: [grant, streamed] },
+      async (server) => {
+        const adc = { type: "authorized_user", client_id: "scrubbed", client_secret: "scrubbed", refresh_token: "scrubbed", token_uri: `${server.url}/token` };
+        const harness = createHarness({
+          home: "/home/test",
+          files: memoryFiles({ "/home/test/.config/gcloud/application_default_credentials.json": JSON.stringify(adc) }),
+        });
+        const result = await streamChat(harness, "armor", "vertex", {
+          base_url: server.url,
+          project: PROJECT,
+          location: "europe-west4",
+          model: "gemini-2.5-flash",
+          messages: [{ role: "user", content: (blocked.request.body as Json).contents[0].parts[0].text }],
+        });
+        expect(server.requests.length).toBe(2);
+        const sentGrant = server.requests[0]!;
+        expect(sentGrant.method).toBe("POST");
+        expect(sentGrant.path).toBe("/token");
+        const form = new URLSearchParams(sentGrant.body);
+        const recordedForm = new URLSearchParams(String(grant.request.body));
+        expect([...form.entries()].sort()).toEqual([...recordedForm.entries()].sort());
+        expect(server.requests[1]!.path).toBe(geminiPath("europe-west4", "gemini-2.5-flash"));
+        expectBearer(server, 1, answer.access_token);
 
-      expect(result.error).toBeUndefined();
-      expect(result.content).toBe("");
-      expect(result.done?.finish_reason).toBe("content_filter");
-      expect(result.done?.raw_finish_reason).toBe("MODEL_ARMOR");
-      expect(result.done?.model).toBe("gemini-2.5-flash");
-    }, LOOSE);
+        expect(result.error).toBeUndefined();
+        expect(result.content).toBe("");
+        expect(result.done?.finish_reason).toBe("content_filter");
+        expect(result.done?.raw_finish_reason).toBe("MODEL_ARMOR");
+        expect(result.done?.model).toBe("gemini-2.5-flash");
+      },
+      LOOSE,
+    );
   });
 });
 
@@ -487,15 +585,19 @@ describe("vertex replay: errors", () => {
     const c = await recording("error-401");
     const harness = createHarness();
     // A second copy stays unplayed: there is no other token to try.
-    await withReplay([c, c], async (server) => {
-      const result = await streamChat(harness, "e401", "vertex", { ...base(server.url), ...TEXT_PARAMS });
-      expect(result.retries.length).toBe(0);
-      expect(server.requests.length).toBe(1);
-      expectBearer(server, 0);
-      expect(result.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false, partial: false });
-      expect(result.error!.message).toContain("invalid authentication credentials");
-      expect(everythingWritten(harness)).not.toContain(TOKEN);
-    }, LOOSE);
+    await withReplay(
+      [c, c],
+      async (server) => {
+        const result = await streamChat(harness, "e401", "vertex", { ...base(server.url), ...TEXT_PARAMS });
+        expect(result.retries.length).toBe(0);
+        expect(server.requests.length).toBe(1);
+        expectBearer(server, 0);
+        expect(result.error).toMatchObject({ code: "AUTH_FAILED", status: 401, retryable: false, partial: false });
+        expect(result.error!.message).toContain("invalid authentication credentials");
+        expect(everythingWritten(harness)).not.toContain(TOKEN);
+      },
+      LOOSE,
+    );
   });
 
   test.each([
@@ -564,21 +666,37 @@ describe("vertex replay: count_tokens", () => {
     const total = recordedJson(it).totalTokens;
     expect(total).toBe(13);
     const harness = createHarness();
-    await withReplay(single(cassette, 0), async (server) => {
-      const line = only(await harness.run({
-        id: "ct", action: "count_tokens", provider: "vertex",
-        params: { ...base(server.url, { location: "global" }), model: "gemini-2.5-flash", messages: [{ role: "system", content: "You are a helpful chatbot." }, { role: "user", content: "What is the capital of France?" }] },
-      }), "count_tokens");
-      expect(line.data).toEqual({ input_tokens: total, exact: true, method: "api" });
-      const sent = server.requests[0]!;
-      expect(sent.path).toBe(geminiPath("global", "gemini-2.5-flash", "countTokens"));
-      expectBearer(server, 0);
-      const body = sentBody(server);
-      const recorded = it.request.body as Json;
-      expect(body.contents).toEqual(recorded.contents);
-      expect(body.systemInstruction.parts).toEqual(recorded.systemInstruction.parts);
-      expect(body.generationConfig).toBeUndefined();
-    }, LOOSE);
+    await withReplay(
+      single(cassette, 0),
+      async (server) => {
+        const line = only(
+          await harness.run({
+            id: "ct",
+            action: "count_tokens",
+            provider: "vertex",
+            params: {
+              ...base(server.url, { location: "global" }),
+              model: "gemini-2.5-flash",
+              messages: [
+                { role: "system", content: "You are a helpful chatbot." },
+                { role: "user", content: "What is the capital of France?" },
+              ],
+            },
+          }),
+          "count_tokens",
+        );
+        expect(line.data).toEqual({ input_tokens: total, exact: true, method: "api" });
+        const sent = server.requests[0]!;
+        expect(sent.path).toBe(geminiPath("global", "gemini-2.5-flash", "countTokens"));
+        expectBearer(server, 0);
+        const body = sentBody(server);
+        const recorded = it.request.body as Json;
+        expect(body.contents).toEqual(recorded.contents);
+        expect(body.systemInstruction.parts).toEqual(recorded.systemInstruction.parts);
+        expect(body.generationConfig).toBeUndefined();
+      },
+      LOOSE,
+    );
   });
 
   test("Claude: count-tokens:rawPredict with the model in the body -> input_tokens, method api", async () => {
@@ -586,10 +704,15 @@ describe("vertex replay: count_tokens", () => {
     const it = interaction(cassette, 0);
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
-      const line = only(await harness.run({
-        id: "cc", action: "count_tokens", provider: "vertex",
-        params: { ...base(server.url), model: CLAUDE, max_tokens: 4000, messages: [SYSTEM, { role: "user", content: "Say hi in Portuguese" }] },
-      }), "count_tokens");
+      const line = only(
+        await harness.run({
+          id: "cc",
+          action: "count_tokens",
+          provider: "vertex",
+          params: { ...base(server.url), model: CLAUDE, max_tokens: 4000, messages: [SYSTEM, { role: "user", content: "Say hi in Portuguese" }] },
+        }),
+        "count_tokens",
+      );
       expect(line.data).toEqual({ input_tokens: recordedJson(it).input_tokens, exact: true, method: "api" });
       expect(server.requests[0]!.path).toBe(claudePath("count-tokens", "rawPredict"));
       const body = sentBody(server);
@@ -601,14 +724,18 @@ describe("vertex replay: count_tokens", () => {
   test("503 from :countTokens: an estimate instead of an error", async () => {
     const c = await recording("unavailable-503");
     const harness = createHarness();
-    await withReplay([c, c, c], async (server) => {
-      const line = only(await harness.run({ id: "ce", action: "count_tokens", provider: "vertex", params: { ...base(server.url), ...TEXT_PARAMS } }), "count_tokens");
-      expect(line.success).toBe(true);
-      expect(line.data).toMatchObject({ exact: false, method: "estimate" });
-      expect(line.data.input_tokens).toBeGreaterThan(0);
-      expect(server.requests.length).toBeGreaterThan(0);
-      for (const request of server.requests) expect(request.path).toBe(geminiPath("us-central1", "gemini-2.5-pro", "countTokens"));
-    }, LOOSE);
+    await withReplay(
+      [c, c, c],
+      async (server) => {
+        const line = only(await harness.run({ id: "ce", action: "count_tokens", provider: "vertex", params: { ...base(server.url), ...TEXT_PARAMS } }), "count_tokens");
+        expect(line.success).toBe(true);
+        expect(line.data).toMatchObject({ exact: false, method: "estimate" });
+        expect(line.data.input_tokens).toBeGreaterThan(0);
+        expect(server.requests.length).toBeGreaterThan(0);
+        for (const request of server.requests) expect(request.path).toBe(geminiPath("us-central1", "gemini-2.5-pro", "countTokens"));
+      },
+      LOOSE,
+    );
   });
 });
 
@@ -627,7 +754,10 @@ describe("vertex replay: list_models", () => {
       const byId = new Map(models.map((m) => [m.id, m]));
       expect(byId.get("gemini-2.5-pro")!.cost).toMatchObject({ input: catalogPrice("gemini-2.5-pro")!.input, output: catalogPrice("gemini-2.5-pro")!.output });
       expect(byId.get("gemini-2.0-flash-001")!.cost).toBeNull();
-      expect(server.requests.map((r) => r.path)).toEqual(["/v1beta1/publishers/google/models?pageSize=200", "/v1beta1/publishers/google/models?pageSize=200&pageToken=page-2-token"]);
+      expect(server.requests.map((r) => r.path)).toEqual([
+        "/v1beta1/publishers/google/models?pageSize=200",
+        "/v1beta1/publishers/google/models?pageSize=200&pageToken=page-2-token",
+      ]);
       expectBearer(server, 0);
       expectBearer(server, 1);
     });

@@ -13,13 +13,7 @@ import { contentPrefix, faultScript, startFaultServer, type FaultServer, type St
 import { FAULTS, MARGIN_MS, RELAXED_MS, STALL_MS, type FaultCase } from "./faults.ts";
 import { allCanaryEnv, canaryHits, cleanAnswer, fullText, PROVIDERS } from "./providers.ts";
 
-const CELLS = [
-  "reset before headers (once, then ok)",
-  "stall mid-body",
-  "invalid JSON mid-stream",
-  "truncated body (event/frame cut)",
-  "429 with retry-after: 2 (once, then ok)",
-];
+const CELLS = ["reset before headers (once, then ok)", "stall mid-body", "invalid JSON mid-stream", "truncated body (event/frame cut)", "429 with retry-after: 2 (once, then ok)"];
 
 const servers: FaultServer[] = [];
 let child: RunningProcess | undefined;
@@ -49,7 +43,11 @@ test("fault cells through the compiled binary: same outcomes, still serving, no 
       let fault: FaultCase;
       if (name === "auth") {
         // Policy as in the matrix: a given token is final (Vertex's comes in params here too); Copilot retries once with a new exchange.
-        fault = { name, kind: "status", expect: () => ({ outcome: "error", code: "AUTH_FAILED", retryable: false, partial: false, attempts: row.authAttempts ?? 1, content: "none", deadlineMs: RELAXED_MS }) };
+        fault = {
+          name,
+          kind: "status",
+          expect: () => ({ outcome: "error", code: "AUTH_FAILED", retryable: false, partial: false, attempts: row.authAttempts ?? 1, content: "none", deadlineMs: RELAXED_MS }),
+        };
         server.set((request): Step[] => {
           const failure = row.authFailure(request.headers);
           return [{ do: "head", status: failure.status, headers: failure.headers }, { do: "write", bytes: new TextEncoder().encode(failure.body) }, { do: "end" }];
@@ -62,7 +60,12 @@ test("fault cells through the compiled binary: same outcomes, still serving, no 
       const expectation = { ...fault.expect(row) };
       delete expectation.delays;
       const timer = fault.stallTimers ? STALL_MS : RELAXED_MS;
-      child.send({ id, action: "stream_chat", provider: row.id, params: { ...row.envParams(server.url), resume: false, timeouts: { headers_ms: timer, first_content_ms: timer, idle_ms: timer } } });
+      child.send({
+        id,
+        action: "stream_chat",
+        provider: row.id,
+        params: { ...row.envParams(server.url), resume: false, timeouts: { headers_ms: timer, first_content_ms: timer, idle_ms: timer } },
+      });
       pending.push({
         id,
         server,

@@ -32,8 +32,16 @@ const path = (request: Received): string => request.path.split("?")[0]!;
 const json = (body: unknown) => ({ status: 200, body: JSON.stringify(body) });
 const NO_IMDS = { AWS_EC2_METADATA_DISABLED: "true" };
 const NO_GOOGLE_METADATA = { METADATA_SERVER_DETECTION: "none" };
-const BEDROCK_CHAT = (url: string) => ({ action: "stream_chat", provider: "bedrock", params: { model: "us.amazon.nova-micro-v1:0", region: "us-east-1", base_url: url, messages: MESSAGES, max_retries: 0 } });
-const VERTEX_CHAT = (url: string) => ({ action: "stream_chat", provider: "vertex", params: { model: "gemini-2.5-pro", project: "test-project", location: "us-central1", base_url: url, messages: MESSAGES, max_retries: 0 } });
+const BEDROCK_CHAT = (url: string) => ({
+  action: "stream_chat",
+  provider: "bedrock",
+  params: { model: "us.amazon.nova-micro-v1:0", region: "us-east-1", base_url: url, messages: MESSAGES, max_retries: 0 },
+});
+const VERTEX_CHAT = (url: string) => ({
+  action: "stream_chat",
+  provider: "vertex",
+  params: { model: "gemini-2.5-pro", project: "test-project", location: "us-central1", base_url: url, messages: MESSAGES, max_retries: 0 },
+});
 const AWS_KEYS = { AWS_ACCESS_KEY_ID: CANARY.awsAccessKeyId, AWS_SECRET_ACCESS_KEY: CANARY.awsSecret, AWS_SESSION_TOKEN: CANARY.awsSession, ...NO_IMDS };
 const COPILOT_PARAMS = (url: string) => ({ base_url: url, github_api_url: url, github_url: url });
 
@@ -44,7 +52,11 @@ function copilotExchange(request: Received, url: string): { status: number; body
 
 let googleKey: string | undefined;
 function googlePrivateKey(): string {
-  googleKey ??= generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+  googleKey ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
   return googleKey;
 }
 
@@ -116,7 +128,11 @@ export const CELLS: ReadCell[] = [
     name: "bedrock authenticate",
     what: "model listing",
     env: () => ({ ...NO_IMDS }),
-    request: (url) => ({ action: "authenticate", provider: "bedrock", params: { base_url: url, region: "us-east-1", credentials: { access_key_id: CANARY.awsAccessKeyId, secret_access_key: CANARY.awsSecret } } }),
+    request: (url) => ({
+      action: "authenticate",
+      provider: "bedrock",
+      params: { base_url: url, region: "us-east-1", credentials: { access_key_id: CANARY.awsAccessKeyId, secret_access_key: CANARY.awsSecret } },
+    }),
     hostile: (r) => path(r) === "/foundation-models",
   },
   {
@@ -124,21 +140,33 @@ export const CELLS: ReadCell[] = [
     what: "answer",
     fallsBack: true,
     env: () => AWS_KEYS,
-    request: (url) => ({ action: "count_tokens", provider: "bedrock", params: { model: "us.anthropic.claude-sonnet-4-20250514-v1:0", base_url: url, region: "us-east-1", messages: MESSAGES } }),
+    request: (url) => ({
+      action: "count_tokens",
+      provider: "bedrock",
+      params: { model: "us.anthropic.claude-sonnet-4-20250514-v1:0", base_url: url, region: "us-east-1", messages: MESSAGES },
+    }),
     hostile: (r) => path(r).endsWith("/count-tokens"),
   },
   {
     name: "vertex list_models",
     what: "model listing",
     env: () => NO_GOOGLE_METADATA,
-    request: (url) => ({ action: "list_models", provider: "vertex", params: { base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google } } }),
+    request: (url) => ({
+      action: "list_models",
+      provider: "vertex",
+      params: { base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google } },
+    }),
     hostile: (r) => path(r).includes("/publishers/google/models"),
   },
   {
     name: "vertex count_tokens",
     what: "answer",
     env: () => NO_GOOGLE_METADATA,
-    request: (url) => ({ action: "count_tokens", provider: "vertex", params: { model: "gemini-2.5-pro", base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google }, messages: MESSAGES } }),
+    request: (url) => ({
+      action: "count_tokens",
+      provider: "vertex",
+      params: { model: "gemini-2.5-pro", base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google }, messages: MESSAGES },
+    }),
     hostile: (r) => path(r).endsWith(":countTokens"),
   },
   {
@@ -177,10 +205,18 @@ export const CELLS: ReadCell[] = [
     what: "credential answer",
     env: (url, home) => ({
       ...NO_GOOGLE_METADATA,
-      GOOGLE_APPLICATION_CREDENTIALS: writeFile(join(home, "sa.json"), JSON.stringify({
-        type: "service_account", project_id: "test-project", private_key_id: "0123456789abcdef", private_key: googlePrivateKey(),
-        client_email: "caller@test-project.iam.gserviceaccount.com", client_id: "1", token_uri: `${url}/token`,
-      })),
+      GOOGLE_APPLICATION_CREDENTIALS: writeFile(
+        join(home, "sa.json"),
+        JSON.stringify({
+          type: "service_account",
+          project_id: "test-project",
+          private_key_id: "0123456789abcdef",
+          private_key: googlePrivateKey(),
+          client_email: "caller@test-project.iam.gserviceaccount.com",
+          client_id: "1",
+          token_uri: `${url}/token`,
+        }),
+      ),
     }),
     request: VERTEX_CHAT,
     hostile: (r) => path(r) === "/token",
@@ -190,9 +226,16 @@ export const CELLS: ReadCell[] = [
     what: "credential answer",
     env: (url, home) => ({
       ...NO_GOOGLE_METADATA,
-      GOOGLE_APPLICATION_CREDENTIALS: writeFile(join(home, "user.json"), JSON.stringify({
-        type: "authorized_user", client_id: "1.apps.googleusercontent.com", client_secret: "CANARY.client.secret", refresh_token: "CANARY.refresh.token", token_uri: `${url}/token`,
-      })),
+      GOOGLE_APPLICATION_CREDENTIALS: writeFile(
+        join(home, "user.json"),
+        JSON.stringify({
+          type: "authorized_user",
+          client_id: "1.apps.googleusercontent.com",
+          client_secret: "CANARY.client.secret",
+          refresh_token: "CANARY.refresh.token",
+          token_uri: `${url}/token`,
+        }),
+      ),
     }),
     request: VERTEX_CHAT,
     hostile: (r) => path(r) === "/token",
@@ -221,9 +264,15 @@ export const CELLS: ReadCell[] = [
     what: "credential answer",
     env: (url, home) => {
       const startUrl = "https://plue-test.awsapps.com/start";
-      writeFile(join(home, ".aws", "config"), `[profile sso]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = plue\nregion = us-east-1\n`);
+      writeFile(
+        join(home, ".aws", "config"),
+        `[profile sso]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = plue\nregion = us-east-1\n`,
+      );
       const cacheName = createHash("sha1").update(startUrl).digest("hex");
-      writeFile(join(home, ".aws", "sso", "cache", `${cacheName}.json`), JSON.stringify({ accessToken: "CANARY.sso.access.token", expiresAt: "2999-01-01T00:00:00Z", region: "us-east-1", startUrl }));
+      writeFile(
+        join(home, ".aws", "sso", "cache", `${cacheName}.json`),
+        JSON.stringify({ accessToken: "CANARY.sso.access.token", expiresAt: "2999-01-01T00:00:00Z", region: "us-east-1", startUrl }),
+      );
       return { ...NO_IMDS, AWS_PROFILE: "sso", AWS_ENDPOINT_URL_SSO: url };
     },
     request: BEDROCK_CHAT,

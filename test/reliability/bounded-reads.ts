@@ -69,7 +69,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function runReadCell(binary: string, cell: ReadCell, hostile: HostileKind): Promise<ReadOutcome> {
   const home = mkdtempSync(join(tmpdir(), "plue-bounded-"));
   const server = await startHostileServer((request, self) => (cell.hostile(request) ? { hostile } : cell.side?.(request, self.url)));
-  const child = startProcess({ PLUE_LOG: "info", HOME: home, CLOUDSDK_CONFIG: join(home, "gcloud"), PLUE_AUTH_FILE: join(home, "auth.json"), ...cell.env(server.url, home) }, [binary]);
+  const child = startProcess({ PLUE_LOG: "info", HOME: home, CLOUDSDK_CONFIG: join(home, "gcloud"), PLUE_AUTH_FILE: join(home, "auth.json"), ...cell.env(server.url, home) }, [
+    binary,
+  ]);
   const pid = child.child.pid!;
   let killed = false;
   let peak = 0;

@@ -31,7 +31,10 @@ export function readCell(lines: LineLike[], id: string): CellResult {
   const last = mine[mine.length - 1];
   const terminal = terminals[0];
   return {
-    content: mine.filter((line) => line.streaming === true && line.data?.type === "content").map((line) => line.data.content as string).join(""),
+    content: mine
+      .filter((line) => line.streaming === true && line.data?.type === "content")
+      .map((line) => line.data.content as string)
+      .join(""),
     retryDelays: retries.map((line) => line.data.delay_ms as number),
     retryReasons: retries.map((line) => line.data.reason as string),
     terminals,
@@ -73,7 +76,8 @@ export function problems(expectation: Expectation, check: CellCheck): string[] {
     out.push(`retry delays ${JSON.stringify(cell.retryDelays)}, expected ${JSON.stringify(expectation.delays)}`);
   }
   const want = { full: check.fullText, prefix: check.prefixText, none: "" }[expectation.content];
-  if (cell.content !== want) out.push(`content ${JSON.stringify(cell.content.slice(0, 80))} (${cell.content.length} chars), expected the ${expectation.content} text (${want.length} chars)`);
+  if (cell.content !== want)
+    out.push(`content ${JSON.stringify(cell.content.slice(0, 80))} (${cell.content.length} chars), expected the ${expectation.content} text (${want.length} chars)`);
   if (expectation.outcome === "done") {
     if (!cell.done) out.push(`expected done, got ${JSON.stringify(cell.error ?? cell.terminals)}`);
     return out;

@@ -147,12 +147,7 @@ const PORTAL_PAGE = `<!DOCTYPE html>\n<html><head><title>Hotel Wi-Fi login</titl
  * error answer (`status`, extra headers, body); the others are built from
  * the clean answer and the dialect.
  */
-export function faultScript(
-  kind: FaultKind,
-  answer: CleanAnswer,
-  dialect: Dialect,
-  error?: { status: number; headers?: Record<string, string>; body?: string },
-): Step[] {
+export function faultScript(kind: FaultKind, answer: CleanAnswer, dialect: Dialect, error?: { status: number; headers?: Record<string, string>; body?: string }): Step[] {
   const head: Step = { do: "head", status: answer.status, headers: answer.headers };
   const enc = new TextEncoder();
   switch (kind) {
@@ -181,7 +176,13 @@ export function faultScript(
       // The body ends cleanly (final chunk sent) halfway through the unit after the first content.
       const prefix = contentPrefix(answer);
       const next = prefix.rest[0]!;
-      return [head, { do: "write", bytes: prefix.bytes }, { do: "pause", ms: SETTLE_MS }, { do: "write", bytes: next.bytes.subarray(0, Math.max(1, Math.floor(next.bytes.length / 2))) }, { do: "end" }];
+      return [
+        head,
+        { do: "write", bytes: prefix.bytes },
+        { do: "pause", ms: SETTLE_MS },
+        { do: "write", bytes: next.bytes.subarray(0, Math.max(1, Math.floor(next.bytes.length / 2))) },
+        { do: "end" },
+      ];
     }
     case "corrupt-frame": {
       if (dialect.framing !== "event-stream") throw new Error("corrupt-frame applies to event-stream bodies");
@@ -190,7 +191,14 @@ export function faultScript(
       // Flip a payload byte (after the 12-byte prelude and the headers): the message CRC no longer matches.
       const at = next.length - 6;
       next[at] = next[at]! ^ 0x20;
-      return [head, { do: "write", bytes: prefix.bytes }, { do: "pause", ms: SETTLE_MS }, { do: "write", bytes: next }, ...prefix.rest.slice(1).map((u): Step => ({ do: "write", bytes: u.bytes })), { do: "end" }];
+      return [
+        head,
+        { do: "write", bytes: prefix.bytes },
+        { do: "pause", ms: SETTLE_MS },
+        { do: "write", bytes: next },
+        ...prefix.rest.slice(1).map((u): Step => ({ do: "write", bytes: u.bytes })),
+        { do: "end" },
+      ];
     }
     case "oversized-event": {
       // After the first content: an SSE data line that never ends (past the decoder's 16 MiB bound), or a frame
@@ -216,11 +224,24 @@ export function faultScript(
     }
     case "invalid-json-first": {
       const before = answer.units.slice(0, firstContentUnit(answer));
-      return [head, ...before.map((u): Step => ({ do: "write", bytes: u.bytes })), { do: "write", bytes: dialect.brokenJsonUnit() }, ...answer.units.slice(before.length).map((u): Step => ({ do: "write", bytes: u.bytes })), { do: "end" }];
+      return [
+        head,
+        ...before.map((u): Step => ({ do: "write", bytes: u.bytes })),
+        { do: "write", bytes: dialect.brokenJsonUnit() },
+        ...answer.units.slice(before.length).map((u): Step => ({ do: "write", bytes: u.bytes })),
+        { do: "end" },
+      ];
     }
     case "invalid-json-mid": {
       const prefix = contentPrefix(answer);
-      return [head, { do: "write", bytes: prefix.bytes }, { do: "pause", ms: SETTLE_MS }, { do: "write", bytes: dialect.brokenJsonUnit() }, ...prefix.rest.map((u): Step => ({ do: "write", bytes: u.bytes })), { do: "end" }];
+      return [
+        head,
+        { do: "write", bytes: prefix.bytes },
+        { do: "pause", ms: SETTLE_MS },
+        { do: "write", bytes: dialect.brokenJsonUnit() },
+        ...prefix.rest.map((u): Step => ({ do: "write", bytes: u.bytes })),
+        { do: "end" },
+      ];
     }
     case "html-200":
       return [{ do: "head", status: 200, headers: { "content-type": "text/html; charset=utf-8" } }, { do: "write", bytes: enc.encode(PORTAL_PAGE) }, { do: "end" }];
@@ -237,9 +258,6 @@ export function faultScript(
     }
   }
 }
-
-
-
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

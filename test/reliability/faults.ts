@@ -63,7 +63,15 @@ const sse = (row: ProviderRow): boolean => row.dialect.framing === "sse";
 const eventStream = (row: ProviderRow): boolean => row.dialect.framing === "event-stream";
 
 const storm = (code: ErrorCode, status: number): Expectation => ({
-  outcome: "error", code, retryable: true, partial: false, status, attempts: ALL, delays: BACKOFF, content: "none", deadlineMs: QUICK,
+  outcome: "error",
+  code,
+  retryable: true,
+  partial: false,
+  status,
+  attempts: ALL,
+  delays: BACKOFF,
+  content: "none",
+  deadlineMs: QUICK,
 });
 
 export const FAULTS: FaultCase[] = [
@@ -81,7 +89,16 @@ export const FAULTS: FaultCase[] = [
   {
     name: "reset after headers, before content",
     kind: "reset-before-content",
-    expect: () => ({ outcome: "error", code: ["NETWORK_ERROR", "STREAM_ERROR"], retryable: true, partial: false, attempts: ALL, delays: BACKOFF, content: "none", deadlineMs: QUICK }),
+    expect: () => ({
+      outcome: "error",
+      code: ["NETWORK_ERROR", "STREAM_ERROR"],
+      retryable: true,
+      partial: false,
+      attempts: ALL,
+      delays: BACKOFF,
+      content: "none",
+      deadlineMs: QUICK,
+    }),
   },
   {
     name: "reset mid-body",
@@ -186,7 +203,17 @@ export const FAULTS: FaultCase[] = [
     name: "429 with retry-after: 120 (too long to wait)",
     kind: "status",
     error: { status: 429, headers: { "retry-after": "120" } },
-    expect: () => ({ outcome: "error", code: "RATE_LIMITED", retryable: true, partial: false, status: 429, retryAfterMs: 120_000, attempts: 1, content: "none", deadlineMs: QUICK }),
+    expect: () => ({
+      outcome: "error",
+      code: "RATE_LIMITED",
+      retryable: true,
+      partial: false,
+      status: 429,
+      retryAfterMs: 120_000,
+      attempts: 1,
+      content: "none",
+      deadlineMs: QUICK,
+    }),
   },
   {
     name: "500 storm (every attempt)",

@@ -32,10 +32,7 @@ export interface Received {
   body: string;
 }
 
-export type Answer =
-  | { hostile: HostileKind }
-  | { redirect: number; location: string }
-  | { status: number; body: string | Uint8Array; headers?: Record<string, string> };
+export type Answer = { hostile: HostileKind } | { redirect: number; location: string } | { status: number; body: string | Uint8Array; headers?: Record<string, string> };
 
 /** The answer for a request; undefined: 404. */
 export type Route = (request: Received, self: HostileServer) => Answer | undefined;
@@ -91,11 +88,29 @@ export interface Certificate {
 export function selfSignedCertificate(): Certificate {
   const dir = mkdtempSync(join(tmpdir(), "plue-cert-"));
   try {
-    const result = spawnSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
-    ], { encoding: "utf8" });
+    const result = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { encoding: "utf8" },
+    );
     if (result.status !== 0) throw new Error(`openssl is needed for the https cells: ${result.error?.message ?? result.stderr}`);
     return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
   } finally {

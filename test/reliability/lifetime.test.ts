@@ -54,7 +54,11 @@ describe.each(["SIGTERM", "SIGINT"] as const)("%s", (signal) => {
     child.child.kill(signal);
     expect(await child.exited).toBe(0);
     expect(performance.now() - sent).toBeLessThan(1000);
-    for (const [id, partial] of [["streaming", true], ["waiting", false], ["limited", false]] as const) {
+    for (const [id, partial] of [
+      ["streaming", true],
+      ["waiting", false],
+      ["limited", false],
+    ] as const) {
       const terminals = terminalsOf(child, id);
       expect(terminals).toHaveLength(1);
       expect(terminals[0]!.error).toMatchObject({ code: "CANCELLED", partial });

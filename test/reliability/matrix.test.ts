@@ -104,7 +104,11 @@ function record(fault: string, provider: string, outcome: string): void {
   matrix.get(fault)!.set(provider, outcome);
 }
 
-const slug = (name: string): string => name.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
+const slug = (name: string): string =>
+  name
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase();
 
 async function runCell(column: Column, fault: FaultCase): Promise<void> {
   const { row, answer, server, harness } = column;
@@ -166,7 +170,8 @@ async function runCell(column: Column, fault: FaultCase): Promise<void> {
   server.clean();
   const nextId = `${id}-next`;
   const next = readCell(await harness.run({ id: nextId, action: "stream_chat", provider: row.id, params: row.params(server.url) }), nextId);
-  if (!next.done || next.content !== fullText(answer) || next.terminals.length !== 1) found.push(`follow-up request: ${outcomeLabel(next, server.received.length)} ${JSON.stringify(next.error ?? "")}`);
+  if (!next.done || next.content !== fullText(answer) || next.terminals.length !== 1)
+    found.push(`follow-up request: ${outcomeLabel(next, server.received.length)} ${JSON.stringify(next.error ?? "")}`);
 
   const note = fault.kind === "huge-error-500" ? ` (${(bytesSent / 1e6).toFixed(1)} MB sent)` : "";
   record(fault.name, row.id, `${found.length > 0 ? "✗ " : ""}${outcomeLabel(cell, attempts)}${note}`);
@@ -189,8 +194,19 @@ for (const fault of CASES) {
 const DEADLINE_MS = 300;
 const DEADLINE_CASES: Array<{ name: string; script: (column: Column) => ReturnType<typeof faultScript>; partial: boolean; attempts: number; delays?: number[] }> = [
   // The retry is announced (30 s), then the deadline ends the wait: one retry chunk, one attempt.
-  { name: `deadline ${DEADLINE_MS} ms vs 429 retry-after: 30`, script: ({ answer, row }) => faultScript("status", answer, row.dialect, { status: 429, headers: { "retry-after": "30" } }), partial: false, attempts: 1, delays: [30_000] },
-  { name: `deadline ${DEADLINE_MS} ms vs stall before headers`, script: ({ answer, row }) => faultScript("stall-before-headers", answer, row.dialect), partial: false, attempts: 1 },
+  {
+    name: `deadline ${DEADLINE_MS} ms vs 429 retry-after: 30`,
+    script: ({ answer, row }) => faultScript("status", answer, row.dialect, { status: 429, headers: { "retry-after": "30" } }),
+    partial: false,
+    attempts: 1,
+    delays: [30_000],
+  },
+  {
+    name: `deadline ${DEADLINE_MS} ms vs stall before headers`,
+    script: ({ answer, row }) => faultScript("stall-before-headers", answer, row.dialect),
+    partial: false,
+    attempts: 1,
+  },
   { name: `deadline ${DEADLINE_MS} ms vs stall mid-body`, script: ({ answer, row }) => faultScript("stall-mid-body", answer, row.dialect), partial: true, attempts: 1 },
 ];
 
@@ -208,7 +224,13 @@ describe("overall deadline", () => {
             server.set(deadline.script(column));
             const id = `${slug(deadline.name)}-${column.row.id}`;
             const started = performance.now();
-            const lines = await harness.run({ id, action: "stream_chat", provider: column.row.id, timeout: DEADLINE_MS, params: { ...column.row.params(server.url), resume: false } });
+            const lines = await harness.run({
+              id,
+              action: "stream_chat",
+              provider: column.row.id,
+              timeout: DEADLINE_MS,
+              params: { ...column.row.params(server.url), resume: false },
+            });
             const cell = readCell(lines, id);
             const problemsHere = problems(
               {
@@ -222,7 +244,14 @@ describe("overall deadline", () => {
                 content: deadline.partial ? "prefix" : "none",
                 deadlineMs: DEADLINE_MS,
               },
-              { cell, attempts: server.received.length, elapsedMs: performance.now() - started, fullText: fullText(column.answer), prefixText: contentPrefix(column.answer).text, marginMs: MARGIN_MS },
+              {
+                cell,
+                attempts: server.received.length,
+                elapsedMs: performance.now() - started,
+                fullText: fullText(column.answer),
+                prefixText: contentPrefix(column.answer).text,
+                marginMs: MARGIN_MS,
+              },
             );
             record(deadline.name, column.row.id, `${problemsHere.length > 0 ? "✗ " : ""}${outcomeLabel(cell, server.received.length)}`);
             found.push(...problemsHere.map((p) => `${column.row.id}: ${p}`));
@@ -277,7 +306,10 @@ test(`copilot: ${EXCHANGE_REFUSED}`, async () => {
 test("canary scan: no line written and no log call of any cell carries a credential", () => {
   let lines = 0;
   const hits: string[] = [];
-  const all = [...[...columns.values()].map(({ row, harness }) => ({ name: row.id as string, harness })), ...extraHarnesses.map((harness, i) => ({ name: `deadline ${i}`, harness }))];
+  const all = [
+    ...[...columns.values()].map(({ row, harness }) => ({ name: row.id as string, harness })),
+    ...extraHarnesses.map((harness, i) => ({ name: `deadline ${i}`, harness })),
+  ];
   for (const { name, harness } of all) {
     lines += harness.lines.length;
     hits.push(...canaryHits(harness.lines.map((line) => JSON.stringify(line)).join("\n")).map((hit) => `${name} stdout: ${hit}`));

@@ -182,9 +182,21 @@ function eventFrame(eventType: string, payload: string): Uint8Array {
 // ---------------------------------------------------------------------------
 // Native error answers, shaped as each provider documents them.
 
-const ANTHROPIC_TYPES: Record<number, string> = { 401: "authentication_error", 429: "rate_limit_error", 500: "api_error", 502: "api_error", 503: "api_error", 529: "overloaded_error" };
+const ANTHROPIC_TYPES: Record<number, string> = {
+  401: "authentication_error",
+  429: "rate_limit_error",
+  500: "api_error",
+  502: "api_error",
+  503: "api_error",
+  529: "overloaded_error",
+};
 const GOOGLE_STATUS: Record<number, string> = { 401: "UNAUTHENTICATED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNKNOWN", 503: "UNAVAILABLE", 529: "UNKNOWN" };
-const AWS_EXCEPTIONS: Record<number, string> = { 403: "UnrecognizedClientException", 429: "ThrottlingException", 500: "InternalServerException", 503: "ServiceUnavailableException" };
+const AWS_EXCEPTIONS: Record<number, string> = {
+  403: "UnrecognizedClientException",
+  429: "ThrottlingException",
+  500: "InternalServerException",
+  503: "ServiceUnavailableException",
+};
 
 function openaiError(status: number, message: string): { headers: Record<string, string>; body: string } {
   const type = status === 429 ? "requests" : status === 401 ? "invalid_request_error" : "server_error";
@@ -224,7 +236,9 @@ const vertexDialect: Dialect = {
   brokenJsonUnit: () => encoder.encode(`data: {"candidates": [{"content": {"role": "model","parts": [{"text": "BROKEN\r\n\r\n`),
   errorAnswer: (status, message) => ({
     headers: { "content-type": "application/json; charset=UTF-8" },
-    body: JSON.stringify({ error: { code: status, message: status === 503 ? "The model is overloaded. Please try again later." : message, status: GOOGLE_STATUS[status] ?? "UNKNOWN" } }),
+    body: JSON.stringify({
+      error: { code: status, message: status === 503 ? "The model is overloaded. Please try again later." : message, status: GOOGLE_STATUS[status] ?? "UNKNOWN" },
+    }),
   }),
 };
 
@@ -232,7 +246,10 @@ const anthropicText = (_event: string | undefined, data: Json): string =>
   data.type === "content_block_delta" && data.delta?.type === "text_delta" ? (data.delta.text as string) : "";
 const chatText = (_event: string | undefined, data: Json): string => (data.choices?.[0]?.delta?.content as string | undefined) ?? "";
 const geminiText = (_event: string | undefined, data: Json): string =>
-  ((data.candidates?.[0]?.content?.parts ?? []) as Json[]).filter((p) => p.thought !== true && typeof p.text === "string").map((p) => p.text as string).join("");
+  ((data.candidates?.[0]?.content?.parts ?? []) as Json[])
+    .filter((p) => p.thought !== true && typeof p.text === "string")
+    .map((p) => p.text as string)
+    .join("");
 
 /**
  * The credential a request carried, whatever header the provider uses, echoed as is, base64-encoded and
@@ -291,7 +308,10 @@ export const PROVIDERS: ProviderRow[] = [
     envParams: (url) => ({ model: "gpt-5", base_url: `${url}/v1`, api: "chat", messages: MESSAGES }),
     env: { OPENAI_API_KEY: CANARY.openai },
     units: (body) => sseUnits(body, chatText),
-    authFailure: (headers) => ({ status: 401, ...openaiError(401, `Incorrect API key provided: ${presented(headers).replace(/^Bearer /, "")}. You can find your API key at https://platform.openai.com/account/api-keys.`) }),
+    authFailure: (headers) => ({
+      status: 401,
+      ...openaiError(401, `Incorrect API key provided: ${presented(headers).replace(/^Bearer /, "")}. You can find your API key at https://platform.openai.com/account/api-keys.`),
+    }),
   },
   {
     id: "azure",
@@ -330,9 +350,23 @@ export const PROVIDERS: ProviderRow[] = [
     id: "vertex",
     cassette: "vertex/gemini-text",
     dialect: vertexDialect,
-    params: (url) => ({ model: "gemini-2.5-pro", base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google }, messages: MESSAGES }),
+    params: (url) => ({
+      model: "gemini-2.5-pro",
+      base_url: url,
+      project: "test-project",
+      location: "us-central1",
+      credentials: { access_token: CANARY.google },
+      messages: MESSAGES,
+    }),
     // Vertex has no environment variable for a bare access token; the binary gets it in params too.
-    envParams: (url) => ({ model: "gemini-2.5-pro", base_url: url, project: "test-project", location: "us-central1", credentials: { access_token: CANARY.google }, messages: MESSAGES }),
+    envParams: (url) => ({
+      model: "gemini-2.5-pro",
+      base_url: url,
+      project: "test-project",
+      location: "us-central1",
+      credentials: { access_token: CANARY.google },
+      messages: MESSAGES,
+    }),
     env: { METADATA_SERVER_DETECTION: "none" },
     units: (body) => sseUnits(body, geminiText),
     authFailure: (headers) => ({ status: 401, ...vertexDialect.errorAnswer(401, `Request had invalid authentication credentials (${presented(headers)}).`) }),
@@ -348,7 +382,11 @@ export const PROVIDERS: ProviderRow[] = [
     side: copilotSide(),
     authAttempts: 2,
     // Copilot's expired-token 401 (recordings/copilot/error-401: text/plain), here naming the token it got.
-    authFailure: (headers) => ({ status: 401, headers: { "content-type": "text/plain; charset=utf-8" }, body: `unauthorized: token expired: ${presented(headers).replace(/^Bearer /, "")}\n` }),
+    authFailure: (headers) => ({
+      status: 401,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: `unauthorized: token expired: ${presented(headers).replace(/^Bearer /, "")}\n`,
+    }),
   },
 ];
 

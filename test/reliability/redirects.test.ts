@@ -38,7 +38,10 @@ function harness(): Harness {
     env: allCanaryEnv(),
     // Trusts the throwaway certificate, as PLUE_CA_BUNDLE makes src/host/fetch.ts do.
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, tls: { ca: certificate.cert } } as RequestInit)) as typeof fetch,
-    log: { log: (level, message, fields) => void logs.push(JSON.stringify({ level, message, ...fields }, (_key, value: unknown) => (value instanceof Error ? { message: value.message, cause: value.cause } : value))) },
+    log: {
+      log: (level, message, fields) =>
+        void logs.push(JSON.stringify({ level, message, ...fields }, (_key, value: unknown) => (value instanceof Error ? { message: value.message, cause: value.cause } : value))),
+    },
   });
   harnesses.push(made);
   return made;
@@ -162,7 +165,8 @@ describe("list_models: 307 to another origin", () => {
 test("copilot: the token exchange (redirect: manual) follows no redirect; the GitHub token stays home", async () => {
   const row = PROVIDERS.find((r) => r.id === "copilot")!;
   const server = await startFaultServer(await cleanAnswer(row), (request) =>
-    request.path.startsWith("/copilot_internal/v2/token") ? redirect(307, `${target.url}/copilot_internal/v2/token`) : row.side!(request));
+    request.path.startsWith("/copilot_internal/v2/token") ? redirect(307, `${target.url}/copilot_internal/v2/token`) : row.side!(request),
+  );
   target.clean();
   try {
     const cell = readCell(await harness().run({ id: "exchange", action: "stream_chat", provider: "copilot", params: { ...row.params(server.url), resume: false } }), "exchange");

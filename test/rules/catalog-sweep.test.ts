@@ -177,25 +177,91 @@ const BEFORE_5_1 = "openai-node ReasoningEffort: 'All models before gpt-5.1 defa
 const OPENAI_FACTS: Array<[RegExp, OpenAIFacts]> = [
   [/^gpt-5-chat(-latest)?$/, { reasoning: false, source: "developers.openai.com/api/docs/models/gpt-5-chat-latest (the non-reasoning ChatGPT model)" }],
   [/^gpt-5\.\d+-chat/, {}], // whether and how these reason: no primary source
-  [/^gpt-4(o|\.1)/, { reasoning: false, source: "provider-facts-2026 §2.1: gpt-4o, gpt-4.1 answer 400 to reasoning_effort, reasoning and include (microsoft/agent-framework#7483)" }],
-  [/^(o3|o4-mini)$/, { reasoning: true, efforts: ["low", "medium", "high"], defaultEffort: "medium", noStop: true, source: `${BEFORE_5_1}; StopConfiguration 'Not supported with latest reasoning models o3 and o4-mini'` }],
+  [
+    /^gpt-4(o|\.1)/,
+    { reasoning: false, source: "provider-facts-2026 §2.1: gpt-4o, gpt-4.1 answer 400 to reasoning_effort, reasoning and include (microsoft/agent-framework#7483)" },
+  ],
+  [
+    /^(o3|o4-mini)$/,
+    {
+      reasoning: true,
+      efforts: ["low", "medium", "high"],
+      defaultEffort: "medium",
+      noStop: true,
+      source: `${BEFORE_5_1}; StopConfiguration 'Not supported with latest reasoning models o3 and o4-mini'`,
+    },
+  ],
   [/^o3-pro$/, { reasoning: true, efforts: ["low", "medium", "high"], defaultEffort: "medium", source: BEFORE_5_1 }],
-  [/^gpt-5(-mini|-nano)?$/, { reasoning: true, efforts: ["minimal", "low", "medium", "high"], defaultEffort: "medium", noStop: true, source: `${BEFORE_5_1}; 'stop' is not supported with this model (BittnerPierre/AI-Agent-Casebook#133, huggingface/smolagents#1671)` }],
-  [/^gpt-5-pro$/, { reasoning: true, efforts: ["high"], defaultEffort: "high", noStop: true, source: "openai-node ReasoningEffort: 'The gpt-5-pro model defaults to (and only supports) high'" }],
+  [
+    /^gpt-5(-mini|-nano)?$/,
+    {
+      reasoning: true,
+      efforts: ["minimal", "low", "medium", "high"],
+      defaultEffort: "medium",
+      noStop: true,
+      source: `${BEFORE_5_1}; 'stop' is not supported with this model (BittnerPierre/AI-Agent-Casebook#133, huggingface/smolagents#1671)`,
+    },
+  ],
+  [
+    /^gpt-5-pro$/,
+    { reasoning: true, efforts: ["high"], defaultEffort: "high", noStop: true, source: "openai-node ReasoningEffort: 'The gpt-5-pro model defaults to (and only supports) high'" },
+  ],
   [/^gpt-5-codex$/, { reasoning: true, efforts: ["low", "medium", "high"], defaultEffort: "medium", noStop: true, source: `${BEFORE_5_1}; community.openai.com t/1371738 matrix` }],
-  [/^gpt-5\.1$/, { reasoning: true, efforts: ["none", "low", "medium", "high"], defaultEffort: "none", noStop: true, source: "openai-node ReasoningEffort: 'gpt-5.1 defaults to none ... none, low, medium, and high'; huggingface/smolagents PR #1868 (stop)" }],
+  [
+    /^gpt-5\.1$/,
+    {
+      reasoning: true,
+      efforts: ["none", "low", "medium", "high"],
+      defaultEffort: "none",
+      noStop: true,
+      source: "openai-node ReasoningEffort: 'gpt-5.1 defaults to none ... none, low, medium, and high'; huggingface/smolagents PR #1868 (stop)",
+    },
+  ],
   [/^gpt-5\.1-codex(-mini)?$/, { reasoning: true, efforts: ["low", "medium", "high"], noStop: true, source: "community.openai.com t/1371738 matrix" }],
-  [/^gpt-5\.1-codex-max$/, { reasoning: true, efforts: ["low", "medium", "high", "xhigh"], noStop: true, source: "openai-node ReasoningEffort (xhigh after gpt-5.1-codex-max); t/1371738 matrix" }],
+  [
+    /^gpt-5\.1-codex-max$/,
+    { reasoning: true, efforts: ["low", "medium", "high", "xhigh"], noStop: true, source: "openai-node ReasoningEffort (xhigh after gpt-5.1-codex-max); t/1371738 matrix" },
+  ],
   // none..xhigh (OpenCode) or low..xhigh (ChatMock): disputed, so the union; default none per docs.rs openai-tools (unverified).
-  [/^gpt-5\.2$/, { reasoning: true, efforts: ["none", "low", "medium", "high", "xhigh"], defaultEffort: "none", noStop: true, source: "t/1371738 matrix; huggingface/smolagents#1893 (stop)" }],
+  [
+    /^gpt-5\.2$/,
+    { reasoning: true, efforts: ["none", "low", "medium", "high", "xhigh"], defaultEffort: "none", noStop: true, source: "t/1371738 matrix; huggingface/smolagents#1893 (stop)" },
+  ],
   [/^gpt-5\.2-pro$/, { reasoning: true, efforts: ["medium", "high", "xhigh"], noStop: true, source: "t/1371738 matrix; OpenCode OPENAI_GPT5_PRO_2_PLUS_EFFORTS" }],
   [/^gpt-5\.2-codex$/, { reasoning: true, efforts: ["low", "medium", "high", "xhigh"], noStop: true, source: "t/1371738 matrix" }],
-  [/^gpt-5\.3-codex$/, { reasoning: true, efforts: ["none", "low", "medium", "high", "xhigh"], source: "disputed none..xhigh (OpenCode) / low..xhigh (Vercel AI Gateway): the union" }],
-  [/^gpt-5\.4$/, { reasoning: true, efforts: ["none", "low", "medium", "high", "xhigh"], defaultEffort: "none", noEffortWithToolsOnChat: true, source: "Replicate openai/gpt-5.4 schema ('Supported values are none, low, medium, high, and xhigh. The default none'); pipecat-ai/pipecat#4043" }],
+  [
+    /^gpt-5\.3-codex$/,
+    { reasoning: true, efforts: ["none", "low", "medium", "high", "xhigh"], source: "disputed none..xhigh (OpenCode) / low..xhigh (Vercel AI Gateway): the union" },
+  ],
+  [
+    /^gpt-5\.4$/,
+    {
+      reasoning: true,
+      efforts: ["none", "low", "medium", "high", "xhigh"],
+      defaultEffort: "none",
+      noEffortWithToolsOnChat: true,
+      source: "Replicate openai/gpt-5.4 schema ('Supported values are none, low, medium, high, and xhigh. The default none'); pipecat-ai/pipecat#4043",
+    },
+  ],
   // The GPT-5.4 family on Chat (openai/openai-openapi#541) is disputed for mini: fazer-ai/agents#66 says gpt-5.4-mini works.
   [/^gpt-5\.4-(mini|nano)$/, { reasoning: true, efforts: ["none", "low", "medium", "high", "xhigh"], defaultEffort: "none", source: "as gpt-5.4 (ChatMock README, OpenCode)" }],
-  [/^gpt-5\.4-pro$/, { reasoning: true, efforts: ["medium", "high", "xhigh"], source: "GPT-5.4 pro model page as restated by aionekit.com/ja/ai/gpt-5-4-pro and modelstream.ai: 'supports reasoning effort levels of medium, high, and xhigh'" }],
-  [/^gpt-5\.5$/, { reasoning: true, efforts: ["none", "low", "medium", "high", "xhigh"], defaultEffort: "medium", source: "OpenAI reasoning guide 'gpt-5.5 defaults to medium reasoning effort'; anomalyco/opencode PR #26268 (values from live validation errors)" }],
+  [
+    /^gpt-5\.4-pro$/,
+    {
+      reasoning: true,
+      efforts: ["medium", "high", "xhigh"],
+      source: "GPT-5.4 pro model page as restated by aionekit.com/ja/ai/gpt-5-4-pro and modelstream.ai: 'supports reasoning effort levels of medium, high, and xhigh'",
+    },
+  ],
+  [
+    /^gpt-5\.5$/,
+    {
+      reasoning: true,
+      efforts: ["none", "low", "medium", "high", "xhigh"],
+      defaultEffort: "medium",
+      source: "OpenAI reasoning guide 'gpt-5.5 defaults to medium reasoning effort'; anomalyco/opencode PR #26268 (values from live validation errors)",
+    },
+  ],
   [/^(gpt-5|o\d|codex)/, { reasoning: true }], // a reasoning family; its effort set and default have no source here
 ];
 
@@ -254,7 +320,10 @@ function readWire(dialect: Dialect, body: Body): Wire {
     case "anthropic-messages": {
       const choice = body.tool_choice as Body | undefined;
       return {
-        temperature: body.temperature, top_p: body.top_p, stop: body.stop_sequences, max_tokens: body.max_tokens,
+        temperature: body.temperature,
+        top_p: body.top_p,
+        stop: body.stop_sequences,
+        max_tokens: body.max_tokens,
         tool_choice: choice === undefined ? undefined : choice.type === "any" ? "required" : choice.type === "tool" ? { name: choice.name } : choice.type,
         toolNames: (body.tools ?? []).map((tool: Body) => tool.name),
         reasoning: anthropicReasoning(body.thinking, body.output_config?.effort),
@@ -265,7 +334,10 @@ function readWire(dialect: Dialect, body: Body): Wire {
       const choice = body.toolConfig?.toolChoice as Body | undefined;
       const extra = body.additionalModelRequestFields as Body | undefined;
       return {
-        temperature: inference.temperature, top_p: inference.topP, stop: inference.stopSequences, max_tokens: inference.maxTokens,
+        temperature: inference.temperature,
+        top_p: inference.topP,
+        stop: inference.stopSequences,
+        max_tokens: inference.maxTokens,
         tool_choice: choice === undefined ? undefined : "any" in choice ? "required" : "auto" in choice ? "auto" : { name: choice.tool.name },
         toolNames: (body.toolConfig?.tools ?? []).map((tool: Body) => tool.toolSpec.name),
         reasoning: anthropicReasoning(extra?.thinking, extra?.output_config?.effort),
@@ -274,7 +346,10 @@ function readWire(dialect: Dialect, body: Body): Wire {
     case "openai-chat": {
       const choice = body.tool_choice;
       return {
-        temperature: body.temperature, top_p: body.top_p, stop: body.stop, max_tokens: body.max_completion_tokens,
+        temperature: body.temperature,
+        top_p: body.top_p,
+        stop: body.stop,
+        max_tokens: body.max_completion_tokens,
         tool_choice: typeof choice === "object" ? { name: choice.function.name } : choice,
         toolNames: (body.tools ?? []).map((tool: Body) => tool.function.name),
         reasoning: body.reasoning_effort === undefined ? undefined : { effort: body.reasoning_effort },
@@ -283,7 +358,10 @@ function readWire(dialect: Dialect, body: Body): Wire {
     case "openai-responses": {
       const choice = body.tool_choice;
       return {
-        temperature: body.temperature, top_p: body.top_p, stop: body.stop, max_tokens: body.max_output_tokens,
+        temperature: body.temperature,
+        top_p: body.top_p,
+        stop: body.stop,
+        max_tokens: body.max_output_tokens,
         tool_choice: typeof choice === "object" ? { name: choice.name } : choice,
         toolNames: (body.tools ?? []).map((tool: Body) => tool.name),
         reasoning: body.reasoning?.effort === undefined ? undefined : { effort: body.reasoning.effort },
@@ -295,11 +373,25 @@ function readWire(dialect: Dialect, body: Body): Wire {
       const thinking = generation.thinkingConfig as Body | undefined;
       const mode = calling?.mode as string | undefined;
       return {
-        temperature: generation.temperature, top_p: generation.topP, stop: generation.stopSequences, max_tokens: generation.maxOutputTokens,
-        tool_choice: mode === undefined ? undefined : mode === "ANY" ? (calling!.allowedFunctionNames ? { name: calling!.allowedFunctionNames[0] } : "required") : mode.toLowerCase() as ToolChoice,
+        temperature: generation.temperature,
+        top_p: generation.topP,
+        stop: generation.stopSequences,
+        max_tokens: generation.maxOutputTokens,
+        tool_choice:
+          mode === undefined
+            ? undefined
+            : mode === "ANY"
+              ? calling!.allowedFunctionNames
+                ? { name: calling!.allowedFunctionNames[0] }
+                : "required"
+              : (mode.toLowerCase() as ToolChoice),
         toolNames: (body.tools?.[0]?.functionDeclarations ?? []).map((tool: Body) => tool.name),
-        reasoning: thinking?.thinkingLevel !== undefined ? { effort: String(thinking.thinkingLevel).toLowerCase() }
-          : thinking?.thinkingBudget !== undefined ? { budget_tokens: thinking.thinkingBudget } : undefined,
+        reasoning:
+          thinking?.thinkingLevel !== undefined
+            ? { effort: String(thinking.thinkingLevel).toLowerCase() }
+            : thinking?.thinkingBudget !== undefined
+              ? { budget_tokens: thinking.thinkingBudget }
+              : undefined,
       };
     }
   }
@@ -360,7 +452,15 @@ function claudeThinks(view: ClaudeView): boolean {
 
 /** A check over the Claude view, skipped for the other families on Converse. */
 function claude(id: string, source: string, holds: (view: ClaudeView, ctx: Ctx) => true | string): Check {
-  return { id, source, dialects: CLAUDE, holds: (ctx) => { const view = claudeView(ctx); return view === undefined ? true : holds(view, ctx); } };
+  return {
+    id,
+    source,
+    dialects: CLAUDE,
+    holds: (ctx) => {
+      const view = claudeView(ctx);
+      return view === undefined ? true : holds(view, ctx);
+    },
+  };
 }
 
 function openai(id: string, source: string, dialects: Dialect[], holds: (facts: OpenAIFacts, ctx: Ctx) => true | string): Check {
@@ -373,36 +473,74 @@ function gemini(id: string, source: string, holds: (facts: GeminiFacts | undefin
 
 const CHECKS: Check[] = [
   // Claude, on the Messages API (Anthropic, Copilot, Vertex) and inside Converse (Bedrock).
-  claude("claude temperature ≤ 1", "Messages API reference: temperature 'Ranges from 0.0 to 1.0'; Bedrock API_runtime_InferenceConfiguration max 1",
-    (_, { wire }) => ok(wire.temperature === undefined || wire.temperature <= 1, () => `temperature ${wire.temperature}`)),
-  claude("claude enabled budget ≥ 1024 and < max_tokens", "@anthropic-ai/sdk ThinkingConfigEnabled.budget_tokens 'Must be ≥1024 and less than max_tokens'",
-    (view, { wire }) => {
-      if (view.thinking?.type !== "enabled") return true;
-      const budget = view.thinking.budget_tokens as number;
-      return ok(budget >= 1024 && wire.max_tokens !== undefined && budget < wire.max_tokens, () => `budget_tokens ${budget}, max_tokens ${wire.max_tokens}`);
-    }),
-  claude("claude no enabled thinking from 4.7", "provider-facts-2026 §1.1: '\"thinking.type.enabled\" is not supported for this model' on Opus 4.7+ and every 5.x (anomalyco/opencode#22863)",
-    (view) => ok(view.facts.version < 47 || view.thinking?.type !== "enabled", () => "thinking.type enabled")),
-  claude("claude adaptive only from 4.6", "AWS bedrock userguide claude-messages-adaptive-thinking: 'Older models (Sonnet 4.5, Opus 4.5, etc.) do not support adaptive thinking'",
-    (view) => ok(view.facts.version >= 46 || view.thinking?.type !== "adaptive", () => "thinking.type adaptive")),
-  claude("claude no disabled where thinking cannot be turned off", "Fable 5 migration guide 'thinking: {type: disabled} ... return a 400 error'; What's new in Opus 5.5 (also Fable 5.1)",
-    (view) => ok(!view.facts.cannotDisable || view.thinking?.type !== "disabled", () => "thinking.type disabled")),
-  claude("claude effort within the model's set", "Anthropic effort page: max from Opus/Sonnet 4.6, xhigh from Opus 4.7; Sonnet and Haiku 4.5 take no effort (rules-facts A1)",
-    (view) => ok(view.effort === undefined || view.facts.efforts.includes(view.effort as Effort), () => `output_config.effort ${view.effort} not in [${view.facts.efforts.join(", ")}]`)),
-  claude("claude effort above high needs thinking", "400 \"output_config.effort 'xhigh' is not supported when thinking is disabled on this model\" (anthropics/claude-code#79798); Opus 5 takes disabled only at effort ≤ high (What's new in Opus 5.5)",
-    (view) => ok(claudeThinks(view) || (view.effort !== "xhigh" && view.effort !== "max"), () => `effort ${view.effort} without thinking`)),
-  claude("claude no sampling while thinking", "extended-thinking feature compatibility: 'Thinking isn't compatible with temperature or top_k modifications', top_p 'between 0.95 and 1' (anthropics/claude-code#19414); adaptive alike (dotCipher/opencode-claude-bridge PR #1)",
-    (view, { wire }) => ok(!claudeThinks(view) || (wire.temperature === undefined && (wire.top_p === undefined || (wire.top_p >= 0.95 && wire.top_p <= 1))), () => `thinking with temperature ${wire.temperature}, top_p ${wire.top_p}`)),
-  claude("claude no forced tool while thinking", "extended-thinking docs: 'Using tool_choice: {\"type\": \"any\"} or {\"type\": \"tool\"} will result in an error' (run-llama/llama_index#19641); default-on models alike (router-for-me/CLIProxyAPI PR #4070); except adaptive on 4.6, recorded 200 with tool_choice any (pydantic/pydantic-ai cassette test_anthropic_opus_46_adaptive_thinking_accepts_tool_output[unified].yaml)",
-    (view) => ok(!claudeThinks(view) || !view.forced || (view.facts.version === 46 && view.thinking?.type === "adaptive"), () => `forced tool_choice while thinking (${json(view.thinking ?? "default on")})`)),
-  claude("claude no forced tool on 5.5 / Fable 5.1", "What's new in Claude Opus 5.5 and Sonnet 5.5; 400 'tool_choice: type \"tool\" and \"any\" are not supported for this model.' (can1357/oh-my-pi#12939)",
-    (view) => ok(!view.facts.rejectsForcedTools || !view.forced, () => "forced tool_choice")),
-  claude("claude no temperature or top_p from 4.7", "Anthropic Sonnet 5 migration guide: 'sampling parameters (temperature, top_p, top_k) set to non-default values return a 400 error', as from Opus 4.7 (Comfy-Org/ComfyUI#13923)",
-    (view, { wire }) => ok(view.facts.version < 47 || (wire.temperature === undefined && wire.top_p === undefined), () => `temperature ${wire.temperature}, top_p ${wire.top_p}`)),
-  claude("claude 4.6+ ends in a user turn", "Anthropic migration guide, 'Prefill removal': 'Prefilling assistant messages returns a 400 error on Claude 4.6 models'",
-    (view) => ok(view.facts.version < 46 || view.lastRole === "user", () => `last turn ${view.lastRole}`)),
+  claude("claude temperature ≤ 1", "Messages API reference: temperature 'Ranges from 0.0 to 1.0'; Bedrock API_runtime_InferenceConfiguration max 1", (_, { wire }) =>
+    ok(wire.temperature === undefined || wire.temperature <= 1, () => `temperature ${wire.temperature}`),
+  ),
+  claude("claude enabled budget ≥ 1024 and < max_tokens", "@anthropic-ai/sdk ThinkingConfigEnabled.budget_tokens 'Must be ≥1024 and less than max_tokens'", (view, { wire }) => {
+    if (view.thinking?.type !== "enabled") return true;
+    const budget = view.thinking.budget_tokens as number;
+    return ok(budget >= 1024 && wire.max_tokens !== undefined && budget < wire.max_tokens, () => `budget_tokens ${budget}, max_tokens ${wire.max_tokens}`);
+  }),
+  claude(
+    "claude no enabled thinking from 4.7",
+    "provider-facts-2026 §1.1: '\"thinking.type.enabled\" is not supported for this model' on Opus 4.7+ and every 5.x (anomalyco/opencode#22863)",
+    (view) => ok(view.facts.version < 47 || view.thinking?.type !== "enabled", () => "thinking.type enabled"),
+  ),
+  claude(
+    "claude adaptive only from 4.6",
+    "AWS bedrock userguide claude-messages-adaptive-thinking: 'Older models (Sonnet 4.5, Opus 4.5, etc.) do not support adaptive thinking'",
+    (view) => ok(view.facts.version >= 46 || view.thinking?.type !== "adaptive", () => "thinking.type adaptive"),
+  ),
+  claude(
+    "claude no disabled where thinking cannot be turned off",
+    "Fable 5 migration guide 'thinking: {type: disabled} ... return a 400 error'; What's new in Opus 5.5 (also Fable 5.1)",
+    (view) => ok(!view.facts.cannotDisable || view.thinking?.type !== "disabled", () => "thinking.type disabled"),
+  ),
+  claude(
+    "claude effort within the model's set",
+    "Anthropic effort page: max from Opus/Sonnet 4.6, xhigh from Opus 4.7; Sonnet and Haiku 4.5 take no effort (rules-facts A1)",
+    (view) =>
+      ok(view.effort === undefined || view.facts.efforts.includes(view.effort as Effort), () => `output_config.effort ${view.effort} not in [${view.facts.efforts.join(", ")}]`),
+  ),
+  claude(
+    "claude effort above high needs thinking",
+    "400 \"output_config.effort 'xhigh' is not supported when thinking is disabled on this model\" (anthropics/claude-code#79798); Opus 5 takes disabled only at effort ≤ high (What's new in Opus 5.5)",
+    (view) => ok(claudeThinks(view) || (view.effort !== "xhigh" && view.effort !== "max"), () => `effort ${view.effort} without thinking`),
+  ),
+  claude(
+    "claude no sampling while thinking",
+    "extended-thinking feature compatibility: 'Thinking isn't compatible with temperature or top_k modifications', top_p 'between 0.95 and 1' (anthropics/claude-code#19414); adaptive alike (dotCipher/opencode-claude-bridge PR #1)",
+    (view, { wire }) =>
+      ok(
+        !claudeThinks(view) || (wire.temperature === undefined && (wire.top_p === undefined || (wire.top_p >= 0.95 && wire.top_p <= 1))),
+        () => `thinking with temperature ${wire.temperature}, top_p ${wire.top_p}`,
+      ),
+  ),
+  claude(
+    "claude no forced tool while thinking",
+    'extended-thinking docs: \'Using tool_choice: {"type": "any"} or {"type": "tool"} will result in an error\' (run-llama/llama_index#19641); default-on models alike (router-for-me/CLIProxyAPI PR #4070); except adaptive on 4.6, recorded 200 with tool_choice any (pydantic/pydantic-ai cassette test_anthropic_opus_46_adaptive_thinking_accepts_tool_output[unified].yaml)',
+    (view) =>
+      ok(
+        !claudeThinks(view) || !view.forced || (view.facts.version === 46 && view.thinking?.type === "adaptive"),
+        () => `forced tool_choice while thinking (${json(view.thinking ?? "default on")})`,
+      ),
+  ),
+  claude(
+    "claude no forced tool on 5.5 / Fable 5.1",
+    'What\'s new in Claude Opus 5.5 and Sonnet 5.5; 400 \'tool_choice: type "tool" and "any" are not supported for this model.\' (can1357/oh-my-pi#12939)',
+    (view) => ok(!view.facts.rejectsForcedTools || !view.forced, () => "forced tool_choice"),
+  ),
+  claude(
+    "claude no temperature or top_p from 4.7",
+    "Anthropic Sonnet 5 migration guide: 'sampling parameters (temperature, top_p, top_k) set to non-default values return a 400 error', as from Opus 4.7 (Comfy-Org/ComfyUI#13923)",
+    (view, { wire }) => ok(view.facts.version < 47 || (wire.temperature === undefined && wire.top_p === undefined), () => `temperature ${wire.temperature}, top_p ${wire.top_p}`),
+  ),
+  claude("claude 4.6+ ends in a user turn", "Anthropic migration guide, 'Prefill removal': 'Prefilling assistant messages returns a 400 error on Claude 4.6 models'", (view) =>
+    ok(view.facts.version < 46 || view.lastRole === "user", () => `last turn ${view.lastRole}`),
+  ),
   {
-    id: "anthropic no trailing whitespace in a final assistant turn", dialects: CLAUDE,
+    id: "anthropic no trailing whitespace in a final assistant turn",
+    dialects: CLAUDE,
     source: "400 'messages: final assistant content cannot end with trailing whitespace' (tailcallhq/forgecode#1872; on Bedrock junjiem/dify-plugin-agent-mcp_sse PR #118)",
     holds: ({ body }) => {
       const last = body.messages.at(-1) as Body;
@@ -412,96 +550,170 @@ const CHECKS: Check[] = [
     },
   },
   {
-    id: "anthropic tool names", dialects: ["anthropic-messages"],
+    id: "anthropic tool names",
+    dialects: ["anthropic-messages"],
     source: "Messages API tool name '^[a-zA-Z0-9_-]{1,64}$' (apify/tester-mcp-client#11; {1,128} today, 64 everywhere)",
     holds: ({ body, wire }) => {
       const names = [...wire.toolNames, ...(body.tool_choice?.name === undefined ? [] : [body.tool_choice.name])];
-      return ok(names.every((name) => TOOL_NAME.test(name)), () => `names ${json(names)}`);
+      return ok(
+        names.every((name) => TOOL_NAME.test(name)),
+        () => `names ${json(names)}`,
+      );
     },
   },
   {
-    id: "max_tokens within the model's output limit", dialects: ["anthropic-messages", "bedrock-converse", "openai-chat", "openai-responses", "gemini"],
+    id: "max_tokens within the model's output limit",
+    dialects: ["anthropic-messages", "bedrock-converse", "openai-chat", "openai-responses", "gemini"],
     source: "the model pages' maximum output (src/catalog/models.json); Anthropic answers 400 'max_tokens: N > M, which is the maximum allowed number of output tokens'",
-    holds: ({ route, wire }) => ok(route.maxOutput === null || wire.max_tokens === undefined || wire.max_tokens <= route.maxOutput, () => `max_tokens ${wire.max_tokens} > ${route.maxOutput}`),
+    holds: ({ route, wire }) =>
+      ok(route.maxOutput === null || wire.max_tokens === undefined || wire.max_tokens <= route.maxOutput, () => `max_tokens ${wire.max_tokens} > ${route.maxOutput}`),
   },
   // Bedrock Converse, every family.
   {
-    id: "converse temperature and topP ≤ 1", dialects: ["bedrock-converse"],
+    id: "converse temperature and topP ≤ 1",
+    dialects: ["bedrock-converse"],
     source: "Bedrock API_runtime_InferenceConfiguration: temperature and topP 'Minimum value of 0. Maximum value of 1'",
     holds: ({ wire }) => ok((wire.temperature ?? 0) <= 1 && (wire.top_p ?? 0) <= 1, () => `temperature ${wire.temperature}, topP ${wire.top_p}`),
   },
   {
-    id: "converse tool names", dialects: ["bedrock-converse"],
+    id: "converse tool names",
+    dialects: ["bedrock-converse"],
     source: "Bedrock API_runtime_ToolSpecification name [a-zA-Z0-9_-]+, length 1-64",
-    holds: ({ wire }) => ok(wire.toolNames.every((name) => TOOL_NAME.test(name)), () => `names ${json(wire.toolNames)}`),
+    holds: ({ wire }) =>
+      ok(
+        wire.toolNames.every((name) => TOOL_NAME.test(name)),
+        () => `names ${json(wire.toolNames)}`,
+      ),
   },
   {
-    id: "converse Claude thinking in additionalModelRequestFields", dialects: ["bedrock-converse"],
+    id: "converse Claude thinking in additionalModelRequestFields",
+    dialects: ["bedrock-converse"],
     source: "provider-facts-2026 §4.2 'the rules of §1.1 apply inside additionalModelRequestFields'; vercel/ai amazon-bedrock-chat-language-model.ts",
     holds: ({ body }) => ok(!("thinking" in body) && !("output_config" in body), () => "thinking at the top level"),
   },
   {
-    id: "converse nothing extra for other families", dialects: ["bedrock-converse"],
+    id: "converse nothing extra for other families",
+    dialects: ["bedrock-converse"],
     source: "src/catalog/rules.json converse-limits source: an unknown additionalModelRequestFields field fails the request; provider-facts §6.2",
-    holds: ({ route, body }) => ok(isClaude(route.model) || body.additionalModelRequestFields === undefined, () => `additionalModelRequestFields ${json(body.additionalModelRequestFields)}`),
+    holds: ({ route, body }) =>
+      ok(isClaude(route.model) || body.additionalModelRequestFields === undefined, () => `additionalModelRequestFields ${json(body.additionalModelRequestFields)}`),
   },
   {
-    id: "converse first turn is the user's", dialects: ["bedrock-converse"],
+    id: "converse first turn is the user's",
+    dialects: ["bedrock-converse"],
     source: "ValidationException 'A conversation must start with a user message' (langgenius/dify#12340)",
     holds: ({ body }) => ok(body.messages[0]?.role === "user", () => `first turn ${body.messages[0]?.role}`),
   },
   // OpenAI, Azure, Copilot.
-  openai("openai tool names", "openai-node FunctionDefinition.name 'a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64'", OPENAI,
+  openai(
+    "openai tool names",
+    "openai-node FunctionDefinition.name 'a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64'",
+    OPENAI,
     (_, { body, wire }) => {
       const choice = body.tool_choice?.function?.name ?? body.tool_choice?.name;
       const names = [...wire.toolNames, ...(choice === undefined ? [] : [choice])];
-      return ok(names.every((name) => TOOL_NAME.test(name)), () => `names ${json(names)}`);
-    }),
-  openai("chat stop ≤ 4", "openai/openai-openapi StopConfiguration 'Up to 4 sequences'", ["openai-chat"],
-    (_, { wire }) => ok((wire.stop?.length ?? 0) <= 4, () => `${wire.stop?.length} stop sequences`)),
-  openai("chat no stop on o3, o4-mini, gpt-5 … 5.2", "StopConfiguration 'Not supported with latest reasoning models o3 and o4-mini'; 400 \"'stop' is not supported with this model\" on gpt-5, gpt-5-mini, gpt-5.1, gpt-5.2 (huggingface/smolagents#1671, #1893)", ["openai-chat"],
-    (facts, { wire }) => ok(facts.noStop !== true || wire.stop === undefined, () => `stop ${json(wire.stop)}`)),
-  openai("responses has no stop", "openai/openai-openapi CreateResponse: no stop parameter", ["openai-responses"],
-    (_, { body }) => ok(!("stop" in body), () => "stop sent")),
-  openai("responses max_output_tokens ≥ 16", "400 \"Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16\" (earendil-works/pi#6265)", ["openai-responses"],
-    (_, { wire }) => ok(wire.max_tokens === undefined || wire.max_tokens >= 16, () => `max_output_tokens ${wire.max_tokens}`)),
-  openai("responses tools strict false", "OpenAI function-calling guide: omitted strict is normalised to strict mode; 'explicitly set strict: false' (0xPlaygrounds/rig#2477)", ["openai-responses"],
-    (_, { body }) => ok((body.tools ?? []).every((tool: Body) => tool.strict === false), () => `strict ${json((body.tools ?? []).map((tool: Body) => tool.strict))}`)),
-  openai("non-reasoning models get no reasoning fields", "provider-facts-2026 §2.1: 400 to reasoning_effort, reasoning, and include reasoning.encrypted_content (microsoft/agent-framework#7483)", OPENAI,
-    (facts, { body }) => ok(facts.reasoning !== false || (!("reasoning_effort" in body) && !("reasoning" in body) && !("include" in body)), () => `sent ${json({ reasoning_effort: body.reasoning_effort, reasoning: body.reasoning, include: body.include })}`)),
-  openai("reasoning effort within the model's set", "per model, see OPENAI_FACTS sources", OPENAI,
-    (facts, { wire }) => {
-      const effort = (wire.reasoning as { effort?: Effort } | undefined)?.effort;
-      return ok(effort === undefined || facts.efforts === undefined || facts.efforts.includes(effort), () => `effort ${effort} not in [${facts.efforts!.join(", ")}]`);
-    }),
-  openai("reasoning models: no temperature or top_p unless effort none", "400 \"Unsupported value: 'temperature' does not support 0.9 with this model. Only the default (1) value is supported\"; 5.1+: sampling only with effort none (OpenAI latest-model guide, vercel/ai openai-language-model-capabilities.ts)", OPENAI,
+      return ok(
+        names.every((name) => TOOL_NAME.test(name)),
+        () => `names ${json(names)}`,
+      );
+    },
+  ),
+  openai("chat stop ≤ 4", "openai/openai-openapi StopConfiguration 'Up to 4 sequences'", ["openai-chat"], (_, { wire }) =>
+    ok((wire.stop?.length ?? 0) <= 4, () => `${wire.stop?.length} stop sequences`),
+  ),
+  openai(
+    "chat no stop on o3, o4-mini, gpt-5 … 5.2",
+    "StopConfiguration 'Not supported with latest reasoning models o3 and o4-mini'; 400 \"'stop' is not supported with this model\" on gpt-5, gpt-5-mini, gpt-5.1, gpt-5.2 (huggingface/smolagents#1671, #1893)",
+    ["openai-chat"],
+    (facts, { wire }) => ok(facts.noStop !== true || wire.stop === undefined, () => `stop ${json(wire.stop)}`),
+  ),
+  openai("responses has no stop", "openai/openai-openapi CreateResponse: no stop parameter", ["openai-responses"], (_, { body }) => ok(!("stop" in body), () => "stop sent")),
+  openai(
+    "responses max_output_tokens ≥ 16",
+    "400 \"Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16\" (earendil-works/pi#6265)",
+    ["openai-responses"],
+    (_, { wire }) => ok(wire.max_tokens === undefined || wire.max_tokens >= 16, () => `max_output_tokens ${wire.max_tokens}`),
+  ),
+  openai(
+    "responses tools strict false",
+    "OpenAI function-calling guide: omitted strict is normalised to strict mode; 'explicitly set strict: false' (0xPlaygrounds/rig#2477)",
+    ["openai-responses"],
+    (_, { body }) =>
+      ok(
+        (body.tools ?? []).every((tool: Body) => tool.strict === false),
+        () => `strict ${json((body.tools ?? []).map((tool: Body) => tool.strict))}`,
+      ),
+  ),
+  openai(
+    "non-reasoning models get no reasoning fields",
+    "provider-facts-2026 §2.1: 400 to reasoning_effort, reasoning, and include reasoning.encrypted_content (microsoft/agent-framework#7483)",
+    OPENAI,
+    (facts, { body }) =>
+      ok(
+        facts.reasoning !== false || (!("reasoning_effort" in body) && !("reasoning" in body) && !("include" in body)),
+        () => `sent ${json({ reasoning_effort: body.reasoning_effort, reasoning: body.reasoning, include: body.include })}`,
+      ),
+  ),
+  openai("reasoning effort within the model's set", "per model, see OPENAI_FACTS sources", OPENAI, (facts, { wire }) => {
+    const effort = (wire.reasoning as { effort?: Effort } | undefined)?.effort;
+    return ok(effort === undefined || facts.efforts === undefined || facts.efforts.includes(effort), () => `effort ${effort} not in [${facts.efforts!.join(", ")}]`);
+  }),
+  openai(
+    "reasoning models: no temperature or top_p unless effort none",
+    "400 \"Unsupported value: 'temperature' does not support 0.9 with this model. Only the default (1) value is supported\"; 5.1+: sampling only with effort none (OpenAI latest-model guide, vercel/ai openai-language-model-capabilities.ts)",
+    OPENAI,
     (facts, { wire }) => {
       if (facts.reasoning !== true || (wire.temperature === undefined && wire.top_p === undefined)) return true;
       const sent = (wire.reasoning as { effort?: Effort } | undefined)?.effort;
       // Nothing sent: the model's default, which is not none where the model has no none.
       const effort = sent ?? facts.defaultEffort ?? (facts.efforts?.includes("none") === false ? "its default (it has no none)" : undefined);
       return ok(effort === "none" || effort === undefined, () => `temperature ${wire.temperature}, top_p ${wire.top_p} at effort ${effort}`);
-    }),
-  openai("chat: gpt-5.4 takes no reasoning_effort beside function tools", "400 'Function tools with reasoning_effort are not supported for gpt-5.4 in /v1/chat/completions. Please use /v1/responses instead.' (pipecat-ai/pipecat#4043, BerriAI/litellm#23156; also with reasoning_effort none: livekit/agents#5084)", ["openai-chat"],
-    (facts, { route, body, wire }) => ok(facts.noEffortWithToolsOnChat !== true || route.provider !== "openai" || wire.toolNames.length === 0 || !("reasoning_effort" in body), () => `tools with reasoning_effort ${body.reasoning_effort}`)),
+    },
+  ),
+  openai(
+    "chat: gpt-5.4 takes no reasoning_effort beside function tools",
+    "400 'Function tools with reasoning_effort are not supported for gpt-5.4 in /v1/chat/completions. Please use /v1/responses instead.' (pipecat-ai/pipecat#4043, BerriAI/litellm#23156; also with reasoning_effort none: livekit/agents#5084)",
+    ["openai-chat"],
+    (facts, { route, body, wire }) =>
+      ok(
+        facts.noEffortWithToolsOnChat !== true || route.provider !== "openai" || wire.toolNames.length === 0 || !("reasoning_effort" in body),
+        () => `tools with reasoning_effort ${body.reasoning_effort}`,
+      ),
+  ),
   // Gemini on Vertex.
-  gemini("gemini never both thinkingLevel and thinkingBudget", "ai.google.dev/gemini-api/docs/gemini-3: 'You cannot use both thinking_level and the legacy thinking_budget parameter in the same request. Doing so will return a 400 error'",
-    (_, thinking) => ok(thinking?.thinkingLevel === undefined || thinking.thinkingBudget === undefined, () => json(thinking))),
-  gemini("gemini 2.5: no thinkingLevel, budget in range", "ai.google.dev thinking docs: 'Gemini 2.5 series models don't support thinkingLevel'; 2.5 Pro 128-32768 (cannot be off), Flash 0-24576, Flash-Lite 512-24576 or 0",
+  gemini(
+    "gemini never both thinkingLevel and thinkingBudget",
+    "ai.google.dev/gemini-api/docs/gemini-3: 'You cannot use both thinking_level and the legacy thinking_budget parameter in the same request. Doing so will return a 400 error'",
+    (_, thinking) => ok(thinking?.thinkingLevel === undefined || thinking.thinkingBudget === undefined, () => json(thinking)),
+  ),
+  gemini(
+    "gemini 2.5: no thinkingLevel, budget in range",
+    "ai.google.dev thinking docs: 'Gemini 2.5 series models don't support thinkingLevel'; 2.5 Pro 128-32768 (cannot be off), Flash 0-24576, Flash-Lite 512-24576 or 0",
     (facts, thinking) => {
       if (facts?.generation !== 2 || thinking === undefined) return true;
       const budget = thinking.thinkingBudget as number | undefined;
       const { min, max, offAllowed } = facts.budget!;
       return ok(thinking.thinkingLevel === undefined && (budget === undefined || (budget === 0 ? offAllowed : budget >= min && budget <= max)), () => json(thinking));
-    }),
-  gemini("gemini 3: thinkingLevel within the model's levels, no thinkingBudget", "ai.google.dev Gemini 3 guide (thinkingLevel; budget is legacy); Vertex 'Developer's guide to Gemini 3.5 Flash' level tables (rules-facts C2)",
+    },
+  ),
+  gemini(
+    "gemini 3: thinkingLevel within the model's levels, no thinkingBudget",
+    "ai.google.dev Gemini 3 guide (thinkingLevel; budget is legacy); Vertex 'Developer's guide to Gemini 3.5 Flash' level tables (rules-facts C2)",
     (facts, thinking) => {
       if (facts?.generation !== 3 || thinking === undefined) return true;
       const level = thinking.thinkingLevel === undefined ? undefined : String(thinking.thinkingLevel).toLowerCase();
       return ok(thinking.thinkingBudget === undefined && (level === undefined || facts.levels!.includes(level as Effort)), () => json(thinking));
-    }),
-  gemini("gemini function names", "Vertex v1 FunctionDeclaration.name: 'Must start with a letter or an underscore ... underscores, dots and dashes, with a maximum length of 64' (google-gemini/gemini-cli#2966)",
-    (_, __, { wire }) => ok(wire.toolNames.every((name) => GEMINI_NAME.test(name)), () => `names ${json(wire.toolNames)}`)),
+    },
+  ),
+  gemini(
+    "gemini function names",
+    "Vertex v1 FunctionDeclaration.name: 'Must start with a letter or an underscore ... underscores, dots and dashes, with a maximum length of 64' (google-gemini/gemini-cli#2966)",
+    (_, __, { wire }) =>
+      ok(
+        wire.toolNames.every((name) => GEMINI_NAME.test(name)),
+        () => `names ${json(wire.toolNames)}`,
+      ),
+  ),
 ];
 
 // ---------------------------------------------------------------------------
@@ -520,14 +732,16 @@ function adjustmentViolations(request: ChatParams, wire: Wire, adjustments: Adju
     const base = adjustment.param.split(".")[0]!.replace(/\[\d+\]$/, "");
     const requested = (request as unknown as Record<string, unknown>)[base];
     if (base !== "messages" && adjustment.action === "added" && requested !== undefined) out.push(`adjustment ${adjustment.param}: "added" but the request has it`);
-    if (base !== "messages" && adjustment.action !== "added" && requested === undefined) out.push(`adjustment ${adjustment.param}: "${adjustment.action}" but the request has no ${base}`);
+    if (base !== "messages" && adjustment.action !== "added" && requested === undefined)
+      out.push(`adjustment ${adjustment.param}: "${adjustment.action}" but the request has no ${base}`);
   }
   for (const param of PARAMS) {
     const sent = wire[param];
     const adjustment = named(param);
     if (!Bun.deepEquals(request[param], sent)) {
       if (adjustment === undefined) out.push(`${param}: ${json(request[param])} sent as ${json(sent)} with no adjustment`);
-      else if (adjustment.action === "dropped" ? sent !== undefined : !Bun.deepEquals(adjustment.to, sent)) out.push(`${param}: adjustment says ${json(adjustment)}, body sends ${json(sent)}`);
+      else if (adjustment.action === "dropped" ? sent !== undefined : !Bun.deepEquals(adjustment.to, sent))
+        out.push(`${param}: adjustment says ${json(adjustment)}, body sends ${json(sent)}`);
     } else if (adjustment !== undefined) {
       out.push(`${param}: adjustment ${json(adjustment)} but the body sends the request's value`);
     }

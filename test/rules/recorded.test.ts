@@ -23,7 +23,11 @@ async function recordedRequest(path: string, index = 0): Promise<Json> {
 }
 
 const ASK = [{ role: "user" as const, content: "What's the weather in Florence, Italy?" }];
-const WEATHER = { name: "weather", description: "Get weather information for a location", parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] } };
+const WEATHER = {
+  name: "weather",
+  description: "Get weather information for a location",
+  parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] },
+};
 
 describe("shaped requests against recorded ones the providers accepted", () => {
   test("Gemini 3 Pro, effort high: thinkingConfig as Google's SDK sent it (recordings/vertex/gemini-3-pro-thinking-tool, fantasy)", async () => {

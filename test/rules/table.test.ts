@@ -94,20 +94,23 @@ describe("the bundled table", () => {
   };
 
   test("every rule with model globs has examples, and no example names a rule that is gone", () => {
-    const withGlobs = bundledRules().filter((rule) => rule.match.model !== undefined).map((rule) => rule.id);
+    const withGlobs = bundledRules()
+      .filter((rule) => rule.match.model !== undefined)
+      .map((rule) => rule.id);
     expect(withGlobs.filter((id) => EXAMPLES[id] === undefined)).toEqual([]);
     expect(Object.keys(EXAMPLES).filter((id) => !withGlobs.includes(id))).toEqual([]);
   });
 
-  test.each(bundledRules().filter((rule) => rule.match.model !== undefined).map((rule) => [rule.id, rule] as const))(
-    "%s: every glob reaches an example id (within the rule's version range)",
-    (id, rule) => {
-      const keys = (EXAMPLES[id] ?? []).map(modelKey);
-      const inRange = (key: string): boolean => rule.match.version === undefined || inVersionRange(modelVersion(key), rule.match.version);
-      const unreached = rule.match.model!.filter((glob) => !keys.some((key) => globRegex(glob).test(key) && inRange(key)));
-      expect(unreached).toEqual([]);
-    },
-  );
+  test.each(
+    bundledRules()
+      .filter((rule) => rule.match.model !== undefined)
+      .map((rule) => [rule.id, rule] as const),
+  )("%s: every glob reaches an example id (within the rule's version range)", (id, rule) => {
+    const keys = (EXAMPLES[id] ?? []).map(modelKey);
+    const inRange = (key: string): boolean => rule.match.version === undefined || inVersionRange(modelVersion(key), rule.match.version);
+    const unreached = rule.match.model!.filter((glob) => !keys.some((key) => globRegex(glob).test(key) && inRange(key)));
+    expect(unreached).toEqual([]);
+  });
 });
 
 describe("parseRules refuses a bad table, naming the field", () => {
@@ -175,139 +178,313 @@ describe("resolveRules", () => {
   /** [provider, dialect, model, { field: [value, id of the rule that sets it] }]; an undefined value: no rule sets it. */
   type Expect = Partial<Record<RuleField, [unknown, string] | [undefined]>>;
   const CASES: Array<[string, Dialect, string, Expect, string]> = [
-    ["anthropic", "anthropic-messages", "claude-opus-4-7", {
-      thinking: ["adaptive", "claude-4.6-adaptive"],
-      efforts: [["low", "medium", "high", "xhigh", "max"], "claude-4.7-xhigh-display"],
-      display: ["summarized", "claude-4.7-xhigh-display"],
-      drop: [["temperature", "top_p"], "claude-4.7-no-sampling"],
-      prefill: [false, "claude-4.6-no-prefill"],
-      temperature_max: [1, "messages-api-limits"],
-      accepts_budget: [undefined],
-    }, "Opus 4.7: adaptive only, xhigh, display omitted by default, no sampling, no prefill"],
-    ["anthropic", "anthropic-messages", "claude-opus-4-6", {
-      efforts: [["low", "medium", "high", "max"], "claude-4.6-adaptive"],
-      accepts_budget: [true, "claude-4.6-budget-deprecated"],
-      display: [undefined],
-      drop: [undefined],
-    }, "Opus 4.6: max but no xhigh; enabled deprecated but accepted; sampling allowed"],
-    ["anthropic", "anthropic-messages", "claude-sonnet-4-5-20250929", {
-      thinking: ["budget", "claude-extended-thinking"],
-      budget_min: [1024, "claude-extended-thinking"],
-      prefill: [true, "claude-extended-thinking"],
-      forced_tool_choice_while_thinking: [false, "claude-extended-thinking"],
-      efforts: [undefined],
-    }, "Sonnet 4.5: budget thinking (ThinkingConfigEnabled ≥ 1024), prefill allowed"],
-    ["anthropic", "anthropic-messages", "claude-3-5-haiku-20241022", {
-      thinking: ["none", "claude-3-no-thinking"],
-    }, "Claude before 3.7 does not think"],
-    ["anthropic", "anthropic-messages", "claude-opus-6", {
-      thinking: ["adaptive", "claude-4.6-adaptive"],
-      efforts: [["low", "medium", "high", "xhigh", "max"], "claude-4.7-xhigh-display"],
-      thinks_by_default: [true, "claude-5-thinks-by-default"],
-      thinking_off: [true, "claude-extended-thinking"],
-      forced_tool_choice: [undefined],
-      prefill: [false, "claude-4.6-no-prefill"],
-    }, "a made-up claude-opus-6 gets its family's rules"],
-    ["anthropic", "anthropic-messages", "claude-opus-5-5", {
-      thinking_off: [false, "claude-always-thinks"],
-      forced_tool_choice: [false, "claude-no-forced-tools"],
-      thinks_by_default: [true, "claude-5-thinks-by-default"],
-    }, "Opus 5.5: always thinks, no forced tools"],
-    ["copilot", "anthropic-messages", "claude-opus-4.7", {
-      thinking: ["adaptive", "claude-4.6-adaptive"],
-      efforts: [["low", "medium", "high", "xhigh", "max"], "claude-4.7-xhigh-display"],
-    }, "Copilot's dotted Claude ids are the same models"],
-    ["vertex", "anthropic-messages", "claude-opus-4-5@20251101", {
-      thinking: ["budget", "claude-extended-thinking"],
-      prefill: [true, "claude-extended-thinking"],
-    }, "Vertex's @version ids are the same models"],
-    ["bedrock", "bedrock-converse", "us.anthropic.claude-sonnet-4-6", {
-      thinking: ["adaptive", "claude-4.6-adaptive"],
-      first_turn_user: [true, "converse-limits"],
-      temperature_max: [1, "converse-limits"],
-      prefill: [false, "claude-4.6-no-prefill"],
-    }, "Claude on Converse: the family's thinking overrides the dialect's none"],
-    ["bedrock", "bedrock-converse", "amazon.nova-pro-v1:0", {
-      thinking: ["none", "catalog: model does not reason"],
-    }, "the catalog's reasoning: false is applied last"],
-    ["bedrock", "bedrock-converse", "amazon.nova-2-lite-v1:0", {
-      thinking: ["none", "converse-limits"],
-    }, "other families on Converse get no thinking fields"],
-    ["openai", "openai-chat", "gpt-7", {
-      thinking: ["effort", "chat-completions-limits"],
-      max_stop: [4, "chat-completions-limits"],
-    }, "a made-up gpt-7 gets the effort style"],
-    ["openai", "openai-responses", "gpt-7", {
-      thinking: ["effort", "responses-limits"],
-      min_max_tokens: [16, "responses-limits"],
-      drop: [["stop"], "responses-limits"],
-    }, "a made-up gpt-7 on Responses"],
-    ["openai", "openai-chat", "gpt-5", {
-      thinking: ["effort", "openai-reasoning"],
-      efforts: [["minimal", "low", "medium", "high"], "gpt-5-minimal"],
-      drop: [["stop"], "openai-reasoning-no-stop"],
-      drop_while_thinking: [["temperature", "top_p"], "openai-reasoning"],
-      thinks_by_default: [true, "openai-reasoning"],
-    }, "gpt-5: minimal..high, medium by default, no stop on Chat"],
-    ["openai", "openai-responses", "gpt-5.1", {
-      efforts: [["none", "low", "medium", "high"], "gpt-5.1-none"],
-      thinking_off: [true, "gpt-5.1-none"],
-      thinks_by_default: [false, "gpt-5.1-none"],
-      drop: [["stop"], "responses-limits"],
-    }, "gpt-5.1: none by default, no minimal"],
-    ["openai", "openai-chat", "gpt-5.5", {
-      efforts: [["none", "low", "medium", "high", "xhigh"], "gpt-5.2-xhigh"],
-      thinks_by_default: [true, "gpt-5.5-medium-default"],
-    }, "gpt-5.5: medium by default"],
-    ["openai", "openai-chat", "gpt-5.2-pro", {
-      efforts: [["medium", "high", "xhigh"], "gpt-5.x-pro"],
-    }, "a later rule overrides an earlier one: gpt-5.2-pro over gpt-5.2-xhigh"],
-    ["openai", "openai-responses", "gpt-5.1-codex-max", {
-      efforts: [["low", "medium", "high", "xhigh"], "gpt-codex-xhigh"],
-      thinking_off: [false, "gpt-codex-xhigh"],
-    }, "codex-max over gpt-5.1-none"],
-    ["openai", "openai-chat", "gpt-5.6-sol", {
-      efforts: [["none", "low", "medium", "high", "xhigh", "max"], "gpt-5.6-max"],
-    }, "GPT-5.6: none..max"],
-    ["openai", "openai-chat", "gpt-6-astra", {
-      efforts: [["low", "medium", "high", "xhigh", "max"], "gpt-6-no-none"],
-      thinking_off: [false, "gpt-6-no-none"],
-    }, "GPT-6 Astra takes no none"],
-    ["openai", "openai-chat", "gpt-4o", {
-      thinking: ["none", "catalog: model does not reason"],
-    }, "gpt-4o: the catalog says it does not reason"],
-    ["openai", "openai-chat", "gpt-4.5-preview", {
-      thinking: ["none", "openai-non-reasoning"],
-    }, "a GPT-4 the catalog does not list: the family rule"],
-    ["openai", "openai-responses", "gpt-5-chat-latest", {
-      thinking: ["none", "openai-non-reasoning"],
-    }, "gpt-5-chat-latest is the non-reasoning ChatGPT model"],
-    ["vertex", "gemini", "gemini-2.5-pro", {
-      thinking: ["budget", "gemini-2.5-budget"],
-      budget_min: [128, "gemini-2.5-pro-budget"],
-      budget_max: [32768, "gemini-2.5-pro-budget"],
-      thinking_off: [false, "gemini-2.5-pro-budget"],
-    }, "2.5 Pro: 128..32768, cannot be off"],
-    ["vertex", "gemini", "gemini-2.5-flash-lite", {
-      budget_min: [512, "gemini-2.5-flash-lite-budget"],
-      budget_max: [24576, "gemini-2.5-budget"],
-      thinks_by_default: [false, "gemini-2.5-flash-lite-budget"],
-    }, "2.5 Flash-Lite: does not think by default, 512..24576"],
-    ["vertex", "gemini", "gemini-3-pro-preview", {
-      thinking: ["level", "gemini-3-level"],
-      efforts: [["low", "high"], "gemini-3-pro-levels"],
-      vertex_location: ["global", "gemini-3-preview-global"],
-    }, "3 Pro: LOW or HIGH, preview at global"],
-    ["vertex", "gemini", "gemini-3.5-flash", {
-      efforts: [["minimal", "low", "medium", "high"], "gemini-3-level"],
-      vertex_location: [undefined],
-    }, "3.5 Flash: MINIMAL..HIGH, any location"],
-    ["vertex", "gemini", "gemini-4-flash", {
-      thinking: ["level", "gemini-3-level"],
-    }, "a made-up gemini-4-flash gets levels"],
-    ["copilot", "openai-chat", "gemini-3-pro-preview", {
-      vertex_location: [undefined],
-    }, "a provider-bound rule stays on its provider"],
+    [
+      "anthropic",
+      "anthropic-messages",
+      "claude-opus-4-7",
+      {
+        thinking: ["adaptive", "claude-4.6-adaptive"],
+        efforts: [["low", "medium", "high", "xhigh", "max"], "claude-4.7-xhigh-display"],
+        display: ["summarized", "claude-4.7-xhigh-display"],
+        drop: [["temperature", "top_p"], "claude-4.7-no-sampling"],
+        prefill: [false, "claude-4.6-no-prefill"],
+        temperature_max: [1, "messages-api-limits"],
+        accepts_budget: [undefined],
+      },
+      "Opus 4.7: adaptive only, xhigh, display omitted by default, no sampling, no prefill",
+    ],
+    [
+      "anthropic",
+      "anthropic-messages",
+      "claude-opus-4-6",
+      {
+        efforts: [["low", "medium", "high", "max"], "claude-4.6-adaptive"],
+        accepts_budget: [true, "claude-4.6-budget-deprecated"],
+        display: [undefined],
+        drop: [undefined],
+      },
+      "Opus 4.6: max but no xhigh; enabled deprecated but accepted; sampling allowed",
+    ],
+    [
+      "anthropic",
+      "anthropic-messages",
+      "claude-sonnet-4-5-20250929",
+      {
+        thinking: ["budget", "claude-extended-thinking"],
+        budget_min: [1024, "claude-extended-thinking"],
+        prefill: [true, "claude-extended-thinking"],
+        forced_tool_choice_while_thinking: [false, "claude-extended-thinking"],
+        efforts: [undefined],
+      },
+      "Sonnet 4.5: budget thinking (ThinkingConfigEnabled ≥ 1024), prefill allowed",
+    ],
+    [
+      "anthropic",
+      "anthropic-messages",
+      "claude-3-5-haiku-20241022",
+      {
+        thinking: ["none", "claude-3-no-thinking"],
+      },
+      "Claude before 3.7 does not think",
+    ],
+    [
+      "anthropic",
+      "anthropic-messages",
+      "claude-opus-6",
+      {
+        thinking: ["adaptive", "claude-4.6-adaptive"],
+        efforts: [["low", "medium", "high", "xhigh", "max"], "claude-4.7-xhigh-display"],
+        thinks_by_default: [true, "claude-5-thinks-by-default"],
+        thinking_off: [true, "claude-extended-thinking"],
+        forced_tool_choice: [undefined],
+        prefill: [false, "claude-4.6-no-prefill"],
+      },
+      "a made-up claude-opus-6 gets its family's rules",
+    ],
+    [
+      "anthropic",
+      "anthropic-messages",
+      "claude-opus-5-5",
+      {
+        thinking_off: [false, "claude-always-thinks"],
+        forced_tool_choice: [false, "claude-no-forced-tools"],
+        thinks_by_default: [true, "claude-5-thinks-by-default"],
+      },
+      "Opus 5.5: always thinks, no forced tools",
+    ],
+    [
+      "copilot",
+      "anthropic-messages",
+      "claude-opus-4.7",
+      {
+        thinking: ["adaptive", "claude-4.6-adaptive"],
+        efforts: [["low", "medium", "high", "xhigh", "max"], "claude-4.7-xhigh-display"],
+      },
+      "Copilot's dotted Claude ids are the same models",
+    ],
+    [
+      "vertex",
+      "anthropic-messages",
+      "claude-opus-4-5@20251101",
+      {
+        thinking: ["budget", "claude-extended-thinking"],
+        prefill: [true, "claude-extended-thinking"],
+      },
+      "Vertex's @version ids are the same models",
+    ],
+    [
+      "bedrock",
+      "bedrock-converse",
+      "us.anthropic.claude-sonnet-4-6",
+      {
+        thinking: ["adaptive", "claude-4.6-adaptive"],
+        first_turn_user: [true, "converse-limits"],
+        temperature_max: [1, "converse-limits"],
+        prefill: [false, "claude-4.6-no-prefill"],
+      },
+      "Claude on Converse: the family's thinking overrides the dialect's none",
+    ],
+    [
+      "bedrock",
+      "bedrock-converse",
+      "amazon.nova-pro-v1:0",
+      {
+        thinking: ["none", "catalog: model does not reason"],
+      },
+      "the catalog's reasoning: false is applied last",
+    ],
+    [
+      "bedrock",
+      "bedrock-converse",
+      "amazon.nova-2-lite-v1:0",
+      {
+        thinking: ["none", "converse-limits"],
+      },
+      "other families on Converse get no thinking fields",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-7",
+      {
+        thinking: ["effort", "chat-completions-limits"],
+        max_stop: [4, "chat-completions-limits"],
+      },
+      "a made-up gpt-7 gets the effort style",
+    ],
+    [
+      "openai",
+      "openai-responses",
+      "gpt-7",
+      {
+        thinking: ["effort", "responses-limits"],
+        min_max_tokens: [16, "responses-limits"],
+        drop: [["stop"], "responses-limits"],
+      },
+      "a made-up gpt-7 on Responses",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-5",
+      {
+        thinking: ["effort", "openai-reasoning"],
+        efforts: [["minimal", "low", "medium", "high"], "gpt-5-minimal"],
+        drop: [["stop"], "openai-reasoning-no-stop"],
+        drop_while_thinking: [["temperature", "top_p"], "openai-reasoning"],
+        thinks_by_default: [true, "openai-reasoning"],
+      },
+      "gpt-5: minimal..high, medium by default, no stop on Chat",
+    ],
+    [
+      "openai",
+      "openai-responses",
+      "gpt-5.1",
+      {
+        efforts: [["none", "low", "medium", "high"], "gpt-5.1-none"],
+        thinking_off: [true, "gpt-5.1-none"],
+        thinks_by_default: [false, "gpt-5.1-none"],
+        drop: [["stop"], "responses-limits"],
+      },
+      "gpt-5.1: none by default, no minimal",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-5.5",
+      {
+        efforts: [["none", "low", "medium", "high", "xhigh"], "gpt-5.2-xhigh"],
+        thinks_by_default: [true, "gpt-5.5-medium-default"],
+      },
+      "gpt-5.5: medium by default",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-5.2-pro",
+      {
+        efforts: [["medium", "high", "xhigh"], "gpt-5.x-pro"],
+      },
+      "a later rule overrides an earlier one: gpt-5.2-pro over gpt-5.2-xhigh",
+    ],
+    [
+      "openai",
+      "openai-responses",
+      "gpt-5.1-codex-max",
+      {
+        efforts: [["low", "medium", "high", "xhigh"], "gpt-codex-xhigh"],
+        thinking_off: [false, "gpt-codex-xhigh"],
+      },
+      "codex-max over gpt-5.1-none",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-5.6-sol",
+      {
+        efforts: [["none", "low", "medium", "high", "xhigh", "max"], "gpt-5.6-max"],
+      },
+      "GPT-5.6: none..max",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-6-astra",
+      {
+        efforts: [["low", "medium", "high", "xhigh", "max"], "gpt-6-no-none"],
+        thinking_off: [false, "gpt-6-no-none"],
+      },
+      "GPT-6 Astra takes no none",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-4o",
+      {
+        thinking: ["none", "catalog: model does not reason"],
+      },
+      "gpt-4o: the catalog says it does not reason",
+    ],
+    [
+      "openai",
+      "openai-chat",
+      "gpt-4.5-preview",
+      {
+        thinking: ["none", "openai-non-reasoning"],
+      },
+      "a GPT-4 the catalog does not list: the family rule",
+    ],
+    [
+      "openai",
+      "openai-responses",
+      "gpt-5-chat-latest",
+      {
+        thinking: ["none", "openai-non-reasoning"],
+      },
+      "gpt-5-chat-latest is the non-reasoning ChatGPT model",
+    ],
+    [
+      "vertex",
+      "gemini",
+      "gemini-2.5-pro",
+      {
+        thinking: ["budget", "gemini-2.5-budget"],
+        budget_min: [128, "gemini-2.5-pro-budget"],
+        budget_max: [32768, "gemini-2.5-pro-budget"],
+        thinking_off: [false, "gemini-2.5-pro-budget"],
+      },
+      "2.5 Pro: 128..32768, cannot be off",
+    ],
+    [
+      "vertex",
+      "gemini",
+      "gemini-2.5-flash-lite",
+      {
+        budget_min: [512, "gemini-2.5-flash-lite-budget"],
+        budget_max: [24576, "gemini-2.5-budget"],
+        thinks_by_default: [false, "gemini-2.5-flash-lite-budget"],
+      },
+      "2.5 Flash-Lite: does not think by default, 512..24576",
+    ],
+    [
+      "vertex",
+      "gemini",
+      "gemini-3-pro-preview",
+      {
+        thinking: ["level", "gemini-3-level"],
+        efforts: [["low", "high"], "gemini-3-pro-levels"],
+        vertex_location: ["global", "gemini-3-preview-global"],
+      },
+      "3 Pro: LOW or HIGH, preview at global",
+    ],
+    [
+      "vertex",
+      "gemini",
+      "gemini-3.5-flash",
+      {
+        efforts: [["minimal", "low", "medium", "high"], "gemini-3-level"],
+        vertex_location: [undefined],
+      },
+      "3.5 Flash: MINIMAL..HIGH, any location",
+    ],
+    [
+      "vertex",
+      "gemini",
+      "gemini-4-flash",
+      {
+        thinking: ["level", "gemini-3-level"],
+      },
+      "a made-up gemini-4-flash gets levels",
+    ],
+    [
+      "copilot",
+      "openai-chat",
+      "gemini-3-pro-preview",
+      {
+        vertex_location: [undefined],
+      },
+      "a provider-bound rule stays on its provider",
+    ],
   ];
 
   test.each(CASES.map(([provider, dialect, model, expected, why]) => [`${provider} ${dialect} ${model}: ${why}`, provider, dialect, model, expected] as const))(

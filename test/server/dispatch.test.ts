@@ -15,10 +15,30 @@ describe("invalid lines name the offending field and keep the id when readable",
     ["timeout not a number", JSON.stringify({ id: "c", action: "ping", timeout: "10" }), "c", "timeout"],
     ["params not an object", JSON.stringify({ id: "d", action: "list_models", provider: "openai", params: [] }), "d", "params"],
     ["missing model", JSON.stringify({ id: "e", action: "stream_chat", provider: "openai", params: { messages: [] } }), "e", "params.model"],
-    ["bad role", JSON.stringify({ id: "f", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "robot", content: "x" }] } }), "f", "params.messages[0].role"],
-    ["bad part type", JSON.stringify({ id: "g", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "user", content: [{ type: "video" }] }] } }), "g", "params.messages[0].content[0].type"],
-    ["unknown param", JSON.stringify({ id: "h", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "user", content: "x" }], temprature: 1 } }), "h", "params.temprature"],
-    ["temperature out of range", JSON.stringify({ id: "i", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "user", content: "x" }], temperature: 3 } }), "i", "params.temperature"],
+    [
+      "bad role",
+      JSON.stringify({ id: "f", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "robot", content: "x" }] } }),
+      "f",
+      "params.messages[0].role",
+    ],
+    [
+      "bad part type",
+      JSON.stringify({ id: "g", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "user", content: [{ type: "video" }] }] } }),
+      "g",
+      "params.messages[0].content[0].type",
+    ],
+    [
+      "unknown param",
+      JSON.stringify({ id: "h", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "user", content: "x" }], temprature: 1 } }),
+      "h",
+      "params.temprature",
+    ],
+    [
+      "temperature out of range",
+      JSON.stringify({ id: "i", action: "stream_chat", provider: "openai", params: { model: "m", messages: [{ role: "user", content: "x" }], temperature: 3 } }),
+      "i",
+      "params.temperature",
+    ],
     ["base_url not http", JSON.stringify({ id: "j", action: "list_models", provider: "openai", params: { base_url: "file:///etc/passwd" } }), "j", "params.base_url"],
     ["header value not a string", JSON.stringify({ id: "k", action: "list_models", provider: "openai", params: { headers: { "x-a": 1 } } }), "k", "params.headers.x-a"],
     ["cancel without id", JSON.stringify({ id: "l", action: "cancel", params: {} }), "l", "params.id"],
@@ -52,7 +72,12 @@ describe("lifecycle", () => {
       fetch: ((_input: unknown, init?: RequestInit) =>
         new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)))) as typeof fetch,
     });
-    const chat = { id: 1, action: "stream_chat", provider: "openai", params: { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], credentials: { api_key: "sk-test-000000000000000000" } } };
+    const chat = {
+      id: 1,
+      action: "stream_chat",
+      provider: "openai",
+      params: { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], credentials: { api_key: "sk-test-000000000000000000" } },
+    };
     harness.server.handleLine(JSON.stringify(chat));
     harness.server.handleLine(JSON.stringify(chat));
     await Bun.sleep(20);
@@ -78,7 +103,13 @@ describe("lifecycle", () => {
         new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)))) as typeof fetch,
     });
     const started = Date.now();
-    const lines = await harness.run({ id: "t", action: "stream_chat", provider: "anthropic", timeout: 100, params: { model: "claude-sonnet-4-5", messages: [{ role: "user", content: "hello there" }], credentials: { api_key: "sk-ant-test-0000000000" } } });
+    const lines = await harness.run({
+      id: "t",
+      action: "stream_chat",
+      provider: "anthropic",
+      timeout: 100,
+      params: { model: "claude-sonnet-4-5", messages: [{ role: "user", content: "hello there" }], credentials: { api_key: "sk-ant-test-0000000000" } },
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     const terminal = terminalOf(lines);
     expect(terminal.error.code).toBe("TIMEOUT");
@@ -95,7 +126,12 @@ describe("lifecycle", () => {
 
   test("copilot without a GitHub login answers AUTH_REQUIRED pointing at authenticate, without network", async () => {
     let fetched = false;
-    const harness = createHarness({ fetch: (() => { fetched = true; throw new Error("no network"); }) as unknown as typeof fetch });
+    const harness = createHarness({
+      fetch: (() => {
+        fetched = true;
+        throw new Error("no network");
+      }) as unknown as typeof fetch,
+    });
     const lines = await harness.run({ id: 1, action: "stream_chat", provider: "copilot", params: { model: "gpt-5.4", messages: [{ role: "user", content: "hi" }] } });
     const error = terminalOf(lines).error;
     expect(error.code).toBe("AUTH_REQUIRED");
@@ -105,18 +141,33 @@ describe("lifecycle", () => {
 
   test("list_providers lists all six without network", async () => {
     let fetched = false;
-    const harness = createHarness({ fetch: (() => { fetched = true; throw new Error("no network"); }) as unknown as typeof fetch, env: { OPENAI_API_KEY: "sk-test-env-0000000000" } });
+    const harness = createHarness({
+      fetch: (() => {
+        fetched = true;
+        throw new Error("no network");
+      }) as unknown as typeof fetch,
+      env: { OPENAI_API_KEY: "sk-test-env-0000000000" },
+    });
     const [line] = await harness.run({ id: 1, action: "list_providers" });
     validateResponseLine(JSON.stringify(line), "list_providers");
     expect(fetched).toBe(false);
     expect(line!.data.map((p: { id: string; configured: boolean; available: boolean }) => [p.id, p.configured, p.available])).toEqual([
-      ["anthropic", false, true], ["openai", true, true], ["copilot", false, true],
-      ["bedrock", false, true], ["vertex", false, true], ["azure", false, true],
+      ["anthropic", false, true],
+      ["openai", true, true],
+      ["copilot", false, true],
+      ["bedrock", false, true],
+      ["vertex", false, true],
+      ["azure", false, true],
     ]);
   });
 
   test("missing credentials give AUTH_REQUIRED naming where to put them", async () => {
-    const lines = await createHarness().run({ id: 1, action: "stream_chat", provider: "anthropic", params: { model: "claude-sonnet-4-5", messages: [{ role: "user", content: "hi" }] } });
+    const lines = await createHarness().run({
+      id: 1,
+      action: "stream_chat",
+      provider: "anthropic",
+      params: { model: "claude-sonnet-4-5", messages: [{ role: "user", content: "hi" }] },
+    });
     const error = terminalOf(lines).error;
     expect(error.code).toBe("AUTH_REQUIRED");
     expect(error.message).toContain("ANTHROPIC_API_KEY");
@@ -125,9 +176,19 @@ describe("lifecycle", () => {
   test("calculate_cost uses catalog prices and answers null for unknown models", async () => {
     const harness = createHarness();
     // claude-sonnet-4-5: $3 in / $15 out per million: 1000 × 3e-6 + 500 × 15e-6
-    const [known] = await harness.run({ id: 1, action: "calculate_cost", provider: "anthropic", params: { model: "claude-sonnet-4-5", usage: { input_tokens: 1000, output_tokens: 500 } } });
+    const [known] = await harness.run({
+      id: 1,
+      action: "calculate_cost",
+      provider: "anthropic",
+      params: { model: "claude-sonnet-4-5", usage: { input_tokens: 1000, output_tokens: 500 } },
+    });
     expect(known!.data.total).toBeCloseTo(0.0105, 10);
-    const [unknown] = await harness.run({ id: 2, action: "calculate_cost", provider: "anthropic", params: { model: "claude-imaginary-9", usage: { input_tokens: 1000, output_tokens: 500 } } });
+    const [unknown] = await harness.run({
+      id: 2,
+      action: "calculate_cost",
+      provider: "anthropic",
+      params: { model: "claude-imaginary-9", usage: { input_tokens: 1000, output_tokens: 500 } },
+    });
     expect(unknown!.data).toBeNull();
   });
 });

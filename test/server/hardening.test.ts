@@ -143,8 +143,18 @@ describe("item 9: precise refusals", () => {
     ["an invalid name", { "x trace": "1" }, "params.headers.x trace"],
   ])("an invalid header (%s): INVALID_REQUEST naming it, not INTERNAL, and nothing sent", async (_name, headers, field) => {
     let calls = 0;
-    const harness = createHarness({ fetch: (async () => { calls++; return new Response("{}"); }) as unknown as typeof fetch });
-    const request = { id: "h", action: "stream_chat", provider: "openai", params: { model: "gpt-4o", credentials: { api_key: "sk-test-00000000000000000000" }, headers, messages: [{ role: "user", content: "hi" }] } };
+    const harness = createHarness({
+      fetch: (async () => {
+        calls++;
+        return new Response("{}");
+      }) as unknown as typeof fetch,
+    });
+    const request = {
+      id: "h",
+      action: "stream_chat",
+      provider: "openai",
+      params: { model: "gpt-4o", credentials: { api_key: "sk-test-00000000000000000000" }, headers, messages: [{ role: "user", content: "hi" }] },
+    };
     const [line] = await send(harness, JSON.stringify(request));
     expect(line!.id).toBe("h");
     expect(line!.error.code).toBe("INVALID_REQUEST");

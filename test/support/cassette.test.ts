@@ -25,7 +25,7 @@ describe("every cassette in recordings/", () => {
     // Files are written by serializeCassette; a hand edit that changes the
     // canonical form shows up here.
     expect(serializeCassette(c)).toBe(text);
-    expect(c.scenario.startsWith(name.replace(/\.ndjson$/, "") + ":")).toBe(true);
+    expect(c.scenario.startsWith(`${name.replace(/\.ndjson$/, "")}:`)).toBe(true);
 
     const p = c.provenance;
     if (p.hand_written === true) {
@@ -103,7 +103,10 @@ describe("required scenarios", () => {
     expect(aText.trimEnd().split("\n\n").at(-1)).toStartWith("event: error\n");
     expect(aText).not.toContain("message_stop");
     const o = bodyText(load("openai/responses-midstream-error.ndjson").interactions[0]!);
-    const events = o.trimEnd().split("\n\n").map((e) => e.split("\n")[0]);
+    const events = o
+      .trimEnd()
+      .split("\n\n")
+      .map((e) => e.split("\n")[0]);
     expect(events).toEqual(["event: response.created", "event: response.in_progress", "event: error", "event: response.failed"]);
   });
 
@@ -141,9 +144,9 @@ describe("parseCassette rejects bad input, naming the line", () => {
     ["empty text", "", /line 1: empty line/],
     ["invalid JSON", `${header}\n{nope`, /line 2: invalid JSON/],
     ["non-object line", `${header}\n[1]`, /line 2: each line must be a JSON object/],
-    ["wrong version", '{"cassette":2,"scenario":"x","provenance":{}}\n' + interaction, /line 1: .*"cassette":1/],
-    ["missing scenario", '{"cassette":1,"provenance":{}}\n' + interaction, /line 1: .*scenario/],
-    ["missing provenance", '{"cassette":1,"scenario":"x"}\n' + interaction, /line 1: .*provenance/],
+    ["wrong version", `{"cassette":2,"scenario":"x","provenance":{}}\n${interaction}`, /line 1: .*"cassette":1/],
+    ["missing scenario", `{"cassette":1,"provenance":{}}\n${interaction}`, /line 1: .*scenario/],
+    ["missing provenance", `{"cassette":1,"scenario":"x"}\n${interaction}`, /line 1: .*provenance/],
     ["no interactions", header, /no interactions/],
     ["step before interaction", `${header}\n{"chunk":"a"}`, /line 2: body step before the first interaction/],
     ["blank line inside", `${header}\n\n${interaction}`, /line 2: empty line/],

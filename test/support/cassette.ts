@@ -22,16 +22,7 @@ export const REDACTED = "<redacted>";
 // authorization; Azure api-key; Vertex/Gemini x-goog-api-key; Bedrock SigV4
 // session tokens). Cookies are included because Cloudflare bot cookies and
 // session cookies identify an account.
-const SECRET_HEADERS = new Set([
-  "authorization",
-  "x-api-key",
-  "api-key",
-  "x-goog-api-key",
-  "cookie",
-  "set-cookie",
-  "x-amz-security-token",
-  "proxy-authorization",
-]);
+const SECRET_HEADERS = new Set(["authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie", "set-cookie", "x-amz-security-token", "proxy-authorization"]);
 
 export function redactHeaders(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -144,7 +135,10 @@ function parseStep(line: number, v: Json): BodyStep {
     onlyKeys(line, "stall", v, ["stall_ms"]);
     return { stall_ms: nonNegative(line, `"stall_ms"`, v.stall_ms) };
   }
-  throw new CassetteError(line, `expected an interaction ({"request","response"}) or a body step ("chunk", "chunk_b64", "abort", "stall_ms"); got keys ${JSON.stringify(Object.keys(v))}`);
+  throw new CassetteError(
+    line,
+    `expected an interaction ({"request","response"}) or a body step ("chunk", "chunk_b64", "abort", "stall_ms"); got keys ${JSON.stringify(Object.keys(v))}`,
+  );
 }
 
 export function parseCassette(text: string): Cassette {
@@ -215,7 +209,7 @@ export function serializeCassette(c: Cassette): string {
       out.push(JSON.stringify("chunk" in step ? chunkLine(step) : step));
     }
   }
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 /** Concatenated body bytes of one interaction, for tests that need the whole body. */

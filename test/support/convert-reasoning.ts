@@ -11,8 +11,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Cassette, Interaction } from "./cassette.ts";
 import {
-  type Json, type Provenance, type SourceRow, chunks, interactionShaper, nonBlankLines, readGoVcr, readPydanticVcr, readSourceTable, real, sseFromDataLines,
-  toInteraction, writeCassettes,
+  type Json,
+  type Provenance,
+  type SourceRow,
+  chunks,
+  interactionShaper,
+  nonBlankLines,
+  readGoVcr,
+  readPydanticVcr,
+  readSourceTable,
+  real,
+  sseFromDataLines,
+  toInteraction,
+  writeCassettes,
 } from "./convert-shared.ts";
 
 const UPSTREAM = join(import.meta.dir, "..", "..", "recordings", "upstream");
@@ -95,23 +106,36 @@ function anthropic(): Array<[string, Cassette]> {
   const add = (name: string, scenario: string, provenance: Provenance, interactions: Interaction[]) =>
     out.push([`anthropic/${name}.ndjson`, { scenario: `anthropic/${name}: ${scenario}`, provenance, interactions }]);
 
-  const sonnet5 = (file: string, thinking: Json): Interaction => upstreamInteraction(file, {
-    method: "POST", path: "/v1/messages", headers: ANT_REQUEST_HEADERS,
-    body: { model: "claude-sonnet-5", max_tokens: 2000, stream: true, thinking, messages: [{ role: "user", content: [{ type: "text", text: GCD_PROMPT }] }] },
-  });
+  const sonnet5 = (file: string, thinking: Json): Interaction =>
+    upstreamInteraction(file, {
+      method: "POST",
+      path: "/v1/messages",
+      headers: ANT_REQUEST_HEADERS,
+      body: { model: "claude-sonnet-5", max_tokens: 2000, stream: true, thinking, messages: [{ role: "user", content: [{ type: "text", text: GCD_PROMPT }] }] },
+    });
 
   const REQUEST_NOTE = (display: string) =>
     `The request is ours: vercel/ai kept only the answer. Its capture script (issue #18238) called streamText({ model: 'claude-sonnet-5', reasoning: 'high', maxOutputTokens: 2000, prompt }) ${display}; the body here has that model, prompt, max_tokens 2000 and stream, and the thinking object the script's test reads back. How @ai-sdk/anthropic encoded reasoning 'high' (output_config.effort?) was not recorded, so no output_config is shown.`;
 
-  add("adaptive-summarized", "Claude Sonnet 5 adaptive thinking, display summarized: thinking_delta summary text, one signature_delta, then text; thinking_tokens 62 in output_tokens_details",
+  add(
+    "adaptive-summarized",
+    "Claude Sonnet 5 adaptive thinking, display summarized: thinking_delta summary text, one signature_delta, then text; thinking_tokens 62 in output_tokens_details",
     upstream(U.sonnet5Summarized, `${VERCEL_SSE_NOTE} ${REQUEST_NOTE("with providerOptions.anthropic.thinking { type: 'adaptive', display: 'summarized' }")}`),
-    [sonnet5(U.sonnet5Summarized, { type: "adaptive", display: "summarized" })]);
-  add("adaptive-omitted", "Claude Sonnet 5 adaptive thinking, display left to the model (omitted): a thinking block with no thinking_delta, only a signature_delta, then text",
+    [sonnet5(U.sonnet5Summarized, { type: "adaptive", display: "summarized" })],
+  );
+  add(
+    "adaptive-omitted",
+    "Claude Sonnet 5 adaptive thinking, display left to the model (omitted): a thinking block with no thinking_delta, only a signature_delta, then text",
     upstream(U.sonnet5Omitted, `${VERCEL_SSE_NOTE} ${REQUEST_NOTE("without provider options (the 'generic' run, whose thinking object has no display)")}`),
-    [sonnet5(U.sonnet5Omitted, { type: "adaptive" })]);
+    [sonnet5(U.sonnet5Omitted, { type: "adaptive" })],
+  );
 
-  add("count-tokens-adaptive", "Claude Opus 4.6: POST /v1/messages/count_tokens with thinking {type: adaptive} and tool_choice any -> {input_tokens: 671}; then the non-streaming message it was compared with (forced tool_use, thinking_tokens 0)",
-    real(C.countAdaptive, PYDANTIC_JSON_NOTE), readPydanticVcr(C.countAdaptive).map(toAnthropicInteraction));
+  add(
+    "count-tokens-adaptive",
+    "Claude Opus 4.6: POST /v1/messages/count_tokens with thinking {type: adaptive} and tool_choice any -> {input_tokens: 671}; then the non-streaming message it was compared with (forced tool_use, thinking_tokens 0)",
+    real(C.countAdaptive, PYDANTIC_JSON_NOTE),
+    readPydanticVcr(C.countAdaptive).map(toAnthropicInteraction),
+  );
   return out;
 }
 
@@ -122,27 +146,54 @@ function openai(): Array<[string, Cassette]> {
   const add = (name: string, scenario: string, provenance: Provenance, interactions: Interaction[]) =>
     out.push([`openai/${name}.ndjson`, { scenario: `openai/${name}: ${scenario}`, provenance, interactions }]);
 
-  add("responses-gpt-5.5-phase-tool", "Responses API, gpt-5.5 (default effort medium, not sent): encrypted reasoning item (its encrypted_content changes between output_item.added and .done), commentary-phase text, a function call; then the final_answer turn with the reasoning item handed back",
-    real(C.gpt55Phase, PYDANTIC_STREAM_NOTE), readPydanticVcr(C.gpt55Phase).map(toInteraction));
+  add(
+    "responses-gpt-5.5-phase-tool",
+    "Responses API, gpt-5.5 (default effort medium, not sent): encrypted reasoning item (its encrypted_content changes between output_item.added and .done), commentary-phase text, a function call; then the final_answer turn with the reasoning item handed back",
+    real(C.gpt55Phase, PYDANTIC_STREAM_NOTE),
+    readPydanticVcr(C.gpt55Phase).map(toInteraction),
+  );
 
   const annotations = readPydanticVcr(C.gpt52Annotations).map(toInteraction);
-  add("responses-gpt-5.2-effort-none", "Responses API, gpt-5.2 whose default effort is none (echoed, not sent): plain text, no reasoning item, reasoning_tokens 0",
-    real(C.gpt52Annotations, `${PYDANTIC_STREAM_NOTE} Only the recording's third interaction (a plain question, no tools) is kept; the first two are web_search turns our providers do not use.`),
-    [annotations[2]!]);
+  add(
+    "responses-gpt-5.2-effort-none",
+    "Responses API, gpt-5.2 whose default effort is none (echoed, not sent): plain text, no reasoning item, reasoning_tokens 0",
+    real(
+      C.gpt52Annotations,
+      `${PYDANTIC_STREAM_NOTE} Only the recording's third interaction (a plain question, no tools) is kept; the first two are web_search turns our providers do not use.`,
+    ),
+    [annotations[2]!],
+  );
 
-  add("responses-gpt-5.1-effort-none-tool", "Responses API, gpt-5.1 with effort none and tool_choice required: one function call in 6 argument deltas, no reasoning item",
-    upstream(U.gpt51Tool, `${VERCEL_SSE_NOTE} The request is ours: the model, tool (get_weather) and tool_choice 'required' are those the response echoes; the prompt is the one vercel/ai's tests for issue #19493 use ('Call get_weather for Beijing.'). The response echoes reasoning effort 'none' (gpt-5.1's default) and top_p 1; whether the client sent them is unknown, so the body has neither.`),
-    [upstreamInteraction(U.gpt51Tool, {
-      method: "POST", path: "/v1/responses", headers: OAI_REQUEST_HEADERS,
-      body: {
-        model: "gpt-5.1", stream: true, tool_choice: "required",
-        input: [{ role: "user", content: [{ type: "input_text", text: "Call get_weather for Beijing." }] }],
-        tools: [{
-          type: "function", name: "get_weather", description: "Get weather", strict: true,
-          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
-        }],
-      },
-    })]);
+  add(
+    "responses-gpt-5.1-effort-none-tool",
+    "Responses API, gpt-5.1 with effort none and tool_choice required: one function call in 6 argument deltas, no reasoning item",
+    upstream(
+      U.gpt51Tool,
+      `${VERCEL_SSE_NOTE} The request is ours: the model, tool (get_weather) and tool_choice 'required' are those the response echoes; the prompt is the one vercel/ai's tests for issue #19493 use ('Call get_weather for Beijing.'). The response echoes reasoning effort 'none' (gpt-5.1's default) and top_p 1; whether the client sent them is unknown, so the body has neither.`,
+    ),
+    [
+      upstreamInteraction(U.gpt51Tool, {
+        method: "POST",
+        path: "/v1/responses",
+        headers: OAI_REQUEST_HEADERS,
+        body: {
+          model: "gpt-5.1",
+          stream: true,
+          tool_choice: "required",
+          input: [{ role: "user", content: [{ type: "input_text", text: "Call get_weather for Beijing." }] }],
+          tools: [
+            {
+              type: "function",
+              name: "get_weather",
+              description: "Get weather",
+              strict: true,
+              parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
+            },
+          ],
+        },
+      }),
+    ],
+  );
   return out;
 }
 
@@ -155,14 +206,17 @@ function gemini(): Array<[string, Cassette]> {
       throw new Error("gemini-3-pro-thinking-tool: expected every event to end with CRLF CRLF");
     }
   }
-  return [[
-    "vertex/gemini-3-pro-thinking-tool.ndjson",
-    {
-      scenario: "vertex/gemini-3-pro-thinking-tool: Gemini 3 Pro preview (answered as gemini-3.1-pro-preview), thinkingLevel HIGH with includeThoughts: no thought text, a signed functionCall with an id; then the functionResponse turn streams text and ends with a signed empty text part",
-      provenance: real(C.gemini3Thinking, GO_VCR_GEMINI_API_NOTE),
-      interactions: turns,
-    },
-  ]];
+  return [
+    [
+      "vertex/gemini-3-pro-thinking-tool.ndjson",
+      {
+        scenario:
+          "vertex/gemini-3-pro-thinking-tool: Gemini 3 Pro preview (answered as gemini-3.1-pro-preview), thinkingLevel HIGH with includeThoughts: no thought text, a signed functionCall with an id; then the functionResponse turn streams text and ends with a signed empty text part",
+        provenance: real(C.gemini3Thinking, GO_VCR_GEMINI_API_NOTE),
+        interactions: turns,
+      },
+    ],
+  ];
 }
 
 writeCassettes([...anthropic(), ...openai(), ...gemini()], "reasoning-cassettes", "reasoning ");

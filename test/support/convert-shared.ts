@@ -272,9 +272,10 @@ function tableRow(file: string, c: Cassette): string {
   const statuses = c.interactions.map((i) => i.response.status).join(", ");
   const kind = p.hand_written === true ? "hand-written" : p.request_hand_written === true ? "real (request hand-written)" : "real";
   const reused = ((p.parts as Provenance[] | undefined) ?? []).map((x) => `\`${String(x.corpus_file).replace("shared/corpus/", "")}\``);
-  const source = p.hand_written === true
-    ? `per ${(p.per as string[]).join(", ")}${reused.length > 0 ? `; reuses ${reused.join(", ")}` : ""}`
-    : `${String(p.source)} \`${String(p.path)}\` @ \`${String(p.commit)}\` (${String(p.license)})`;
+  const source =
+    p.hand_written === true
+      ? `per ${(p.per as string[]).join(", ")}${reused.length > 0 ? `; reuses ${reused.join(", ")}` : ""}`
+      : `${String(p.source)} \`${String(p.path)}\` @ \`${String(p.commit)}\` (${String(p.license)})`;
   const [, what = c.scenario] = /^[^:]+: (.*)$/.exec(c.scenario) ?? [];
   return `| \`${file}\` | ${what.replaceAll("|", "\\|")} | ${statuses} | ${kind} | ${source} |`;
 }

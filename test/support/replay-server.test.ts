@@ -42,11 +42,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 describe("startReplayServer", () => {
   test("serves every chunk, text and binary, in order", async () => {
-    const steps: Interaction["body"] = [
-      { chunk: enc("event: a\ndata: 1\n\n") },
-      { chunk: new Uint8Array([0x00, 0xff, 0x10, 0x80]) },
-      { chunk: enc("event: b\ndata: é\n\n") },
-    ];
+    const steps: Interaction["body"] = [{ chunk: enc("event: a\ndata: 1\n\n") }, { chunk: new Uint8Array([0x00, 0xff, 0x10, 0x80]) }, { chunk: enc("event: b\ndata: é\n\n") }];
     server = await startReplayServer(cassette(sse(200, steps)));
     const res = await fetch(`${server.url}/v1/messages`, { method: "POST", body: "{}" });
     expect(res.status).toBe(200);
@@ -140,16 +136,22 @@ describe("startReplayServer", () => {
       const res = await fetch(`${server.url}/v1/messages`, { method: "POST" });
       out.push([res.status, await res.text()]);
     }
-    expect(out).toEqual([[529, "busy"], [200, "first"], [200, "second"]]);
+    expect(out).toEqual([
+      [529, "busy"],
+      [200, "first"],
+      [200, "second"],
+    ]);
   });
 
   test("records every request, including mismatched ones", async () => {
     server = await startReplayServer(cassette(sse(200, [{ chunk: enc("ok") }])));
-    await (await fetch(`${server.url}/v1/messages?beta=true`, {
-      method: "POST",
-      headers: { "x-api-key": "k", "content-type": "application/json" },
-      body: '{"model":"m"}',
-    })).text();
+    await (
+      await fetch(`${server.url}/v1/messages?beta=true`, {
+        method: "POST",
+        headers: { "x-api-key": "k", "content-type": "application/json" },
+        body: '{"model":"m"}',
+      })
+    ).text();
     await (await fetch(`${server.url}/v1/other`, { method: "POST", body: "b" })).text();
     expect(server.requests.map((r) => [r.method, r.path, r.body])).toEqual([
       ["POST", "/v1/messages?beta=true", '{"model":"m"}'],
@@ -161,7 +163,11 @@ describe("startReplayServer", () => {
 
   test("pacing 'recorded' waits for t gaps, each capped at 50 ms", async () => {
     // Two gaps of 1000 ms recorded; capped they add up to about 100 ms.
-    const steps: Interaction["body"] = [{ chunk: enc("a"), t: 0 }, { chunk: enc("b"), t: 1000 }, { chunk: enc("c"), t: 2000 }];
+    const steps: Interaction["body"] = [
+      { chunk: enc("a"), t: 0 },
+      { chunk: enc("b"), t: 1000 },
+      { chunk: enc("c"), t: 2000 },
+    ];
     server = await startReplayServer(cassette(sse(200, steps)), { pacing: "recorded" });
     const started = performance.now();
     const text = await (await fetch(`${server.url}/v1/messages`, { method: "POST" })).text();

@@ -109,9 +109,7 @@ async function play(res: ServerResponse, it: Interaction, pacing: "none" | "reco
 }
 
 export function startReplayServer(cassette: Cassette | Cassette[], options: ReplayOptions = {}): Promise<ReplayServer> {
-  const interactions = (Array.isArray(cassette) ? cassette : [cassette]).flatMap((c) =>
-    c.interactions.map((it) => ({ scenario: c.scenario, it })),
-  );
+  const interactions = (Array.isArray(cassette) ? cassette : [cassette]).flatMap((c) => c.interactions.map((it) => ({ scenario: c.scenario, it })));
   const pacing = options.pacing ?? "none";
   const strictPath = options.strictPath ?? true;
   const requests: ReceivedRequest[] = [];

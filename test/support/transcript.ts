@@ -107,14 +107,21 @@ export function mismatch(pattern: Json, actual: Json | undefined, path = "$"): s
   const show = (value: unknown): string => (value === undefined ? "nothing" : JSON.stringify(value).slice(0, 200));
   if (typeof pattern === "string" && PLACEHOLDERS.has(pattern)) {
     const ok =
-      pattern === "$any" ? actual !== undefined
-      : pattern === "$string" ? typeof actual === "string"
-      : pattern === "$number" ? typeof actual === "number"
-      : pattern === "$integer" ? typeof actual === "number" && Number.isInteger(actual)
-      : pattern === "$boolean" ? typeof actual === "boolean"
-      : pattern === "$object" ? isObject(actual)
-      : pattern === "$array" ? Array.isArray(actual)
-      : actual === undefined; // $absent
+      pattern === "$any"
+        ? actual !== undefined
+        : pattern === "$string"
+          ? typeof actual === "string"
+          : pattern === "$number"
+            ? typeof actual === "number"
+            : pattern === "$integer"
+              ? typeof actual === "number" && Number.isInteger(actual)
+              : pattern === "$boolean"
+                ? typeof actual === "boolean"
+                : pattern === "$object"
+                  ? isObject(actual)
+                  : pattern === "$array"
+                    ? Array.isArray(actual)
+                    : actual === undefined; // $absent
     return ok ? null : `${path}: expected ${pattern}, got ${show(actual)}`;
   }
   if (isObject(pattern) && "$contains" in pattern) {
@@ -242,7 +249,8 @@ export async function runTranscript(transcript: Transcript, command: string[]): 
             const spec = step.expect_text as { id: Json; type: string; text: Json };
             // A literal text (or $repeat) ends the run as soon as it is complete, so a stream
             // that stalls after it can still be matched; a placeholder runs until another line.
-            const literal = typeof spec.text === "string" && !PLACEHOLDERS.has(spec.text) ? spec.text : isObject(spec.text) && "$repeat" in spec.text ? expandRepeat(spec.text) : undefined;
+            const literal =
+              typeof spec.text === "string" && !PLACEHOLDERS.has(spec.text) ? spec.text : isObject(spec.text) && "$repeat" in spec.text ? expandRepeat(spec.text) : undefined;
             let text = "";
             let count = 0;
             while (literal === undefined || text !== literal) {
@@ -256,7 +264,8 @@ export async function runTranscript(transcript: Transcript, command: string[]): 
               count++;
               if (literal !== undefined && !literal.startsWith(text)) break;
             }
-            if (count === 0) throw new Error(`expected ${spec.type} chunks for id ${JSON.stringify(spec.id)}, got ${JSON.stringify(child!.lines[await nextFor(spec.id)]).slice(0, 300)}`);
+            if (count === 0)
+              throw new Error(`expected ${spec.type} chunks for id ${JSON.stringify(spec.id)}, got ${JSON.stringify(child!.lines[await nextFor(spec.id)]).slice(0, 300)}`);
             const problem = mismatch(spec.text, text, `concatenated ${spec.type}`);
             if (problem !== null) throw new Error(problem);
             break;

@@ -32,7 +32,7 @@ describe("requests", () => {
 });
 
 describe("responses", () => {
-  test("an escaped backslash before \"u\" is not a surrogate escape", () => {
+  test('an escaped backslash before "u" is not a surrogate escape', () => {
     const { wire, reported } = checker();
     wire.request(ping);
     wire.response('{"id":1,"success":true,"data":{"version":"\\\\ud83d","protocol":1}}');

@@ -54,9 +54,7 @@ function toChatParams(body: OpenAIRequest): ChatParams {
   if (body.tools !== undefined) {
     params.tools = body.tools.map(
       ({ function: f }): ToolDefinition =>
-        f.description === undefined
-          ? { name: f.name, parameters: f.parameters }
-          : { name: f.name, description: f.description, parameters: f.parameters },
+        f.description === undefined ? { name: f.name, parameters: f.parameters } : { name: f.name, description: f.description, parameters: f.parameters },
     );
   }
   return params;
@@ -136,7 +134,13 @@ describe("message parts", () => {
       model: "gpt-5",
       messages: [
         ...base,
-        { role: "assistant", content: [{ type: "reasoning", text: "Looking at the pixels..." }, { type: "text", text: "A cat." }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "reasoning", text: "Looking at the pixels..." },
+            { type: "text", text: "A cat." },
+          ],
+        },
       ],
     };
     expect(await count(withReasoning)).toBe(await count(plain));

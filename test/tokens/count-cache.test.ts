@@ -4,7 +4,13 @@ import { cachedCount } from "../../src/tokens/count-cache.ts";
 /** A stand-in counter: one "token" per character, and a log of what it was asked. */
 function spy(): { count: (text: string) => number; calls: string[] } {
   const calls: string[] = [];
-  return { calls, count: (text) => (calls.push(text), text.length) };
+  return {
+    calls,
+    count: (text) => {
+      calls.push(text);
+      return text.length;
+    },
+  };
 }
 
 describe("cachedCount", () => {

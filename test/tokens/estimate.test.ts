@@ -34,7 +34,7 @@ const RATIO = 0.3;
 
 describe("estimateTokens against o200k_base", () => {
   test.each([
-    ["mixed prose and code", PROSE + "\n```ts\n" + CODE + "```\n" + PROSE],
+    ["mixed prose and code", `${PROSE}\n\`\`\`ts\n${CODE}\`\`\`\n${PROSE}`],
     ["prose", PROSE],
     ["code", CODE],
   ])("%s: within ±30%", async (_label, text) => {

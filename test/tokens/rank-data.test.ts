@@ -23,7 +23,7 @@ describe("base-85 text", () => {
   });
 
   test("a character outside the alphabet is refused", () => {
-    expect(() => decodeBase85({ bytes: 4, data: "ab\"cd" })).toThrow("bad character");
+    expect(() => decodeBase85({ bytes: 4, data: 'ab"cd' })).toThrow("bad character");
   });
 });
 

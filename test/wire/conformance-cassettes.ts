@@ -64,17 +64,11 @@ function unicode(): Cassette {
   second.set(PARTY.subarray(2), 0);
   second.set(rest, 2);
   return {
-    scenario: "conformance/unicode: raw UTF-8, \\u escapes with a surrogate pair, escaped U+2028/U+2029, quotes, backslash, control characters and NUL, a surrogate pair split across two events, and a 4-byte character split across two writes",
+    scenario:
+      "conformance/unicode: raw UTF-8, \\u escapes with a surrogate pair, escaped U+2028/U+2029, quotes, backslash, control characters and NUL, a surrogate pair split across two events, and a 4-byte character split across two writes",
     provenance: { hand_written: true, per: [OPENAI_CHAT_DOCS, "https://www.rfc-editor.org/rfc/rfc8259#section-7"], notes: OPENAI_NOTES },
     interactions: [
-      openaiInteraction([
-        ...deltas.map(text),
-        { chunk: first },
-        { chunk: second },
-        text(openaiEvent({}, "stop")),
-        text(openaiUsage(11, 9)),
-        text("data: [DONE]\n\n"),
-      ]),
+      openaiInteraction([...deltas.map(text), { chunk: first }, { chunk: second }, text(openaiEvent({}, "stop")), text(openaiUsage(11, 9)), text("data: [DONE]\n\n")]),
     ],
   };
 }
@@ -97,7 +91,7 @@ function long(): Cassette {
 
 function stalled(): Cassette {
   return {
-    scenario: "conformance/stalled: a Chat Completions stream that sends \"Hel\" and then nothing for 10 s (cancel, request timeout, concurrency)",
+    scenario: 'conformance/stalled: a Chat Completions stream that sends "Hel" and then nothing for 10 s (cancel, request timeout, concurrency)',
     provenance: { hand_written: true, per: [OPENAI_CHAT_DOCS], notes: OPENAI_NOTES },
     interactions: [openaiInteraction([text(openaiEvent({ role: "assistant", content: "" })), text(openaiEvent({ content: "Hel" })), { stall_ms: 10_000 }])],
   };
@@ -140,7 +134,8 @@ function anthropicResumed(): Cassette {
     provenance: {
       hand_written: true,
       per: ["https://docs.anthropic.com/en/api/messages"],
-      notes: "Both interactions are events of recordings/anthropic/text.ndjson, bytes unchanged: the first six then a reset; then events 1-3 and 7 onwards, which is how a continuation of a prefill streams (message_start, then only the new text).",
+      notes:
+        "Both interactions are events of recordings/anthropic/text.ndjson, bytes unchanged: the first six then a reset; then events 1-3 and 7 onwards, which is how a continuation of a prefill streams (message_start, then only the new text).",
       parts: [{ ...source.provenance, used_for: "every event" }],
     },
     interactions: [

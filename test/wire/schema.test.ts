@@ -66,9 +66,10 @@ const chunks: Array<[string, WireChunk]> = [
       details: { content_filter: { hate: { filtered: true, severity: "medium" } } },
     },
   ],
-  ...(["stop", "length", "tool_calls", "content_filter", "refusal", "other"] as const).map(
-    (reason): [string, WireChunk] => [`done, finish_reason ${reason}`, { type: "done", finish_reason: reason, model: "m", usage, cost }],
-  ),
+  ...(["stop", "length", "tool_calls", "content_filter", "refusal", "other"] as const).map((reason): [string, WireChunk] => [
+    `done, finish_reason ${reason}`,
+    { type: "done", finish_reason: reason, model: "m", usage, cost },
+  ]),
 ];
 
 const results: Array<[string, Action, unknown]> = [
@@ -155,10 +156,7 @@ const errors: Array<[string, string]> = [
       ),
     ),
   ],
-  [
-    "INVALID_REQUEST with field and null id",
-    encodeError(null, errorBody(new BridgeError("INVALID_REQUEST", "line is not valid JSON", { field: "request" }))),
-  ],
+  ["INVALID_REQUEST with field and null id", encodeError(null, errorBody(new BridgeError("INVALID_REQUEST", "line is not valid JSON", { field: "request" })))],
   [
     "CANCELLED mid-stream with usage and cost",
     encodeError(
@@ -242,7 +240,11 @@ const invalidResponses: Array<[string, string, string]> = [
   ["error: id false", errorLine(errorBase, false), "/id"],
   ["result: ping protocol 2", line({ id: 1, success: true, data: { version: "1", protocol: 2 } }), "/data"],
   ["result: count_tokens estimate claimed exact", line({ id: 1, success: true, data: { input_tokens: 3, exact: true, method: "estimate" } }), "/data"],
-  ["result: list_models entry without capabilities", line({ id: 1, success: true, data: [{ ...(results.find(([name]) => name === "list_models")![2] as object[])[0]!, capabilities: undefined }] }), "/data"],
+  [
+    "result: list_models entry without capabilities",
+    line({ id: 1, success: true, data: [{ ...(results.find(([name]) => name === "list_models")![2] as object[])[0]!, capabilities: undefined }] }),
+    "/data",
+  ],
   ["result: list_providers entry without available", line({ id: 1, success: true, data: [{ id: "openai", name: "OpenAI", configured: true, auth: "api_key" }] }), "/data"],
 ];
 
@@ -343,7 +345,13 @@ const validRequests: Array<[string, unknown]> = [
     chat({
       messages: [
         { role: "system", content: "Be brief.", cache: true },
-        { role: "user", content: [{ type: "text", text: "", cache: false }, { type: "image", media_type: "image/webp", data: "AAAA" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "", cache: false },
+            { type: "image", media_type: "image/webp", data: "AAAA" },
+          ],
+        },
         {
           role: "assistant",
           content: [
@@ -359,7 +367,10 @@ const validRequests: Array<[string, unknown]> = [
               type: "tool_result",
               tool_call_id: "c1",
               is_error: true,
-              content: [{ type: "text", text: "x" }, { type: "tool_result", tool_call_id: "c0", content: "nested" }],
+              content: [
+                { type: "text", text: "x" },
+                { type: "tool_result", tool_call_id: "c0", content: "nested" },
+              ],
             },
           ],
         },
@@ -391,10 +402,7 @@ const validRequests: Array<[string, unknown]> = [
   ["count_tokens with tools", chat({ tools: [{ name: "t", parameters: {} }] }, "count_tokens")],
   ["calculate_cost", { id: "c", action: "calculate_cost", provider: "openai", params: { model: "gpt-4o", usage: { input_tokens: 10 } } }],
   ["calculate_cost with empty usage", { id: "c", action: "calculate_cost", provider: "openai", params: { model: "gpt-4o", usage: {} } }],
-  [
-    "calculate_cost with a done.usage passed back",
-    { id: "c", action: "calculate_cost", provider: "anthropic", params: { model: "claude-sonnet-4-5", usage } },
-  ],
+  ["calculate_cost with a done.usage passed back", { id: "c", action: "calculate_cost", provider: "anthropic", params: { model: "claude-sonnet-4-5", usage } }],
   ["cancel by string id", { id: "c2", action: "cancel", params: { id: "r1" } }],
   ["cancel by integer id", { id: "c2", action: "cancel", params: { id: 7 } }],
   ["cancel by empty id", { id: "c2", action: "cancel", params: { id: "" } }],
@@ -568,7 +576,10 @@ type Path = Array<string | number>;
 
 function paths(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
+  if (Array.isArray(value))
+    value.forEach((item, index) => {
+      out.push(...paths(item, [...prefix, index]));
+    });
   else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...prefix, key]));
   }
@@ -601,13 +612,62 @@ function mutate(value: unknown, pathIndex: number, op: "delete" | "replace" | "a
 
 describe("schema and validateRequest agree on mutated requests", () => {
   const interesting = fc.constantFrom<unknown>(
-    null, true, false, 0, -1, 1, 1.5, 2, 2.5, 10, 11, MAX_SAFE, 2 ** 53, "", "x", "auto", "required", "chat", "text", "image/png",
-    "http://x", "high", [], [""], ["x"], {}, { name: "x" }, { effort: "low" }, { budget_tokens: 5 }, { type: "text", text: "" },
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1,
+    1.5,
+    2,
+    2.5,
+    10,
+    11,
+    MAX_SAFE,
+    2 ** 53,
+    "",
+    "x",
+    "auto",
+    "required",
+    "chat",
+    "text",
+    "image/png",
+    "http://x",
+    "high",
+    [],
+    [""],
+    ["x"],
+    {},
+    { name: "x" },
+    { effort: "low" },
+    { budget_tokens: 5 },
+    { type: "text", text: "" },
     { role: "user", content: "x" },
   );
   const keys = fc.constantFrom(
-    "x", "id", "type", "text", "cache", "model", "messages", "name", "effort", "budget_tokens", "signature", "redacted",
-    "is_error", "content", "base_url", "api", "resume", "idle_ms", "usage", "estimated", "provider", "timeout", "params",
+    "x",
+    "id",
+    "type",
+    "text",
+    "cache",
+    "model",
+    "messages",
+    "name",
+    "effort",
+    "budget_tokens",
+    "signature",
+    "redacted",
+    "is_error",
+    "content",
+    "base_url",
+    "api",
+    "resume",
+    "idle_ms",
+    "usage",
+    "estimated",
+    "provider",
+    "timeout",
+    "params",
   );
   const mutation = fc.record({
     pathIndex: fc.nat(),

@@ -16,7 +16,9 @@ import { loadTranscript, runTranscript } from "../support/transcript.ts";
 import { CONFORMANCE_CASSETTES, conformanceCassettes } from "./conformance-cassettes.ts";
 
 const DIR = join(ROOT, "wire", "conformance");
-const FILES = readdirSync(DIR).filter((name) => name.endsWith(".ndjson")).sort();
+const FILES = readdirSync(DIR)
+  .filter((name) => name.endsWith(".ndjson"))
+  .sort();
 
 let binary = "";
 beforeAll(() => {
@@ -24,9 +26,13 @@ beforeAll(() => {
 }, 120_000);
 
 describe("conformance transcripts against dist/plue-ai-provider", () => {
-  test.each(FILES)("%s", async (file) => {
-    await runTranscript(loadTranscript(join(DIR, file)), [binary]);
-  }, 30_000);
+  test.each(FILES)(
+    "%s",
+    async (file) => {
+      await runTranscript(loadTranscript(join(DIR, file)), [binary]);
+    },
+    30_000,
+  );
 });
 
 /** What the transcripts exercise, read from the lines they send and the patterns the executable's lines must match. */

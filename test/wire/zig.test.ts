@@ -21,7 +21,9 @@ import { loadTranscript, startReplays } from "../support/transcript.ts";
 const ZIG = join(ROOT, "node_modules", "@ryoppippi", "zig-linux-x64", "zig");
 const PROGRAM = join(ROOT, "dist", "zig", "conformance");
 const DIR = join(ROOT, "wire", "conformance");
-const FILES = readdirSync(DIR).filter((name) => name.endsWith(".ndjson")).sort();
+const FILES = readdirSync(DIR)
+  .filter((name) => name.endsWith(".ndjson"))
+  .sort();
 const CACHE = join(ROOT, "node_modules", ".cache", "zig");
 const SOURCES = ["plue.zig", "conformance.zig"];
 
@@ -82,7 +84,10 @@ describe("Zig client (wire/zig)", () => {
     const members = (name: string): string[] => {
       const body = new RegExp(`pub const ${name} = enum \\{([^}]*?)(?:pub fn|\\})`).exec(source)?.[1];
       if (body === undefined) throw new Error(`no enum ${name} in plue.zig`);
-      return body.split(",").map((member) => member.trim()).filter((member) => member !== "");
+      return body
+        .split(",")
+        .map((member) => member.trim())
+        .filter((member) => member !== "");
     };
     const reasoning = (requestSchema as any).$defs.chat_params.properties.reasoning.anyOf as any[];
     expect(members("Effort")).toEqual(reasoning.find((option) => "effort" in option.properties).properties.effort.enum);
@@ -90,19 +95,23 @@ describe("Zig client (wire/zig)", () => {
     expect(members("AdjustmentAction")).toEqual([...(responseSchema as any).$defs.adjustments.items.properties.action.enum, "other"]);
   });
 
-  test.each(FILES)("%s", async (file) => {
-    const transcript = loadTranscript(join(DIR, file));
-    const replays = await startReplays(transcript);
-    const tmp = mkdtempSync(join(tmpdir(), "plue-zig-"));
-    try {
-      const values = { ...replays.values, TMP: tmp };
-      const { code, output } = await run([binary, join(DIR, file), ...Object.entries(values).map(([name, value]) => `${name}=${value}`)]);
-      // Exactly the one "ok" line: a leak report from Zig's allocator would also land here.
-      expect(output).toMatch(/^ok \S+ \(\d+ response lines\)\n$/);
-      expect(code).toBe(0);
-    } finally {
-      await replays.close();
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  }, 30_000);
+  test.each(FILES)(
+    "%s",
+    async (file) => {
+      const transcript = loadTranscript(join(DIR, file));
+      const replays = await startReplays(transcript);
+      const tmp = mkdtempSync(join(tmpdir(), "plue-zig-"));
+      try {
+        const values = { ...replays.values, TMP: tmp };
+        const { code, output } = await run([binary, join(DIR, file), ...Object.entries(values).map(([name, value]) => `${name}=${value}`)]);
+        // Exactly the one "ok" line: a leak report from Zig's allocator would also land here.
+        expect(output).toMatch(/^ok \S+ \(\d+ response lines\)\n$/);
+        expect(code).toBe(0);
+      } finally {
+        await replays.close();
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 });

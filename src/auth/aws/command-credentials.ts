@@ -5,14 +5,7 @@
  * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html
  */
 import { BridgeError } from "../../protocol/errors.ts";
-import {
-  parseAwsExpiration,
-  parseAwsJson,
-  requireAwsField,
-  sigv4Credentials,
-  type AwsSourceContext,
-  type SigV4Credentials,
-} from "./source-context.ts";
+import { parseAwsExpiration, parseAwsJson, requireAwsField, sigv4Credentials, type AwsSourceContext, type SigV4Credentials } from "./source-context.ts";
 
 /** A helper that hangs (waiting for a prompt nobody will answer) must not hold the request forever. */
 export const CREDENTIAL_PROCESS_TIMEOUT_MS = 60_000;

@@ -28,10 +28,7 @@ const ECS_HOST = "http://169.254.170.2";
  */
 function isTrustedHttpHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return (
-    host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) ||
-    host === "169.254.170.2" || host === "169.254.170.23" || host === "fd00:ec2::23"
-  );
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) || host === "169.254.170.2" || host === "169.254.170.23" || host === "fd00:ec2::23";
 }
 
 export function isContainerConfigured(ctx: AwsSourceContext): boolean {
@@ -43,7 +40,7 @@ export async function containerCredentials(ctx: AwsSourceContext): Promise<SigV4
   const env = ctx.deps.env;
   const source = "container credentials endpoint";
   const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
-  const url = relative ? `${ECS_HOST}${relative.startsWith("/") ? "" : "/"}${relative}` : env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? "";
+  const url = relative ? `${ECS_HOST}${relative.startsWith("/") ? "" : "/"}${relative}` : (env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? "");
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -51,10 +48,7 @@ export async function containerCredentials(ctx: AwsSourceContext): Promise<SigV4
     throw new BridgeError("AUTH_FAILED", `${source}: AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL`);
   }
   if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isTrustedHttpHost(parsed.hostname))) {
-    throw new BridgeError(
-      "AUTH_FAILED",
-      `${source}: ${parsed.protocol}//${parsed.host} is not allowed; use https or a loopback / ECS / EKS address`,
-    );
+    throw new BridgeError("AUTH_FAILED", `${source}: ${parsed.protocol}//${parsed.host} is not allowed; use https or a loopback / ECS / EKS address`);
   }
 
   const headers = new Headers({ accept: "application/json" });

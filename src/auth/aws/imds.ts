@@ -7,16 +7,7 @@
  */
 import { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
-import {
-  awsHttp,
-  parseAwsExpiration,
-  parseAwsJson,
-  requireAwsField,
-  sigv4Credentials,
-  awsStatusError,
-  type AwsSourceContext,
-  type SigV4Credentials,
-} from "./source-context.ts";
+import { awsHttp, parseAwsExpiration, parseAwsJson, requireAwsField, sigv4Credentials, awsStatusError, type AwsSourceContext, type SigV4Credentials } from "./source-context.ts";
 
 const DEFAULT_ENDPOINT = "http://169.254.169.254";
 const TOKEN_TTL_SECONDS = "21600";
@@ -52,16 +43,14 @@ export async function imdsCredentials(ctx: AwsSourceContext): Promise<ImdsResult
   const list = await awsHttp(ctx, SOURCE, new Request(`${base}/latest/meta-data/iam/security-credentials/`, { headers }), ctx.metadataTimeoutMs);
   if (list.status === 404) return { unavailable: `${SOURCE}: no IAM role attached to this instance` };
   if (list.status < 200 || list.status > 299) throw awsStatusError(`${SOURCE} role list`, list.status);
-  const role = list.text.split(/\r?\n/).map((line) => line.trim()).find(Boolean);
+  const role = list.text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find(Boolean);
   if (role === undefined) return { unavailable: `${SOURCE}: no IAM role attached to this instance` };
 
   const source = `${SOURCE} role "${role}"`;
-  const answer = await awsHttp(
-    ctx,
-    source,
-    new Request(`${base}/latest/meta-data/iam/security-credentials/${encodeURIComponent(role)}`, { headers }),
-    ctx.metadataTimeoutMs,
-  );
+  const answer = await awsHttp(ctx, source, new Request(`${base}/latest/meta-data/iam/security-credentials/${encodeURIComponent(role)}`, { headers }), ctx.metadataTimeoutMs);
   if (answer.status < 200 || answer.status > 299) throw awsStatusError(source, answer.status);
   const body = parseAwsJson(answer.text, source);
   if (body.Code !== undefined && body.Code !== "Success") {

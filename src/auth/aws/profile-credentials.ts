@@ -46,12 +46,7 @@ function durationOf(name: string, profile: Record<string, string>): number | und
   return seconds;
 }
 
-export async function profileCredentials(
-  ctx: AwsSourceContext,
-  files: AwsProfileFiles,
-  name: string,
-  chain: readonly string[] = [],
-): Promise<SigV4Credentials | undefined> {
+export async function profileCredentials(ctx: AwsSourceContext, files: AwsProfileFiles, name: string, chain: readonly string[] = []): Promise<SigV4Credentials | undefined> {
   const profile = files.profiles.get(name);
   if (profile === undefined) return undefined;
   const duration = durationOf(name, profile);
@@ -89,13 +84,7 @@ export async function profileCredentials(
   return undefined;
 }
 
-async function roleSource(
-  ctx: AwsSourceContext,
-  files: AwsProfileFiles,
-  name: string,
-  profile: Record<string, string>,
-  chain: readonly string[],
-): Promise<SigV4Credentials> {
+async function roleSource(ctx: AwsSourceContext, files: AwsProfileFiles, name: string, profile: Record<string, string>, chain: readonly string[]): Promise<SigV4Credentials> {
   if (profile.source_profile) {
     const sourceName = profile.source_profile;
     // A profile naming itself as its source means "my own static keys assume my role" (AWS CLI behaviour).
@@ -120,9 +109,6 @@ async function roleSource(
       throw new BridgeError("AUTH_FAILED", `profile "${name}": credential_source Ec2InstanceMetadata: ${result.unavailable}`);
     }
     default:
-      throw new BridgeError(
-        "AUTH_FAILED",
-        `profile "${name}": credential_source must be Environment, EcsContainer or Ec2InstanceMetadata`,
-      );
+      throw new BridgeError("AUTH_FAILED", `profile "${name}": credential_source must be Environment, EcsContainer or Ec2InstanceMetadata`);
   }
 }

@@ -68,12 +68,7 @@ export function awsServiceHost(service: string, region: string): string {
   return `${service}.${region}.${partition.dnsSuffix}`;
 }
 
-export function sigv4Credentials(
-  accessKeyId: string,
-  secretAccessKey: string,
-  sessionToken?: string,
-  expiration?: number,
-): SigV4Credentials {
+export function sigv4Credentials(accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: number): SigV4Credentials {
   registerSecret(accessKeyId);
   registerSecret(secretAccessKey);
   registerSecret(sessionToken);

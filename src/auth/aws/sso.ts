@@ -32,12 +32,7 @@ async function sha1Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-export async function ssoCredentials(
-  ctx: AwsSourceContext,
-  profileName: string,
-  profile: Record<string, string>,
-  files: AwsProfileFiles,
-): Promise<SigV4Credentials> {
+export async function ssoCredentials(ctx: AwsSourceContext, profileName: string, profile: Record<string, string>, files: AwsProfileFiles): Promise<SigV4Credentials> {
   const source = `SSO profile "${profileName}"`;
   const login = `run \`aws sso login --profile ${profileName}\``;
   let settings: Record<string, string> = profile;

@@ -9,14 +9,7 @@
 import { BridgeError } from "../../protocol/errors.ts";
 import { redact } from "../../redact.ts";
 import { signBedrockRequest } from "../sigv4.ts";
-import {
-  awsHttp,
-  parseAwsExpiration,
-  sigv4Credentials,
-  awsStatusError,
-  type AwsSourceContext,
-  type SigV4Credentials,
-} from "./source-context.ts";
+import { awsHttp, parseAwsExpiration, sigv4Credentials, awsStatusError, type AwsSourceContext, type SigV4Credentials } from "./source-context.ts";
 
 const STS_VERSION = "2011-06-15";
 
@@ -28,7 +21,7 @@ export interface AssumeRoleInput {
 }
 
 function stsEndpoint(ctx: AwsSourceContext): string {
-  return (ctx.stsEndpoint ?? `https://sts.${ctx.region}.amazonaws.com`).replace(/\/+$/, "") + "/";
+  return `${(ctx.stsEndpoint ?? `https://sts.${ctx.region}.amazonaws.com`).replace(/\/+$/, "")}/`;
 }
 
 export async function assumeRole(ctx: AwsSourceContext, source: SigV4Credentials, input: AssumeRoleInput): Promise<SigV4Credentials> {
@@ -40,10 +33,7 @@ export async function assumeRole(ctx: AwsSourceContext, source: SigV4Credentials
   return callSts(ctx, `STS AssumeRole for ${input.roleArn}`, signed, "AssumeRoleResult");
 }
 
-export async function assumeRoleWithWebIdentity(
-  ctx: AwsSourceContext,
-  input: AssumeRoleInput & { token: string },
-): Promise<SigV4Credentials> {
+export async function assumeRoleWithWebIdentity(ctx: AwsSourceContext, input: AssumeRoleInput & { token: string }): Promise<SigV4Credentials> {
   const form = new URLSearchParams({
     Action: "AssumeRoleWithWebIdentity",
     Version: STS_VERSION,
@@ -79,28 +69,27 @@ async function callSts(ctx: AwsSourceContext, source: string, request: Request, 
     if (!value) throw new BridgeError("AUTH_FAILED", `${source}: answer has no ${name}`);
     return value;
   };
-  return sigv4Credentials(
-    field("AccessKeyId"),
-    field("SecretAccessKey"),
-    field("SessionToken"),
-    parseAwsExpiration(xmlElement(credentials, "Expiration"), source),
-  );
+  return sigv4Credentials(field("AccessKeyId"), field("SecretAccessKey"), field("SessionToken"), parseAwsExpiration(xmlElement(credentials, "Expiration"), source));
 }
 
 /** Text of the first `<name>` element (entities decoded), or undefined. */
 function xmlElement(xml: string, name: string): string | undefined {
   const match = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xml);
   if (match === null) return undefined;
-  return match[1]!
-    .trim()
-    .replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (_, entity: string) => {
-      switch (entity) {
-        case "lt": return "<";
-        case "gt": return ">";
-        case "quot": return '"';
-        case "apos": return "'";
-        case "amp": return "&";
-        default: return String.fromCodePoint(entity.startsWith("#x") ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
-      }
-    });
+  return match[1]!.trim().replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (_, entity: string) => {
+    switch (entity) {
+      case "lt":
+        return "<";
+      case "gt":
+        return ">";
+      case "quot":
+        return '"';
+      case "apos":
+        return "'";
+      case "amp":
+        return "&";
+      default:
+        return String.fromCodePoint(entity.startsWith("#x") ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
+    }
+  });
 }

@@ -62,9 +62,7 @@ export async function discoverGoogleSource(deps: Deps, params: ProviderParams, s
     if (text !== null) return sourceFromFile(text, `gcloud application default credentials ${path}`, `gcloud ADC ${path}`);
   }
   tried.push(
-    candidates.length > 0
-      ? `gcloud application default credentials (${candidates.join(", ")} not found)`
-      : "gcloud application default credentials (no home directory known)",
+    candidates.length > 0 ? `gcloud application default credentials (${candidates.join(", ")} not found)` : "gcloud application default credentials (no home directory known)",
   );
 
   if (googleMetadataDisabled(deps.env)) {
@@ -127,13 +125,7 @@ async function sourceFromParams(deps: Deps, params: ProviderParams): Promise<Goo
   return sourceFromKey(deps, json, problem, field, ["service_account"]);
 }
 
-async function sourceFromKey(
-  deps: Deps,
-  json: Record<string, unknown>,
-  problem: GoogleKeyProblem,
-  origin: string,
-  accepted: readonly string[],
-): Promise<GoogleCredentialSource> {
+async function sourceFromKey(deps: Deps, json: Record<string, unknown>, problem: GoogleKeyProblem, origin: string, accepted: readonly string[]): Promise<GoogleCredentialSource> {
   const type = json.type ?? (accepted.length === 1 ? accepted[0] : undefined);
   if (type === "service_account") {
     const key = parseServiceAccountKey(json, problem);

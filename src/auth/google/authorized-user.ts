@@ -5,13 +5,7 @@
  * @see https://developers.google.com/identity/protocols/oauth2/web-server#offline
  */
 import { registerSecret } from "../../redact.ts";
-import {
-  checkGoogleTokenUri,
-  exchangeGoogleToken,
-  GOOGLE_TOKEN_URI,
-  type GoogleMintedToken,
-  type GoogleSourceContext,
-} from "./context.ts";
+import { checkGoogleTokenUri, exchangeGoogleToken, GOOGLE_TOKEN_URI, type GoogleMintedToken, type GoogleSourceContext } from "./context.ts";
 import type { GoogleKeyProblem } from "./service-account.ts";
 
 export interface AuthorizedUserKey {
@@ -34,11 +28,7 @@ export function parseAuthorizedUserKey(json: Record<string, unknown>, problem: G
   const clientId = text("client_id");
   const clientSecret = text("client_secret");
   const refreshToken = text("refresh_token");
-  const missing = [
-    clientId === undefined && "client_id",
-    clientSecret === undefined && "client_secret",
-    refreshToken === undefined && "refresh_token",
-  ].filter(Boolean);
+  const missing = [clientId === undefined && "client_id", clientSecret === undefined && "client_secret", refreshToken === undefined && "refresh_token"].filter(Boolean);
   if (missing.length > 0) throw problem(`missing ${missing.join(", ")}`);
   const tokenUri = text("token_uri") ?? GOOGLE_TOKEN_URI;
   if (checkGoogleTokenUri(tokenUri) === undefined) throw problem("token_uri must be an https URL");

@@ -53,13 +53,7 @@ export function parseGoogleJsonObject(text: string): Record<string, unknown> | u
  * POST a form to an OAuth token endpoint (JWT bearer or refresh-token grant)
  * and read `{access_token, expires_in}`.
  */
-export async function exchangeGoogleToken(
-  ctx: GoogleSourceContext,
-  source: string,
-  tokenUri: string,
-  form: URLSearchParams,
-  hint = "",
-): Promise<GoogleMintedToken> {
+export async function exchangeGoogleToken(ctx: GoogleSourceContext, source: string, tokenUri: string, form: URLSearchParams, hint = ""): Promise<GoogleMintedToken> {
   const request = new Request(tokenUri, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },

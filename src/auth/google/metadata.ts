@@ -7,13 +7,7 @@
  * @see https://cloud.google.com/compute/docs/access/authenticate-workloads#applications
  */
 import { BridgeError } from "../../protocol/errors.ts";
-import {
-  googleHttp,
-  readGoogleTokenAnswer,
-  type GoogleHttpAnswer,
-  type GoogleMintedToken,
-  type GoogleSourceContext,
-} from "./context.ts";
+import { googleHttp, readGoogleTokenAnswer, type GoogleHttpAnswer, type GoogleMintedToken, type GoogleSourceContext } from "./context.ts";
 
 const DEFAULT_HOST = "metadata.google.internal";
 const TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token";

@@ -6,14 +6,7 @@
  */
 import type { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
-import {
-  checkGoogleTokenUri,
-  exchangeGoogleToken,
-  GOOGLE_CLOUD_PLATFORM_SCOPE,
-  GOOGLE_TOKEN_URI,
-  type GoogleMintedToken,
-  type GoogleSourceContext,
-} from "./context.ts";
+import { checkGoogleTokenUri, exchangeGoogleToken, GOOGLE_CLOUD_PLATFORM_SCOPE, GOOGLE_TOKEN_URI, type GoogleMintedToken, type GoogleSourceContext } from "./context.ts";
 
 /** The fields of a service-account key file we use (wire spelling). */
 export interface ServiceAccountKey {
@@ -97,12 +90,7 @@ export async function signServiceAccountAssertion(key: ServiceAccountKey, nowMs:
   return assertion;
 }
 
-export async function serviceAccountToken(
-  ctx: GoogleSourceContext,
-  key: ServiceAccountKey,
-  source: string,
-  problem: GoogleKeyProblem,
-): Promise<GoogleMintedToken> {
+export async function serviceAccountToken(ctx: GoogleSourceContext, key: ServiceAccountKey, source: string, problem: GoogleKeyProblem): Promise<GoogleMintedToken> {
   const assertion = await signServiceAccountAssertion(key, ctx.deps.now(), problem);
   const form = new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion });
   return exchangeGoogleToken(ctx, source, key.token_uri, form);

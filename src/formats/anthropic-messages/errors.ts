@@ -144,12 +144,7 @@ function decideByStatus(message: string, status: number | undefined): Verdict {
   return { code: "PROVIDER_ERROR", retryable: false };
 }
 
-function buildAnthropicError(
-  fields: AnthropicErrorFields,
-  status: number | undefined,
-  requestId: string | undefined,
-  fallbackMessage: string,
-): BridgeError {
+function buildAnthropicError(fields: AnthropicErrorFields, status: number | undefined, requestId: string | undefined, fallbackMessage: string): BridgeError {
   const verdict = decide(fields.type ?? "", fields.message ?? "", status);
   const detail = fields.message ?? fallbackMessage;
   return new BridgeError(verdict.code, `anthropic: ${detail}`, {
@@ -159,9 +154,6 @@ function buildAnthropicError(
     ...(requestId === undefined ? {} : { requestId }),
   });
 }
-
-
-
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;

@@ -207,7 +207,6 @@ function imageBlock(part: { media_type: string; data: string }): Block {
   return { type: "image", source: { type: "base64", media_type: part.media_type, data: part.data } };
 }
 
-
 function textBlocks(text: string): Block[] {
   return text === "" ? [] : [{ type: "text", text }];
 }
@@ -238,4 +237,3 @@ function applyCacheMarks(marks: Block[], inOrder: Block[]): void {
 function toolResultsFirst(blocks: Block[]): Block[] {
   return [...blocks.filter((b) => b["type"] === "tool_result"), ...blocks.filter((b) => b["type"] !== "tool_result")];
 }
-

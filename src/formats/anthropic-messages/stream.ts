@@ -262,4 +262,3 @@ function isNonEmptyObject(value: unknown): boolean {
 function record(value: unknown): Json | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
-

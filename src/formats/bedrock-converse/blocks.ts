@@ -116,8 +116,6 @@ function imageBlock(part: { media_type: string; data: string }, field: string): 
   return { image: { format, source: { bytes: part.data } } };
 }
 
-
 function textBlocks(text: string): ConverseBlock[] {
   return text === "" ? [] : [{ text }];
 }
-

@@ -190,7 +190,10 @@ function parseBody(body: string): BodyFields {
 /** `ThrottlingException:http://…` → `ThrottlingException`; `com.amazon.coral.service#ValidationException` → `ValidationException`. */
 function exceptionName(raw: string | null | undefined): string | undefined {
   if (raw === null || raw === undefined) return undefined;
-  const name = raw.slice(raw.lastIndexOf("#") + 1).split(":")[0]?.trim();
+  const name = raw
+    .slice(raw.lastIndexOf("#") + 1)
+    .split(":")[0]
+    ?.trim();
   return name === undefined || name === "" ? undefined : name;
 }
 

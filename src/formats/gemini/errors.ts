@@ -175,8 +175,6 @@ function retryDelayMs(details: unknown): number | undefined {
   return undefined;
 }
 
-
-
 function plainTextFields(body: string): GeminiErrorFields | undefined {
   const message = plainTextMessage(body);
   return message === undefined ? undefined : { message };

@@ -75,8 +75,7 @@ export function encodeGeminiRequest(params: ShapedParams): Record<string, unknow
       return;
     }
     const role = message.role === "assistant" ? "model" : "user";
-    const parts =
-      message.role === "assistant" ? modelParts(message.content, i, signaturesRequired, callNames) : userParts(message, i, callNames);
+    const parts = message.role === "assistant" ? modelParts(message.content, i, signaturesRequired, callNames) : userParts(message, i, callNames);
     if (parts.length === 0) return;
     const previous = turns[turns.length - 1];
     if (previous !== undefined && previous.role === role) previous.parts.push(...parts);
@@ -191,10 +190,7 @@ function userParts(message: Message, i: number, callNames: Map<string, string>):
 function functionResponse(part: ContentPart & { type: "tool_result" }, field: string, callNames: Map<string, string>): Part[] {
   const name = callNames.get(part.tool_call_id);
   if (name === undefined) {
-    throw invalidField(
-      `${field}.tool_call_id`,
-      `no earlier assistant tool_call has id ${JSON.stringify(part.tool_call_id)}; Gemini needs that call's function name to answer it`,
-    );
+    throw invalidField(`${field}.tool_call_id`, `no earlier assistant tool_call has id ${JSON.stringify(part.tool_call_id)}; Gemini needs that call's function name to answer it`);
   }
   let text: string;
   const images: Part[] = [];
@@ -258,7 +254,6 @@ function modelParts(content: string | ContentPart[], i: number, signaturesRequir
   return parts;
 }
 
-
 function inlineData(part: { media_type: string; data: string }): Part {
   return { inlineData: { mimeType: part.media_type, data: part.data } };
 }
@@ -271,4 +266,3 @@ function textParts(text: string): Part[] {
 function responsesFirst(parts: Part[]): Part[] {
   return [...parts.filter((p) => "functionResponse" in p), ...parts.filter((p) => !("functionResponse" in p))];
 }
-

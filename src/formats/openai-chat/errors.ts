@@ -141,12 +141,7 @@ function decide(fields: OpenAIErrorFields, status: number | undefined): Verdict 
   return { code: "PROVIDER_ERROR", retryable: false };
 }
 
-function buildOpenAIError(
-  fields: OpenAIErrorFields,
-  status: number | undefined,
-  requestId: string | undefined,
-  fallbackMessage: string | undefined,
-): BridgeError {
+function buildOpenAIError(fields: OpenAIErrorFields, status: number | undefined, requestId: string | undefined, fallbackMessage: string | undefined): BridgeError {
   const verdict = decide(fields, status);
   const message = verdict.message ?? fields.message ?? fallbackMessage ?? "provider error";
   const providerType = fields.code ?? fields.type;
@@ -157,14 +152,6 @@ function buildOpenAIError(
     ...(requestId === undefined ? {} : { requestId }),
   });
 }
-
-/** A short plain-text body (Copilot's `quota exceeded`) is the message itself. */
-function plainTextError(body: string): OpenAIErrorFields | undefined {
-  const text = body.trim();
-  if (text === "" || text.startsWith("<") || text.startsWith("{") || text.startsWith("[") || text.length > 500) return undefined;
-  return { message: text };
-}
-
 
 /**
  * Categories that fired in an Azure content-filter error: chat puts them in
@@ -193,7 +180,6 @@ export function firedContentFilterCategories(results: unknown): Record<string, u
   }
   return fired;
 }
-
 
 function stringField(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];

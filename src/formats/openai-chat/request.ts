@@ -27,7 +27,9 @@ export interface OpenAIChatRequestOptions {
 export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAIChatRequestOptions = {}): Record<string, unknown> {
   const systemRole = options.systemRole ?? "system";
   const messages: Record<string, unknown>[] = [];
-  params.messages.forEach((message, i) => messages.push(...encodeMessage(message, i, systemRole)));
+  params.messages.forEach((message, i) => {
+    messages.push(...encodeMessage(message, i, systemRole));
+  });
 
   const body: Record<string, unknown> = { model: params.model, messages };
   if (params.max_tokens !== undefined) body["max_completion_tokens"] = params.max_tokens;

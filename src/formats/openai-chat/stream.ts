@@ -46,7 +46,6 @@ import { mapOpenAIChatFinishReason } from "./finish.ts";
 import { mapOpenAIChatUsage } from "./usage.ts";
 import { isRecord, str, type JsonObject } from "../json.ts";
 
-
 export function createOpenAIChatMapper(): StreamMapper<SseEvent> {
   return new OpenAIChatStreamMapper();
 }
@@ -136,11 +135,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
         // `index` is required by the spec; a server that omits it is sending
         // one call per chunk position.
         const key = typeof call["index"] === "number" ? call["index"] : position;
-        this.tools.append(
-          key,
-          { id: str(call["id"]), name: str(fn["name"]), arguments: str(fn["arguments"]) },
-          out,
-        );
+        this.tools.append(key, { id: str(call["id"]), name: str(fn["name"]), arguments: str(fn["arguments"]) }, out);
       });
     }
   }
@@ -164,5 +159,3 @@ function firstString(record: JsonObject, keys: string[]): string | undefined {
   }
   return undefined;
 }
-
-

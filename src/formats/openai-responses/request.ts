@@ -33,10 +33,7 @@ export interface OpenAIResponsesRequestOptions {
 
 type Item = Record<string, unknown>;
 
-export function encodeOpenAIResponsesRequest(
-  params: ShapedParams,
-  options: OpenAIResponsesRequestOptions = {},
-): Record<string, unknown> {
+export function encodeOpenAIResponsesRequest(params: ShapedParams, options: OpenAIResponsesRequestOptions = {}): Record<string, unknown> {
   const instructions: string[] = [];
   const input: Item[] = [];
   params.messages.forEach((message, i) => {
@@ -192,9 +189,5 @@ function systemText(content: string | ContentPart[], field: string): string {
 }
 
 function unsupported(field: string, type: string, where: string): BridgeError {
-  return new BridgeError(
-    "INVALID_REQUEST",
-    `${field}: a ${type} part is not supported in a ${where} message by the OpenAI Responses API`,
-    { field },
-  );
+  return new BridgeError("INVALID_REQUEST", `${field}: a ${type} part is not supported in a ${where} message by the OpenAI Responses API`, { field });
 }

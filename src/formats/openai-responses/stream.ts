@@ -41,7 +41,6 @@ import { mapOpenAIResponsesFinish } from "./finish.ts";
 import { mapOpenAIResponsesUsage } from "./usage.ts";
 import { isRecord, str, type JsonObject } from "../json.ts";
 
-
 export function createOpenAIResponsesMapper(): StreamMapper<SseEvent> {
   return new OpenAIResponsesStreamMapper();
 }
@@ -103,11 +102,7 @@ export class OpenAIResponsesStreamMapper implements StreamMapper<SseEvent> {
       case "error":
         // Recorded (2025-11): `{type:"error", error:{type, code, message, param}}`;
         // the SDK types put code/message at the top level. Accept both.
-        throw classifyOpenAIStreamError(
-          isRecord(payload["error"])
-            ? payload["error"]
-            : { code: payload["code"], message: payload["message"], param: payload["param"] },
-        );
+        throw classifyOpenAIStreamError(isRecord(payload["error"]) ? payload["error"] : { code: payload["code"], message: payload["message"], param: payload["param"] });
       default:
         return; // content_part.*, *.done echoes, annotations, tool progress events
     }
@@ -196,5 +191,3 @@ function outputIndex(payload: JsonObject): number | undefined {
   const value = payload["output_index"];
   return typeof value === "number" ? value : undefined;
 }
-
-

@@ -186,14 +186,26 @@ export function listingPrices(prices: CopilotTokenPrices, date: string): Pick<Mo
 function costAtListPrices(prices: CopilotTokenPrices, usage: Usage): Cost | null {
   const base = prices.default;
   const tier = longContextTier(prices);
-  return computeCost({
-    id: "copilot /models", name: "copilot /models", provider: "copilot", context_length: null, max_output: null,
-    capabilities: { tools: false, reasoning: false, images: false },
-    price: {
-      input: base.input, output: base.output, cache_read: base.cache_read ?? null, cache_write: base.cache_write ?? null,
-      ...(tier !== undefined && { tiers: [tier] }), source: PRICE_SOURCE, date: "",
+  return computeCost(
+    {
+      id: "copilot /models",
+      name: "copilot /models",
+      provider: "copilot",
+      context_length: null,
+      max_output: null,
+      capabilities: { tools: false, reasoning: false, images: false },
+      price: {
+        input: base.input,
+        output: base.output,
+        cache_read: base.cache_read ?? null,
+        cache_write: base.cache_write ?? null,
+        ...(tier !== undefined && { tiers: [tier] }),
+        source: PRICE_SOURCE,
+        date: "",
+      },
     },
-  }, usage);
+    usage,
+  );
 }
 
 /**

@@ -50,7 +50,10 @@ async function failureWithin(ms: number, env: Record<string, string>, files: Fil
   const timer = setTimeout(() => controller.abort(new BridgeError("TIMEOUT", `request timeout of ${ms} ms reached`)), ms);
   const outcome = await createAwsCredentialResolver(deps, { stsEndpoint: "http://127.0.0.1:9", metadataTimeoutMs: 200 })
     .resolve({}, controller.signal)
-    .then(() => "resolved", (error: unknown) => error);
+    .then(
+      () => "resolved",
+      (error: unknown) => error,
+    );
   clearTimeout(timer);
   expect(outcome).toBeInstanceOf(BridgeError);
   return outcome as BridgeError;
@@ -82,7 +85,10 @@ describe("AWS credential files that are not regular files", () => {
 
   test("the SSO token cache is a directory", async () => {
     const config = join(home, "sso-config");
-    writeFileSync(config, "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n");
+    writeFileSync(
+      config,
+      "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n",
+    );
     const cache = join(home, ".aws", "sso", "cache", `${createHash("sha1").update("corp").digest("hex")}.json`);
     mkdirSync(cache, { recursive: true });
     const error = await failureWithin(2000, { AWS_CONFIG_FILE: config, AWS_PROFILE: "dev" });

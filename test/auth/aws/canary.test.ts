@@ -85,7 +85,10 @@ const SCENARIOS: Scenario[] = [
   { name: "process prints truncated JSON", deps: processDeps({ stdout: `{"Version":1,"SecretAccessKey":"${C.processSecret}`, code: 0 }) },
   { name: "process prints Version 2", deps: processDeps({ stdout: JSON.stringify({ Version: 2, SecretAccessKey: C.processSecret }), code: 0 }) },
   { name: "process lacks AccessKeyId", deps: processDeps({ stdout: JSON.stringify({ Version: 1, SecretAccessKey: C.processSecret }), code: 0 }) },
-  { name: "process cannot start (host error repeats the command)", deps: processDeps(Object.assign(new Error(`spawn /bin/creds --secret ${C.commandSecret} EACCES`), { code: "EACCES" })) },
+  {
+    name: "process cannot start (host error repeats the command)",
+    deps: processDeps(Object.assign(new Error(`spawn /bin/creds --secret ${C.commandSecret} EACCES`), { code: "EACCES" })),
+  },
   { name: "container answers 403 with the token", deps: () => makeDeps({ env: containerEnv }), container: { status: 403, body: C.containerToken } },
   { name: "container answers truncated JSON", deps: () => makeDeps({ env: containerEnv }), container: { body: `{"SecretAccessKey":"${C.containerSecret}` } },
   { name: "container lacks AccessKeyId", deps: () => makeDeps({ env: containerEnv }), container: { body: JSON.stringify({ SecretAccessKey: C.containerSecret }) } },

@@ -124,13 +124,7 @@ export interface TestDeps extends Deps {
   processCalls: string[];
 }
 
-export function makeDeps(options: {
-  env?: Record<string, string>;
-  files?: Record<string, string>;
-  home?: string | null;
-  now?: number;
-  runProcess?: Deps["runProcess"];
-}): TestDeps {
+export function makeDeps(options: { env?: Record<string, string>; files?: Record<string, string>; home?: string | null; now?: number; runProcess?: Deps["runProcess"] }): TestDeps {
   const fileMap = new Map(Object.entries(options.files ?? {}));
   const clock = { now: options.now ?? Date.parse("2026-03-04T05:00:00Z") };
   const logs: TestDeps["logs"] = [];

@@ -105,9 +105,10 @@ describe("loadAwsProfileFiles", () => {
 
   test("paths: default under home, env overrides with ~ expansion, none without home", () => {
     expect(awsFilePaths(makeDeps({}))).toEqual({ credentialsPath: "/home/u/.aws/credentials", configPath: "/home/u/.aws/config" });
-    expect(
-      awsFilePaths(makeDeps({ env: { AWS_SHARED_CREDENTIALS_FILE: "~/creds", AWS_CONFIG_FILE: "/etc/aws/config" } })),
-    ).toEqual({ credentialsPath: "/home/u/creds", configPath: "/etc/aws/config" });
+    expect(awsFilePaths(makeDeps({ env: { AWS_SHARED_CREDENTIALS_FILE: "~/creds", AWS_CONFIG_FILE: "/etc/aws/config" } }))).toEqual({
+      credentialsPath: "/home/u/creds",
+      configPath: "/etc/aws/config",
+    });
     expect(awsFilePaths(makeDeps({ home: null }))).toEqual({ credentialsPath: undefined, configPath: undefined });
   });
 

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createAwsCredentialResolver } from "../../../src/auth/aws-credentials.ts";
 import type { BridgeError } from "../../../src/protocol/errors.ts";
-import { makeDeps, startFake, stsErrorXml, stsHandler, type FakeServer, type Reply, type TestDeps } from "./fakes.ts";
+import { makeDeps, startFake, stsHandler, type FakeServer, type Reply, type TestDeps } from "./fakes.ts";
 
 const T0 = Date.parse("2026-03-04T05:00:00Z");
 const HOUR = 3_600_000;
@@ -47,12 +47,14 @@ function resolverFor(deps: TestDeps) {
 }
 
 async function failure(deps: TestDeps, params = {}): Promise<BridgeError> {
-  return resolverFor(deps).resolve(params, never).then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (error: unknown) => error as BridgeError,
-  );
+  return resolverFor(deps)
+    .resolve(params, never)
+    .then(
+      () => {
+        throw new Error("expected a failure");
+      },
+      (error: unknown) => error as BridgeError,
+    );
 }
 
 describe("assumed roles (STS AssumeRole)", () => {
@@ -63,7 +65,8 @@ describe("assumed roles (STS AssumeRole)", () => {
       now: T0,
       files: {
         [CREDS]: `[base]\naws_access_key_id = ${BASE_KEYS.accessKeyId}\naws_secret_access_key = ${BASE_KEYS.secretAccessKey}\n`,
-        [CONFIG]: "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = base\nrole_session_name = me\nexternal_id = ext-1\nduration_seconds = 1800\nregion = eu-west-1\n",
+        [CONFIG]:
+          "[default]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = base\nrole_session_name = me\nexternal_id = ext-1\nduration_seconds = 1800\nregion = eu-west-1\n",
       },
     });
     const creds = await resolverFor(deps).resolve({}, never);
@@ -100,7 +103,9 @@ describe("assumed roles (STS AssumeRole)", () => {
     verified.length = 0;
     const deps = makeDeps({
       now: T0,
-      files: { [CREDS]: `[default]\naws_access_key_id = ${BASE_KEYS.accessKeyId}\naws_secret_access_key = ${BASE_KEYS.secretAccessKey}\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n` },
+      files: {
+        [CREDS]: `[default]\naws_access_key_id = ${BASE_KEYS.accessKeyId}\naws_secret_access_key = ${BASE_KEYS.secretAccessKey}\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n`,
+      },
     });
     expect(((await resolverFor(deps).resolve({}, never)) as { accessKeyId: string }).accessKeyId).toBe("ASIAASSUMED000000001");
     expect(verified).toEqual([`${BASE_KEYS.accessKeyId}@us-east-1`]);
@@ -122,21 +127,30 @@ describe("assumed roles (STS AssumeRole)", () => {
   test("STS refusing is AUTH_FAILED with STS's code and message", async () => {
     const deps = makeDeps({
       now: T0,
-      files: { [CREDS]: "[base]\naws_access_key_id = AKIDUNKNOWN000000001\naws_secret_access_key = nope\n", [CONFIG]: "[default]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n" },
+      files: {
+        [CREDS]: "[base]\naws_access_key_id = AKIDUNKNOWN000000001\naws_secret_access_key = nope\n",
+        [CONFIG]: "[default]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\n",
+      },
     });
     const error = await failure(deps);
     expect(error.code).toBe("AUTH_FAILED");
     expect(error.status).toBe(403);
-    expect(error.message).toBe(
-      "STS AssumeRole for arn:aws:iam::1:role/x: HTTP 403: InvalidClientTokenId: The security token included in the request is invalid.",
-    );
+    expect(error.message).toBe("STS AssumeRole for arn:aws:iam::1:role/x: HTTP 403: InvalidClientTokenId: The security token included in the request is invalid.");
   });
 
   const PROFILE_ERRORS: Array<[string, string, string]> = [
-    ["source_profile loop", "[profile a]\nrole_arn = arn:r\nsource_profile = b\n[profile b]\nrole_arn = arn:r\nsource_profile = a\n[default]\nrole_arn=arn:r\nsource_profile=a\n", 'source_profile loop (default → a → b → a)'],
+    [
+      "source_profile loop",
+      "[profile a]\nrole_arn = arn:r\nsource_profile = b\n[profile b]\nrole_arn = arn:r\nsource_profile = a\n[default]\nrole_arn=arn:r\nsource_profile=a\n",
+      "source_profile loop (default → a → b → a)",
+    ],
     ["missing source_profile", "[default]\nrole_arn = arn:r\nsource_profile = ghost\n", 'its source_profile "ghost" does not exist'],
     ["source_profile without credentials", "[profile empty]\nregion = x\n[default]\nrole_arn = arn:r\nsource_profile = empty\n", 'its source_profile "empty" has no credentials'],
-    ["mfa_serial", "[profile b]\naws_access_key_id=a\naws_secret_access_key=b\n[default]\nrole_arn = arn:r\nsource_profile = b\nmfa_serial = arn:mfa\n", "mfa_serial needs an interactive MFA code"],
+    [
+      "mfa_serial",
+      "[profile b]\naws_access_key_id=a\naws_secret_access_key=b\n[default]\nrole_arn = arn:r\nsource_profile = b\nmfa_serial = arn:mfa\n",
+      "mfa_serial needs an interactive MFA code",
+    ],
     ["unknown credential_source", "[default]\nrole_arn = arn:r\ncredential_source = Somewhere\n", "credential_source must be Environment, EcsContainer or Ec2InstanceMetadata"],
     ["role_arn alone", "[default]\nrole_arn = arn:r\n", "has role_arn but no source_profile"],
     ["half a key pair", "[default]\naws_secret_access_key = only\n", 'profile "default" has aws_secret_access_key but no aws_access_key_id'],
@@ -200,7 +214,11 @@ describe("SSO", () => {
     const before = other.calls.length;
     const deps = makeDeps({ now: T0, files: { [CONFIG]: SESSION_CONFIG, ...tokenFile("corp", T0 + HOUR) } });
     expect(await resolverFor(deps).resolve({}, never)).toEqual({
-      kind: "sigv4", accessKeyId: "ASIASSO0000000000001", secretAccessKey: "sso-secret", sessionToken: "sso-session", expiration: T0 + HOUR,
+      kind: "sigv4",
+      accessKeyId: "ASIASSO0000000000001",
+      secretAccessKey: "sso-secret",
+      sessionToken: "sso-session",
+      expiration: T0 + HOUR,
     });
     expect(other.calls[before]!.path).toBe("/federation/credentials?account_id=111122223333&role_name=Dev");
   });
@@ -213,18 +231,23 @@ describe("SSO", () => {
 
   const SSO_ERRORS: Array<[string, Record<string, string>, string, string]> = [
     ["no cached token", { [CONFIG]: SESSION_CONFIG }, "AUTH_REQUIRED", "no cached SSO token"],
-    ["expired token", { [CONFIG]: SESSION_CONFIG, ...tokenFile("corp", T0 - 1) }, "AUTH_REQUIRED", "the SSO token expired at 2026-03-04T04:59:59.999Z; run `aws sso login --profile default`"],
+    [
+      "expired token",
+      { [CONFIG]: SESSION_CONFIG, ...tokenFile("corp", T0 - 1) },
+      "AUTH_REQUIRED",
+      "the SSO token expired at 2026-03-04T04:59:59.999Z; run `aws sso login --profile default`",
+    ],
     ["token rejected by the portal", { [CONFIG]: SESSION_CONFIG, ...tokenFile("corp", T0 + HOUR, "stale-token-000000") }, "AUTH_REQUIRED", "rejected the cached token (HTTP 401)"],
     ["missing sso-session section", { [CONFIG]: "[default]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n" }, "AUTH_FAILED", "no [sso-session gone] section"],
     ["missing account and role", { [CONFIG]: "[default]\nsso_start_url = https://x\nsso_region = us-east-1\n" }, "AUTH_FAILED", "missing sso_account_id, sso_role_name"],
     // The region goes into the portal's host name (issue 16, item 5): a host smuggled in is refused before any request.
-    ["an sso_region that is not a region", { [CONFIG]: SESSION_CONFIG.replace("sso_region = eu-west-1", "sso_region = x@127.0.0.1:1/#"), ...tokenFile("corp", T0 + HOUR) }, "INVALID_REQUEST", "is not an AWS region"],
     [
-      "corrupt token cache",
-      { [CONFIG]: SESSION_CONFIG, [`/home/u/.aws/sso/cache/${sha1("corp")}.json`]: '{"accessToken": "half' },
-      "AUTH_FAILED",
-      "answer is not valid JSON",
+      "an sso_region that is not a region",
+      { [CONFIG]: SESSION_CONFIG.replace("sso_region = eu-west-1", "sso_region = x@127.0.0.1:1/#"), ...tokenFile("corp", T0 + HOUR) },
+      "INVALID_REQUEST",
+      "is not an AWS region",
     ],
+    ["corrupt token cache", { [CONFIG]: SESSION_CONFIG, [`/home/u/.aws/sso/cache/${sha1("corp")}.json`]: '{"accessToken": "half' }, "AUTH_FAILED", "answer is not valid JSON"],
   ];
   for (const [name, files, code, message] of SSO_ERRORS) {
     test(`${name} → ${code}`, async () => {
@@ -248,7 +271,13 @@ describe("credential_process", () => {
         code: 0,
       }),
     });
-    expect(await resolverFor(deps).resolve({}, never)).toEqual({ kind: "sigv4", accessKeyId: "ASIAPROCESS000000001", secretAccessKey: "ps", sessionToken: "pt", expiration: T0 + HOUR });
+    expect(await resolverFor(deps).resolve({}, never)).toEqual({
+      kind: "sigv4",
+      accessKeyId: "ASIAPROCESS000000001",
+      secretAccessKey: "ps",
+      sessionToken: "pt",
+      expiration: T0 + HOUR,
+    });
     expect(deps.processCalls).toEqual(['"/opt/bin/creds" --profile x']);
   });
 
@@ -293,10 +322,20 @@ describe("container endpoint", () => {
     };
     const deps = makeDeps({
       now: T0,
-      env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${other.url}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/var/run/pod-token", AWS_CONTAINER_AUTHORIZATION_TOKEN: "env-token-ignored" },
+      env: {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${other.url}/v1/credentials`,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/var/run/pod-token",
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: "env-token-ignored",
+      },
       files: { "/var/run/pod-token": "pod-identity-token-01\n" },
     });
-    expect(await resolverFor(deps).resolve({}, never)).toEqual({ kind: "sigv4", accessKeyId: "ASIACONTAINER0000001", secretAccessKey: "cs", sessionToken: "ct", expiration: T0 + HOUR });
+    expect(await resolverFor(deps).resolve({}, never)).toEqual({
+      kind: "sigv4",
+      accessKeyId: "ASIACONTAINER0000001",
+      secretAccessKey: "cs",
+      sessionToken: "ct",
+      expiration: T0 + HOUR,
+    });
     expect(seen).toBe("pod-identity-token-01");
   });
 
@@ -347,7 +386,13 @@ describe("EC2 instance metadata (IMDSv2)", () => {
     otherReply = imds();
     const before = other.calls.length;
     const deps = makeDeps({ now: T0, env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: `${other.url}/` } });
-    expect(await resolverFor(deps).resolve({}, never)).toEqual({ kind: "sigv4", accessKeyId: "ASIAIMDS000000000001", secretAccessKey: "is", sessionToken: "it", expiration: T0 + HOUR });
+    expect(await resolverFor(deps).resolve({}, never)).toEqual({
+      kind: "sigv4",
+      accessKeyId: "ASIAIMDS000000000001",
+      secretAccessKey: "is",
+      sessionToken: "it",
+      expiration: T0 + HOUR,
+    });
     const calls = other.calls.slice(before);
     expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual([
       "PUT /latest/api/token",
@@ -415,8 +460,9 @@ describe("malformed shared files", () => {
 
   test("region() reports a broken config file the same way", async () => {
     const resolver = createAwsCredentialResolver(makeDeps({ files: { [CONFIG]: "[default\n" } }));
-    await expect(resolver.region({})).rejects.toMatchObject({ code: "AUTH_FAILED", message: `cannot parse AWS config file ${CONFIG}: line 1 opens a [section] without closing it` });
+    await expect(resolver.region({})).rejects.toMatchObject({
+      code: "AUTH_FAILED",
+      message: `cannot parse AWS config file ${CONFIG}: line 1 opens a [section] without closing it`,
+    });
   });
 });
-
-

@@ -7,17 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createGoogleCredentialResolver } from "../../../src/auth/google-credentials.ts";
 import type { BridgeError } from "../../../src/protocol/errors.ts";
 import type { ProviderParams } from "../../../src/protocol/request.ts";
-import {
-  googleDeps,
-  never,
-  register,
-  serviceAccountJson,
-  startMetadataServer,
-  startTokenEndpoint,
-  testKey,
-  type FakeServer,
-  type TokenEndpoint,
-} from "./fakes.ts";
+import { googleDeps, never, register, serviceAccountJson, startMetadataServer, startTokenEndpoint, testKey, type FakeServer, type TokenEndpoint } from "./fakes.ts";
 
 const HOME_ADC = "/home/u/.config/gcloud/application_default_credentials.json";
 const APPDATA = "C:\\Users\\u\\AppData\\Roaming";
@@ -106,7 +96,9 @@ describe("source order", () => {
   }
 
   test("nothing configured → AUTH_REQUIRED listing every place tried", async () => {
-    const error = (await createGoogleCredentialResolver(googleDeps({})).resolve({}, never).catch((thrown: unknown) => thrown)) as BridgeError;
+    const error = (await createGoogleCredentialResolver(googleDeps({}))
+      .resolve({}, never)
+      .catch((thrown: unknown) => thrown)) as BridgeError;
     expect(error.code).toBe("AUTH_REQUIRED");
     expect(error.message).toBe(
       "no Google credentials found; tried params.credentials; GOOGLE_APPLICATION_CREDENTIALS (not set); " +
@@ -117,7 +109,9 @@ describe("source order", () => {
   });
 
   test("no home directory is said so", async () => {
-    const error = (await createGoogleCredentialResolver(googleDeps({ home: null })).resolve({}, never).catch((thrown: unknown) => thrown)) as BridgeError;
+    const error = (await createGoogleCredentialResolver(googleDeps({ home: null }))
+      .resolve({}, never)
+      .catch((thrown: unknown) => thrown)) as BridgeError;
     expect(error.message).toContain("gcloud application default credentials (no home directory known)");
   });
 });
@@ -131,7 +125,9 @@ describe("params.credentials", () => {
   ];
   for (const [name, credentials, field, message] of INVALID) {
     test(`${name} → INVALID_REQUEST`, async () => {
-      const error = (await createGoogleCredentialResolver(googleDeps({})).resolve({ credentials }, never).catch((thrown: unknown) => thrown)) as BridgeError;
+      const error = (await createGoogleCredentialResolver(googleDeps({}))
+        .resolve({ credentials }, never)
+        .catch((thrown: unknown) => thrown)) as BridgeError;
       expect(error.code).toBe("INVALID_REQUEST");
       expect(error.field).toBe(field);
       expect(error.message).toBe(message);

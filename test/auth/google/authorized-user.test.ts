@@ -22,8 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => endpoint.close());
 
-const adcFile = (extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({ type: "authorized_user", ...USER, token_uri: endpoint.tokenUri, ...extra });
+const adcFile = (extra: Record<string, unknown> = {}): string => JSON.stringify({ type: "authorized_user", ...USER, token_uri: endpoint.tokenUri, ...extra });
 
 test("refresh-token grant with exactly grant_type, client_id, client_secret, refresh_token", async () => {
   const before = endpoint.calls.length;

@@ -50,7 +50,13 @@ function signalAfter(ms: number, code: "TIMEOUT" | "CANCELLED"): AbortSignal {
 async function failureWithin(ms: number, resolution: Promise<unknown>): Promise<BridgeError> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`still resolving after ${ms} ms`), ms)));
-  const outcome = await Promise.race([resolution.then(() => "resolved", (error: unknown) => error), late]);
+  const outcome = await Promise.race([
+    resolution.then(
+      () => "resolved",
+      (error: unknown) => error,
+    ),
+    late,
+  ]);
   clearTimeout(timer);
   expect(outcome).toBeInstanceOf(BridgeError);
   return outcome as BridgeError;
@@ -63,16 +69,24 @@ describe("GOOGLE_APPLICATION_CREDENTIALS that is not a key file", () => {
   const cases: Array<[string, () => string, string]> = [
     ["a FIFO, under a request timeout", () => fifo("timeout.json"), "it is a FIFO (named pipe), not a regular file"],
     ["/dev/zero", () => "/dev/zero", "it is a character device, not a regular file"],
-    ["a directory", () => {
-      mkdirSync(join(dir, "keys"), { recursive: true });
-      return join(dir, "keys");
-    }, "it is a directory, not a regular file"],
-    ["a 20 MB file", () => {
-      const path = join(dir, "big.json");
-      writeFileSync(path, "");
-      truncateSync(path, 20_000_000);
-      return path;
-    }, "it is 19.1 MiB, over the 1 MiB limit"],
+    [
+      "a directory",
+      () => {
+        mkdirSync(join(dir, "keys"), { recursive: true });
+        return join(dir, "keys");
+      },
+      "it is a directory, not a regular file",
+    ],
+    [
+      "a 20 MB file",
+      () => {
+        const path = join(dir, "big.json");
+        writeFileSync(path, "");
+        truncateSync(path, 20_000_000);
+        return path;
+      },
+      "it is 19.1 MiB, over the 1 MiB limit",
+    ],
   ];
   for (const [name, make, reason] of cases) {
     test(`${name}: AUTH_FAILED at once, naming the file and what is wrong`, async () => {
@@ -112,7 +126,12 @@ describe("a key file on a stalled mount", () => {
         },
       },
     });
-    return { files, unstick: () => waiting.splice(0).forEach((wake) => wake()) };
+    return {
+      files,
+      unstick: () => {
+        for (const wake of waiting.splice(0)) wake();
+      },
+    };
   };
 
   test("ends at the request's timeout: TIMEOUT naming the file", async () => {

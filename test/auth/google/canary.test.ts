@@ -51,15 +51,30 @@ interface Scenario {
 
 const ADC = "/home/u/.config/gcloud/application_default_credentials.json";
 const saKey = () => serviceAccountJson(testKey(0), `${echo.url}/token`);
-const user = (extra = {}) => JSON.stringify({ type: "authorized_user", client_id: "c.apps.googleusercontent.com", client_secret: C.clientSecret, refresh_token: C.refreshToken, token_uri: `${echo.url}/token`, ...extra });
+const user = (extra = {}) =>
+  JSON.stringify({
+    type: "authorized_user",
+    client_id: "c.apps.googleusercontent.com",
+    client_secret: C.clientSecret,
+    refresh_token: C.refreshToken,
+    token_uri: `${echo.url}/token`,
+    ...extra,
+  });
 const metadataEnv = () => ({ GCE_METADATA_HOST: echo.url.replace("http://", "") });
 
 const SCENARIOS: Scenario[] = [
   { name: "service account refused, endpoint echoes the assertion", deps: () => googleDeps({}), params: () => ({ credentials: { service_account: saKey() } }), token: echoRefusal },
-  { name: "key file refused, endpoint echoes", deps: () => googleDeps({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/k.json" }, files: { "/k.json": JSON.stringify(saKey()) } }), token: echoRefusal },
+  {
+    name: "key file refused, endpoint echoes",
+    deps: () => googleDeps({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/k.json" }, files: { "/k.json": JSON.stringify(saKey()) } }),
+    token: echoRefusal,
+  },
   { name: "key file cut short", deps: () => googleDeps({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/k.json" }, files: { "/k.json": JSON.stringify(saKey()).slice(0, 900) } }) },
   { name: "key string in params cut short", deps: () => googleDeps({}), params: () => ({ credentials: { service_account: JSON.stringify(saKey()).slice(0, 900) } }) },
-  { name: "PKCS#1 key", deps: () => googleDeps({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/k.json" }, files: { "/k.json": JSON.stringify({ ...saKey(), private_key: pkcs1Pem(testKey(0)) }) } }) },
+  {
+    name: "PKCS#1 key",
+    deps: () => googleDeps({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/k.json" }, files: { "/k.json": JSON.stringify({ ...saKey(), private_key: pkcs1Pem(testKey(0)) }) } }),
+  },
   {
     name: "PKCS#8 armour around garbage",
     deps: () => googleDeps({}),
@@ -68,11 +83,27 @@ const SCENARIOS: Scenario[] = [
   { name: "refresh token refused, endpoint echoes it", deps: () => googleDeps({ files: { [ADC]: user() } }), token: echoRefusal },
   { name: "authorized_user file cut short", deps: () => googleDeps({ files: { [ADC]: user().slice(0, 140) } }) },
   { name: "authorized_user without client_id", deps: () => googleDeps({ files: { [ADC]: user({ client_id: undefined }) } }) },
-  { name: "token answer with a wrong token_type", deps: () => googleDeps({ files: { [ADC]: user() } }), token: () => ({ body: JSON.stringify({ access_token: C.answerToken, token_type: "MAC" }) }) },
+  {
+    name: "token answer with a wrong token_type",
+    deps: () => googleDeps({ files: { [ADC]: user() } }),
+    token: () => ({ body: JSON.stringify({ access_token: C.answerToken, token_type: "MAC" }) }),
+  },
   { name: "token answer cut short", deps: () => googleDeps({ files: { [ADC]: user() } }), token: () => ({ body: `{"access_token":"${C.answerToken}","expires_in":` }) },
-  { name: "token answer with a bad expires_in", deps: () => googleDeps({ files: { [ADC]: user() } }), token: () => ({ body: JSON.stringify({ access_token: C.answerToken, expires_in: "later" }) }) },
-  { name: "metadata answer cut short", deps: () => googleDeps({ env: metadataEnv() }), metadata: { headers: { "metadata-flavor": "Google" }, body: `{"access_token":"${C.metadataToken}` } },
-  { name: "metadata 403 echoing a token", deps: () => googleDeps({ env: metadataEnv() }), metadata: { status: 403, headers: { "metadata-flavor": "Google" }, body: C.metadataToken } },
+  {
+    name: "token answer with a bad expires_in",
+    deps: () => googleDeps({ files: { [ADC]: user() } }),
+    token: () => ({ body: JSON.stringify({ access_token: C.answerToken, expires_in: "later" }) }),
+  },
+  {
+    name: "metadata answer cut short",
+    deps: () => googleDeps({ env: metadataEnv() }),
+    metadata: { headers: { "metadata-flavor": "Google" }, body: `{"access_token":"${C.metadataToken}` },
+  },
+  {
+    name: "metadata 403 echoing a token",
+    deps: () => googleDeps({ env: metadataEnv() }),
+    metadata: { status: 403, headers: { "metadata-flavor": "Google" }, body: C.metadataToken },
+  },
   { name: "params with both kinds", deps: () => googleDeps({}), params: () => ({ credentials: { access_token: C.paramToken, service_account: saKey() } }) },
   {
     name: "refresh fails after a success (fallback warning, then failure)",

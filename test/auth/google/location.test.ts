@@ -63,7 +63,13 @@ describe("location and host", () => {
   const CASES: Array<[string, ProviderParams, Record<string, string>, string, string]> = [
     ["default", {}, {}, "us-central1", "us-central1-aiplatform.googleapis.com"],
     ["params.location first", { location: "europe-west4" }, { GOOGLE_CLOUD_LOCATION: "asia-east1" }, "europe-west4", "europe-west4-aiplatform.googleapis.com"],
-    ["GOOGLE_CLOUD_LOCATION", {}, { GOOGLE_CLOUD_LOCATION: "asia-east1", GOOGLE_VERTEX_LOCATION: "x-1", VERTEX_LOCATION: "y-1" }, "asia-east1", "asia-east1-aiplatform.googleapis.com"],
+    [
+      "GOOGLE_CLOUD_LOCATION",
+      {},
+      { GOOGLE_CLOUD_LOCATION: "asia-east1", GOOGLE_VERTEX_LOCATION: "x-1", VERTEX_LOCATION: "y-1" },
+      "asia-east1",
+      "asia-east1-aiplatform.googleapis.com",
+    ],
     ["GOOGLE_VERTEX_LOCATION", {}, { GOOGLE_VERTEX_LOCATION: "us-east5", VERTEX_LOCATION: "y-1" }, "us-east5", "us-east5-aiplatform.googleapis.com"],
     ["VERTEX_LOCATION", {}, { VERTEX_LOCATION: "me-central2" }, "me-central2", "me-central2-aiplatform.googleapis.com"],
     ["global", { location: "global" }, {}, "global", "aiplatform.googleapis.com"],

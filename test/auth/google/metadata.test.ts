@@ -17,12 +17,13 @@ afterAll(() => metadata.close());
 const host = (): string => metadata.url.replace("http://", "");
 const resolve = (env: Record<string, string> = {}, timeoutMs = 500) =>
   createGoogleCredentialResolver(googleDeps({ now: T0, env: { GCE_METADATA_HOST: host(), ...env } }), { metadataTimeoutMs: timeoutMs }).resolve({}, never);
-const failure = (env: Record<string, string> = {}, timeoutMs = 500) => resolve(env, timeoutMs).then(
-  () => {
-    throw new Error("expected a failure");
-  },
-  (error: unknown) => error as BridgeError,
-);
+const failure = (env: Record<string, string> = {}, timeoutMs = 500) =>
+  resolve(env, timeoutMs).then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (error: unknown) => error as BridgeError,
+  );
 
 test("token and project, each request carrying Metadata-Flavor: Google", async () => {
   reply = undefined;
@@ -48,7 +49,11 @@ test("no project id from the server → the token alone", async () => {
 
 const ABSENT: Array<[string, (path: string) => Reply | undefined, string]> = [
   ["no service account attached (404)", () => ({ status: 404, headers: { "metadata-flavor": "Google" } }), "no service account is attached to this machine"],
-  ["something else answers (no Metadata-Flavor header)", () => ({ status: 404, body: "<html>" }), "answered HTTP 404 without Metadata-Flavor: Google (not a Google metadata server)"],
+  [
+    "something else answers (no Metadata-Flavor header)",
+    () => ({ status: 404, body: "<html>" }),
+    "answered HTTP 404 without Metadata-Flavor: Google (not a Google metadata server)",
+  ],
 ];
 for (const [name, answer, why] of ABSENT) {
   test(`${name} → AUTH_REQUIRED saying why`, async () => {

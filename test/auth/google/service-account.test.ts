@@ -35,12 +35,14 @@ afterAll(() => endpoint.close());
 const keyFile = (overrides = {}) => serviceAccountJson(testKey(0), endpoint.tokenUri, overrides);
 
 async function failure(deps: TestDeps, params: ProviderParams = {}): Promise<BridgeError> {
-  return createGoogleCredentialResolver(deps).resolve(params, never).then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (error: unknown) => error as BridgeError,
-  );
+  return createGoogleCredentialResolver(deps)
+    .resolve(params, never)
+    .then(
+      () => {
+        throw new Error("expected a failure");
+      },
+      (error: unknown) => error as BridgeError,
+    );
 }
 
 describe("the JWT-bearer exchange", () => {
@@ -154,7 +156,13 @@ describe("refusals and failures", () => {
 
   const ANSWERS: Array<[string, { status?: number; body: string }, string, string, boolean]> = [
     ["503", { status: 503, body: "busy" }, "PROVIDER_ERROR", "the token endpoint answered HTTP 503", true],
-    ["429 with a reason", { status: 429, body: '{"error":"rate_limit_exceeded","error_description":"slow down"}' }, "PROVIDER_ERROR", "HTTP 429: rate_limit_exceeded: slow down", true],
+    [
+      "429 with a reason",
+      { status: 429, body: '{"error":"rate_limit_exceeded","error_description":"slow down"}' },
+      "PROVIDER_ERROR",
+      "HTTP 429: rate_limit_exceeded: slow down",
+      true,
+    ],
     ["401 without JSON", { status: 401, body: "<html>no</html>" }, "AUTH_FAILED", "the token endpoint answered HTTP 401", false],
     ["200 but not JSON", { body: "<html>" }, "AUTH_FAILED", "answer is not a JSON object", false],
     ["200 without access_token", { body: '{"expires_in":3599}' }, "AUTH_FAILED", "answer has no access_token", false],
@@ -202,12 +210,24 @@ describe("malformed keys", () => {
     ["missing both", () => JSON.stringify({ type: "service_account" }), "missing client_email and private_key"],
     ["private_key not a string", () => JSON.stringify({ ...keyFile(), private_key: 42 }), "private_key must be a string"],
     ["PKCS#1 key", () => JSON.stringify(keyFile({ private_key: pkcs1Pem(testKey(0)) })), "private_key is a PKCS#1 key (BEGIN RSA PRIVATE KEY); convert it"],
-    ["encrypted key", () => JSON.stringify(keyFile({ private_key: "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBO\n-----END ENCRYPTED PRIVATE KEY-----\n" })), "private_key is encrypted"],
+    [
+      "encrypted key",
+      () => JSON.stringify(keyFile({ private_key: "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBO\n-----END ENCRYPTED PRIVATE KEY-----\n" })),
+      "private_key is encrypted",
+    ],
     ["not PEM at all", () => JSON.stringify(keyFile({ private_key: "just-some-secret-text" })), "private_key is not a PEM PKCS#8 key"],
-    ["PKCS#8 armour around garbage", () => JSON.stringify(keyFile({ private_key: "-----BEGIN PRIVATE KEY-----\nAAAAnotakey==\n-----END PRIVATE KEY-----\n" })), "private_key is not a valid PKCS#8 RSA key"],
+    [
+      "PKCS#8 armour around garbage",
+      () => JSON.stringify(keyFile({ private_key: "-----BEGIN PRIVATE KEY-----\nAAAAnotakey==\n-----END PRIVATE KEY-----\n" })),
+      "private_key is not a valid PKCS#8 RSA key",
+    ],
     ["an EC key", () => JSON.stringify(keyFile({ private_key: ecPkcs8Pem() })), "private_key is not a valid PKCS#8 RSA key"],
     ["plain-http token_uri", () => JSON.stringify(keyFile({ token_uri: "http://example.com/token" })), "token_uri must be an https URL"],
-    ["unsupported type", () => JSON.stringify({ type: "external_account", audience: "//iam" }), 'type "external_account" is not supported (supported: service_account, authorized_user)'],
+    [
+      "unsupported type",
+      () => JSON.stringify({ type: "external_account", audience: "//iam" }),
+      'type "external_account" is not supported (supported: service_account, authorized_user)',
+    ],
     ["no type", () => JSON.stringify({ client_email: "a@b" }), 'has no "type" (expected service_account or authorized_user)'],
   ];
   for (const [name, text, problem] of MALFORMED) {
@@ -242,8 +262,16 @@ describe("malformed keys", () => {
   const PARAMS: Array<[string, unknown, string]> = [
     ["a string that is not JSON", "{not json", "params.credentials.service_account: a string here must hold the key's JSON object, and this one is not valid JSON"],
     ["a number", 7, "params.credentials.service_account: must be the key JSON, as an object or a string"],
-    ["an authorized_user JSON", { type: "authorized_user", client_id: "x" }, 'params.credentials.service_account: type "authorized_user" is not supported (supported: service_account)'],
-    ["a PKCS#1 key", { client_email: "a@b", private_key: "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----" }, "params.credentials.service_account: private_key is a PKCS#1 key"],
+    [
+      "an authorized_user JSON",
+      { type: "authorized_user", client_id: "x" },
+      'params.credentials.service_account: type "authorized_user" is not supported (supported: service_account)',
+    ],
+    [
+      "a PKCS#1 key",
+      { client_email: "a@b", private_key: "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----" },
+      "params.credentials.service_account: private_key is a PKCS#1 key",
+    ],
   ];
   for (const [name, value, message] of PARAMS) {
     test(`params.credentials.service_account as ${name} → INVALID_REQUEST`, async () => {

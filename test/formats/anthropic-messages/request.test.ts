@@ -63,7 +63,13 @@ const CASES: Case[] = [
   {
     name: "images become base64 sources",
     params: params([
-      { role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image", media_type: "image/png", data: "iVBORw0KGgo=" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "What is this?" },
+          { type: "image", media_type: "image/png", data: "iVBORw0KGgo=" },
+        ],
+      },
     ]),
     body: {
       model: MODEL,
@@ -95,7 +101,10 @@ const CASES: Case[] = [
           {
             type: "tool_result",
             tool_call_id: "toolu_2",
-            content: [{ type: "text", text: "unknown city" }, { type: "image", media_type: "image/jpeg", data: "AAAA" }],
+            content: [
+              { type: "text", text: "unknown city" },
+              { type: "image", media_type: "image/jpeg", data: "AAAA" },
+            ],
             is_error: true,
           },
         ],
@@ -170,11 +179,7 @@ const CASES: Case[] = [
         { role: "user", content: [text("Q")] },
         {
           role: "assistant",
-          content: [
-            { type: "thinking", thinking: "Let me think.", signature: "sig-1" },
-            { type: "redacted_thinking", data: "opaque-data" },
-            text("A"),
-          ],
+          content: [{ type: "thinking", thinking: "Let me think.", signature: "sig-1" }, { type: "redacted_thinking", data: "opaque-data" }, text("A")],
         },
         { role: "user", content: [text("Q2")] },
       ],
@@ -185,7 +190,13 @@ const CASES: Case[] = [
     params: params([
       { role: "user", content: "one" },
       { role: "assistant", content: "" },
-      { role: "user", content: [{ type: "text", text: "" }, { type: "text", text: "two" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "" },
+          { type: "text", text: "two" },
+        ],
+      },
     ]),
     body: { model: MODEL, max_tokens: 4096, messages: [{ role: "user", content: [text("one"), text("two")] }] },
   },
@@ -271,7 +282,11 @@ describe("a request the API accepted (fantasy multi_tool_streaming, interaction 
     expect(recorded["stream"]).toBe(true);
     expect(recorded["tool_choice"]).toEqual({ disable_parallel_tool_use: false, type: "auto" });
     expect(body["tool_choice"]).toEqual({ type: "auto" });
-    expect(Object.keys(body).sort()).toEqual(Object.keys(recorded).filter((k) => k !== "stream").sort());
+    expect(Object.keys(body).sort()).toEqual(
+      Object.keys(recorded)
+        .filter((k) => k !== "stream")
+        .sort(),
+    );
   });
 });
 
@@ -294,7 +309,12 @@ describe("reasoning → thinking budget and max_tokens (through the model rules,
   const cases: { name: string; extra: Partial<ChatParams>; budget: number; max_tokens: number }[] = [
     { name: "budget below max_tokens is kept as is", extra: { reasoning: { budget_tokens: 2000 }, max_tokens: 8000 }, budget: 2000, max_tokens: 8000 },
     { name: "budget above the default max_tokens bumps it to budget + 4096", extra: { reasoning: { budget_tokens: 10000 } }, budget: 10000, max_tokens: 14096 },
-    { name: "max_tokens equal to the budget is bumped (budget must be strictly below)", extra: { reasoning: { budget_tokens: 5000 }, max_tokens: 5000 }, budget: 5000, max_tokens: 9096 },
+    {
+      name: "max_tokens equal to the budget is bumped (budget must be strictly below)",
+      extra: { reasoning: { budget_tokens: 5000 }, max_tokens: 5000 },
+      budget: 5000,
+      max_tokens: 9096,
+    },
     { name: "effort low = 1024, no max_tokens: budget + 4096", extra: { reasoning: { effort: "low" } }, budget: 1024, max_tokens: 5120 },
     { name: "effort medium = 8192, default max_tokens bumped", extra: { reasoning: { effort: "medium" } }, budget: 8192, max_tokens: 12288 },
     { name: "effort high = 24576, small explicit max_tokens bumped", extra: { reasoning: { effort: "high" }, max_tokens: 1000 }, budget: 24576, max_tokens: 28672 },
@@ -318,10 +338,22 @@ describe("prompt caching", () => {
     const body = encodeAnthropicRequest(
       params(
         [
-          { role: "system", content: [{ type: "text", text: "S1" }, { type: "text", text: "S2" }] },
+          {
+            role: "system",
+            content: [
+              { type: "text", text: "S1" },
+              { type: "text", text: "S2" },
+            ],
+          },
           { role: "user", content: "U1" },
           { role: "assistant", content: "A1" },
-          { role: "user", content: [{ type: "text", text: "U2a" }, { type: "text", text: "U2b" }] },
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "U2a" },
+              { type: "text", text: "U2b" },
+            ],
+          },
         ],
         { cache: true },
       ),
@@ -347,8 +379,20 @@ describe("prompt caching", () => {
   test("a text part with cache: true is marked", () => {
     const body = encodeAnthropicRequest(
       params([
-        { role: "system", content: [{ type: "text", text: "big doc", cache: true }, { type: "text", text: "rules" }] },
-        { role: "user", content: [{ type: "text", text: "ctx", cache: true }, { type: "text", text: "question" }] },
+        {
+          role: "system",
+          content: [
+            { type: "text", text: "big doc", cache: true },
+            { type: "text", text: "rules" },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "ctx", cache: true },
+            { type: "text", text: "question" },
+          ],
+        },
       ]),
     );
     expect(body["system"]).toEqual([{ ...text("big doc"), cache_control: EPHEMERAL }, text("rules")]);
@@ -371,7 +415,13 @@ describe("prompt caching", () => {
     );
     expect(body["messages"]).toEqual([
       { role: "user", content: [text("Q")] },
-      { role: "assistant", content: [{ ...text("A"), cache_control: EPHEMERAL }, { type: "thinking", thinking: "t", signature: "s" }] },
+      {
+        role: "assistant",
+        content: [
+          { ...text("A"), cache_control: EPHEMERAL },
+          { type: "thinking", thinking: "t", signature: "s" },
+        ],
+      },
     ]);
   });
 
@@ -393,7 +443,12 @@ describe("prompt caching", () => {
   });
 
   test("without any cache flag no block carries cache_control", () => {
-    const body = encodeAnthropicRequest(params([{ role: "system", content: "s" }, { role: "user", content: "u" }]));
+    const body = encodeAnthropicRequest(
+      params([
+        { role: "system", content: "s" },
+        { role: "user", content: "u" },
+      ]),
+    );
     expect(JSON.stringify(body)).not.toContain("cache_control");
   });
 });
@@ -404,7 +459,13 @@ describe("invalid requests name the offending field", () => {
       name: "tool_call arguments that are not JSON",
       messages: [
         { role: "user", content: "Hi" },
-        { role: "assistant", content: [{ type: "text", text: "x" }, { type: "tool_call", id: "t", name: "f", arguments: '{"a":' }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "x" },
+            { type: "tool_call", id: "t", name: "f", arguments: '{"a":' },
+          ],
+        },
       ],
       field: "messages[1].content[1].arguments",
     },

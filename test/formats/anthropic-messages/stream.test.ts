@@ -107,8 +107,7 @@ const SCENARIOS: Scenario[] = [
     name: "redacted thinking (pydantic-ai redacted stream)",
     file: "pydantic-ai/test_anthropic_model_thinking_part_redacted_stream.interaction0.sse",
     model: "claude-sonnet-4-5-20250929",
-    text:
-      'I notice that you\'ve sent what appears to be some kind of test string or command. I don\'t have any special "magic string" triggers or backdoor commands that would expose internal systems or change my behavior.\n\nI\'m Claude, an AI assistant created by Anthropic to be helpful, harmless, and honest. How can I assist you today with a legitimate task or question?',
+    text: "I notice that you've sent what appears to be some kind of test string or command. I don't have any special \"magic string\" triggers or backdoor commands that would expose internal systems or change my behavior.\n\nI'm Claude, an AI assistant created by Anthropic to be helpful, harmless, and honest. How can I assist you today with a legitimate task or question?",
     redacted: [REDACTED_1, REDACTED_2],
     usage: { input_tokens: 92, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 189 },
     finish: { type: "finish", finish_reason: "stop", raw: "end_turn" },
@@ -218,18 +217,13 @@ describe("event order and shape", () => {
 
   test("an output-only message_delta reports only output figures (codecompanion tools)", () => {
     const usage = mapFixture("codecompanion/anthropic_tools_streaming.sse").filter((e) => e.type === "usage");
-    expect(usage.map((e) => e.usage)).toEqual([
-      { input_tokens: 905, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 1 },
-      { output_tokens: 137 },
-    ]);
+    expect(usage.map((e) => e.usage)).toEqual([{ input_tokens: 905, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 1 }, { output_tokens: 137 }]);
   });
 
   test("a tool call without arguments completes as {} (vercel-ai tool-no-args)", () => {
     const d = digest(mapEvents(chunkLinesToEvents(fixtureText("vercel-ai/anthropic-tool-no-args.chunks.txt"))));
     expect(d.text).toBe("I'll update the issue list for you.");
-    expect(d.deltas).toEqual([
-      { type: "tool_call_delta", index: 0, id: "toolu_01QE1WLsSVp5hy5Q3GmGTmjP", name: "updateIssueList", arguments_delta: "" },
-    ]);
+    expect(d.deltas).toEqual([{ type: "tool_call_delta", index: 0, id: "toolu_01QE1WLsSVp5hy5Q3GmGTmjP", name: "updateIssueList", arguments_delta: "" }]);
     expect(d.toolCalls).toEqual([{ id: "toolu_01QE1WLsSVp5hy5Q3GmGTmjP", name: "updateIssueList", arguments: "{}" }]);
     expect(d.usage).toEqual({ input_tokens: 565, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 48 });
     expect(d.finishes).toEqual([{ type: "finish", finish_reason: "tool_calls", raw: "tool_use" }]);
@@ -446,11 +440,7 @@ describe("hand-written edge cases", () => {
   });
 
   test("end is emitted once; events after message_stop are ignored", () => {
-    const out = mapEvents([
-      ev({ type: "message_stop" }),
-      ev({ type: "message_stop" }),
-      ev({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "late" } }),
-    ]);
+    const out = mapEvents([ev({ type: "message_stop" }), ev({ type: "message_stop" }), ev({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "late" } })]);
     expect(out).toEqual([{ type: "end" }]);
   });
 

@@ -83,7 +83,7 @@ describe("against recorded requests Bedrock accepted", () => {
     ];
     const expected = recorded("test_bedrock_model_iter_stream.yaml.interaction1.request.json");
     // pydantic-ai spells out the default `status: "success"`; we send a status only for errors.
-    const toolResult = ((expected["messages"] as { content: { toolResult?: Record<string, unknown> }[] }[])[2]!.content[0]!.toolResult)!;
+    const toolResult = (expected["messages"] as { content: { toolResult?: Record<string, unknown> }[] }[])[2]!.content[0]!.toolResult!;
     expect(toolResult["status"]).toBe("success");
     delete toolResult["status"];
     expect(converse(params(history, { top_p: 0.5, tools: [CAPITAL, TEMPERATURE] }, NOVA))).toEqual(expected);
@@ -126,7 +126,13 @@ const CASES: Case[] = [
     params: params([
       { role: "system", content: "Be brief." },
       { role: "user", content: "Hi" },
-      { role: "system", content: [{ type: "text", text: "Answer in French." }, { type: "text", text: "" }] },
+      {
+        role: "system",
+        content: [
+          { type: "text", text: "Answer in French." },
+          { type: "text", text: "" },
+        ],
+      },
       { role: "system", content: "" },
     ]),
     body: { system: [{ text: "Be brief." }, { text: "Answer in French." }], messages: [user({ text: "Hi" })] },
@@ -150,17 +156,25 @@ const CASES: Case[] = [
       { role: "assistant", content: [{ type: "tool_call", id: "t2", name: "g", arguments: "" }] },
       { role: "tool", content: [{ type: "tool_result", tool_call_id: "t1", content: "one" }] },
       { role: "user", content: "and now?" },
-      { role: "tool", content: [{ type: "tool_result", tool_call_id: "t2", content: [{ type: "text", text: "two" }, { type: "text", text: "" }] }] },
+      {
+        role: "tool",
+        content: [
+          {
+            type: "tool_result",
+            tool_call_id: "t2",
+            content: [
+              { type: "text", text: "two" },
+              { type: "text", text: "" },
+            ],
+          },
+        ],
+      },
     ]),
     body: {
       messages: [
         user({ text: "a" }, { text: "b" }),
         assistant({ toolUse: { toolUseId: "t1", name: "f", input: { x: 1 } } }, { toolUse: { toolUseId: "t2", name: "g", input: {} } }),
-        user(
-          { toolResult: { toolUseId: "t1", content: [{ text: "one" }] } },
-          { toolResult: { toolUseId: "t2", content: [{ text: "two" }] } },
-          { text: "and now?" },
-        ),
+        user({ toolResult: { toolUseId: "t1", content: [{ text: "one" }] } }, { toolResult: { toolUseId: "t2", content: [{ text: "two" }] } }, { text: "and now?" }),
       ],
       // History with tool blocks and no tools given: a placeholder config (see below).
       toolConfig: {
@@ -222,7 +236,16 @@ const CASES: Case[] = [
       { role: "assistant", content: [{ type: "tool_call", id: "t", name: "shot", arguments: "{}" }] },
       {
         role: "tool",
-        content: [{ type: "tool_result", tool_call_id: "t", content: [{ type: "image", media_type: "image/gif", data: "R0lGOD" }, { type: "text", text: "done" }] }],
+        content: [
+          {
+            type: "tool_result",
+            tool_call_id: "t",
+            content: [
+              { type: "image", media_type: "image/gif", data: "R0lGOD" },
+              { type: "text", text: "done" },
+            ],
+          },
+        ],
       },
     ]),
     body: {
@@ -308,7 +331,13 @@ const CASES: Case[] = [
   {
     name: "is_error → status error for Claude; not sent when false",
     params: params([
-      { role: "assistant", content: [{ type: "tool_call", id: "a", name: "f", arguments: "{}" }, { type: "tool_call", id: "b", name: "f", arguments: "{}" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "tool_call", id: "a", name: "f", arguments: "{}" },
+          { type: "tool_call", id: "b", name: "f", arguments: "{}" },
+        ],
+      },
       {
         role: "tool",
         content: [
@@ -320,10 +349,7 @@ const CASES: Case[] = [
     body: {
       messages: [
         assistant({ toolUse: { toolUseId: "a", name: "f", input: {} } }, { toolUse: { toolUseId: "b", name: "f", input: {} } }),
-        user(
-          { toolResult: { toolUseId: "a", content: [{ text: "ENOENT" }], status: "error" } },
-          { toolResult: { toolUseId: "b", content: [{ text: "ok" }] } },
-        ),
+        user({ toolResult: { toolUseId: "a", content: [{ text: "ENOENT" }], status: "error" } }, { toolResult: { toolUseId: "b", content: [{ text: "ok" }] } }),
       ],
       toolConfig: { tools: [{ toolSpec: { name: "f", inputSchema: { json: { type: "object", properties: {} } } } }] },
     },
@@ -341,13 +367,25 @@ const CASES: Case[] = [
     ),
     body: {
       // The rules put a user turn in front: a Converse conversation must start with one.
-      messages: [user({ text: "(continued)" }), assistant({ toolUse: { toolUseId: "a", name: "f", input: {} } }), user({ toolResult: { toolUseId: "a", content: [{ text: "ENOENT" }] } })],
+      messages: [
+        user({ text: "(continued)" }),
+        assistant({ toolUse: { toolUseId: "a", name: "f", input: {} } }),
+        user({ toolResult: { toolUseId: "a", content: [{ text: "ENOENT" }] } }),
+      ],
       toolConfig: { tools: [{ toolSpec: { name: "f", inputSchema: { json: { type: "object", properties: {} } } } }] },
     },
   },
   {
     name: "params.cache: a cachePoint after the system prompt and after the last message",
-    params: params([{ role: "system", content: "sys" }, { role: "user", content: "q1" }, { role: "assistant", content: "a1" }, { role: "user", content: "q2" }], { cache: true }),
+    params: params(
+      [
+        { role: "system", content: "sys" },
+        { role: "user", content: "q1" },
+        { role: "assistant", content: "a1" },
+        { role: "user", content: "q2" },
+      ],
+      { cache: true },
+    ),
     body: {
       system: [{ text: "sys" }, CACHE],
       messages: [user({ text: "q1" }), assistant({ text: "a1" }), user({ text: "q2" }, CACHE)],
@@ -371,8 +409,21 @@ const CASES: Case[] = [
   {
     name: "message.cache and part.cache; the point skips a trailing reasoning block",
     params: params([
-      { role: "user", content: [{ type: "text", text: "doc", cache: true }, { type: "text", text: "question" }] },
-      { role: "assistant", content: [{ type: "text", text: "a" }, { type: "reasoning", text: "r", signature: "s" }], cache: true },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "doc", cache: true },
+          { type: "text", text: "question" },
+        ],
+      },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "a" },
+          { type: "reasoning", text: "r", signature: "s" },
+        ],
+        cache: true,
+      },
       { role: "user", content: "next" },
     ]),
     body: {
@@ -401,7 +452,14 @@ const CASES: Case[] = [
   {
     name: "no cache points for a family without Bedrock prompt caching (Llama)",
     rules: true,
-    params: params([{ role: "system", content: "sys" }, { role: "user", content: "q" }], { cache: true }, LLAMA),
+    params: params(
+      [
+        { role: "system", content: "sys" },
+        { role: "user", content: "q" },
+      ],
+      { cache: true },
+      LLAMA,
+    ),
     body: { system: [{ text: "sys" }], messages: [user({ text: "q" })] },
   },
   {
@@ -437,19 +495,29 @@ const CASES: Case[] = [
   {
     name: "a final assistant turn (prefill) loses its trailing whitespace",
     rules: true,
-    params: params([{ role: "user", content: "Write a haiku" }, { role: "assistant", content: "Autumn moon \n" }]),
+    params: params([
+      { role: "user", content: "Write a haiku" },
+      { role: "assistant", content: "Autumn moon \n" },
+    ]),
     body: { messages: [user({ text: "Write a haiku" }), assistant({ text: "Autumn moon" })] },
   },
   {
     name: "a whitespace-only prefill is dropped",
     rules: true,
-    params: params([{ role: "user", content: "Hi" }, { role: "assistant", content: "  " }]),
+    params: params([
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "  " },
+    ]),
     body: { messages: [user({ text: "Hi" })] },
   },
   {
     name: "assistant text before a later user turn keeps its whitespace",
     rules: true,
-    params: params([{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello \n" }, { role: "user", content: "Bye" }]),
+    params: params([
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Hello \n" },
+      { role: "user", content: "Bye" },
+    ]),
     body: { messages: [user({ text: "Hi" }), assistant({ text: "Hello \n" }), user({ text: "Bye" })] },
   },
 ];
@@ -465,9 +533,7 @@ describe("encodeConverseRequest", () => {
     const arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6";
     const shaped = shapeChat("bedrock", "bedrock-converse", params([{ role: "user", content: "q" }], { reasoning: { budget_tokens: 2000 } }, arn));
     expect(encodeConverseRequest(shaped.params)["additionalModelRequestFields"]).toBeUndefined();
-    expect(shaped.adjustments).toEqual([
-      { param: "reasoning", action: "dropped", from: { budget_tokens: 2000 }, reason: expect.stringContaining('rule "converse-limits"') },
-    ]);
+    expect(shaped.adjustments).toEqual([{ param: "reasoning", action: "dropped", from: { budget_tokens: 2000 }, reason: expect.stringContaining('rule "converse-limits"') }]);
     expect(bedrockConverseFormat.encodeRequest(shaped.params)).toEqual(encodeConverseRequest(shaped.params));
   });
 });
@@ -476,21 +542,44 @@ describe("invalid requests name the field", () => {
   const cases: { name: string; messages: Message[]; field: string }[] = [
     {
       name: "tool call arguments that are not JSON",
-      messages: [{ role: "user", content: "q" }, { role: "assistant", content: [{ type: "tool_call", id: "t", name: "f", arguments: "{oops" }] }],
+      messages: [
+        { role: "user", content: "q" },
+        { role: "assistant", content: [{ type: "tool_call", id: "t", name: "f", arguments: "{oops" }] },
+      ],
       field: "messages[1].content[0].arguments",
     },
     {
       name: "tool call arguments that are not an object",
-      messages: [{ role: "assistant", content: [{ type: "text", text: "x" }, { type: "tool_call", id: "t", name: "f", arguments: "[1,2]" }] }],
+      messages: [
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "x" },
+            { type: "tool_call", id: "t", name: "f", arguments: "[1,2]" },
+          ],
+        },
+      ],
       field: "messages[0].content[1].arguments",
     },
-    { name: "an image format Bedrock does not take", messages: [{ role: "user", content: [{ type: "image", media_type: "image/bmp", data: "Qk0=" }] }], field: "messages[0].content[0].media_type" },
+    {
+      name: "an image format Bedrock does not take",
+      messages: [{ role: "user", content: [{ type: "image", media_type: "image/bmp", data: "Qk0=" }] }],
+      field: "messages[0].content[0].media_type",
+    },
     { name: "a tool message with plain text", messages: [{ role: "tool", content: "result" }], field: "messages[0].content" },
     { name: "an image in a system message", messages: [{ role: "system", content: [{ type: "image", media_type: "image/png", data: "x" }] }], field: "messages[0].content[0]" },
     { name: "a tool call in a user message", messages: [{ role: "user", content: [{ type: "tool_call", id: "t", name: "f", arguments: "{}" }] }], field: "messages[0].content[0]" },
-    { name: "a tool result in an assistant message", messages: [{ role: "assistant", content: [{ type: "tool_result", tool_call_id: "t", content: "x" }] }], field: "messages[0].content[0]" },
+    {
+      name: "a tool result in an assistant message",
+      messages: [{ role: "assistant", content: [{ type: "tool_result", tool_call_id: "t", content: "x" }] }],
+      field: "messages[0].content[0]",
+    },
     { name: "reasoning in a user message", messages: [{ role: "user", content: [{ type: "reasoning", text: "r", signature: "s" }] }], field: "messages[0].content[0]" },
-    { name: "an image in an assistant message", messages: [{ role: "assistant", content: [{ type: "image", media_type: "image/png", data: "x" }] }], field: "messages[0].content[0]" },
+    {
+      name: "an image in an assistant message",
+      messages: [{ role: "assistant", content: [{ type: "image", media_type: "image/png", data: "x" }] }],
+      field: "messages[0].content[0]",
+    },
     {
       name: "a tool call part inside a tool result",
       messages: [{ role: "tool", content: [{ type: "tool_result", tool_call_id: "t", content: [{ type: "tool_call", id: "x", name: "y", arguments: "{}" }] }] }],

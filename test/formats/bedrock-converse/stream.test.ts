@@ -40,8 +40,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: "plain text, nova-micro (pydantic-ai model_stream)",
     file: `${P}test_bedrock_model_stream.yaml.interaction0.body.bin`,
-    text:
-      'The capital of France is Paris. Paris is not only the capital city but also the most populous city in France, and it is a major center for culture, commerce, fashion, and international diplomacy. Known for its historical landmarks, such as the Eiffel Tower, the Louvre Museum, and Notre-Dame Cathedral, Paris is often referred to as "The City of Light" or "The City of Love."',
+    text: 'The capital of France is Paris. Paris is not only the capital city but also the most populous city in France, and it is a major center for culture, commerce, fashion, and international diplomacy. Known for its historical landmarks, such as the Eiffel Tower, the Louvre Museum, and Notre-Dame Cathedral, Paris is often referred to as "The City of Light" or "The City of Love."',
     // metadata: inputTokens 13, outputTokens 82, totalTokens 95; no cache figures.
     usage: { input_tokens: 13, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 82 },
     finish: { type: "finish", finish_reason: "stop", raw: "end_turn" },
@@ -50,8 +49,7 @@ const SCENARIOS: Scenario[] = [
     name: "text then a tool call (pydantic-ai iter_stream, turn 1)",
     file: `${P}test_bedrock_model_iter_stream.yaml.interaction0.body.bin`,
     // The same text pydantic-ai sent back in the recorded turn-2 request.
-    text:
-      '<thinking> To find the temperature of the capital of France, I need to first determine the capital of France and then get the current temperature in that city. The capital of France is Paris. I will use the "get_temperature" tool to find the current temperature in Paris.</thinking>\n',
+    text: '<thinking> To find the temperature of the capital of France, I need to first determine the capital of France and then get the current temperature in that city. The capital of France is Paris. I will use the "get_temperature" tool to find the current temperature in Paris.</thinking>\n',
     toolCalls: [{ id: "tooluse_lAG_zP8QRHmSYOwZzzaCqA", name: "get_temperature", arguments: '{"city":"Paris"}' }],
     usage: { input_tokens: 471, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 91 },
     finish: { type: "finish", finish_reason: "tool_calls", raw: "tool_use" },
@@ -76,8 +74,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: "two redacted reasoning blocks, then text (pydantic-ai thinking_part_redacted_stream)",
     file: `${P}test_bedrock_model_thinking_part_redacted_stream.yaml.interaction0.body.bin`,
-    text:
-      "I notice you've sent what appears to be some kind of command or trigger string, but I don't respond to special codes or triggers. That string doesn't have any special meaning to me.\n\nIf you have a question you'd like to discuss or need assistance with something, I'd be happy to help in a straightforward conversation. What would you like to talk about today?",
+    text: "I notice you've sent what appears to be some kind of command or trigger string, but I don't respond to special codes or triggers. That string doesn't have any special meaning to me.\n\nIf you have a question you'd like to discuss or need assistance with something, I'd be happy to help in a straightforward conversation. What would you like to talk about today?",
     redacted: [REDACTED_1, REDACTED_2],
     usage: { input_tokens: 92, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 253 },
     finish: { type: "finish", finish_reason: "stop", raw: "end_turn" },
@@ -102,7 +99,7 @@ const SCENARIOS: Scenario[] = [
     name: "decoded events: reasoning with an empty delta and a signature (vercel/ai amazon-bedrock-reasoning)",
     file: "vercel-ai/amazon-bedrock-reasoning.chunks.txt",
     text: 'There are **3** r\'s in "strawberry":\n\n1. st**r**awbe**r****r**y',
-    reasoning: 'Let me count the r\'s in "strawberry":\n\ns-t-r-a-w-b-e-r-r-y\n\nr appears at positions 3, 8, and 9.\n\nSo there are 3 r\'s.',
+    reasoning: "Let me count the r's in \"strawberry\":\n\ns-t-r-a-w-b-e-r-r-y\n\nr appears at positions 3, 8, and 9.\n\nSo there are 3 r's.",
     signatures: [VERCEL_SIGNATURE],
     usage: { input_tokens: 51, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 94 },
     // additionalModelResponseFields.delta.stop_sequence is null: no details.
@@ -174,8 +171,7 @@ describe("event order in recordings", () => {
 // recorded ones (provider-facts §6.4).
 type Ev = { type: string; body: Record<string, unknown> };
 const ev = (type: string, body: Record<string, unknown> = {}): Ev => ({ type, body });
-const toolStart = (index: number, id: string, name: string): Ev =>
-  ev("contentBlockStart", { contentBlockIndex: index, start: { toolUse: { toolUseId: id, name } } });
+const toolStart = (index: number, id: string, name: string): Ev => ev("contentBlockStart", { contentBlockIndex: index, start: { toolUse: { toolUseId: id, name } } });
 const toolInput = (index: number, input: string): Ev => ev("contentBlockDelta", { contentBlockIndex: index, delta: { toolUse: { input } } });
 const text = (index: number, t: string): Ev => ev("contentBlockDelta", { contentBlockIndex: index, delta: { text: t } });
 const stop = (index: number): Ev => ev("contentBlockStop", { contentBlockIndex: index });
@@ -210,7 +206,12 @@ describe("synthetic streams", () => {
   });
 
   test("unknown and Invoke-style event types are ignored", () => {
-    const out = mapEvents([ev("citationDelta", { x: 1 }), ev("message_start", { type: "message_start" }), text(0, "ok"), ev("contentBlockDelta", { contentBlockIndex: 0, delta: { citation: { title: "t" } } })]);
+    const out = mapEvents([
+      ev("citationDelta", { x: 1 }),
+      ev("message_start", { type: "message_start" }),
+      text(0, "ok"),
+      ev("contentBlockDelta", { contentBlockIndex: 0, delta: { citation: { title: "t" } } }),
+    ]);
     expect(out).toEqual([{ type: "content", content: "ok" }]);
   });
 

@@ -23,8 +23,16 @@ describe("recorded", () => {
 });
 
 const CASES: { name: string; usage: Record<string, unknown>; expected: Record<string, number> }[] = [
-  { name: "no cache figures count as 0", usage: { inputTokens: 13, outputTokens: 82, totalTokens: 95 }, expected: { input_tokens: 13, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 82 } },
-  { name: "both cache figures", usage: { inputTokens: 10, cacheReadInputTokens: 100, cacheWriteInputTokens: 1000, outputTokens: 1 }, expected: { input_tokens: 1110, cache_read_tokens: 100, cache_write_tokens: 1000, output_tokens: 1 } },
+  {
+    name: "no cache figures count as 0",
+    usage: { inputTokens: 13, outputTokens: 82, totalTokens: 95 },
+    expected: { input_tokens: 13, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 82 },
+  },
+  {
+    name: "both cache figures",
+    usage: { inputTokens: 10, cacheReadInputTokens: 100, cacheWriteInputTokens: 1000, outputTokens: 1 },
+    expected: { input_tokens: 1110, cache_read_tokens: 100, cache_write_tokens: 1000, output_tokens: 1 },
+  },
   { name: "output only: input figures unknown, not 0", usage: { outputTokens: 7 }, expected: { output_tokens: 7 } },
   { name: "input only", usage: { inputTokens: 3 }, expected: { input_tokens: 3, cache_read_tokens: 0, cache_write_tokens: 0 } },
   { name: "non-numbers are ignored", usage: { inputTokens: "3", outputTokens: null }, expected: {} },

@@ -23,8 +23,14 @@ describe("GeminiPartialArgs", () => {
     const args = new GeminiPartialArgs();
     args.add([{ jsonPath: "$.title", stringValue: "Hel", willContinue: true }]);
     args.add([{ jsonPath: "$.title", stringValue: "lo" }]);
-    args.add([{ jsonPath: "$.count", numberValue: 3 }, { jsonPath: "$.flags[0]", boolValue: true }]);
-    args.add([{ jsonPath: "$.note", nullValue: null }, { jsonPath: "$.nested.deep[1].x", stringValue: "y" }]);
+    args.add([
+      { jsonPath: "$.count", numberValue: 3 },
+      { jsonPath: "$.flags[0]", boolValue: true },
+    ]);
+    args.add([
+      { jsonPath: "$.note", nullValue: null },
+      { jsonPath: "$.nested.deep[1].x", stringValue: "y" },
+    ]);
     expect(JSON.parse(JSON.stringify(args.value))).toEqual({ title: "Hello", count: 3, flags: [true], note: null, nested: { deep: [null, { x: "y" }] } });
   });
 

@@ -142,8 +142,7 @@ describe("Gemini request encoding: recorded bodies", () => {
 const user = (content: Message["content"]): Message => ({ role: "user", content });
 const assistant = (content: ContentPart[]): Message => ({ role: "assistant", content });
 const call = (id: string, name = "f", args = "{}"): ContentPart => ({ type: "tool_call", id, name, arguments: args });
-const reasoning = (text: string, signature?: string): ContentPart =>
-  signature === undefined ? { type: "reasoning", text } : { type: "reasoning", text, signature };
+const reasoning = (text: string, signature?: string): ContentPart => (signature === undefined ? { type: "reasoning", text } : { type: "reasoning", text, signature });
 
 /** The model turn's parts for one assistant message. */
 /** Through the model rules, which say which models validate replayed signatures (rule gemini-3-level). */
@@ -162,7 +161,10 @@ describe("Gemini request encoding: thought signatures handed back", () => {
     {
       name: "a signed reasoning part with text before a call: unsigned thought, signed call",
       content: [reasoning("I should call f.", "S"), call("c1")],
-      parts: [{ text: "I should call f.", thought: true }, { functionCall: { name: "f", args: {} }, thoughtSignature: "S" }],
+      parts: [
+        { text: "I should call f.", thought: true },
+        { functionCall: { name: "f", args: {} }, thoughtSignature: "S" },
+      ],
     },
     {
       name: "a signed reasoning part with text and no call keeps its signature",
@@ -225,7 +227,10 @@ describe("Gemini request encoding: turns and parts", () => {
       model: "gemini-2.5-flash",
       messages: [
         { role: "system", content: "A" },
-        user([{ type: "text", text: "look" }, { type: "image", media_type: "image/png", data: "iVBORw0KGgo=" }]),
+        user([
+          { type: "text", text: "look" },
+          { type: "image", media_type: "image/png", data: "iVBORw0KGgo=" },
+        ]),
         assistant([{ type: "text", text: "Calling." }, call("c1", "read", '{"path":"a"}')]),
         { role: "system", content: [{ type: "text", text: "B" }] },
         { role: "tool", content: [{ type: "tool_result", tool_call_id: "c1", content: "boom", is_error: true }] },
@@ -313,7 +318,10 @@ describe("Gemini request encoding: turns and parts", () => {
 
   test.each([
     // ai.google.dev Gemini 3 guide: thinkingLevel and thinkingBudget never together (400); budget 0 turns 2.5 Flash's thinking off.
-    [{ type: "level", level: "high" }, { thinkingLevel: "HIGH", includeThoughts: true }],
+    [
+      { type: "level", level: "high" },
+      { thinkingLevel: "HIGH", includeThoughts: true },
+    ],
     [{ type: "budget", budget_tokens: 0 }, { thinkingBudget: 0 }],
   ] as const)("thinking %j → %j", (thinking, config) => {
     const body = encodeGeminiRequest({ model: "m", messages: [user("q")], thinking });
@@ -356,7 +364,11 @@ describe("Gemini request encoding: invalid requests name the field", () => {
     { name: "arguments that are not an object", messages: [user("q"), assistant([call("c1", "f", "[1]")])], field: "messages[1].content[0].arguments" },
     { name: "an image in an assistant message", messages: [user("q"), assistant([{ type: "image", media_type: "image/png", data: "x" }])], field: "messages[1].content[0]" },
     { name: "a tool call in a user message", messages: [user([call("c1")])], field: "messages[0].content[0]" },
-    { name: "an image in a system message", messages: [{ role: "system", content: [{ type: "image", media_type: "image/png", data: "x" }] }, user("q")], field: "messages[0].content[0]" },
+    {
+      name: "an image in a system message",
+      messages: [{ role: "system", content: [{ type: "image", media_type: "image/png", data: "x" }] }, user("q")],
+      field: "messages[0].content[0]",
+    },
     { name: "nothing but a system prompt", messages: [{ role: "system", content: "S" }], field: "messages" },
   ];
   for (const c of cases) {

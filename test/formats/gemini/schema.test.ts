@@ -49,7 +49,10 @@ const CASES: [string, Record<string, unknown>, Record<string, unknown> | undefin
   ],
   [
     "required names without a property, tuple items and unknown keywords are dropped",
-    obj({ list: { type: "array", items: [{ type: "string" }], uniqueItems: true, minItems: 1 }, s: { type: "string", pattern: "^a", examples: ["a"] } }, { required: ["list", "ghost"] }),
+    obj(
+      { list: { type: "array", items: [{ type: "string" }], uniqueItems: true, minItems: 1 }, s: { type: "string", pattern: "^a", examples: ["a"] } },
+      { required: ["list", "ghost"] },
+    ),
     { type: "OBJECT", properties: { list: { type: "ARRAY", minItems: 1 }, s: { type: "STRING", pattern: "^a" } }, required: ["list"] },
   ],
   [

@@ -322,9 +322,7 @@ describe("Gemini stream mapper: cases built by hand", () => {
       { category: "HARM_CATEGORY_HATE_SPEECH", probability: "NEGLIGIBLE" },
       { category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "HIGH", blocked: true },
     ];
-    const d = digest(
-      mapEvents([chunk({ content: { role: "model", parts: [] }, finishReason: "SAFETY", finishMessage: "blocked", safetyRatings: ratings })]),
-    );
+    const d = digest(mapEvents([chunk({ content: { role: "model", parts: [] }, finishReason: "SAFETY", finishMessage: "blocked", safetyRatings: ratings })]));
     expect(d.finishes).toEqual([
       {
         type: "finish",
@@ -386,9 +384,7 @@ describe("Gemini stream mapper: cases built by hand", () => {
   });
 
   test("malformed JSON is a STREAM_ERROR", () => {
-    expect(() => mapEvents([{ event: "message", data: '{"candidates": [' }])).toThrow(
-      expect.objectContaining({ code: "STREAM_ERROR" }) as unknown as Error,
-    );
+    expect(() => mapEvents([{ event: "message", data: '{"candidates": [' }])).toThrow(expect.objectContaining({ code: "STREAM_ERROR" }) as unknown as Error);
   });
 
   test("nothing is mapped after the terminal chunk", () => {

@@ -120,7 +120,14 @@ const rows: Row[] = [
   {
     name: "429 rate_limit_exceeded",
     status: 429,
-    body: json({ error: { message: "Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000, Used 29000, Requested 2000.", type: "tokens", param: null, code: "rate_limit_exceeded" } }),
+    body: json({
+      error: {
+        message: "Rate limit reached for gpt-4o on tokens per min (TPM): Limit 30000, Used 29000, Requested 2000.",
+        type: "tokens",
+        param: null,
+        code: "rate_limit_exceeded",
+      },
+    }),
     code: "RATE_LIMITED",
     retryable: true,
     providerType: "rate_limit_exceeded",
@@ -128,7 +135,9 @@ const rows: Row[] = [
   {
     name: "429 insufficient_quota",
     status: 429,
-    body: json({ error: { message: "You exceeded your current quota, please check your plan and billing details.", type: "insufficient_quota", param: null, code: "insufficient_quota" } }),
+    body: json({
+      error: { message: "You exceeded your current quota, please check your plan and billing details.", type: "insufficient_quota", param: null, code: "insufficient_quota" },
+    }),
     code: "RATE_LIMITED",
     retryable: false,
     providerType: "insufficient_quota",

@@ -58,7 +58,11 @@ describe("openai-chat request: encoding table", () => {
     ["tool_choice required", { tool_choice: "required" }, { tool_choice: "required" }],
     ["tool_choice by name", { tool_choice: { name: "f" } }, { tool_choice: { type: "function", function: { name: "f" } } }],
     ["the rules' effort passes through", { thinking: { type: "effort", effort: "xhigh" } }, { reasoning_effort: "xhigh" }],
-    ["strict only when asked", { tools: [{ name: "f", parameters: { type: "object" }, strict: true }] }, { tools: [{ type: "function", function: { name: "f", parameters: { type: "object" }, strict: true } }] }],
+    [
+      "strict only when asked",
+      { tools: [{ name: "f", parameters: { type: "object" }, strict: true }] },
+      { tools: [{ type: "function", function: { name: "f", parameters: { type: "object" }, strict: true } }] },
+    ],
     [
       "tool without description",
       { tools: [{ name: "f", parameters: { type: "object" } }] },
@@ -83,15 +87,18 @@ describe("openai-chat request: messages table", () => {
   const image = { type: "image" as const, media_type: "image/png", data: "iVBORw0KGgo=" };
   const cases: [string, Message[], unknown[], { systemRole?: "developer" }?][] = [
     ["system role", [{ role: "system", content: "Be brief." }], [{ role: "system", content: "Be brief." }]],
-    [
-      "developer role when asked",
-      [{ role: "system", content: "Be brief." }],
-      [{ role: "developer", content: "Be brief." }],
-      { systemRole: "developer" },
-    ],
+    ["developer role when asked", [{ role: "system", content: "Be brief." }], [{ role: "developer", content: "Be brief." }], { systemRole: "developer" }],
     [
       "system text parts are joined",
-      [{ role: "system", content: [{ type: "text", text: "A" }, { type: "text", text: "B" }] }],
+      [
+        {
+          role: "system",
+          content: [
+            { type: "text", text: "A" },
+            { type: "text", text: "B" },
+          ],
+        },
+      ],
       [{ role: "system", content: "A\n\nB" }],
     ],
     [
@@ -150,7 +157,15 @@ describe("openai-chat request: messages table", () => {
     ],
     [
       "tool results inside a user message come first, as tool messages",
-      [{ role: "user", content: [{ type: "text", text: "and now?" }, { type: "tool_result", tool_call_id: "c1", content: "ok" }] }],
+      [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "and now?" },
+            { type: "tool_result", tool_call_id: "c1", content: "ok" },
+          ],
+        },
+      ],
       [
         { role: "tool", tool_call_id: "c1", content: "ok" },
         { role: "user", content: [{ type: "text", text: "and now?" }] },
@@ -188,9 +203,7 @@ describe("openai-chat format object", () => {
   test("default format uses the system role; the factory can switch to developer", () => {
     const params: ChatParams = { ...base, messages: [{ role: "system", content: "S" }] };
     expect(openaiChatFormat.encodeRequest(params)["messages"]).toEqual([{ role: "system", content: "S" }]);
-    expect(createOpenAIChatFormat({ systemRole: "developer" }).encodeRequest(params)["messages"]).toEqual([
-      { role: "developer", content: "S" },
-    ]);
+    expect(createOpenAIChatFormat({ systemRole: "developer" }).encodeRequest(params)["messages"]).toEqual([{ role: "developer", content: "S" }]);
   });
 
   test("each createMapper call gives a fresh mapper", () => {

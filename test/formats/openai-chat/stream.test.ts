@@ -8,16 +8,7 @@ import { createOpenAIChatMapper } from "../../../src/formats/openai-chat/stream.
 import type { SseEvent } from "../../../src/decode/sse-event.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
 import type { FinishReason, ToolCall, Usage } from "../../../src/protocol/chunks.ts";
-import {
-  argumentsFromDeltas,
-  cassetteBody,
-  decodeSse,
-  fixtureText,
-  framePayloadLines,
-  restoreBlankLines,
-  runMapper,
-  summarize,
-} from "./recordings.ts";
+import { argumentsFromDeltas, cassetteBody, decodeSse, fixtureText, framePayloadLines, restoreBlankLines, runMapper, summarize } from "./recordings.ts";
 
 interface Scenario {
   name: string;
@@ -133,9 +124,7 @@ const scenarios: Scenario[] = [
     load: async () => restoreBlankLines(await fixtureText("copilot/codecompanion/copilot_tools_streaming.txt")),
     content:
       "I need to check the weather for both London and Paris, but I can only call the weather tool once for each location, and I need to specify temperature units.\n\nLet me check the weather for London first, and then for Paris:",
-    toolCalls: [
-      { id: "tooluse_ZnSMh7lhSxWDIuVBKd_vLg", name: "weather", arguments: '{"location": "London, UK", "units": "celsius"}' },
-    ],
+    toolCalls: [{ id: "tooluse_ZnSMh7lhSxWDIuVBKd_vLg", name: "weather", arguments: '{"location": "London, UK", "units": "celsius"}' }],
     usage: { input_tokens: 422, output_tokens: 48 },
     finish: "tool_calls",
     raw: "tool_calls",
@@ -265,9 +254,7 @@ describe("openai-chat stream: behaviour", () => {
         chunk({}, { finish_reason: "content_filter", content_filter_results: { ...fired, sexual: { filtered: false } } }),
       ]),
     );
-    expect(got.finishes).toEqual([
-      { type: "finish", finish_reason: "content_filter", raw: "content_filter", details: { content_filter: fired } },
-    ]);
+    expect(got.finishes).toEqual([{ type: "finish", finish_reason: "content_filter", raw: "content_filter", details: { content_filter: fired } }]);
   });
 
   test("tool calls still open at [DONE] are completed there, in the order they started", () => {
@@ -292,10 +279,7 @@ describe("openai-chat stream: behaviour", () => {
 
   test("a call with no argument text completes as {}", () => {
     const got = summarize(
-      runMapper(createOpenAIChatMapper(), [
-        chunk({ tool_calls: [{ index: 0, id: "a", function: { name: "now" } }] }),
-        chunk({}, { finish_reason: "tool_calls" }),
-      ]),
+      runMapper(createOpenAIChatMapper(), [chunk({ tool_calls: [{ index: 0, id: "a", function: { name: "now" } }] }), chunk({}, { finish_reason: "tool_calls" })]),
     );
     expect(got.toolCalls).toEqual([{ id: "a", name: "now", arguments: "{}" }]);
   });
@@ -319,7 +303,13 @@ describe("openai-chat stream: behaviour", () => {
   test("choices other than index 0 are ignored", () => {
     const got = summarize(
       runMapper(createOpenAIChatMapper(), [
-        data({ model: "m", choices: [{ index: 1, delta: { content: "other" } }, { index: 0, delta: { content: "mine" } }] }),
+        data({
+          model: "m",
+          choices: [
+            { index: 1, delta: { content: "other" } },
+            { index: 0, delta: { content: "mine" } },
+          ],
+        }),
       ]),
     );
     expect(got.content).toBe("mine");
@@ -327,10 +317,13 @@ describe("openai-chat stream: behaviour", () => {
 
   test("identical usage repeated on every chunk is reported once", () => {
     const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-    const events = runMapper(createOpenAIChatMapper(), [chunk({ content: "a" }, {}), chunk({ content: "b" })].map((e) => {
-      const parsed = JSON.parse(e.data) as Record<string, unknown>;
-      return data({ ...parsed, usage });
-    }));
+    const events = runMapper(
+      createOpenAIChatMapper(),
+      [chunk({ content: "a" }, {}), chunk({ content: "b" })].map((e) => {
+        const parsed = JSON.parse(e.data) as Record<string, unknown>;
+        return data({ ...parsed, usage });
+      }),
+    );
     expect(events.filter((e) => e.type === "usage")).toEqual([{ type: "usage", usage: { input_tokens: 0, output_tokens: 0 } }]);
   });
 
@@ -351,9 +344,7 @@ describe("openai-chat stream: behaviour", () => {
   });
 
   test("malformed JSON is a STREAM_ERROR", () => {
-    expect(() => createOpenAIChatMapper().map(data("{not json"), [])).toThrow(
-      expect.objectContaining({ code: "STREAM_ERROR" }) as unknown as Error,
-    );
+    expect(() => createOpenAIChatMapper().map(data("{not json"), [])).toThrow(expect.objectContaining({ code: "STREAM_ERROR" }) as unknown as Error);
   });
 });
 

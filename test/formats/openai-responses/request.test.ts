@@ -12,29 +12,28 @@ const HI = { type: "message", role: "user", content: [{ type: "input_text", text
 
 describe("openai-responses request: a real client's follow-up turn", () => {
   test("function_call / function_call_output items, flat tools with strict false, reasoning and include match fantasy's recorded request (through the model rules)", async () => {
-    const recorded = await cassetteRequest(
-      "openai/fantasy/TestOpenAIResponsesWithSummaryThinking__openai-gpt-5__thinking-streaming.yaml",
-      1,
-    );
+    const recorded = await cassetteRequest("openai/fantasy/TestOpenAIResponsesWithSummaryThinking__openai-gpt-5__thinking-streaming.yaml", 1);
     const callId = "call_zgUaIBRPTwxxOusyyKw5NVMH";
-    const body = encodeOpenAIResponsesRequest(shapeChat("openai", "openai-responses", {
-      model: "gpt-5",
-      reasoning: { effort: "high" },
-      tool_choice: "auto",
-      tools: [
-        {
-          name: "weather",
-          description: "Get weather information for a location",
-          parameters: { properties: { location: { description: "the city", type: "string" } }, required: ["location"], type: "object" },
-        },
-      ],
-      messages: [
-        { role: "system", content: "You are a helpful assistant" },
-        { role: "user", content: "What's the weather in Florence, Italy?" },
-        { role: "assistant", content: [{ type: "tool_call", id: callId, name: "weather", arguments: '{"location":"Florence, Italy"}' }] },
-        { role: "tool", content: [{ type: "tool_result", tool_call_id: callId, content: "40 C" }] },
-      ],
-    }).params);
+    const body = encodeOpenAIResponsesRequest(
+      shapeChat("openai", "openai-responses", {
+        model: "gpt-5",
+        reasoning: { effort: "high" },
+        tool_choice: "auto",
+        tools: [
+          {
+            name: "weather",
+            description: "Get weather information for a location",
+            parameters: { properties: { location: { description: "the city", type: "string" } }, required: ["location"], type: "object" },
+          },
+        ],
+        messages: [
+          { role: "system", content: "You are a helpful assistant" },
+          { role: "user", content: "What's the weather in Florence, Italy?" },
+          { role: "assistant", content: [{ type: "tool_call", id: callId, name: "weather", arguments: '{"location":"Florence, Italy"}' }] },
+          { role: "tool", content: [{ type: "tool_result", tool_call_id: callId, content: "40 C" }] },
+        ],
+      }).params,
+    );
     const recordedInput = recorded["input"] as Record<string, unknown>[];
     const input = body["input"] as Record<string, unknown>[];
     // fantasy sends its system prompt as a `developer` input message; we use
@@ -72,7 +71,13 @@ describe("openai-responses request: encoding table", () => {
     ["effort none: no summary to ask for", { thinking: { type: "effort", effort: "none" } }, { reasoning: { effort: "none" } }],
     [
       "system messages are joined into instructions",
-      { messages: [{ role: "system", content: "A" }, { role: "user", content: "Hi" }, { role: "system", content: [{ type: "text", text: "B" }] }] },
+      {
+        messages: [
+          { role: "system", content: "A" },
+          { role: "user", content: "Hi" },
+          { role: "system", content: [{ type: "text", text: "B" }] },
+        ],
+      },
       { instructions: "A\n\nB", input: [HI] },
     ],
   ];
@@ -159,7 +164,14 @@ describe("openai-responses request: input items table", () => {
           role: "tool",
           content: [
             { type: "tool_result", tool_call_id: "c1", content: "40 C" },
-            { type: "tool_result", tool_call_id: "c2", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] },
+            {
+              type: "tool_result",
+              tool_call_id: "c2",
+              content: [
+                { type: "text", text: "a" },
+                { type: "text", text: "b" },
+              ],
+            },
             { type: "tool_result", tool_call_id: "c3", content: [{ type: "text", text: "shot:" }, image] },
           ],
         },
@@ -179,7 +191,15 @@ describe("openai-responses request: input items table", () => {
     ],
     [
       "tool results inside a user message come first",
-      [{ role: "user", content: [{ type: "text", text: "next?" }, { type: "tool_result", tool_call_id: "c1", content: "ok" }] }],
+      [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "next?" },
+            { type: "tool_result", tool_call_id: "c1", content: "ok" },
+          ],
+        },
+      ],
       [
         { type: "function_call_output", call_id: "c1", output: "ok" },
         { type: "message", role: "user", content: [{ type: "input_text", text: "next?" }] },

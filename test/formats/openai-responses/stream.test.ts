@@ -9,15 +9,7 @@ import { createOpenAIResponsesMapper } from "../../../src/formats/openai-respons
 import type { SseEvent } from "../../../src/decode/sse-event.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
 import type { FinishReason, StreamEvent, ToolCall, Usage } from "../../../src/protocol/chunks.ts";
-import {
-  argumentsFromDeltas,
-  cassetteBody,
-  decodeSse,
-  fixtureText,
-  framePayloadLines,
-  runMapper,
-  summarize,
-} from "../openai-chat/recordings.ts";
+import { argumentsFromDeltas, cassetteBody, decodeSse, fixtureText, framePayloadLines, runMapper, summarize } from "../openai-chat/recordings.ts";
 
 const THINKING = "openai/fantasy/TestOpenAIResponsesWithSummaryThinking__openai-gpt-5__thinking-streaming.yaml";
 
@@ -116,8 +108,7 @@ const scenarios: Scenario[] = [
   {
     name: "Copilot gpt-5.3-codex with rotating item ids (vercel chunks, framing rebuilt)",
     load: async () => framePayloadLines(await fixtureText("copilot/vercel-ai/github-copilot-id-rotation.1.chunks.txt")),
-    content:
-      "There are **3** letter **“r”**s in **“strawberry.”**\n\nBreakdown: **s t r a w b e r r y**  \nYou can see **r** at positions **3, 8, and 9**.",
+    content: "There are **3** letter **“r”**s in **“strawberry.”**\n\nBreakdown: **s t r a w b e r r y**  \nYou can see **r** at positions **3, 8, and 9**.",
     reasoning: "**Counting character occurrences**",
     toolCalls: [],
     usage: { input_tokens: 19, output_tokens: 105, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 44 },
@@ -147,9 +138,7 @@ describe("openai-responses stream: recorded scenarios", () => {
       expect(got.signatures.map((sig) => [sig.slice(0, 20), sig.length])).toEqual(s.signature === undefined ? [] : [s.signature]);
       expect(got.toolCalls).toEqual(s.toolCalls);
       expect(argumentsFromDeltas(got)).toEqual(s.toolCalls.map((c) => c.arguments));
-      expect(got.deltas.filter((d) => d.id !== undefined).map((d) => [d.index, d.id, d.name])).toEqual(
-        s.toolCalls.map((c, i) => [i, c.id, c.name]),
-      );
+      expect(got.deltas.filter((d) => d.id !== undefined).map((d) => [d.index, d.id, d.name])).toEqual(s.toolCalls.map((c, i) => [i, c.id, c.name]));
       expect(got.usage).toEqual(s.usage);
       expect(got.finishes).toEqual([{ type: "finish", finish_reason: s.finish, raw: "completed", ...(s.details !== undefined && { details: s.details }) }]);
       expect(got.models).toEqual([s.model]);
@@ -243,9 +232,7 @@ describe("openai-responses stream: behaviour", () => {
   });
 
   test("refusal deltas stream as content and finish as refusal", () => {
-    const got = summarize(
-      runMapper(createOpenAIResponsesMapper(), [created, ev({ type: "response.refusal.delta", delta: "I can't help." }), completed()]),
-    );
+    const got = summarize(runMapper(createOpenAIResponsesMapper(), [created, ev({ type: "response.refusal.delta", delta: "I can't help." }), completed()]));
     expect(got.content).toBe("I can't help.");
     expect(got.finishes).toEqual([{ type: "finish", finish_reason: "refusal", raw: "completed" }]);
   });
@@ -300,15 +287,15 @@ describe("openai-responses stream: behaviour", () => {
 
   test("response.failed alone throws, classified from response.error", () => {
     const mapper = createOpenAIResponsesMapper();
-    expect(() =>
-      mapper.map(ev({ type: "response.failed", response: { status: "failed", error: { code: "server_error", message: "oops" } } }), []),
-    ).toThrow(expect.objectContaining({ code: "PROVIDER_ERROR", retryable: true, providerType: "server_error" }) as unknown as Error);
+    expect(() => mapper.map(ev({ type: "response.failed", response: { status: "failed", error: { code: "server_error", message: "oops" } } }), [])).toThrow(
+      expect.objectContaining({ code: "PROVIDER_ERROR", retryable: true, providerType: "server_error" }) as unknown as Error,
+    );
   });
 
   test("an error event with top-level code/message (SDK shape) throws", () => {
-    expect(() =>
-      createOpenAIResponsesMapper().map(ev({ type: "error", code: "rate_limit_exceeded", message: "slow down", param: null }), []),
-    ).toThrow(expect.objectContaining({ code: "RATE_LIMITED", retryable: true, providerType: "rate_limit_exceeded" }) as unknown as Error);
+    expect(() => createOpenAIResponsesMapper().map(ev({ type: "error", code: "rate_limit_exceeded", message: "slow down", param: null }), [])).toThrow(
+      expect.objectContaining({ code: "RATE_LIMITED", retryable: true, providerType: "rate_limit_exceeded" }) as unknown as Error,
+    );
   });
 
   test("type falls back to the SSE event name; [DONE] and anything after the end are ignored", () => {
@@ -325,9 +312,7 @@ describe("openai-responses stream: behaviour", () => {
   });
 
   test("malformed JSON is a STREAM_ERROR", () => {
-    expect(() => createOpenAIResponsesMapper().map({ event: "message", data: "{oops" }, [])).toThrow(
-      expect.objectContaining({ code: "STREAM_ERROR" }) as unknown as Error,
-    );
+    expect(() => createOpenAIResponsesMapper().map({ event: "message", data: "{oops" }, [])).toThrow(expect.objectContaining({ code: "STREAM_ERROR" }) as unknown as Error);
   });
 });
 
@@ -368,12 +353,13 @@ describe("openai-responses stream: parallel wrapper", () => {
 
   // Hand-written: the Chat spelling on Responses, and a tool really named `parallel`.
   const cases: [string, string, string, ToolCall[]][] = [
-    ["multi_tool_use.parallel is unpacked too", "multi_tool_use.parallel", '{"tool_uses":[{"recipient_name":"functions.f","parameters":{"a":1}}]}', [
-      { id: "c_0", name: "f", arguments: '{"a":1}' },
-    ]],
-    ["a declared tool named parallel with its own arguments passes through", "parallel", '{"jobs":3}', [
-      { id: "c", name: "parallel", arguments: '{"jobs":3}' },
-    ]],
+    [
+      "multi_tool_use.parallel is unpacked too",
+      "multi_tool_use.parallel",
+      '{"tool_uses":[{"recipient_name":"functions.f","parameters":{"a":1}}]}',
+      [{ id: "c_0", name: "f", arguments: '{"a":1}' }],
+    ],
+    ["a declared tool named parallel with its own arguments passes through", "parallel", '{"jobs":3}', [{ id: "c", name: "parallel", arguments: '{"jobs":3}' }]],
   ];
   for (const [name, callName, args, calls] of cases) {
     test(name, () => {
