@@ -71,6 +71,36 @@ export interface FileSystem {
   withLock?<T>(path: string, work: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * One piece of what lives for the life of the process: a cache, a limiter,
+ * a credential session. Declared next to the code that uses it, made from
+ * the process's Deps, and listed in src/server/state.ts, the one place that
+ * says what the process keeps.
+ */
+export interface StateSlot<T> {
+  readonly name: string;
+  make(deps: Deps): T;
+}
+
+/** The process's long-lived state, every slot made once at start-up (per Deps: tests run several "processes" side by side). */
+export class ProcessState {
+  private readonly values = new Map<StateSlot<unknown>, unknown>();
+
+  constructor(deps: Deps, slots: readonly StateSlot<unknown>[]) {
+    for (const slot of slots) this.values.set(slot, slot.make(deps));
+  }
+
+  get<T>(slot: StateSlot<T>): T {
+    if (!this.values.has(slot)) throw new Error(`process state "${slot.name}" is not listed in src/server/state.ts`);
+    return this.values.get(slot) as T;
+  }
+
+  /** What the process keeps, by name. */
+  names(): string[] {
+    return [...this.values.keys()].map((slot) => slot.name);
+  }
+}
+
 export interface Deps {
   fetch: typeof fetch;
   now(): number;
@@ -87,6 +117,8 @@ export interface Deps {
   version: string;
   /** The user's home directory, for tools' own config files (~/.aws); absent when unknown. */
   home?: string;
+  /** Caches, limiters and sessions kept for the life of the process (src/server/state.ts). */
+  state: ProcessState;
   /** Run a shell command line (AWS `credential_process`) and collect its stdout and exit code. */
   runProcess?: (command: string, signal?: AbortSignal) => Promise<{ stdout: string; code: number }>;
 }

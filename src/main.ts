@@ -15,13 +15,14 @@ import { exitProcess, onTerminate, onUnexpectedError } from "./host/signals.ts";
 import { flushOutput, MAX_LINE_BYTES, onStdoutClosed, readStdinLines, writeStdout } from "./host/stdio.ts";
 import { createRegistry } from "./providers/registry.ts";
 import { Server } from "./server/dispatch.ts";
+import { withProcessState } from "./server/state.ts";
 
 /** After SIGTERM, in-flight requests get this long to write their CANCELLED lines. */
 const SHUTDOWN_GRACE_MS = 500;
 
 const env = snapshotEnv();
 const log = createStderrLogger(env);
-const deps: Deps = {
+const deps: Deps = withProcessState({
   fetch: await createHostFetch(env, log),
   now: () => Date.now(),
   sleep: abortableSleep,
@@ -34,7 +35,7 @@ const deps: Deps = {
   version: packageJson.version,
   home: nodeFileSystem.home(),
   runProcess: runShellCommand,
-};
+});
 
 // Local files only (the refreshed cache, the user's override file): nothing is fetched at start-up.
 await loadCatalogLayers(deps);

@@ -12,7 +12,7 @@
  * one rule for Copilot's HTTP 466 (that identity refused), since both the
  * exchange and the Copilot API calls in providers/copilot.ts send it.
  */
-import type { Deps } from "../deps.ts";
+import type { Deps, StateSlot } from "../deps.ts";
 import { plainTextMessage } from "../formats/json.ts";
 import { parseOpenAIErrorBody } from "../formats/openai-chat/errors.ts";
 import type { ErrorResponse } from "../formats/types.ts";
@@ -418,14 +418,9 @@ export function createCopilotTokens(deps: Deps): CopilotTokens {
   };
 }
 
-const perProcess = new WeakMap<Deps, CopilotTokens>();
+/** The process's Copilot token cache (src/server/state.ts). */
+export const COPILOT_TOKENS: StateSlot<CopilotTokens> = { name: "copilot tokens", make: createCopilotTokens };
 
-/** One cache per process (per Deps: tests run several "processes" side by side). */
 export function copilotTokensFor(deps: Deps): CopilotTokens {
-  let tokens = perProcess.get(deps);
-  if (!tokens) {
-    tokens = createCopilotTokens(deps);
-    perProcess.set(deps, tokens);
-  }
-  return tokens;
+  return deps.state.get(COPILOT_TOKENS);
 }

@@ -24,7 +24,7 @@
  * JSON calls (`pass`) wait out holds and report 429s but take no place in the
  * queue. One limiter per Deps (the process, or one in-process test harness).
  */
-import type { Deps } from "../deps.ts";
+import type { Deps, StateSlot } from "../deps.ts";
 import { DEFAULT_RETRY_POLICY, parseRetryAfter } from "./retry.ts";
 
 export const DEFAULT_MAX_CONCURRENT = 8;
@@ -268,16 +268,11 @@ function credentialOf(headers: Headers): string | undefined {
   return sigv4 ? `sigv4:${sigv4[1]}` : `authorization:${authorization}`;
 }
 
-const limiters = new WeakMap<Deps, RateLimiter>();
+/** The process's limiter (src/server/state.ts). */
+export const RATE_LIMITER: StateSlot<RateLimiter> = { name: "rate limiter", make: (deps) => new RateLimiter(deps, maxConcurrentFrom(deps)) };
 
-/** The limiter of this Deps (one per process, one per in-process harness), made on first use. */
 export function rateLimiterFor(deps: Deps): RateLimiter {
-  let limiter = limiters.get(deps);
-  if (!limiter) {
-    limiter = new RateLimiter(deps, maxConcurrentFrom(deps));
-    limiters.set(deps, limiter);
-  }
-  return limiter;
+  return deps.state.get(RATE_LIMITER);
 }
 
 function maxConcurrentFrom(deps: Deps): number {

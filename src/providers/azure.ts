@@ -9,7 +9,7 @@
 import { findApiKey, mergeHeaders, type ApiKeySource } from "../auth/api-key.ts";
 import { findModel } from "../catalog/catalog.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
-import type { Deps } from "../deps.ts";
+import type { Deps, StateSlot } from "../deps.ts";
 import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
 import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
 import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
@@ -139,7 +139,8 @@ export function deploymentListing(deployments: AzureDeployment[]): ModelEntry[] 
 
 /** How long a resource's deployment names are trusted for pricing (a new deployment shows up within this). */
 const DEPLOYMENTS_TTL_MS = 10 * 60 * 1000;
-const deploymentCache = new WeakMap<Deps, Map<string, { until: number; models: Map<string, string> }>>();
+/** The process's cache of Azure deployment names → models, per resource and credential (src/server/state.ts). */
+export const AZURE_DEPLOYMENTS: StateSlot<Map<string, { until: number; models: Map<string, string> }>> = { name: "azure deployments", make: () => new Map() };
 
 export const azureProvider: Provider = {
   id: "azure",
@@ -208,11 +209,7 @@ export const azureProvider: Provider = {
     const where = target(params, call.deps);
     // Per resource and credential: two accounts never share what they can see.
     const key = `${where.endpoint}\n${JSON.stringify(await authHeaders(params, call.deps))}`;
-    let perDeps = deploymentCache.get(call.deps);
-    if (perDeps === undefined) {
-      perDeps = new Map();
-      deploymentCache.set(call.deps, perDeps);
-    }
+    const perDeps = call.deps.state.get(AZURE_DEPLOYMENTS);
     let known = perDeps.get(key);
     if (known === undefined || known.until <= call.deps.now()) {
       const listing = await azureProvider.listModels(params, call);

@@ -10,7 +10,7 @@ import { awsServiceHost } from "../auth/aws/source-context.ts";
 import { signBedrockRequest } from "../auth/sigv4.ts";
 import { BEDROCK_GEOGRAPHY_PREFIX, findModel, type BedrockGeography } from "../catalog/catalog.ts";
 import { createBedrockStreamDecoder } from "../decode/stream-decoder.ts";
-import type { Deps } from "../deps.ts";
+import type { Deps, StateSlot } from "../deps.ts";
 import { classifyBedrockError, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
 import { bedrockConverseFormat } from "../formats/bedrock-converse/index.ts";
 import { encodeConverseRequest } from "../formats/bedrock-converse/request.ts";
@@ -24,15 +24,11 @@ import { countLocally } from "../tokens/local-count.ts";
 import { shapeChat } from "../rules/shape.ts";
 
 /** One resolver (and so one credential cache) per process. */
-const resolvers = new WeakMap<Deps, AwsCredentialResolver>();
+/** The process's AWS credential chain and its cache (src/server/state.ts). */
+export const AWS_CREDENTIALS: StateSlot<AwsCredentialResolver> = { name: "aws credentials", make: (deps) => createAwsCredentialResolver(deps) };
 
 function resolverFor(deps: Deps): AwsCredentialResolver {
-  let resolver = resolvers.get(deps);
-  if (!resolver) {
-    resolver = createAwsCredentialResolver(deps);
-    resolvers.set(deps, resolver);
-  }
-  return resolver;
+  return deps.state.get(AWS_CREDENTIALS);
 }
 
 /**

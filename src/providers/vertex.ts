@@ -8,7 +8,7 @@
  */
 import { createGoogleCredentialResolver, googleAuthHeaders, resolveVertexLocation, type GoogleAccess, type GoogleCredentialResolver } from "../auth/google-credentials.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
-import type { Deps } from "../deps.ts";
+import type { Deps, StateSlot } from "../deps.ts";
 import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
 import { classifyAnthropicError } from "../formats/anthropic-messages/errors.ts";
 import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
@@ -32,15 +32,11 @@ import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, To
  */
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
 
-const resolvers = new WeakMap<Deps, GoogleCredentialResolver>();
+/** The process's Google credential chain and its token cache (src/server/state.ts). */
+export const GOOGLE_CREDENTIALS: StateSlot<GoogleCredentialResolver> = { name: "google credentials", make: (deps) => createGoogleCredentialResolver(deps) };
 
 function resolverFor(deps: Deps): GoogleCredentialResolver {
-  let resolver = resolvers.get(deps);
-  if (!resolver) {
-    resolver = createGoogleCredentialResolver(deps);
-    resolvers.set(deps, resolver);
-  }
-  return resolver;
+  return deps.state.get(GOOGLE_CREDENTIALS);
 }
 
 function isClaude(model: string): boolean {

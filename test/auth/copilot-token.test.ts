@@ -23,6 +23,7 @@ import { bodyText } from "../support/cassette.ts";
 import { memoryFiles } from "../support/in-process.ts";
 import { copilotRecording, copilotToken, GITHUB_CANARY, GITHUB_CANARY_2, replyOf, startCopilotFake, T0, type CopilotFake } from "../providers/copilot-fake.ts";
 import { failure } from "../support/failure.ts";
+import { withProcessState } from "../../src/server/state.ts";
 
 let fake: CopilotFake | undefined;
 afterEach(async () => {
@@ -34,7 +35,7 @@ const never = new AbortController().signal;
 
 function processDeps(clock: { now: number }, files = memoryFiles(), env: Record<string, string> = {}): Deps & { logs: string[] } {
   const logs: string[] = [];
-  return {
+  return withProcessState({
     fetch: globalThis.fetch,
     now: () => clock.now,
     sleep: async () => {},
@@ -45,7 +46,7 @@ function processDeps(clock: { now: number }, files = memoryFiles(), env: Record<
     log: { log: (level, message, fields) => void logs.push(JSON.stringify({ level, message, ...fields })) },
     version: "test",
     logs,
-  };
+  });
 }
 
 async function loggedIn(deps: Deps, url: string, token = GITHUB_CANARY): Promise<void> {

@@ -11,6 +11,7 @@ import { BridgeError } from "../../src/protocol/errors.ts";
 import { memoryFiles } from "../support/in-process.ts";
 import { copilotRecording, GITHUB_CANARY, jsonReply, pendingAnswer, replyOf, startCopilotFake, T0, tokenAnswer, type CopilotFake } from "../providers/copilot-fake.ts";
 import { failure } from "../support/failure.ts";
+import { withProcessState } from "../../src/server/state.ts";
 
 let fake: CopilotFake | undefined;
 afterEach(async () => {
@@ -25,7 +26,7 @@ interface Timed {
 
 function timedDeps(onSleep?: (ms: number, signal?: AbortSignal) => Promise<void>): Timed {
   const clock = { now: T0, sleeps: [] as number[] };
-  const deps: Deps = {
+  const deps: Deps = withProcessState({
     fetch: globalThis.fetch,
     now: () => clock.now,
     sleep: async (ms, signal) => {
@@ -40,7 +41,7 @@ function timedDeps(onSleep?: (ms: number, signal?: AbortSignal) => Promise<void>
     authFile: "/memory/auth.json",
     log: { log: () => {} },
     version: "test",
-  };
+  });
   return { deps, clock };
 }
 

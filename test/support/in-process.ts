@@ -11,6 +11,7 @@
 import type { Deps, FileSystem } from "../../src/deps.ts";
 import { createRegistry } from "../../src/providers/registry.ts";
 import { Server } from "../../src/server/dispatch.ts";
+import { withProcessState } from "../../src/server/state.ts";
 import { WireChecker, type SendOptions } from "./wire-checker.ts";
 
 export type Line = { id: string | number | null; success: boolean; streaming?: boolean; data?: any; error?: any };
@@ -46,7 +47,7 @@ export function createHarness(overrides: Partial<Deps> = {}): Harness {
   const lines: Line[] = [];
   const sleeps: number[] = [];
   const logs: string[] = [];
-  const deps: Deps = {
+  const deps: Deps = withProcessState({
     fetch: globalThis.fetch,
     now: () => Date.now(),
     sleep: async (ms, signal) => {
@@ -60,7 +61,7 @@ export function createHarness(overrides: Partial<Deps> = {}): Harness {
     log: { log: (level, message, fields) => void logs.push(JSON.stringify({ level, message, ...fields })) },
     version: "test",
     ...overrides,
-  };
+  });
   const checker = new WireChecker();
   const server = new Server(deps, createRegistry(), async (text) => {
     for (const line of text.split("\n")) {

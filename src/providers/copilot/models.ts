@@ -7,7 +7,7 @@
  * process for a while: routing needs it on every request.
  */
 import { findModel } from "../../catalog/catalog.ts";
-import type { Deps } from "../../deps.ts";
+import type { Deps, StateSlot } from "../../deps.ts";
 import type { ModelEntry } from "../types.ts";
 import { listingPrices, readTokenPrices } from "./billing.ts";
 
@@ -38,15 +38,11 @@ interface CachedList {
   models: CopilotModel[];
 }
 
-const caches = new WeakMap<Deps, Map<string, CachedList>>();
+/** The process's cache of Copilot model lists, per account and API base (src/server/state.ts). */
+export const COPILOT_MODELS: StateSlot<Map<string, CachedList>> = { name: "copilot model lists", make: () => new Map() };
 
 function cacheOf(deps: Deps): Map<string, CachedList> {
-  let cache = caches.get(deps);
-  if (!cache) {
-    cache = new Map();
-    caches.set(deps, cache);
-  }
-  return cache;
+  return deps.state.get(COPILOT_MODELS);
 }
 
 /** The list fetched for this account and API base less than MODELS_TTL_MS ago, if any. */

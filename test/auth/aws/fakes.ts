@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Deps } from "../../../src/deps.ts";
 import { expectedAuthorization, type OracleCredentials } from "../aws-oracle.ts";
+import { withProcessState } from "../../../src/server/state.ts";
 
 export interface Received {
   method: string;
@@ -130,7 +131,7 @@ export function makeDeps(options: { env?: Record<string, string>; files?: Record
   const logs: TestDeps["logs"] = [];
   const processCalls: string[] = [];
   const home = options.home === null ? undefined : (options.home ?? "/home/u");
-  return {
+  return withProcessState<Omit<TestDeps, "state">>({
     clock,
     logs,
     fileMap,
@@ -155,5 +156,5 @@ export function makeDeps(options: { env?: Record<string, string>; files?: Record
         return options.runProcess!(command, signal);
       },
     }),
-  };
+  });
 }
