@@ -11,7 +11,8 @@ import type { ProviderId } from "../catalog/catalog.ts";
 import { addCost } from "../catalog/cost.ts";
 import { abortReason, readCapped, sendRequest } from "../http/client.ts";
 import { observingFetch, rateLimiterFor, rateLimitKey } from "../http/rate-limit.ts";
-import { decideRetry, DEFAULT_RETRY_POLICY } from "../http/retry.ts";
+import { type AttemptDecision, runAttempts } from "../http/attempts.ts";
+import { DEFAULT_RETRY_POLICY, decideRetry } from "../http/retry.ts";
 import { resolveTimeouts, Watchdog } from "../http/watchdog.ts";
 import { isWireChunk, type Cost, type FinishReason, type ReportedUsage, type StreamEvent, type WireChunk } from "../protocol/chunks.ts";
 import { BridgeError, toBridgeError } from "../protocol/errors.ts";
@@ -94,8 +95,10 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
   const mayResume = resumeAllowed(plan) && maxResumes > 0;
   if (mayResume) state.written = new TextLog();
 
-  for (let attempt = 0; ; attempt++) {
-    try {
+  return runAttempts<Outcome>({
+    deps,
+    signal: ctx.signal,
+    attempt: async () => {
       state.attemptProgressed = false;
       await runAttempt(ctx, plan, state, timeouts, toolNames);
       const { usage, cost } = total(true);
@@ -111,60 +114,58 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
       if (state.finish?.details !== undefined) done.details = state.finish.details;
       if (adjustments.length > 0) done.adjustments = adjustments;
       return { kind: "done", chunk: done };
-    } catch (thrown) {
-      const error = toBridgeError(thrown);
+    },
+    decide: (error, attempt): AttemptDecision => {
       error.partial = state.wroteContent;
       if (state.wroteContent) {
-        const resume =
-          mayResume && state.textOnly && !ctx.signal.aborted && resumes < maxResumes
-            ? decideRetry(resumes, error, { ...policy, maxRetries: maxResumes }, deps.random())
-            : ({ retry: false } as const);
-        if (!resume.retry) {
-          reportFailure();
-          throw error;
-        }
-        resumes++;
-        // The broken call is billed for what it processed; a resume call that failed before any event used nothing.
-        carried = total(false);
-        state.usage.reset();
-        const written = state.written?.text() ?? "";
-        current = prefillParams(plan.shaping.params, written, carried.usage.output_tokens);
-        plan.continueWith?.(current);
-        state.seam = new Seam(trailingWhitespace(written));
-        deps.log.log("info", "resuming", { id: request.id, attempt: resumes, delay_ms: resume.delayMs, error });
-        await ctx.emit([{ type: "resumed", attempt: resumes, reason: resume.reason }]);
-        // Until the resumed call gets an event, the request has used what the broken calls used.
-        state.attemptProgressed = false;
-        try {
-          await deps.sleep(resume.delayMs, ctx.signal);
-        } catch (aborted) {
-          reportFailure();
-          throw abortReason(ctx.signal, aborted, "resume wait");
-        }
-        continue;
+        // After content: no retry, only a resume (src/actions/resume.ts), with its own count and limit.
+        const resume = mayResume && state.textOnly && resumes < maxResumes ? decideRetry(resumes, error, { ...policy, maxRetries: maxResumes }, deps.random()) : undefined;
+        if (resume === undefined || !resume.retry) return { retry: false };
+        return {
+          retry: true,
+          delayMs: resume.delayMs,
+          waitName: "resume wait",
+          announce: async () => {
+            resumes++;
+            // The broken call is billed for what it processed; a resume call that failed before any event used nothing.
+            carried = total(false);
+            state.usage.reset();
+            const written = state.written?.text() ?? "";
+            current = prefillParams(plan.shaping.params, written, carried.usage.output_tokens);
+            plan.continueWith?.(current);
+            state.seam = new Seam(trailingWhitespace(written));
+            deps.log.log("info", "resuming", { id: request.id, attempt: resumes, delay_ms: resume.delayMs, error });
+            await ctx.emit([{ type: "resumed", attempt: resumes, reason: resume.reason }]);
+            // Until the resumed call gets an event, the request has used what the broken calls used.
+            state.attemptProgressed = false;
+          },
+        };
       }
-      const recovery = ctx.signal.aborted ? undefined : plan.recover?.(error);
+      // A provider's own way out first (Bedrock's inference profile, a token refresh), at once.
+      const recovery = plan.recover?.(error);
       if (recovery !== undefined) {
-        await ctx.emit([{ type: "retry", attempt: attempt + 1, delay_ms: 0, reason: recovery }]);
-        state.usage.reset();
-        continue;
+        return {
+          retry: true,
+          announce: async () => {
+            await ctx.emit([{ type: "retry", attempt: attempt + 1, delay_ms: 0, reason: recovery }]);
+            state.usage.reset();
+          },
+        };
       }
-      const decision = ctx.signal.aborted ? ({ retry: false } as const) : decideRetry(attempt, error, policy, deps.random());
-      if (!decision.retry) {
-        reportFailure();
-        throw error;
-      }
-      deps.log.log("info", "retrying", { id: request.id, attempt: attempt + 1, delay_ms: decision.delayMs, error });
-      await ctx.emit([{ type: "retry", attempt: attempt + 1, delay_ms: decision.delayMs, reason: decision.reason }]);
-      state.usage.reset();
-      try {
-        await deps.sleep(decision.delayMs, ctx.signal);
-      } catch (aborted) {
-        reportFailure();
-        throw abortReason(ctx.signal, aborted, "retry wait");
-      }
-    }
-  }
+      const decision = decideRetry(attempt, error, policy, deps.random());
+      if (!decision.retry) return { retry: false };
+      return {
+        retry: true,
+        delayMs: decision.delayMs,
+        announce: async () => {
+          deps.log.log("info", "retrying", { id: request.id, attempt: attempt + 1, delay_ms: decision.delayMs, error });
+          await ctx.emit([{ type: "retry", attempt: attempt + 1, delay_ms: decision.delayMs, reason: decision.reason }]);
+          state.usage.reset();
+        },
+      };
+    },
+    onGiveUp: reportFailure,
+  });
 }
 
 async function runAttempt(ctx: ActionContext<ChatRequest>, plan: ChatPlan, state: StreamState, timeouts: ReturnType<typeof resolveTimeouts>, toolNames: ToolNames): Promise<void> {

@@ -8,7 +8,8 @@ import { BridgeError } from "../protocol/errors.ts";
 import { answerHost, BODY_LIMITS, readBodyText } from "./body.ts";
 import { abortReason, sendRequest, type ErrorClassifier } from "./client.ts";
 import { observingFetch, rateLimiterFor, rateLimitKey } from "./rate-limit.ts";
-import { decideRetry, DEFAULT_RETRY_POLICY } from "./retry.ts";
+import { runAttempts } from "./attempts.ts";
+import { DEFAULT_RETRY_POLICY, decideRetry } from "./retry.ts";
 import { DEFAULT_TIMEOUTS } from "./watchdog.ts";
 
 export interface FetchJsonOptions {
@@ -27,33 +28,36 @@ export async function fetchJson<T>(
 ): Promise<T> {
   // The attempts of this call, so that the queue does not hold a retry for the 429 it is retrying.
   const owner = {};
-  for (let attempt = 0; ; attempt++) {
-    let attemptSignal = signal;
-    try {
-      const request = buildRequest();
-      // Short calls wait out a rate-limit hold but take no place in the queue (src/http/rate-limit.ts); the wait is not the timer's.
-      const lease = await rateLimiterFor(deps).pass(await rateLimitKey(request), signal, owner);
-      attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-      const response = await sendRequest({ ...deps, fetch: observingFetch(deps.fetch, lease) }, request, attemptSignal, classify);
-      let text: string;
+  return runAttempts({
+    deps,
+    signal,
+    attempt: async () => {
+      let attemptSignal = signal;
       try {
-        text = await readBodyText(response, BODY_LIMITS[limit], answerHost(response, request.url));
-      } catch (error) {
-        if (error instanceof BridgeError) throw error;
-        throw abortReason(attemptSignal, error, "reading the response failed");
+        const request = buildRequest();
+        // Short calls wait out a rate-limit hold but take no place in the queue (src/http/rate-limit.ts); the wait is not the timer's.
+        const lease = await rateLimiterFor(deps).pass(await rateLimitKey(request), signal, owner);
+        attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+        const response = await sendRequest({ ...deps, fetch: observingFetch(deps.fetch, lease) }, request, attemptSignal, classify);
+        let text: string;
+        try {
+          text = await readBodyText(response, BODY_LIMITS[limit], answerHost(response, request.url));
+        } catch (error) {
+          if (error instanceof BridgeError) throw error;
+          throw abortReason(attemptSignal, error, "reading the response failed");
+        }
+        try {
+          return JSON.parse(text) as T;
+        } catch (error) {
+          throw new BridgeError("PROVIDER_ERROR", `provider answered with invalid JSON: ${text.slice(0, 200)}`, { cause: error });
+        }
+      } catch (thrown) {
+        throw timeoutOrSelf(thrown, attemptSignal, signal, timeoutMs);
       }
-      try {
-        return JSON.parse(text) as T;
-      } catch (error) {
-        throw new BridgeError("PROVIDER_ERROR", `provider answered with invalid JSON: ${text.slice(0, 200)}`, { cause: error });
-      }
-    } catch (thrown) {
-      const error = timeoutOrSelf(thrown, attemptSignal, signal, timeoutMs);
-      const decision = signal.aborted ? ({ retry: false } as const) : decideRetry(attempt, error, DEFAULT_RETRY_POLICY, deps.random());
-      if (!decision.retry) throw error;
-      await deps.sleep(decision.delayMs, signal);
-    }
-  }
+    },
+    // Silent retries: nothing was written for these calls yet.
+    decide: (error, n) => decideRetry(n, error, DEFAULT_RETRY_POLICY, deps.random()),
+  });
 }
 
 /** AbortSignal.timeout aborts with a DOMException; say which timer it was in our own terms. */

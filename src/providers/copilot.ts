@@ -32,6 +32,7 @@ import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.t
 import type { SseEvent } from "../decode/sse-event.ts";
 import type { ChatFormat, ErrorResponse } from "../formats/types.ts";
 import type { ErrorClassifier } from "../http/client.ts";
+import { runAttempts } from "../http/attempts.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
@@ -91,15 +92,25 @@ function isRejectedToken(error: unknown): boolean {
 /** Run a call with a Copilot token; a 401 (token revoked or expired early) gets one retry with a fresh token. */
 async function withSession<T>(params: ProviderParams, call: ProviderCall, work: (session: CopilotSession) => Promise<T>): Promise<T> {
   const tokens = copilotTokensFor(call.deps);
-  const first = await tokens.session(params, call.signal);
-  try {
-    return await work(first);
-  } catch (error) {
-    if (!isRejectedToken(error) || call.signal.aborted) throw error;
-    call.deps.log.log("info", "copilot: token rejected; exchanging for a new one and retrying once");
-    tokens.invalidate(first.token);
-    return work(await tokens.session(params, call.signal));
-  }
+  let session = await tokens.session(params, call.signal);
+  return runAttempts({
+    deps: call.deps,
+    signal: call.signal,
+    attempt: async (n) => {
+      if (n > 0) session = await tokens.session(params, call.signal);
+      return work(session);
+    },
+    decide: (error, n) =>
+      n === 0 && isRejectedToken(error)
+        ? {
+            retry: true,
+            announce: () => {
+              call.deps.log.log("info", "copilot: token rejected; exchanging for a new one and retrying once");
+              tokens.invalidate(session.token);
+            },
+          }
+        : { retry: false },
+  });
 }
 
 async function fetchModels(params: ProviderParams, call: ProviderCall, session: CopilotSession): Promise<CopilotModel[]> {
