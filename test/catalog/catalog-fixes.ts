@@ -5,8 +5,8 @@
  * transcription errors in the sources, and retirement dates. Used by
  * generate-catalog.ts only. Figures here are typed from the source named on
  * the row; where a committed file has the figure, the row names the file
- * instead of repeating it. Team notes with the evidence: provider-facts-2026
- * §8 (new models, retirements, errors), §4.1 (Bedrock), §5 (Azure).
+ * instead of repeating it. The corrections and the disputed figures are
+ * explained in src/catalog/README.md.
  */
 import type { ProviderId, Tier } from "../../src/catalog/catalog.ts";
 

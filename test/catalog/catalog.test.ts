@@ -197,13 +197,14 @@ describe("models.json integrity", () => {
 });
 
 /**
- * Published list prices copied by hand from the team's provider-facts.md §8
- * (models.dev 2026-07-02): USD per 1M tokens; null = "—" there (no such
- * price). tier = [above, input, output, cache_read, cache_write]. Rows
- * marked "corrected" carry the later figure and name its source
- * (provider-facts-2026 §4-§8); new models: spot-check-2026.test.ts.
+ * Published list prices copied by hand from the models.dev snapshot of
+ * 2026-07-02 (anomalyco/models.dev f3fc69229967, named in src/catalog/README.md):
+ * USD per 1M tokens; null = no such price there. tier = [above, input,
+ * output, cache_read, cache_write]. Rows marked "corrected" carry the later
+ * figure and name its source in their comment (the corrections are listed in
+ * src/catalog/README.md); new models: spot-check-2026.test.ts.
  */
-describe("spot check against provider-facts.md §8", () => {
+describe("spot check against the models.dev snapshot of 2026-07-02", () => {
   type Row = {
     provider: ProviderId;
     id: string;

@@ -1,7 +1,11 @@
 /**
  * A call is priced by the first of its ids the catalog prices: the answered
  * id, the requested one, each without its date, Vertex's @ spelling
- * (provider-facts-2026 §8.3 lists the spellings providers answer with).
+ * (the spellings providers answer with are recorded: Anthropic answers
+ * claude-sonnet-4-5 as claude-sonnet-4-5-20250929 in
+ * recordings/anthropic/count-tokens.ndjson, OpenAI gpt-5 as gpt-5-2025-08-07 in
+ * recordings/openai/chat-text.ndjson, Vertex claude-3-7-sonnet@20250219 as
+ * claude-3-7-sonnet-20250219 in recordings/vertex/claude-text.ndjson).
  * Expected prices are read from models.json as data, not through the code.
  */
 import { describe, expect, test } from "bun:test";

@@ -23,8 +23,10 @@ async function listModels(day: string, provider: string, params: Record<string, 
   return line!.data as Entry[];
 }
 
-// Retirement dates on the Claude API (provider-facts-2026 §8.2): Opus 4.0 and Sonnet 4.0 on 2026-06-15
-// (Anthropic release notes), Opus 4.1 on 2026-08-05 (still served on Bedrock and Vertex), Sonnet 4.5 on 2026-11-30.
+// Retirement dates on the Claude API, each with its source in RETIREMENTS (test/catalog/catalog-fixes.ts):
+// Opus 4.0 and Sonnet 4.0 on 2026-06-15 (Anthropic release notes, via ottto-ai/ai-provider-watch), Opus 4.1
+// on 2026-08-05 ("retired, except on Bedrock and Google Cloud": platform.claude.com pricing; the date from
+// multidotdev/cli's notes), Sonnet 4.5 on 2026-11-30 (platform.claude.com/docs/en/models/sonnet-4-5/overview).
 const RETIRED = ["claude-opus-4-0", "claude-sonnet-4-0", "claude-opus-4-1", "claude-sonnet-4-5"];
 
 describe("list_models leaves retired models out", () => {

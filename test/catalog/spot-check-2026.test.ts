@@ -5,8 +5,8 @@
  * looked up through the catalog code. USD per 1M tokens, in the order input,
  * output, cache read, 5-minute cache write; null = the catalog has no such
  * price. tier = [above_input_tokens, input, output, cache read, cache write].
- * The team's notes on these sources: provider-facts-2026 §8 (models,
- * retirements, errors), §4 (Bedrock), §5 (Azure).
+ * The corrections and the disputed figures are explained in
+ * src/catalog/README.md.
  */
 import { describe, expect, test } from "bun:test";
 import { findModel, type ProviderId } from "../../src/catalog/catalog.ts";

@@ -301,7 +301,9 @@ describe("real Bedrock bodies", () => {
     for (const message of messages) expect(message.payload.buffer).toBe(body.bytes.buffer);
   });
 
-  test("the :event-type sequence of the thinking stream is the one provider-facts §6.4 describes", () => {
+  // The ConverseStream events (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html),
+  // in the order this recording has them.
+  test("the :event-type sequence of the thinking stream: messageStart, deltas, contentBlockStop per block, messageStop, metadata", () => {
     const messages = decodeAll([read(join(FIXTURES, BODIES.thinking_part_stream))]);
     const types = messages.map((message) => message.headers[":event-type"]);
     expect(types).toEqual([

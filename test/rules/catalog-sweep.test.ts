@@ -4,8 +4,8 @@
  * OpenAI dialects; Bedrock's other families on Converse; Gemini on Vertex),
  * shaped and encoded from a "kitchen sink" request that uses every chat param
  * the wire offers. The encoded bodies are checked against invariants taken
- * from the providers' documented rules: provider-facts-2026 §1.1–§4.2, the
- * research notes behind src/catalog/rules.json, and the sources both cite.
+ * from the providers' documented rules: the sources src/catalog/rules.json
+ * cites in each rule's `source`, and those named on each fact below.
  *
  * The per-model facts below (effort sets, defaults, ranges) are written from
  * those sources, by hand, per model name; nothing is read back from the rules
@@ -179,7 +179,11 @@ const OPENAI_FACTS: Array<[RegExp, OpenAIFacts]> = [
   [/^gpt-5\.\d+-chat/, {}], // whether and how these reason: no primary source
   [
     /^gpt-4(o|\.1)/,
-    { reasoning: false, source: "provider-facts-2026 §2.1: gpt-4o, gpt-4.1 answer 400 to reasoning_effort, reasoning and include (microsoft/agent-framework#7483)" },
+    {
+      reasoning: false,
+      source:
+        "gpt-4o, gpt-4.1 answer 400 to reasoning_effort (avante-corp/avante.nvim PR #1359), reasoning.effort (RageAgainstThePixel/OpenAI-DotNet#500, BoundaryML/baml PR #2708) and include (microsoft/agent-framework#7483)",
+    },
   ],
   [
     /^(o3|o4-mini)$/,
@@ -483,7 +487,7 @@ const CHECKS: Check[] = [
   }),
   claude(
     "claude no enabled thinking from 4.7",
-    "provider-facts-2026 §1.1: '\"thinking.type.enabled\" is not supported for this model' on Opus 4.7+ and every 5.x (anomalyco/opencode#22863)",
+    "platform.claude.com/docs/en/build-with-claude/extended-thinking: Claude 4.7 and later, every 5.x included, reject enabled with 400 ('\"thinking.type.enabled\" is not supported'; Opus 4.7: anomalyco/opencode#22863)",
     (view) => ok(view.facts.version < 47 || view.thinking?.type !== "enabled", () => "thinking.type enabled"),
   ),
   claude(
@@ -588,13 +592,15 @@ const CHECKS: Check[] = [
   {
     id: "converse Claude thinking in additionalModelRequestFields",
     dialects: ["bedrock-converse"],
-    source: "provider-facts-2026 §4.2 'the rules of §1.1 apply inside additionalModelRequestFields'; vercel/ai amazon-bedrock-chat-language-model.ts",
+    source:
+      "Claude's thinking fields travel inside additionalModelRequestFields (AWS bedrock userguide claude-messages-extended-thinking, claude-messages-adaptive-thinking; recordings/bedrock/thinking.ndjson); vercel/ai amazon-bedrock-chat-language-model.ts",
     holds: ({ body }) => ok(!("thinking" in body) && !("output_config" in body), () => "thinking at the top level"),
   },
   {
     id: "converse nothing extra for other families",
     dialects: ["bedrock-converse"],
-    source: "src/catalog/rules.json converse-limits source: an unknown additionalModelRequestFields field fails the request; provider-facts §6.2",
+    source:
+      "src/catalog/rules.json converse-limits source: an unknown additionalModelRequestFields field fails the request; additionalModelRequestFields carries model-native fields (API_runtime_ConverseStream)",
     holds: ({ route, body }) =>
       ok(isClaude(route.model) || body.additionalModelRequestFields === undefined, () => `additionalModelRequestFields ${json(body.additionalModelRequestFields)}`),
   },
@@ -646,7 +652,7 @@ const CHECKS: Check[] = [
   ),
   openai(
     "non-reasoning models get no reasoning fields",
-    "provider-facts-2026 §2.1: 400 to reasoning_effort, reasoning, and include reasoning.encrypted_content (microsoft/agent-framework#7483)",
+    "400 to reasoning_effort (avante-corp/avante.nvim PR #1359), reasoning.effort (RageAgainstThePixel/OpenAI-DotNet#500) and include reasoning.encrypted_content (microsoft/agent-framework#7483)",
     OPENAI,
     (facts, { body }) =>
       ok(

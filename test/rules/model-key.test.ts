@@ -1,4 +1,11 @@
-/** The model key: one spelling per model, whatever the provider's (provider-facts-2026 §8.3, §6.3; provider-facts §6.1). */
+/**
+ * The model key: one spelling per model, whatever the provider's. The
+ * spellings are recorded or documented: dated answers
+ * (recordings/openai/chat-text.ndjson, recordings/anthropic/count-tokens.ndjson),
+ * Vertex's `@` versions (recordings/vertex/claude-text.ndjson), Copilot's dotted
+ * Claude ids (recordings/copilot/models.ndjson) and Bedrock's profile and
+ * version affixes (docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
+ */
 import { describe, expect, test } from "bun:test";
 import { globRegex, inVersionRange, modelKey, modelVersion } from "../../src/rules/model-key.ts";
 

@@ -296,7 +296,8 @@ const ROWS: Row[] = [
   },
   {
     name: "Vertex claude-opus-4-5@20251101: extended thinking",
-    source: "Vertex Claude takes the Messages body (provider-facts §7.6); Opus 4.5 has no adaptive thinking",
+    source:
+      "Vertex Claude takes the Messages body (platform.claude.com/docs/en/build-with-claude/claude-on-vertex-ai; recordings/vertex/claude-text.ndjson); Opus 4.5 has no adaptive thinking",
     provider: "vertex",
     dialect: "anthropic-messages",
     params: { model: "claude-opus-4-5@20251101", reasoning: { budget_tokens: 3000 }, max_tokens: 10000 },
@@ -305,7 +306,7 @@ const ROWS: Row[] = [
   },
   {
     name: "Copilot claude-opus-4.8 (dotted): adaptive",
-    source: "Copilot spells Claude versions with dots (provider-facts-2026 §6.3); Opus 4.8 answers 400 to enabled",
+    source: "Copilot spells Claude versions with dots (claude-opus-4.7 in recordings/copilot/models.ndjson); Opus 4.8 answers 400 to enabled",
     provider: "copilot",
     dialect: "anthropic-messages",
     params: { model: "claude-opus-4.8", reasoning: { effort: "xhigh" } },

@@ -443,7 +443,7 @@ function azure(): Array<[string, Cassette]> {
     "GET /openai/v1/models: the models the resource offers (dated ids, Azure's capabilities/lifecycle fields; chat, embeddings, image and audio models)",
     handWritten(
       [AZ_MODELS, AZ_V1],
-      "Item shape per the Models - List REST reference (status, capabilities{fine_tune,inference,completion,chat_completion,embeddings}, lifecycle_status, deprecation, id, created_at, object); that the v1 surface answers in the same shape is an assumption (provider-facts §4.4 only says the endpoint exists). Ids are real Azure model versions; timestamps plausible, not recorded.",
+      "Item shape per the Models - List REST reference (status, capabilities{fine_tune,inference,completion,chat_completion,embeddings}, lifecycle_status, deprecation, id, created_at, object); that the v1 surface answers in the same shape is an assumption (the API version lifecycle page only says the endpoint exists). Ids are real Azure model versions; timestamps plausible, not recorded.",
       [],
     ),
     [

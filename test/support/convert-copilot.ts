@@ -54,7 +54,8 @@ const NO_ACCESS = "https://github.com/aaamoon/copilot-gpt4-service/issues/113 (4
 const API_401 = "https://github.com/aaamoon/copilot-gpt4-service/issues/285 (401, text/plain, 45 bytes); https://github.com/anomalyco/opencode/issues/4992";
 const NOT_SUPPORTED = 'https://github.com/anomalyco/opencode/issues/2740, #12789, #13313 ("The requested model is not supported.", code model_not_supported)';
 const GITHUB_REST_401 = "https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api (Bad credentials)";
-const PI_POLICY = 'field-notes (c): POST {base}/models/{id}/policy {"state":"enabled"} (pi-ai, badlogic/pi-mono)';
+const PI_POLICY =
+  'https://github.com/earendil-works/pi/blob/0cf9a35244e8/packages/ai/src/utils/oauth/github-copilot.ts (pi-ai\'s enableGitHubCopilotModel, same file in badlogic/pi-mono: POST {base}/models/{id}/policy {"state":"enabled"}, openai-intent and x-interaction-type chat-policy, for every model after login)';
 const VSCODE_TOKEN_PRICES =
   "https://github.com/microsoft/vscode/blob/08d05b0b07cc/extensions/copilot/src/platform/endpoint/common/endpointProvider.ts (IModelBilling.token_prices: {batch_size, default, long_context?}, each tier {input_price, output_price, cache_price, context_max?})";
 const OPENCODE_PRICES =
@@ -356,7 +357,8 @@ function copilot(): Array<[string, Cassette]> {
     handWritten(
       [
         "https://github.com/zed-industries/zed/blob/002e0f5db183/crates/copilot_chat/src/copilot_chat.rs (ModelSupportedEndpoint /v1/messages)",
-        "field-notes (c): Claude models whose supported_endpoints include /v1/messages",
+        'https://github.com/anomalyco/opencode/blob/09dfc4c90885/packages/opencode/src/plugin/github-copilot/models.ts (supported_endpoints includes "/v1/messages" -> the Anthropic provider on {base}/v1)',
+        'recordings/copilot/models.ndjson (claude-opus-4.7: supported_endpoints ["/v1/messages","/chat/completions"])',
       ],
       "No Copilot /v1/messages capture exists; Copilot serves the Anthropic Messages format there, so the body is a real Anthropic stream (bytes unchanged, one chunk per event) under our request.",
       [part(C.anthropic, "response body")],
@@ -396,7 +398,7 @@ function copilot(): Array<[string, Cassette]> {
     'POST /models/{id}/policy {"state":"enabled"} -> 200 (the model\'s terms accepted)',
     handWritten(
       [PI_POLICY],
-      "Request as field-notes describe pi-ai's call (openai-intent and x-interaction-type chat-policy); the 200 answer body is not documented anywhere we found, so it is the echoed state only.",
+      "Request as pi-ai sends it (openai-intent and x-interaction-type chat-policy); the 200 answer body is not documented anywhere we found, so it is the echoed state only.",
       [],
     ),
     [

@@ -2,7 +2,8 @@
  * Anthropic error classification: one table of (status, body, headers) →
  * code / retryable / providerType / requestId / message. Real bodies come from
  * test/fixtures/anthropic (see PROVENANCE.md); the rest are written per the
- * error types and statuses in provider-facts §2.4.
+ * error types and statuses of https://docs.anthropic.com/en/api/errors (the
+ * types also in anthropics/anthropic-sdk-typescript src/resources/shared.ts).
  */
 import { describe, expect, test } from "bun:test";
 import { classifyAnthropicError } from "../../../src/formats/anthropic-messages/errors.ts";

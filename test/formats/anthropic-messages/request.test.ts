@@ -1,6 +1,8 @@
 /**
  * Unified params → Anthropic Messages body. Expected bodies are written out
- * per the Messages API (provider-facts §2.2); one case is checked against a
+ * per the Messages API (https://docs.anthropic.com/en/api/messages;
+ * `MessageCreateParamsBase` in anthropics/anthropic-sdk-typescript
+ * src/resources/messages/messages.ts); one case is checked against a
  * real request the API accepted (fantasy multi_tool_streaming, interaction 1).
  */
 import { describe, expect, test } from "bun:test";

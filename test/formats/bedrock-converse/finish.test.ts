@@ -1,4 +1,7 @@
-/** Converse stopReason → wire finish reason, for every value the API documents (provider-facts §6.4). */
+/**
+ * Converse stopReason → wire finish reason, for every value the API documents
+ * (MessageStopEvent.stopReason, https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_MessageStopEvent.html).
+ */
 import { expect, test } from "bun:test";
 import { mapConverseFinishReason } from "../../../src/formats/bedrock-converse/finish.ts";
 

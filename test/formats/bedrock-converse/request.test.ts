@@ -1,8 +1,9 @@
 /**
  * Unified params → ConverseStream body. Four cases are checked against real
  * requests Bedrock accepted (pydantic-ai cassettes, test/fixtures/bedrock/converse);
- * the rest are whole expected bodies written out per the Converse API
- * (provider-facts §6.2) and the decisions in src/formats/bedrock-converse/request.ts.
+ * the rest are whole expected bodies written out per the Converse API reference
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)
+ * and the decisions in src/formats/bedrock-converse/request.ts.
  */
 import { describe, expect, test } from "bun:test";
 import { bedrockConverseFormat } from "../../../src/formats/bedrock-converse/index.ts";

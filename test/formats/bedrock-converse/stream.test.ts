@@ -168,7 +168,8 @@ describe("event order in recordings", () => {
 });
 
 // Synthetic events for what the recordings do not show. Shapes follow the
-// recorded ones (provider-facts §6.4).
+// recorded ones replayed above (test/fixtures/bedrock, see its PROVENANCE.md) and
+// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html.
 type Ev = { type: string; body: Record<string, unknown> };
 const ev = (type: string, body: Record<string, unknown> = {}): Ev => ({ type, body });
 const toolStart = (index: number, id: string, name: string): Ev => ev("contentBlockStart", { contentBlockIndex: index, start: { toolUse: { toolUseId: id, name } } });

@@ -1,7 +1,11 @@
 /**
  * Error classification for the OpenAI dialects. Rows marked "recorded" use
  * real bodies from test/fixtures; the others are shaped after documented
- * bodies (OpenAI error-code docs, Azure content-filter docs, provider-facts §3.1/§4.3).
+ * bodies (OpenAI error-code docs; the `{error:{message,type,param,code}}` body
+ * openai/openai-node src/core/error.ts reads; Azure content-filter docs and the
+ * chat `innererror` bodies quoted in openai/openai-dotnet#55 and
+ * microsoft/TinyTroupe#100). The Responses `content_filters[]` body has no
+ * source we could name (recordings/README.md, Azure: unconfirmed).
  */
 import { describe, expect, test } from "bun:test";
 import { classifyOpenAIError, classifyOpenAIStreamError } from "../../../src/formats/openai-chat/errors.ts";
