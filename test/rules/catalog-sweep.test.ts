@@ -139,9 +139,9 @@ interface ClaudeFacts {
 
 /**
  * Effort sets: Anthropic effort page (supportedModels; max from 4.6, xhigh
- * from Opus 4.7; Sonnet/Haiku 4.5 none) and rules-facts A1. Default thinking,
- * `disabled` and forced tools: rules-facts A3 and A5 (What's new in Opus 5.5,
- * Fable 5 migration guide, Sonnet 5 migration guide).
+ * from Opus 4.7; Sonnet/Haiku 4.5 none) (platform.claude.com/docs/en/build-with-claude/effort). Default thinking,
+ * `disabled` and forced tools: What's new in Opus 5.5,
+ * Fable 5 migration guide, Sonnet 5 migration guide.
  */
 function claudeFacts(id: string): ClaudeFacts | undefined {
   const match = /claude-(opus|sonnet|haiku|fable|mythos)-(\d)(?:[.-](\d)(?!\d))?/.exec(id.toLowerCase());
@@ -173,7 +173,7 @@ interface OpenAIFacts {
 
 const BEFORE_5_1 = "openai-node ReasoningEffort: 'All models before gpt-5.1 default to medium reasoning effort, and do not support none'";
 
-/** First match wins. Model pages, openai-node ReasoningEffort, OpenAPI StopConfiguration, and issue text (rules-facts B1–B3). */
+/** First match wins. Model pages, openai-node ReasoningEffort, OpenAPI StopConfiguration, and issue text (anomalyco/opencode#4451, huggingface/smolagents#1671). */
 const OPENAI_FACTS: Array<[RegExp, OpenAIFacts]> = [
   [/^gpt-5-chat(-latest)?$/, { reasoning: false, source: "developers.openai.com/api/docs/models/gpt-5-chat-latest (the non-reasoning ChatGPT model)" }],
   [/^gpt-5\.\d+-chat/, {}], // whether and how these reason: no primary source
@@ -280,7 +280,7 @@ interface GeminiFacts {
   levels?: Effort[];
 }
 
-/** ai.google.dev thinking docs (2.5 ranges), Gemini 3 guide and Vertex developer guides (levels); rules-facts C1, C2. */
+/** ai.google.dev thinking docs (2.5 ranges), Gemini 3 guide and Vertex developer guides (levels). */
 const GEMINI_FACTS: Record<string, GeminiFacts> = {
   "gemini-2.5-pro": { generation: 2, budget: { min: 128, max: 32768, offAllowed: false } },
   "gemini-2.5-flash": { generation: 2, budget: { min: 0, max: 24576, offAllowed: true } },
@@ -500,11 +500,8 @@ const CHECKS: Check[] = [
     "Fable 5 migration guide 'thinking: {type: disabled} ... return a 400 error'; What's new in Opus 5.5 (also Fable 5.1)",
     (view) => ok(!view.facts.cannotDisable || view.thinking?.type !== "disabled", () => "thinking.type disabled"),
   ),
-  claude(
-    "claude effort within the model's set",
-    "Anthropic effort page: max from Opus/Sonnet 4.6, xhigh from Opus 4.7; Sonnet and Haiku 4.5 take no effort (rules-facts A1)",
-    (view) =>
-      ok(view.effort === undefined || view.facts.efforts.includes(view.effort as Effort), () => `output_config.effort ${view.effort} not in [${view.facts.efforts.join(", ")}]`),
+  claude("claude effort within the model's set", "Anthropic effort page: max from Opus/Sonnet 4.6, xhigh from Opus 4.7; Sonnet and Haiku 4.5 take no effort", (view) =>
+    ok(view.effort === undefined || view.facts.efforts.includes(view.effort as Effort), () => `output_config.effort ${view.effort} not in [${view.facts.efforts.join(", ")}]`),
   ),
   claude(
     "claude effort above high needs thinking",
@@ -704,7 +701,7 @@ const CHECKS: Check[] = [
   ),
   gemini(
     "gemini 3: thinkingLevel within the model's levels, no thinkingBudget",
-    "ai.google.dev Gemini 3 guide (thinkingLevel; budget is legacy); Vertex 'Developer's guide to Gemini 3.5 Flash' level tables (rules-facts C2)",
+    "ai.google.dev Gemini 3 guide (thinkingLevel; budget is legacy); Vertex 'Developer's guide to Gemini 3.5 Flash' level tables",
     (facts, thinking) => {
       if (facts?.generation !== 3 || thinking === undefined) return true;
       const level = thinking.thinkingLevel === undefined ? undefined : String(thinking.thinkingLevel).toLowerCase();
