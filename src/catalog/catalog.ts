@@ -8,9 +8,15 @@
  */
 import data from "./models.json" with { type: "json" };
 
-export type ProviderId = "anthropic" | "openai" | "copilot" | "bedrock" | "vertex" | "azure";
+/**
+ * A provider's id, as the registry names it (src/providers/registry.ts). The
+ * catalog lists models for some providers; one it does not list (a local
+ * server, a user's endpoint) simply has no catalog entries.
+ */
+export type ProviderId = string;
 
-export const PROVIDER_IDS: readonly ProviderId[] = Object.freeze(["anthropic", "openai", "copilot", "bedrock", "vertex", "azure"] as const);
+/** The providers the bundled catalog lists models for, in its order. */
+export const PROVIDER_IDS: readonly ProviderId[] = Object.freeze(Object.keys((data as { providers: Record<string, unknown> }).providers));
 
 /** Prices (USD per 1M tokens) that replace the base ones once the prompt exceeds `above_input_tokens`. */
 export interface Tier {
@@ -132,7 +138,9 @@ let index: Map<ProviderId, ProviderIndex> | undefined;
 function buildIndex(): Map<ProviderId, ProviderIndex> {
   const file = data as unknown as CatalogFile;
   const result = new Map<ProviderId, ProviderIndex>();
-  for (const provider of PROVIDER_IDS) {
+  // The bundled providers, then any a layer adds (a user's override for a provider the catalog does not list).
+  const providers = new Set([...PROVIDER_IDS, ...layers.flatMap((layer) => Object.keys(layer.providers))]);
+  for (const provider of providers) {
     let entries = file.providers[provider]?.models ?? [];
     for (const layer of layers) {
       const patches = layer.providers[provider]?.models ?? [];

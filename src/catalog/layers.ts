@@ -21,6 +21,7 @@ export const MAX_LAYER_BYTES = 16 * 1024 * 1024;
 /** USD per million tokens above which a price is taken for a unit mistake (the dearest list price today is $600/M). */
 export const MAX_PRICE = 2000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PROVIDER_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 const TOKENIZERS = ["o200k_base", "cl100k_base"];
 const PRICE_FIELDS = ["input", "output", "cache_read", "cache_write"] as const;
 
@@ -142,7 +143,8 @@ export function parseCatalogLayer(textContent: string, name: CatalogLayer["name"
     if (!isObject(value.providers)) fail("providers", "must be an object");
     for (const [provider, entry] of Object.entries(value.providers)) {
       const where = `providers.${provider}`;
-      if (!(PROVIDER_IDS as readonly string[]).includes(provider)) fail(where, `unknown provider (expected ${PROVIDER_IDS.join(", ")})`);
+      // Any provider the registry may hold (presets, the user's endpoints): a lower-case id, not checked against a list.
+      if (!PROVIDER_ID.test(provider)) fail(where, `not a provider id (lower-case letters, digits, _ and -; e.g. ${PROVIDER_IDS.join(", ")})`);
       if (!isObject(entry)) fail(where, "must be an object");
       only(entry, ["name", "models"], where);
       if (!Array.isArray(entry.models) || entry.models.length > 5000) fail(`${where}.models`, "must be an array of at most 5000 models");

@@ -8,7 +8,8 @@
  * instead of repeating it. The corrections and the disputed figures are
  * explained in src/catalog/README.md.
  */
-import type { ProviderId, Tier } from "../../src/catalog/catalog.ts";
+import type { Tier } from "../../src/catalog/catalog.ts";
+import type { CatalogProvider } from "./catalog-format.ts";
 
 type Rates = { input?: number; output?: number; cache_read?: number; cache_write?: number };
 
@@ -49,7 +50,7 @@ export const BASES: Record<string, { source: string; fields: Record<string, unkn
 
 /** A model no committed source file lists for this provider: its base model's fields (from a later base file or BASES), and its price typed from the source. */
 export interface Addition {
-  provider: ProviderId;
+  provider: CatalogProvider;
   id: string;
   aliases?: string[];
   /** models.dev base model (`lab/id`) for name, limits, capabilities and release date. */
@@ -160,7 +161,7 @@ export const ADDITIONS: Addition[] = [
 
 /** A change to an entry built from the sources: `price` fields replace the source's (`null` removes one), the rest replace entry fields. */
 export interface Fix {
-  provider: ProviderId;
+  provider: CatalogProvider;
   ids: string[];
   why: string;
   /** For `price` and `max_output`; a `litellm` fix takes the LiteLLM file's source and date. */
@@ -264,7 +265,7 @@ export const FIXES: Fix[] = [
 ];
 
 /** Retirement dates on one provider (list_models leaves the model out from that day on). */
-export const RETIREMENTS: Array<{ provider: ProviderId; id: string; retired: string; source: string }> = [
+export const RETIREMENTS: Array<{ provider: CatalogProvider; id: string; retired: string; source: string }> = [
   { provider: "anthropic", id: "claude-opus-4-0", retired: "2026-06-15", source: "Anthropic release notes (via ottto-ai/ai-provider-watch)" },
   { provider: "anthropic", id: "claude-sonnet-4-0", retired: "2026-06-15", source: "Anthropic release notes (via ottto-ai/ai-provider-watch)" },
   // "Retired, except on Bedrock and Google Cloud" (Anthropic pricing page); the date from multidotdev/cli's notes.

@@ -5,7 +5,10 @@
  * per block with its small objects on one line each, so the file stays easy
  * to read, diff and edit by hand.
  */
-import type { CatalogModel, Price, ProviderId } from "../../src/catalog/catalog.ts";
+import type { CatalogModel, Price } from "../../src/catalog/catalog.ts";
+
+/** The providers the bundled catalog carries data for (the generator builds exactly these). */
+export type CatalogProvider = "anthropic" | "openai" | "copilot" | "bedrock" | "vertex" | "azure";
 
 type Entry = Omit<CatalogModel, "provider">;
 
@@ -56,14 +59,14 @@ function reorderPrice(pr: Price): Price {
   };
 }
 
-export function formatCatalog(providers: Record<ProviderId, { name: string; models: Entry[] }>): string {
+export function formatCatalog(providers: Record<CatalogProvider, { name: string; models: Entry[] }>): string {
   const lines: string[] = ["{"];
   lines.push(`  "$comment": ${JSON.stringify(COMMENT)},`);
   lines.push(`  "$license": [`);
   lines.push(LICENSES.map((l) => `    ${JSON.stringify(l)}`).join(",\n"));
   lines.push(`  ],`);
   lines.push(`  "providers": {`);
-  const ids = Object.keys(providers) as ProviderId[];
+  const ids = Object.keys(providers) as CatalogProvider[];
   ids.forEach((pid, pi) => {
     const prov = providers[pid];
     lines.push(`    ${JSON.stringify(pid)}: {`);

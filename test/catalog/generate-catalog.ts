@@ -12,11 +12,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CatalogModel, Price, ProviderId, Tier } from "../../src/catalog/catalog.ts";
+import type { CatalogModel, Price, Tier } from "../../src/catalog/catalog.ts";
 import { encodingForModel } from "../../src/tokens/tiktoken.ts";
 import { formatCatalog } from "./catalog-format.ts";
 import { ADDITIONS, BASES, FIXES, RETIREMENTS } from "./catalog-fixes.ts";
 import { clean, LITELLM_2025, LITELLM_ROCRY, litellm2025, litellmRocry, mdevBase, mdevJuly, mdevLater, perMillion, type MdevCost, type MdevModel } from "./catalog-sources.ts";
+import type { CatalogProvider } from "./catalog-format.ts";
 
 const OUT = join(import.meta.dir, "../../src/catalog/models.json");
 
@@ -510,7 +511,7 @@ const samePrices = (a: Price, b: Price): boolean => RATE_FIELDS.every((f) => (a[
 // ---------------------------------------------------------------------------
 // Assemble
 
-const providers: Record<ProviderId, { name: string; models: Entry[] }> = {
+const providers: Record<CatalogProvider, { name: string; models: Entry[] }> = {
   anthropic: { name: "Anthropic", models: pickAll(mdev("anthropic"), ANTHROPIC, { tokenizer: false }) },
   openai: { name: "OpenAI", models: pickAll(mdev("openai"), OPENAI, { tokenizer: true, datedAliasesFrom: "" }) },
   azure: { name: "Azure OpenAI", models: pickAll(mdev("azure"), AZURE, { tokenizer: true, datedAliasesFrom: "azure/" }) },
@@ -529,7 +530,7 @@ const providers: Record<ProviderId, { name: string; models: Entry[] }> = {
   },
 };
 
-const find = (provider: ProviderId, id: string): Entry => {
+const find = (provider: CatalogProvider, id: string): Entry => {
   const e = providers[provider].models.find((m) => m.id === id);
   if (e === undefined) throw new Error(`${provider}/${id}: not in the catalog`);
   return e;

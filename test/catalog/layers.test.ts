@@ -84,7 +84,7 @@ describe("layers over the bundled catalog", () => {
 describe("a bad file is ignored whole, with the reason", () => {
   const bad: Array<[string, unknown, string]> = [
     ["not JSON", "{ providers: ", "not JSON"],
-    ["an unknown provider", { providers: { acme: { models: [] } } }, "providers.acme: unknown provider"],
+    ["a provider id that is no id", { providers: { "Acme Corp": { models: [] } } }, "providers.Acme Corp: not a provider id"],
     [
       "a price of 1e9",
       { providers: { openai: { models: [{ id: "gpt-4o", price: { input: 1e9 } }] } } },

@@ -110,6 +110,8 @@ function dialectsFor(provider: ProviderId, model: string): Dialect[] {
       return ["bedrock-converse"];
     case "vertex":
       return isClaude(model) ? ["anthropic-messages"] : ["gemini"];
+    default:
+      throw new Error(`no dialects known for ${provider}`);
   }
 }
 
