@@ -3,11 +3,12 @@ import { anthropicProvider } from "./anthropic.ts";
 import { azureProvider } from "./azure.ts";
 import { bedrockProvider } from "./bedrock.ts";
 import { copilotProvider } from "./copilot.ts";
+import { googleProvider } from "./google.ts";
 import { openaiProvider } from "./openai.ts";
 import { vertexProvider } from "./vertex.ts";
 import type { Provider } from "./types.ts";
 
 export function createRegistry(): ReadonlyMap<string, Provider> {
-  const providers: Provider[] = [anthropicProvider, openaiProvider, copilotProvider, bedrockProvider, vertexProvider, azureProvider];
+  const providers: Provider[] = [anthropicProvider, openaiProvider, copilotProvider, bedrockProvider, vertexProvider, azureProvider, googleProvider];
   return new Map(providers.map((provider) => [provider.id, provider]));
 }

@@ -13,8 +13,9 @@ import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts"
 import { classifyAnthropicError } from "../formats/anthropic-messages/errors.ts";
 import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
 import { classifyGeminiError } from "../formats/gemini/errors.ts";
-import { geminiFormat, parseGeminiCountTokens } from "../formats/gemini/index.ts";
+import { createGeminiFormat, parseGeminiCountTokens } from "../formats/gemini/index.ts";
 import type { ChatFormat } from "../formats/types.ts";
+import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
@@ -31,6 +32,9 @@ import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, To
  * recordings/vertex/claude-text.ndjson).
  */
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
+
+const geminiFormat = createGeminiFormat("vertex");
+const classifyVertexGemini: ErrorClassifier = (response) => classifyGeminiError(response, "vertex");
 
 /** The process's Google credential chain and its token cache (src/server/state.ts). */
 export const GOOGLE_CREDENTIALS: StateSlot<GoogleCredentialResolver> = { name: "google credentials", make: (deps) => createGoogleCredentialResolver(deps) };
@@ -145,7 +149,7 @@ export const vertexProvider: Provider = {
         call.deps,
         () => new Request(url, { headers: headersFor(current.access, params) }),
         call.signal,
-        classifyGeminiError,
+        classifyVertexGemini,
       );
       for (const model of answer.publisherModels ?? []) {
         const id = model.name?.split("/").pop();
@@ -177,10 +181,10 @@ export const vertexProvider: Provider = {
         call.deps,
         () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }),
         call.signal,
-        claude ? classifyAnthropicError : classifyGeminiError,
+        claude ? classifyAnthropicError : classifyVertexGemini,
         { limit: "answer" },
       );
-      const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer);
+      const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer, "vertex");
       if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
       return { input_tokens: count, exact: true, method: "api" };
     } catch (error) {

@@ -8,7 +8,7 @@
 import type { CatalogModel, Price } from "../../src/catalog/catalog.ts";
 
 /** The providers the bundled catalog carries data for (the generator builds exactly these). */
-export type CatalogProvider = "anthropic" | "openai" | "copilot" | "bedrock" | "vertex" | "azure";
+export type CatalogProvider = "anthropic" | "openai" | "copilot" | "bedrock" | "vertex" | "azure" | "google";
 
 type Entry = Omit<CatalogModel, "provider">;
 

@@ -253,6 +253,25 @@ const VERTEX_GEMINI: Pick[] = [
   "gemini-flash-lite-latest",
 ].map((id) => p(id));
 
+/**
+ * The Gemini API's own prices (models.dev `providers/google`, later files
+ * only: the 2026-07-02 snapshot was not trimmed for this provider). Gemini 3
+ * Pro Preview is left out: models.dev 259801fba5a5 marks it deprecated (shut
+ * down in March 2026; recorded, the API answers that id as
+ * gemini-3.1-pro-preview, which is listed).
+ */
+const GOOGLE: Pick[] = [
+  "gemini-3.8-flash",
+  "gemini-3.7-flash",
+  "gemini-3.5-flash",
+  "gemini-3.1-pro-preview",
+  "gemini-3.1-flash-lite",
+  "gemini-3-flash-preview",
+  "gemini-2.5-pro",
+  "gemini-2.5-flash",
+  "gemini-2.5-flash-lite",
+].map((id) => p(id));
+
 // ---------------------------------------------------------------------------
 // Conversion
 
@@ -528,6 +547,7 @@ const providers: Record<CatalogProvider, { name: string; models: Entry[] }> = {
     name: "Google Vertex AI",
     models: [...pickAll(mdev("google-vertex"), VERTEX_GEMINI, { tokenizer: false }), ...pickAll(mdev("google-vertex-anthropic"), VERTEX_CLAUDE, { tokenizer: false })],
   },
+  google: { name: "Google Gemini API", models: pickAll(later["google"] ?? {}, GOOGLE, { tokenizer: false }) },
 };
 
 const find = (provider: CatalogProvider, id: string): Entry => {

@@ -1,8 +1,10 @@
 /**
- * Error classification for Gemini on Vertex AI (Google's error model,
- * https://cloud.google.com/apis/design/errors; the error cassettes in
- * recordings/vertex/, e.g. rate-limit-429-then-success.ndjson), and
- * the `:countTokens` answer reader.
+ * Error classification for Gemini, on Vertex AI and on the Gemini API
+ * (Google's error model, https://cloud.google.com/apis/design/errors; the
+ * error cassettes in recordings/vertex/ and recordings/google/, e.g.
+ * rate-limit-429-then-success.ndjson), and the `:countTokens` answer
+ * reader. Every message starts with the provider that failed (`google:` or
+ * `vertex:`): the dialect is shared, the failure is one provider's.
  *
  * Bodies are Google's `{"error":{"code","message","status","details"}}`,
  * sometimes wrapped in a one-element array (the non-SSE stream format, and
@@ -22,12 +24,22 @@
  *   (1048576).") → CONTEXT_LENGTH_EXCEEDED.
  * - `PERMISSION_DENIED` also covers "API not enabled for the project": still
  *   AUTH_FAILED, since the credentials cannot do what was asked.
+ * - A rejected API key is AUTH_FAILED whatever the status: the Gemini API
+ *   answers a wrong key with 400 `INVALID_ARGUMENT` ("API key not valid.
+ *   Please pass a valid API key."), and only its `google.rpc.ErrorInfo`
+ *   reason, `API_KEY_INVALID`, says what it is. Every `API_KEY_*` reason
+ *   (invalid, or refused by the key's service, referrer, IP or app
+ *   restrictions) is a key problem: googleapis/googleapis
+ *   google/api/error_reason.proto.
  * - `ABORTED`, `CANCELLED` and `UNKNOWN` are the server giving up on this
  *   attempt → PROVIDER_ERROR, retryable.
  */
 import { BridgeError, type ErrorCode } from "../../protocol/errors.ts";
 import type { ErrorResponse } from "../types.ts";
 import { isRecord, parseJsonBody, describeBody, plainTextMessage } from "../json.ts";
+
+/** The providers that speak the Gemini dialect: the prefix of every message classified here. */
+export type GeminiProvider = "google" | "vertex";
 
 /** What a Google error envelope carries. */
 export interface GeminiErrorFields {
@@ -38,6 +50,8 @@ export interface GeminiErrorFields {
   message?: string;
   /** From `google.rpc.RetryInfo.retryDelay`. */
   retryAfterMs?: number;
+  /** `google.rpc.ErrorInfo.reason`, e.g. `API_KEY_INVALID`. */
+  reason?: string;
 }
 
 /** Pull the error fields out of a parsed body or stream chunk; `undefined` when there is no `error` in it. */
@@ -56,13 +70,15 @@ export function readGeminiErrorFields(value: unknown): GeminiErrorFields | undef
   if (typeof message === "string" && message !== "") fields.message = message;
   const delay = retryDelayMs(error["details"]);
   if (delay !== undefined) fields.retryAfterMs = delay;
+  const reason = errorInfoReason(error["details"]);
+  if (reason !== undefined) fields.reason = reason;
   return fields;
 }
 
-/** Classify a non-success HTTP answer. */
-export function classifyGeminiError(response: ErrorResponse): BridgeError {
+/** Classify a non-success HTTP answer from `provider`. */
+export function classifyGeminiError(response: ErrorResponse, provider: GeminiProvider): BridgeError {
   const fields = readGeminiErrorFields(parseJsonBody(response.body)) ?? plainTextFields(response.body) ?? {};
-  return buildGeminiError(fields, response.status, describeBody(response.status, response.body));
+  return create(provider, decide(fields, response.status), fields, response.status, describeBody(response.status, response.body));
 }
 
 /**
@@ -70,10 +86,9 @@ export function classifyGeminiError(response: ErrorResponse): BridgeError {
  * envelope's own `code` stands in for the HTTP status it would have had; the
  * BridgeError carries no `status`, since the HTTP answer was a success.
  */
-export function classifyGeminiStreamError(payload: unknown): BridgeError {
+export function classifyGeminiStreamError(payload: unknown, provider: GeminiProvider): BridgeError {
   const fields = readGeminiErrorFields(payload) ?? {};
-  const verdict = decide(fields.status, fields.message ?? "", fields.code);
-  return create(verdict, fields, undefined, "the provider reported an error in the stream");
+  return create(provider, decide(fields, fields.code), fields, undefined, "the provider reported an error in the stream");
 }
 
 /**
@@ -81,13 +96,13 @@ export function classifyGeminiStreamError(payload: unknown): BridgeError {
  * totalBillableCharacters, promptTokensDetails}`). A missing `totalTokens`
  * is 0: proto3 JSON omits zero values, which is what an empty prompt gives.
  */
-export function parseGeminiCountTokens(json: unknown): number {
-  if (!isRecord(json)) throw new BridgeError("PROVIDER_ERROR", "vertex: unexpected countTokens answer (not a JSON object)");
-  if (json["error"] !== undefined) throw classifyGeminiStreamError(json);
+export function parseGeminiCountTokens(json: unknown, provider: GeminiProvider): number {
+  if (!isRecord(json)) throw new BridgeError("PROVIDER_ERROR", `${provider}: unexpected countTokens answer (not a JSON object)`);
+  if (json["error"] !== undefined) throw classifyGeminiStreamError(json, provider);
   const total = json["totalTokens"];
   if (total === undefined) return 0;
   if (typeof total !== "number" || !Number.isInteger(total) || total < 0) {
-    throw new BridgeError("PROVIDER_ERROR", `vertex: unexpected countTokens totalTokens: ${JSON.stringify(total)}`);
+    throw new BridgeError("PROVIDER_ERROR", `${provider}: unexpected countTokens totalTokens: ${JSON.stringify(total)}`);
   }
   return total;
 }
@@ -115,7 +130,9 @@ const BY_STATUS: Record<string, Verdict> = {
 
 const INVALID_STATUSES = new Set(["INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"]);
 
-function decide(status: string | undefined, message: string, httpStatus: number | undefined): Verdict {
+function decide(fields: GeminiErrorFields, httpStatus: number | undefined): Verdict {
+  const { status, message = "" } = fields;
+  if (fields.reason?.startsWith("API_KEY_")) return { code: "AUTH_FAILED", retryable: false };
   if (status !== undefined) {
     if (INVALID_STATUSES.has(status)) return invalid(message);
     const known = BY_STATUS[status];
@@ -138,12 +155,8 @@ function invalid(message: string): Verdict {
   return { code: "INVALID_PARAMS", retryable: false };
 }
 
-function buildGeminiError(fields: GeminiErrorFields, status: number, fallbackMessage: string): BridgeError {
-  return create(decide(fields.status, fields.message ?? "", status), fields, status, fallbackMessage);
-}
-
-function create(verdict: Verdict, fields: GeminiErrorFields, status: number | undefined, fallbackMessage: string): BridgeError {
-  return new BridgeError(verdict.code, `vertex: ${fields.message ?? fallbackMessage}`, {
+function create(provider: GeminiProvider, verdict: Verdict, fields: GeminiErrorFields, status: number | undefined, fallbackMessage: string): BridgeError {
+  return new BridgeError(verdict.code, `${provider}: ${fields.message ?? fallbackMessage}`, {
     retryable: verdict.retryable,
     ...(status === undefined ? {} : { status }),
     ...(fields.status === undefined ? {} : { providerType: fields.status }),
@@ -152,6 +165,16 @@ function create(verdict: Verdict, fields: GeminiErrorFields, status: number | un
 }
 
 const RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo";
+const ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo";
+
+/** `reason` of the first `google.rpc.ErrorInfo` detail. */
+function errorInfoReason(details: unknown): string | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    if (isRecord(detail) && detail["@type"] === ERROR_INFO && typeof detail["reason"] === "string" && detail["reason"] !== "") return detail["reason"];
+  }
+  return undefined;
+}
 
 /**
  * `retryDelay` of a RetryInfo detail in ms. JSON spells a

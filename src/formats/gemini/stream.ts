@@ -43,16 +43,18 @@ import { BridgeError } from "../../protocol/errors.ts";
 import { ToolCallAssembler } from "../tool-calls.ts";
 import type { StreamMapper } from "../types.ts";
 import { isRecord, type JsonObject } from "../json.ts";
-import { classifyGeminiStreamError } from "./errors.ts";
+import { classifyGeminiStreamError, type GeminiProvider } from "./errors.ts";
 import { mapGeminiFinishReason } from "./finish.ts";
 import { GeminiPartialArgs } from "./partial-args.ts";
 import { mapGeminiUsage } from "./usage.ts";
 
-export function createGeminiMapper(): StreamMapper<SseEvent> {
-  return new GeminiStreamMapper();
+/** `provider` names who failed in an in-stream error's message; Vertex, the dialect's first user, when not given. */
+export function createGeminiMapper(provider: GeminiProvider = "vertex"): StreamMapper<SseEvent> {
+  return new GeminiStreamMapper(provider);
 }
 
 export class GeminiStreamMapper implements StreamMapper<SseEvent> {
+  private readonly provider: GeminiProvider;
   private readonly tools = new ToolCallAssembler();
   private calls = 0;
   /** The call whose arguments are still arriving in pieces. */
@@ -61,6 +63,10 @@ export class GeminiStreamMapper implements StreamMapper<SseEvent> {
   private modelSent = false;
   private lastUsage = "";
   private ended = false;
+
+  constructor(provider: GeminiProvider = "vertex") {
+    this.provider = provider;
+  }
 
   map(event: SseEvent, out: StreamEvent[]): void {
     if (this.ended) return;
@@ -76,7 +82,7 @@ export class GeminiStreamMapper implements StreamMapper<SseEvent> {
   }
 
   private chunk(chunk: JsonObject, out: StreamEvent[]): void {
-    if (chunk["error"] !== undefined && chunk["error"] !== null) throw classifyGeminiStreamError(chunk);
+    if (chunk["error"] !== undefined && chunk["error"] !== null) throw classifyGeminiStreamError(chunk, this.provider);
     const model = chunk["modelVersion"];
     if (!this.modelSent && typeof model === "string" && model !== "") {
       this.modelSent = true;

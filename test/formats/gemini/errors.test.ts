@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { classifyGeminiError, classifyGeminiStreamError, parseGeminiCountTokens } from "../../../src/formats/gemini/errors.ts";
-import { geminiFormat, parseGeminiCountTokens as reexported } from "../../../src/formats/gemini/index.ts";
+import { createGeminiFormat, parseGeminiCountTokens as reexported } from "../../../src/formats/gemini/index.ts";
 import type { ErrorCode } from "../../../src/protocol/errors.ts";
 import { BridgeError } from "../../../src/protocol/errors.ts";
 import { fixtureJson, fixtureText } from "./replay.ts";
@@ -166,7 +166,7 @@ const CASES: Case[] = [
 describe("classifyGeminiError", () => {
   for (const c of CASES) {
     test(c.name, () => {
-      const error = classifyGeminiError({ status: c.status, body: c.body, headers: new Headers() });
+      const error = classifyGeminiError({ status: c.status, body: c.body, headers: new Headers() }, "vertex");
       expect(error).toBeInstanceOf(BridgeError);
       expect(error.code).toBe(c.code);
       expect(error.retryable).toBe(c.retryable);
@@ -186,11 +186,15 @@ describe("classifyGeminiError", () => {
         details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: { seconds: 2, nanos: 500000000 } }],
       },
     });
-    expect(classifyGeminiError({ status: 429, body, headers: new Headers() }).retryAfterMs).toBe(2500);
+    expect(classifyGeminiError({ status: 429, body, headers: new Headers() }, "vertex").retryAfterMs).toBe(2500);
   });
 
-  test("the format's classifier is this one", () => {
-    expect(geminiFormat.classifyError({ status: 404, body: "", headers: new Headers() }).code).toBe("NOT_FOUND");
+  test("each provider's format classifies with this one and names that provider", () => {
+    for (const provider of ["google", "vertex"] as const) {
+      const error = createGeminiFormat(provider).classifyError({ status: 404, body: "", headers: new Headers() });
+      expect(error.code).toBe("NOT_FOUND");
+      expect(error.message.startsWith(`${provider}: `)).toBe(true);
+    }
   });
 });
 
@@ -200,7 +204,7 @@ describe("classifyGeminiStreamError", () => {
     ["RESOURCE_EXHAUSTED", 429, "RATE_LIMITED", true],
     ["INVALID_ARGUMENT", 400, "INVALID_PARAMS", false],
   ] as const)("%s in a 200 stream → %s", (status, code, expected, retryable) => {
-    const error = classifyGeminiStreamError({ error: { code, status, message: "m" } });
+    const error = classifyGeminiStreamError({ error: { code, status, message: "m" } }, "vertex");
     expect(error.code).toBe(expected);
     expect(error.retryable).toBe(retryable);
     expect(error.status).toBeUndefined();
@@ -208,7 +212,7 @@ describe("classifyGeminiStreamError", () => {
   });
 
   test("an error with neither status name nor code is a provider error", () => {
-    const error = classifyGeminiStreamError({ error: { message: "?" } });
+    const error = classifyGeminiStreamError({ error: { message: "?" } }, "vertex");
     expect(error.code).toBe("PROVIDER_ERROR");
     expect(error.retryable).toBe(false);
   });
@@ -216,12 +220,12 @@ describe("classifyGeminiStreamError", () => {
 
 describe("parseGeminiCountTokens", () => {
   test("the recorded answer (pydantic-ai count_tokens_forwards_native_tools): totalTokens 13", () => {
-    expect(parseGeminiCountTokens(fixtureJson("pydantic-ai/test_google_vertexai_count_tokens_forwards_native_tools.countTokens.200.json"))).toBe(13);
+    expect(parseGeminiCountTokens(fixtureJson("pydantic-ai/test_google_vertexai_count_tokens_forwards_native_tools.countTokens.200.json"), "vertex")).toBe(13);
     expect(reexported).toBe(parseGeminiCountTokens);
   });
 
   test("a missing totalTokens is proto3's omitted zero", () => {
-    expect(parseGeminiCountTokens({ totalBillableCharacters: 0 })).toBe(0);
+    expect(parseGeminiCountTokens({ totalBillableCharacters: 0 }, "vertex")).toBe(0);
   });
 
   test.each([
@@ -230,6 +234,83 @@ describe("parseGeminiCountTokens", () => {
     ["a text total", { totalTokens: "13" }, "PROVIDER_ERROR"],
     ["an error envelope", { error: { code: 403, status: "PERMISSION_DENIED", message: "no" } }, "AUTH_FAILED"],
   ] as const)("%s throws %s", (_name, json, code) => {
-    expect(() => parseGeminiCountTokens(json)).toThrow(expect.objectContaining({ code }) as unknown as Error);
+    expect(() => parseGeminiCountTokens(json, "vertex")).toThrow(expect.objectContaining({ code }) as unknown as Error);
+  });
+});
+
+// The Gemini API (provider `google`): the same envelope, its own messages.
+// Wordings: ai.google.dev/gemini-api/docs/troubleshooting (the documented
+// invalid-key body), googleapis/googleapis google/api/error_reason.proto
+// (ErrorInfo reasons), and issue text for the missing signature
+// (BerriAI/litellm#16893).
+const API_KEY_INVALID = JSON.stringify({
+  error: {
+    code: 400,
+    message: "API key not valid. Please pass a valid API key.",
+    status: "INVALID_ARGUMENT",
+    details: [
+      { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com", metadata: { service: "generativelanguage.googleapis.com" } },
+      { "@type": "type.googleapis.com/google.rpc.LocalizedMessage", locale: "en-US", message: "API key not valid. Please pass a valid API key." },
+    ],
+  },
+});
+
+describe("classifyGeminiError for the Gemini API (google)", () => {
+  test.each([
+    {
+      name: "400 INVALID_ARGUMENT with ErrorInfo API_KEY_INVALID → AUTH_FAILED (a wrong key, not a wrong request)",
+      status: 400,
+      body: API_KEY_INVALID,
+      code: "AUTH_FAILED",
+      message: "google: API key not valid. Please pass a valid API key.",
+    },
+    {
+      name: "403 PERMISSION_DENIED with ErrorInfo API_KEY_SERVICE_BLOCKED → AUTH_FAILED",
+      status: 403,
+      body: JSON.stringify({
+        error: {
+          code: 403,
+          status: "PERMISSION_DENIED",
+          message: "Requests to this API generativelanguage.googleapis.com method google.ai.generativelanguage.v1beta.GenerativeService.StreamGenerateContent are blocked.",
+          details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_SERVICE_BLOCKED", domain: "googleapis.com" }],
+        },
+      }),
+      code: "AUTH_FAILED",
+      message: "google: Requests to this API generativelanguage.googleapis.com method google.ai.generativelanguage.v1beta.GenerativeService.StreamGenerateContent are blocked.",
+    },
+    {
+      name: "400 INVALID_ARGUMENT, a Gemini 3 call handed back without its signature → INVALID_PARAMS",
+      status: 400,
+      body: google(400, "INVALID_ARGUMENT", "Function call is missing a thought_signature in functionCall parts."),
+      code: "INVALID_PARAMS",
+      message: "google: Function call is missing a thought_signature in functionCall parts.",
+    },
+    {
+      name: "429 RESOURCE_EXHAUSTED (vercel-ai google-429-retry-info.json, a Gemini API body) → RATE_LIMITED with its delay",
+      status: 429,
+      body: fixtureText("vercel-ai/google-429-retry-info.json"),
+      code: "RATE_LIMITED",
+      message: "google: You exceeded your current quota, please check your plan.",
+    },
+  ] as const)("$name", ({ status, body, code, message }) => {
+    const error = classifyGeminiError({ status, body, headers: new Headers() }, "google");
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(message);
+    expect(error.status).toBe(status);
+    expect(error.retryable).toBe(code === "RATE_LIMITED");
+    if (code === "RATE_LIMITED") expect(error.retryAfterMs).toBe(34400);
+  });
+
+  test("the same bodies from Vertex keep Vertex's prefix (and a rejected key is AUTH_FAILED there too)", () => {
+    const error = classifyGeminiError({ status: 400, body: API_KEY_INVALID, headers: new Headers() }, "vertex");
+    expect(error.code).toBe("AUTH_FAILED");
+    expect(error.message).toBe("vertex: API key not valid. Please pass a valid API key.");
+  });
+
+  test("an error inside a 200 stream and an unreadable count name the Gemini API", () => {
+    expect(classifyGeminiStreamError({ error: { code: 503, status: "UNAVAILABLE", message: "The model is overloaded." } }, "google").message).toBe(
+      "google: The model is overloaded.",
+    );
+    expect(() => parseGeminiCountTokens({ totalTokens: -1 }, "google")).toThrow("google: unexpected countTokens totalTokens: -1");
   });
 });
