@@ -7,13 +7,19 @@
  *   available through `systemRole` for a provider that needs it (o1-mini
  *   rejected `system`, see test fixtures).
  * - `max_tokens` is sent as `max_completion_tokens`: reasoning models reject
- *   `max_tokens` (recorded 400 `unsupported_parameter`).
+ *   `max_tokens` (recorded 400 `unsupported_parameter`). Compatible servers
+ *   that read only the older field get it through `maxTokensField`.
  * - Reasoning parts in assistant history are dropped: Chat Completions has no
  *   field to carry them back.
  * - `is_error` on tool results has no Chat field and is dropped.
  * - The body already carries `stream: true` and `stream_options.include_usage`
  *   (this dialect is only used for streaming, and usage never arrives without
- *   the option), so providers need not add them.
+ *   the option), so providers need not add them; `streamUsage: false` leaves
+ *   the option out for a server that refuses it and sends usage anyway.
+ * - A reasoning effort is `reasoning_effort`, or `reasoning: {effort}` for a
+ *   server that takes OpenRouter's form (`reasoningParam`).
+ * - Nothing here sends `store`: compatible servers that refuse it (xAI,
+ *   DeepSeek, Cerebras: pi-mono `detectCompat`) need no switch.
  */
 import type { ContentPart, Message, ToolChoice } from "../../protocol/chat.ts";
 import { BridgeError } from "../../protocol/errors.ts";
@@ -22,6 +28,12 @@ import type { ShapedParams } from "../../rules/types.ts";
 export interface OpenAIChatRequestOptions {
   /** Role used for system messages; default `system`. */
   systemRole?: "system" | "developer";
+  /** The field that carries `max_tokens`; default `max_completion_tokens`. */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /** Ask for usage in the stream (`stream_options.include_usage`); default true. */
+  streamUsage?: boolean;
+  /** How a reasoning effort is sent: `reasoning_effort` (default) or `reasoning: {effort}`. */
+  reasoningParam?: "reasoning_effort" | "reasoning";
 }
 
 export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAIChatRequestOptions = {}): Record<string, unknown> {
@@ -32,7 +44,7 @@ export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAICha
   });
 
   const body: Record<string, unknown> = { model: params.model, messages };
-  if (params.max_tokens !== undefined) body["max_completion_tokens"] = params.max_tokens;
+  if (params.max_tokens !== undefined) body[options.maxTokensField ?? "max_completion_tokens"] = params.max_tokens;
   if (params.temperature !== undefined) body["temperature"] = params.temperature;
   if (params.top_p !== undefined) body["top_p"] = params.top_p;
   if (params.stop !== undefined && params.stop.length > 0) body["stop"] = params.stop;
@@ -49,9 +61,12 @@ export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAICha
     }));
   }
   if (params.tool_choice !== undefined) body["tool_choice"] = encodeOpenAIChatToolChoice(params.tool_choice);
-  if (params.thinking?.type === "effort") body["reasoning_effort"] = params.thinking.effort;
+  if (params.thinking?.type === "effort") {
+    if (options.reasoningParam === "reasoning") body["reasoning"] = { effort: params.thinking.effort };
+    else body["reasoning_effort"] = params.thinking.effort;
+  }
   body["stream"] = true;
-  body["stream_options"] = { include_usage: true };
+  if (options.streamUsage !== false) body["stream_options"] = { include_usage: true };
   return body;
 }
 

@@ -15,15 +15,30 @@
  *   not re-emitted.
  * - `delta.refusal` text is streamed as content (it is what the user should
  *   read) and turns the finish reason into `refusal`.
- * - Reasoning text comes as `reasoning_content` (DeepSeek, vLLM),
- *   `reasoning` (newer vLLM, OpenRouter) or `reasoning_text` (Copilot); the
- *   first one present wins so a server sending two spellings is not doubled.
+ * - Reasoning text comes as `reasoning_content` (DeepSeek, xAI, llama.cpp),
+ *   `reasoning` (newer vLLM, Groq, Cerebras, OpenRouter), `reasoning_text`
+ *   (Copilot) or OpenRouter's structured `reasoning_details` (the text of its
+ *   `reasoning.text` and `reasoning.summary` entries; `reasoning.encrypted`
+ *   carries none); the first field present wins, in the order a provider
+ *   prefers (`reasoningFields`) and then the usual one, so a server sending
+ *   two spellings of the same text (OpenRouter sends `reasoning` and
+ *   `reasoning_details` alike: recordings/openrouter) is not doubled.
  *   Copilot's `reasoning_opaque` blob becomes a reasoning chunk whose
  *   `signature` carries it (the request encoder does not send it back yet).
+ * - `content` may be an array of parts (Mistral's reasoning models:
+ *   `{type: "thinking", thinking: [{type: "text", text}]}` then
+ *   `{type: "text", text}`, recordings/mistral/thinking-text.ndjson): thinking
+ *   parts are reasoning, text parts content.
  * - Tool-call fragments are keyed by `index`; complete `tool_call`s are
  *   emitted in the order the calls started (the provider's index order in
  *   practice), just before the finish (or at `[DONE]` for calls
- *   a server never finished).
+ *   a server never finished). With `toolCallIndex: "by_id"` a fragment that
+ *   brings an id not seen yet starts a call whatever its index (Ollama gives
+ *   every parallel call index 0: ollama/ollama#15457, vercel/ai PR #14277),
+ *   and one with neither index nor id starts a call when it names a function,
+ *   else continues the last one (Gemini's OpenAI endpoint sends no index:
+ *   vercel/ai openai-compatible-chat-language-model.ts, "google does not
+ *   send index").
  * - A call named `multi_tool_use.parallel` is the model packing several calls
  *   into one (vercel/ai#1922, #2786): the assembler holds it back and emits
  *   the calls inside instead (src/formats/tool-calls.ts). No declared tool can
@@ -46,18 +61,46 @@ import { mapOpenAIChatFinishReason } from "./finish.ts";
 import { mapOpenAIChatUsage } from "./usage.ts";
 import { isRecord, str, type JsonObject } from "../json.ts";
 
-export function createOpenAIChatMapper(): StreamMapper<SseEvent> {
-  return new OpenAIChatStreamMapper();
+/** A delta field that may carry reasoning text. */
+export type ReasoningField = "reasoning_content" | "reasoning" | "reasoning_text" | "reasoning_details";
+
+const REASONING_FIELDS: readonly ReasoningField[] = ["reasoning_content", "reasoning", "reasoning_text"];
+
+export interface OpenAIChatStreamOptions {
+  /** Fields read for reasoning text before the usual ones (`reasoning_content`, `reasoning`, `reasoning_text`). */
+  reasoningFields?: readonly ReasoningField[];
+  /** How tool-call fragments are told apart: by `index` (the spec; default) or by id first (above). */
+  toolCallIndex?: "index" | "by_id";
+}
+
+export function createOpenAIChatMapper(options: OpenAIChatStreamOptions = {}): StreamMapper<SseEvent> {
+  return new OpenAIChatStreamMapper(options);
 }
 
 export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
   private readonly tools = new ToolCallAssembler({ wrapperNames: ["multi_tool_use.parallel"] });
+  private readonly reasoningFields: readonly ReasoningField[];
+  private readonly byId: boolean;
+  /** `by_id`: the assembler key of each call id, and of each index a call came with. */
+  private readonly keyOfId = new Map<string, number>();
+  private readonly keyOfIndex = new Map<number, number>();
+  private lastKey: number | undefined;
+  private nextKey = 0;
+  /** Calls seen, for ids made up where a server sends none; the response id makes them unique across turns. */
+  private readonly calls = new Set<number>();
+  private responseId = "";
   private modelSent = false;
   private ended = false;
   private finished = false;
   private refused = false;
   private lastUsage = "";
   private readonly filtered: JsonObject = {};
+
+  constructor(options: OpenAIChatStreamOptions = {}) {
+    const preferred = options.reasoningFields ?? [];
+    this.reasoningFields = [...preferred, ...REASONING_FIELDS.filter((field) => !preferred.includes(field))];
+    this.byId = options.toolCallIndex === "by_id";
+  }
 
   map(event: SseEvent, out: StreamEvent[]): void {
     if (this.ended) return;
@@ -74,6 +117,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
       throw classifyOpenAIStreamError(chunk);
     }
 
+    if (this.responseId === "" && typeof chunk["id"] === "string") this.responseId = chunk["id"].replace(/[^A-Za-z0-9_-]/g, "");
     const model = chunk["model"];
     if (!this.modelSent && typeof model === "string" && model !== "") {
       this.modelSent = true;
@@ -112,7 +156,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
   }
 
   private mapDelta(delta: JsonObject, out: StreamEvent[]): void {
-    const reasoning = firstString(delta, ["reasoning_content", "reasoning", "reasoning_text"]);
+    const reasoning = reasoningText(delta, this.reasoningFields);
     if (reasoning !== undefined && reasoning !== "") out.push({ type: "reasoning", content: reasoning });
 
     const opaque = delta["reasoning_opaque"];
@@ -120,6 +164,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
 
     const content = delta["content"];
     if (typeof content === "string" && content !== "") out.push({ type: "content", content });
+    else if (Array.isArray(content)) mapContentParts(content, out);
 
     const refusal = delta["refusal"];
     if (typeof refusal === "string" && refusal !== "") {
@@ -132,12 +177,82 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
       calls.forEach((call, position) => {
         if (!isRecord(call)) return;
         const fn = isRecord(call["function"]) ? call["function"] : {};
+        const id = str(call["id"]);
+        const name = str(fn["name"]);
+        const index = typeof call["index"] === "number" ? call["index"] : undefined;
         // `index` is required by the spec; a server that omits it is sending
         // one call per chunk position.
-        const key = typeof call["index"] === "number" ? call["index"] : position;
-        this.tools.append(key, { id: str(call["id"]), name: str(fn["name"]), arguments: str(fn["arguments"]) }, out);
+        const key = this.byId ? this.keyById(id, name, index) : (index ?? position);
+        this.tools.append(key, { id: this.idOf(key, id), name, arguments: str(fn["arguments"]) }, out);
       });
     }
+  }
+
+  /**
+   * The id of a call's first fragment, made up when the server sends none
+   * (Gemini's OpenAI endpoint answers `"id": ""`: pydantic-ai
+   * test_compatible_api_with_tool_calls_without_id.yaml, whose made-up id it
+   * took back; the wire requires one).
+   */
+  private idOf(key: number, id: string | undefined): string | undefined {
+    if (this.calls.has(key)) return id;
+    this.calls.add(key);
+    if (id !== undefined && id !== "") return id;
+    return `call_${this.responseId === "" ? "" : `${this.responseId}_`}${this.calls.size - 1}`;
+  }
+
+  /** The call a fragment belongs to when ids, not indices, tell calls apart (`toolCallIndex: "by_id"`). */
+  private keyById(id: string | undefined, name: string | undefined, index: number | undefined): number {
+    let key: number | undefined;
+    if (id !== undefined && id !== "") key = this.keyOfId.get(id);
+    else if (index !== undefined) key = this.keyOfIndex.get(index);
+    else if (name === undefined || name === "") key = this.lastKey;
+    if (key === undefined) {
+      key = this.nextKey++;
+      if (id !== undefined && id !== "") this.keyOfId.set(id, key);
+    }
+    if (index !== undefined) this.keyOfIndex.set(index, key);
+    this.lastKey = key;
+    return key;
+  }
+}
+
+/** The reasoning text of a delta: the first of `fields` that is present. */
+function reasoningText(delta: JsonObject, fields: readonly ReasoningField[]): string | undefined {
+  for (const field of fields) {
+    const value = delta[field];
+    if (field === "reasoning_details") {
+      if (!Array.isArray(value)) continue;
+      // Entries without text (`reasoning.encrypted`) leave the field to the next spelling.
+      const text = value.map(detailText).join("");
+      if (text !== "") return text;
+      continue;
+    }
+    if (typeof value === "string" && value !== "") return value;
+  }
+  return undefined;
+}
+
+/** OpenRouter `reasoning_details` entry → its text (openrouter.ai/docs/use-cases/reasoning-tokens: reasoning.text, reasoning.summary, reasoning.encrypted). */
+function detailText(entry: unknown): string {
+  if (!isRecord(entry)) return "";
+  if (entry["type"] === "reasoning.text" && typeof entry["text"] === "string") return entry["text"];
+  if (entry["type"] === "reasoning.summary" && typeof entry["summary"] === "string") return entry["summary"];
+  return "";
+}
+
+/** `content` as an array of parts: text parts are content, thinking parts (Mistral) reasoning. */
+function mapContentParts(parts: unknown[], out: StreamEvent[]): void {
+  for (const part of parts) {
+    if (!isRecord(part)) continue;
+    if (part["type"] === "text" && typeof part["text"] === "string" && part["text"] !== "") out.push({ type: "content", content: part["text"] });
+    if (part["type"] === "thinking") {
+      const thinking = part["thinking"];
+      const text =
+        typeof thinking === "string" ? thinking : Array.isArray(thinking) ? thinking.map((t) => (isRecord(t) && typeof t["text"] === "string" ? t["text"] : "")).join("") : "";
+      if (text !== "") out.push({ type: "reasoning", content: text });
+    }
+    // Other part types (images, references) have no chunk of their own; ignored on purpose.
   }
 }
 
@@ -150,12 +265,4 @@ function parseChunk(data: string): JsonObject {
   }
   if (!isRecord(value)) throw new BridgeError("STREAM_ERROR", `unexpected Chat Completions stream event: ${data.slice(0, 200)}`);
   return value;
-}
-
-function firstString(record: JsonObject, keys: string[]): string | undefined {
-  for (const key of keys) {
-    const value = record[key];
-    if (typeof value === "string" && value !== "") return value;
-  }
-  return undefined;
 }
