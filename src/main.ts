@@ -7,12 +7,13 @@ import packageJson from "../package.json" with { type: "json" };
 import { abortableSleep, type Deps } from "./deps.ts";
 import { snapshotEnv } from "./host/env.ts";
 import { createHostFetch } from "./host/fetch.ts";
-import { authFilePath, catalogFilePaths, nodeFileSystem } from "./host/files.ts";
+import { authFilePath, catalogFilePaths, nodeFileSystem, providersFilePath } from "./host/files.ts";
 import { loadCatalogLayers } from "./catalog/layers.ts";
 import { createStderrLogger } from "./host/log.ts";
 import { runShellCommand } from "./host/process.ts";
 import { exitProcess, onTerminate, onUnexpectedError } from "./host/signals.ts";
 import { flushOutput, MAX_LINE_BYTES, onStdoutClosed, readStdinLines, writeStdout } from "./host/stdio.ts";
+import { loadEndpoints } from "./providers/compatible/endpoints.ts";
 import { createRegistry } from "./providers/registry.ts";
 import { Server } from "./server/dispatch.ts";
 import { withProcessState } from "./server/state.ts";
@@ -39,8 +40,10 @@ const deps: Deps = withProcessState({
 
 // Local files only (the refreshed cache, the user's override file): nothing is fetched at start-up.
 await loadCatalogLayers(deps);
+// The user's named OpenAI-compatible endpoints, read once like the catalog files; a bad file is reported and ignored.
+const endpoints = await loadEndpoints(deps, providersFilePath(env, nodeFileSystem.home()), createRegistry().keys());
 
-const server = new Server(deps, createRegistry(), writeStdout);
+const server = new Server(deps, createRegistry(endpoints), writeStdout);
 
 async function finish(): Promise<never> {
   await server.drain();

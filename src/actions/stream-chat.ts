@@ -100,7 +100,11 @@ export async function streamChat(ctx: ActionContext<ChatRequest>, provider: Prov
     signal: ctx.signal,
     attempt: async () => {
       state.attemptProgressed = false;
-      await runAttempt(ctx, plan, state, timeouts, toolNames);
+      try {
+        await runAttempt(ctx, plan, state, timeouts, toolNames);
+      } catch (error) {
+        throw plan.explainFailure === undefined ? error : plan.explainFailure(toBridgeError(error));
+      }
       const { usage, cost } = total(true);
       const model = state.model ?? params.model;
       const done: Extract<WireChunk, { type: "done" }> = {

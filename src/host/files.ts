@@ -390,3 +390,10 @@ export function catalogFilePaths(env: Env, home: string): { cache: string; overr
     cache: `${base(env.XDG_CACHE_HOME, ".cache")}/plue-ai-provider/catalog.json`,
   };
 }
+
+/** The user's named OpenAI-compatible endpoints: `PLUE_PROVIDERS_FILE`, else `$XDG_CONFIG_HOME/plue-ai-provider/providers.json` (`~/.config/…`). */
+export function providersFilePath(env: Env, home: string): string {
+  if (env.PLUE_PROVIDERS_FILE) return env.PLUE_PROVIDERS_FILE;
+  const configHome = (env.XDG_CONFIG_HOME || `${home.replace(/[\\/]+$/, "")}/.config`).replace(/[\\/]+$/, "");
+  return `${configHome}/plue-ai-provider/providers.json`;
+}

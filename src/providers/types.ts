@@ -33,6 +33,13 @@ export interface ChatPlan<E = unknown> {
    */
   recover?(error: BridgeError): string | undefined;
   /**
+   * Say more about an attempt's failure, before it is retried or reported
+   * (an OpenAI-compatible server that does not answer: its URL, and that a
+   * local server is not running). Returns the error to use instead; absent:
+   * the error as it is.
+   */
+  explainFailure?(error: BridgeError): BridgeError;
+  /**
    * Anthropic family only (Anthropic, Claude on Bedrock, Vertex and
    * Copilot's Messages route): send `params` in the following attempts
    * instead, keeping the plan's state (model id, credentials). The action

@@ -32,6 +32,8 @@ export const CANARY = {
   awsSession: "CANARY.aws.session.not.a.token.0004",
   google: "ya29.fake.CANARY.not.a.token.0005",
   github: "gho_CANARY.not.a.token.reliability.0006",
+  groq: "groq-CANARY.not.a.key.reliability.0007",
+  ollama: "ollama-CANARY.not.a.key.reliability.0008",
 } as const;
 
 /**
@@ -387,6 +389,28 @@ export const PROVIDERS: ProviderRow[] = [
       headers: { "content-type": "text/plain; charset=utf-8" },
       body: `unauthorized: token expired: ${presented(headers).replace(/^Bearer /, "")}\n`,
     }),
+  },
+  {
+    // An OpenAI-compatible service (src/providers/compatible/presets.ts): a Groq stream recorded by fantasy.
+    id: "groq",
+    cassette: "groq/text",
+    dialect: openaiDialect,
+    params: (url) => ({ model: "moonshotai/kimi-k2-instruct-0905", base_url: `${url}/openai/v1`, credentials: { api_key: CANARY.groq }, messages: MESSAGES }),
+    envParams: (url) => ({ model: "moonshotai/kimi-k2-instruct-0905", base_url: `${url}/openai/v1`, messages: MESSAGES }),
+    env: { GROQ_API_KEY: CANARY.groq },
+    units: (body) => sseUnits(body, chatText),
+    authFailure: (headers) => ({ status: 401, ...openaiError(401, `Invalid API Key: ${presented(headers).replace(/^Bearer /, "")}`) }),
+  },
+  {
+    // A local server, here behind a proxy that wants a key; Ollama reads none from the environment, so the binary gets it in params too.
+    id: "ollama",
+    cassette: "ollama/text",
+    dialect: openaiDialect,
+    params: (url) => ({ model: "qwen2.5-coder:7b", base_url: `${url}/v1`, credentials: { api_key: CANARY.ollama }, messages: MESSAGES }),
+    envParams: (url) => ({ model: "qwen2.5-coder:7b", base_url: `${url}/v1`, credentials: { api_key: CANARY.ollama }, messages: MESSAGES }),
+    env: {},
+    units: (body) => sseUnits(body, chatText),
+    authFailure: (headers) => ({ status: 401, ...openaiError(401, `unauthorized: ${presented(headers)}`) }),
   },
 ];
 

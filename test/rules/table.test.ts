@@ -91,6 +91,11 @@ describe("the bundled table", () => {
     "gemini-3-pro-levels": ["gemini-3-pro-preview"],
     "gemini-3.1-pro-levels": ["gemini-3.1-pro-preview", "gemini-3.7-flash" /* plausible */, "gemini-3.8-flash"],
     "gemini-3-preview-global": ["gemini-3-flash-preview", "gemini-3.1-pro-preview"],
+    "xai-grok-3-mini-effort": ["grok-3-mini", "grok-3-mini-fast"],
+    "xai-grok-4.3-effort": ["grok-4.3"],
+    "xai-grok-4.5-effort": ["grok-4.5"],
+    "groq-gpt-oss-efforts": ["openai/gpt-oss-120b", "openai/gpt-oss-20b"],
+    "mistral-small-effort": ["mistral-small-latest", "mistral-small-2506"],
   };
 
   test("every rule with model globs has examples, and no example names a rule that is gone", () => {
