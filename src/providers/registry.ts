@@ -1,4 +1,8 @@
-/** The six providers, listed explicitly (no side-effect registration). */
+/**
+ * Every provider, listed explicitly (no side-effect registration): the native
+ * ones, then the OpenAI-compatible presets and the user's named endpoints
+ * (src/providers/compatible/).
+ */
 import { anthropicProvider } from "./anthropic.ts";
 import { azureProvider } from "./azure.ts";
 import { bedrockProvider } from "./bedrock.ts";
