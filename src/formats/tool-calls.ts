@@ -29,6 +29,8 @@ export interface ToolCallFragment {
   id?: string | undefined;
   name?: string | undefined;
   arguments?: string | undefined;
+  /** Per-call data to hand back (Gemini's `extra_content`); the first fragment that brings some wins. */
+  providerData?: Record<string, unknown> | undefined;
 }
 
 export interface ToolCallAssemblerOptions {
@@ -50,6 +52,7 @@ interface OpenCall {
   announcedName: boolean;
   /** A parallel wrapper: nothing reaches the wire before it completes. */
   held: boolean;
+  providerData: Record<string, unknown> | undefined;
 }
 
 export class ToolCallAssembler {
@@ -82,11 +85,12 @@ export class ToolCallAssembler {
     let call = this.open.get(key);
     const isNew = call === undefined;
     if (call === undefined) {
-      call = { seq: this.seen++, index: undefined, id: undefined, name: undefined, parts: [], announcedId: false, announcedName: false, held: false };
+      call = { seq: this.seen++, index: undefined, id: undefined, name: undefined, parts: [], announcedId: false, announcedName: false, held: false, providerData: undefined };
       this.open.set(key, call);
     }
     if (fragment.id !== undefined && fragment.id !== "" && call.id === undefined) call.id = fragment.id;
     if (fragment.name !== undefined && fragment.name !== "" && call.name === undefined) call.name = fragment.name;
+    if (fragment.providerData !== undefined && call.providerData === undefined) call.providerData = fragment.providerData;
     const args = fragment.arguments ?? "";
     if (args !== "") call.parts.push(args);
     // Decided on the first fragment only: a name that arrives after the call
@@ -130,7 +134,7 @@ export class ToolCallAssembler {
       this.completeWrapper(id, name, restated, out);
       return;
     }
-    this.emitCall(id, name, restated, out);
+    this.emitCall(id, name, restated, out, call.providerData ?? final.providerData);
   }
 
   /**
@@ -162,12 +166,14 @@ export class ToolCallAssembler {
     });
   }
 
-  private emitCall(id: string, name: string, text: string, out: StreamEvent[]): void {
+  private emitCall(id: string, name: string, text: string, out: StreamEvent[], providerData?: Record<string, unknown>): void {
     // A call without parameters may arrive with no argument text at all; the
     // wire promises complete JSON text, and "{}" is what such a call means.
     const args = text === "" ? "{}" : text;
     this.completedCount++;
-    out.push({ type: "tool_call", tool_call: { id, name, arguments: args } });
+    const call: StreamEvent & { type: "tool_call" } = { type: "tool_call", tool_call: { id, name, arguments: args } };
+    if (providerData !== undefined) call.provider_data = providerData;
+    out.push(call);
   }
 }
 

@@ -6,9 +6,11 @@
 export type ContentPart =
   | { type: "text"; text: string; cache?: boolean }
   | { type: "image"; media_type: string; data: string }
-  | { type: "tool_call"; id: string; name: string; arguments: string }
+  /** `provider_data`: a `tool_call` chunk's, handed back verbatim. */
+  | { type: "tool_call"; id: string; name: string; arguments: string; provider_data?: Record<string, unknown> }
   | { type: "tool_result"; tool_call_id: string; content: string | ContentPart[]; is_error?: boolean }
-  | { type: "reasoning"; text: string; signature?: string; redacted?: string };
+  /** `provider_data`: a `reasoning` chunk's, handed back verbatim. */
+  | { type: "reasoning"; text: string; signature?: string; redacted?: string; provider_data?: Record<string, unknown> };
 
 export type Role = "system" | "user" | "assistant" | "tool";
 

@@ -57,11 +57,19 @@ export interface Adjustment {
   reason: string;
 }
 
+/** Opaque provider data a chunk carries and the matching message part hands back verbatim (a JSON object). */
+export type ProviderData = Record<string, unknown>;
+
 export type WireChunk =
   | { type: "content"; content: string }
-  | { type: "reasoning"; content: string; signature?: string; redacted?: string }
+  /**
+   * `provider_data`: per-item data the provider needs back on the next turn
+   * (OpenRouter `reasoning_details`), opaque; hand it back on the reasoning part.
+   */
+  | { type: "reasoning"; content: string; signature?: string; redacted?: string; provider_data?: ProviderData }
   | { type: "tool_call_delta"; index: number; id?: string; name?: string; arguments_delta: string }
-  | { type: "tool_call"; tool_call: ToolCall }
+  /** `provider_data`: per-call data to hand back on the tool_call part (Gemini's `extra_content`), opaque. */
+  | { type: "tool_call"; tool_call: ToolCall; provider_data?: ProviderData }
   | { type: "retry"; attempt: number; delay_ms: number; reason: string }
   | { type: "resumed"; attempt: number; reason: string }
   /** authenticate (Copilot device flow): what the user must enter where; seconds. Not terminal. */

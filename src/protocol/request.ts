@@ -212,10 +212,11 @@ function validatePart(part: unknown, field: string): ContentPart {
       requireString(object.data, `${field}.data`);
       break;
     case "tool_call":
-      rejectUnknown(object, ["type", "id", "name", "arguments"], field);
+      rejectUnknown(object, ["type", "id", "name", "arguments", "provider_data"], field);
       requireString(object.id, `${field}.id`);
       requireString(object.name, `${field}.name`);
       requireString(object.arguments, `${field}.arguments`, true);
+      if (object.provider_data !== undefined) validateProviderData(object.provider_data, `${field}.provider_data`);
       break;
     case "tool_result":
       rejectUnknown(object, ["type", "tool_call_id", "content", "is_error"], field);
@@ -224,15 +225,27 @@ function validatePart(part: unknown, field: string): ContentPart {
       if (object.is_error !== undefined && typeof object.is_error !== "boolean") throw invalid(`${field}.is_error`, "must be a boolean");
       break;
     case "reasoning":
-      rejectUnknown(object, ["type", "text", "signature", "redacted"], field);
+      rejectUnknown(object, ["type", "text", "signature", "redacted", "provider_data"], field);
       requireString(object.text, `${field}.text`, true);
       if (object.signature !== undefined) requireString(object.signature, `${field}.signature`, true);
       if (object.redacted !== undefined) requireString(object.redacted, `${field}.redacted`, true);
+      if (object.provider_data !== undefined) validateProviderData(object.provider_data, `${field}.provider_data`);
       break;
     default:
       throw invalid(`${field}.type`, `unknown part type "${type}" (expected text, image, tool_call, tool_result or reasoning)`);
   }
   return object as unknown as ContentPart;
+}
+
+/** Largest `provider_data` accepted, as JSON text: far above any signature or detail list seen, small enough to stay cheap. */
+export const MAX_PROVIDER_DATA_BYTES = 64 * 1024;
+
+/** `provider_data`: the object a chunk carried, handed back verbatim; only its shape and size are checked. */
+function validateProviderData(value: unknown, field: string): void {
+  if (!isObject(value)) throw invalid(field, `must be an object (the provider_data of the chunk, as received), got ${describe(value)}`);
+  const size = new TextEncoder().encode(JSON.stringify(value)).length;
+  if (size > MAX_PROVIDER_DATA_BYTES)
+    throw invalid(field, `is ${size} bytes of JSON, more than the ${MAX_PROVIDER_DATA_BYTES} allowed; send back the provider_data a chunk carried, unchanged`);
 }
 
 function validateContent(content: unknown, field: string): void {

@@ -119,3 +119,29 @@ describe("params.headers: names and values fetch would refuse", () => {
     expect(() => new Headers(headers)).not.toThrow();
   });
 });
+
+describe("provider_data on reasoning and tool_call parts: a JSON object, size-bounded", () => {
+  const chat = (part: Record<string, unknown>): string =>
+    JSON.stringify({ id: 1, action: "stream_chat", provider: "openrouter", params: { model: "m", messages: [{ role: "assistant", content: [part] }] } });
+  const reasoning = (provider_data: unknown) => ({ type: "reasoning", text: "t", provider_data });
+  const call = (provider_data: unknown) => ({ type: "tool_call", id: "c", name: "n", arguments: "{}", provider_data });
+
+  test.each([
+    ["a string on a reasoning part", reasoning("opaque"), /must be an object .*got a string/],
+    ["an array on a reasoning part", reasoning([{ type: "reasoning.text" }]), /must be an object .*got an array/],
+    ["null on a tool_call part", call(null), /must be an object .*got null/],
+    ["a number on a tool_call part", call(1), /got a number/],
+    ["more than 64 KiB", call({ extra_content: { google: { thought_signature: "s".repeat(64 * 1024) } } }), /bytes of JSON, more than the 65536 allowed/],
+  ])("%s", (_name, part, message) => {
+    expectRefused(chat(part), "params.messages[0].content[0].provider_data", message);
+  });
+
+  test("objects within the bound pass, on both parts", () => {
+    validateRequest(JSON.parse(chat(reasoning({ reasoning_details: [{ type: "reasoning.text", text: "t", index: 0 }] }))));
+    validateRequest(JSON.parse(chat(call({ extra_content: { google: { thought_signature: "s".repeat(60 * 1024) } } }))));
+  });
+
+  test("other parts still refuse it", () => {
+    expectRefused(chat({ type: "text", text: "t", provider_data: {} }), "params.messages[0].content[0].provider_data", /unknown/);
+  });
+});

@@ -529,6 +529,23 @@ fn selfTest(allocator: std.mem.Allocator) !void {
         try check(done.details.?.object.get("content_filter") != null);
     }
     {
+        // provider_data on reasoning and tool_call chunks: kept as raw JSON; absent is null.
+        var p = try plue.parseResponse(allocator,
+            \\{"id":"r","success":true,"streaming":true,"data":{"type":"reasoning","content":"","provider_data":{"reasoning_details":[{"type":"reasoning.text","text":"t","index":0}]}}}
+        );
+        defer p.deinit();
+        try check(p.response.chunk.chunk.reasoning.provider_data.?.object.get("reasoning_details").?.array.items.len == 1);
+        var q = try plue.parseResponse(allocator,
+            \\{"id":"t","success":true,"streaming":true,"data":{"type":"tool_call","tool_call":{"id":"c","name":"n","arguments":"{}"},"provider_data":{"extra_content":{"google":{"thought_signature":"s"}}}}}
+        );
+        defer q.deinit();
+        const google = q.response.chunk.chunk.tool_call.provider_data.?.object.get("extra_content").?.object.get("google").?;
+        try check(std.mem.eql(u8, google.object.get("thought_signature").?.string, "s"));
+        var r = try plue.parseResponse(allocator, "{\"id\":\"t\",\"success\":true,\"streaming\":true,\"data\":{\"type\":\"tool_call\",\"tool_call\":{\"id\":\"c\",\"name\":\"n\",\"arguments\":\"\"}}}");
+        defer r.deinit();
+        try check(r.response.chunk.chunk.tool_call.provider_data == null);
+    }
+    {
         // No adjustments: an empty slice; no details: null.
         var p = try plue.parseResponse(allocator, "{\"id\":1,\"success\":true,\"streaming\":true,\"data\":{\"type\":\"done\",\"finish_reason\":\"stop\",\"model\":\"m\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2,\"cache_read_tokens\":0,\"cache_write_tokens\":0,\"reasoning_tokens\":0,\"estimated\":[]},\"cost\":null}}");
         defer p.deinit();

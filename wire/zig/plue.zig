@@ -174,9 +174,11 @@ pub const Done = struct {
 
 pub const Chunk = union(enum) {
     content: []const u8,
-    reasoning: struct { content: []const u8, signature: ?[]const u8, redacted: ?[]const u8 },
+    /// `provider_data`: opaque JSON to hand back verbatim on the reasoning part (OpenRouter `reasoning_details`).
+    reasoning: struct { content: []const u8, signature: ?[]const u8, redacted: ?[]const u8, provider_data: ?std.json.Value = null },
     tool_call_delta: struct { index: u64, id: ?[]const u8, name: ?[]const u8, arguments_delta: []const u8 },
-    tool_call: struct { id: []const u8, name: []const u8, arguments: []const u8 },
+    /// `provider_data`: opaque JSON to hand back verbatim on the tool_call part (Gemini `extra_content`).
+    tool_call: struct { id: []const u8, name: []const u8, arguments: []const u8, provider_data: ?std.json.Value = null },
     retry: struct { attempt: u64, delay_ms: u64, reason: []const u8 },
     resumed: struct { attempt: u64, reason: []const u8 },
     done: Done,
@@ -378,6 +380,7 @@ fn readChunk(allocator: std.mem.Allocator, data: std.json.ObjectMap) ParseError!
         .content = try str(data, "content"),
         .signature = try optStr(data, "signature"),
         .redacted = try optStr(data, "redacted"),
+        .provider_data = field(data, "provider_data"),
     } };
     if (std.mem.eql(u8, kind, "tool_call_delta")) return .{ .tool_call_delta = .{
         .index = try count(data, "index"),
@@ -387,7 +390,7 @@ fn readChunk(allocator: std.mem.Allocator, data: std.json.ObjectMap) ParseError!
     } };
     if (std.mem.eql(u8, kind, "tool_call")) {
         const call = try objectOf(field(data, "tool_call"));
-        return .{ .tool_call = .{ .id = try str(call, "id"), .name = try str(call, "name"), .arguments = try str(call, "arguments") } };
+        return .{ .tool_call = .{ .id = try str(call, "id"), .name = try str(call, "name"), .arguments = try str(call, "arguments"), .provider_data = field(data, "provider_data") } };
     }
     if (std.mem.eql(u8, kind, "retry")) return .{ .retry = .{
         .attempt = try count(data, "attempt"),

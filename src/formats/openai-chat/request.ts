@@ -9,8 +9,19 @@
  * - `max_tokens` is sent as `max_completion_tokens`: reasoning models reject
  *   `max_tokens` (recorded 400 `unsupported_parameter`). Compatible servers
  *   that read only the older field get it through `maxTokensField`.
- * - Reasoning parts in assistant history are dropped: Chat Completions has no
- *   field to carry them back.
+ * - Reasoning parts in assistant history are dropped (Chat Completions has no
+ *   field for them) unless the server takes reasoning back (`reasoningHandBack`):
+ *   DeepSeek as `reasoning_content`, the parts' text joined: in thinking mode a
+ *   tool loop's assistant turn without it gets 400 "Missing `reasoning_content`
+ *   field" (issue text: continuedev/continue#11285, earendil-works/pi#3636;
+ *   vercel/ai packages/deepseek/src/chat/convert-to-deepseek-chat-messages.ts
+ *   sends it); OpenRouter as `reasoning_details`, the entries the parts'
+ *   `provider_data.reasoning_details` carry, in order
+ *   (openrouter.ai/docs/use-cases/reasoning-tokens, "Preserving reasoning blocks").
+ * - A tool_call part's `provider_data.extra_content` goes back on its
+ *   `tool_calls` entry as it came: Gemini's OpenAI endpoint needs its
+ *   `extra_content.google.thought_signature` there
+ *   (ai.google.dev/gemini-api/docs/thought-signatures, "OpenAI compatibility").
  * - `is_error` on tool results has no Chat field and is dropped.
  * - The body already carries `stream: true` and `stream_options.include_usage`
  *   (this dialect is only used for streaming, and usage never arrives without
@@ -34,13 +45,16 @@ export interface OpenAIChatRequestOptions {
   streamUsage?: boolean;
   /** How a reasoning effort is sent: `reasoning_effort` (default) or `reasoning: {effort}`. */
   reasoningParam?: "reasoning_effort" | "reasoning";
+  /** Where assistant reasoning parts go back: nowhere (default), `reasoning_content` (DeepSeek) or `reasoning_details` (OpenRouter). */
+  reasoningHandBack?: "none" | "reasoning_content" | "reasoning_details";
 }
 
 export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAIChatRequestOptions = {}): Record<string, unknown> {
   const systemRole = options.systemRole ?? "system";
+  const handBack = options.reasoningHandBack ?? "none";
   const messages: Record<string, unknown>[] = [];
   params.messages.forEach((message, i) => {
-    messages.push(...encodeMessage(message, i, systemRole));
+    messages.push(...encodeMessage(message, i, systemRole, handBack));
   });
 
   const body: Record<string, unknown> = { model: params.model, messages };
@@ -80,7 +94,9 @@ export function toOpenAIImageUrl(part: { media_type: string; data: string }): st
   return `data:${part.media_type};base64,${part.data}`;
 }
 
-function encodeMessage(message: Message, i: number, systemRole: string): Record<string, unknown>[] {
+type ReasoningHandBack = NonNullable<OpenAIChatRequestOptions["reasoningHandBack"]>;
+
+function encodeMessage(message: Message, i: number, systemRole: string, handBack: ReasoningHandBack): Record<string, unknown>[] {
   const field = `messages[${i}].content`;
   switch (message.role) {
     case "system":
@@ -88,7 +104,7 @@ function encodeMessage(message: Message, i: number, systemRole: string): Record<
     case "user":
       return encodeUser(message.content, field);
     case "assistant":
-      return [encodeAssistant(message.content, field)];
+      return [encodeAssistant(message.content, field, handBack)];
     case "tool":
       return encodeToolResults(message.content, field);
   }
@@ -112,18 +128,29 @@ function encodeUser(content: string | ContentPart[], field: string): Record<stri
   return out;
 }
 
-function encodeAssistant(content: string | ContentPart[], field: string): Record<string, unknown> {
+function encodeAssistant(content: string | ContentPart[], field: string, handBack: ReasoningHandBack): Record<string, unknown> {
   if (typeof content === "string") return { role: "assistant", content };
   let text = "";
+  let reasoning: string | undefined;
+  const details: unknown[] = [];
   const toolCalls: Record<string, unknown>[] = [];
   content.forEach((part, j) => {
     if (part.type === "text") text += part.text;
     else if (part.type === "tool_call") {
-      toolCalls.push({ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } });
-    } else if (part.type !== "reasoning") throw unsupported(`${field}[${j}]`, part.type, "assistant");
+      const call: Record<string, unknown> = { id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } };
+      const extra = part.provider_data?.["extra_content"];
+      if (extra !== undefined) call["extra_content"] = extra;
+      toolCalls.push(call);
+    } else if (part.type === "reasoning") {
+      reasoning = (reasoning ?? "") + part.text;
+      const entries = part.provider_data?.["reasoning_details"];
+      if (Array.isArray(entries)) details.push(...entries);
+    } else throw unsupported(`${field}[${j}]`, part.type, "assistant");
   });
   const message: Record<string, unknown> = { role: "assistant" };
   if (text !== "" || toolCalls.length === 0) message["content"] = text;
+  if (handBack === "reasoning_content" && reasoning !== undefined) message["reasoning_content"] = reasoning;
+  if (handBack === "reasoning_details" && details.length > 0) message["reasoning_details"] = details;
   if (toolCalls.length > 0) message["tool_calls"] = toolCalls;
   return message;
 }

@@ -25,6 +25,16 @@
  *   `reasoning_details` alike: recordings/openrouter) is not doubled.
  *   Copilot's `reasoning_opaque` blob becomes a reasoning chunk whose
  *   `signature` carries it (the request encoder does not send it back yet).
+ * - OpenRouter's `reasoning_details` entries must come back on the assistant
+ *   message (openrouter.ai/docs/use-cases/reasoning-tokens, "Preserving
+ *   reasoning blocks"): the entries as they streamed, collected verbatim,
+ *   ride as `provider_data: {reasoning_details}` on one empty reasoning chunk
+ *   where the reasoning ends (the first content or tool call, else the finish).
+ * - Gemini's OpenAI endpoint puts `extra_content.google.thought_signature` on
+ *   a tool call, and Gemini 3 answers the next turn with 400 without it
+ *   (ai.google.dev/gemini-api/docs/thought-signatures; issue text: AstrBot#9217,
+ *   hermes-agent#15054): it rides as `provider_data: {extra_content}` on the
+ *   `tool_call` chunk.
  * - `content` may be an array of parts (Mistral's reasoning models:
  *   `{type: "thinking", thinking: [{type: "text", text}]}` then
  *   `{type: "text", text}`, recordings/mistral/thinking-text.ndjson): thinking
@@ -95,6 +105,8 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
   private refused = false;
   private lastUsage = "";
   private readonly filtered: JsonObject = {};
+  /** OpenRouter `reasoning_details` entries not yet handed out (above). */
+  private details: unknown[] = [];
 
   constructor(options: OpenAIChatStreamOptions = {}) {
     const preferred = options.reasoningFields ?? [];
@@ -107,6 +119,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
     const data = event.data.trim();
     if (data === "") return;
     if (data === "[DONE]") {
+      this.flushDetails(out);
       this.tools.completeAll(out);
       this.ended = true;
       out.push({ type: "end" });
@@ -147,6 +160,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
     const reason = choice["finish_reason"];
     if (typeof reason === "string" && reason !== "" && !this.finished) {
       this.finished = true;
+      this.flushDetails(out);
       this.tools.completeAll(out);
       const mapped: FinishReason = this.refused ? "refusal" : mapOpenAIChatFinishReason(reason);
       const finish: StreamEvent & { type: "finish" } = { type: "finish", finish_reason: mapped, raw: reason };
@@ -158,6 +172,8 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
   private mapDelta(delta: JsonObject, out: StreamEvent[]): void {
     const reasoning = reasoningText(delta, this.reasoningFields);
     if (reasoning !== undefined && reasoning !== "") out.push({ type: "reasoning", content: reasoning });
+    if (Array.isArray(delta["reasoning_details"])) this.details.push(...delta["reasoning_details"]);
+    if (hasAnswer(delta)) this.flushDetails(out);
 
     const opaque = delta["reasoning_opaque"];
     if (typeof opaque === "string" && opaque !== "") out.push({ type: "reasoning", content: "", signature: opaque });
@@ -183,9 +199,18 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
         // `index` is required by the spec; a server that omits it is sending
         // one call per chunk position.
         const key = this.byId ? this.keyById(id, name, index) : (index ?? position);
-        this.tools.append(key, { id: this.idOf(key, id), name, arguments: str(fn["arguments"]) }, out);
+        const extra = call["extra_content"];
+        const providerData = isRecord(extra) ? { extra_content: extra } : undefined;
+        this.tools.append(key, { id: this.idOf(key, id), name, arguments: str(fn["arguments"]), providerData }, out);
       });
     }
+  }
+
+  /** The collected `reasoning_details`, on one reasoning chunk of their own. */
+  private flushDetails(out: StreamEvent[]): void {
+    if (this.details.length === 0) return;
+    out.push({ type: "reasoning", content: "", provider_data: { reasoning_details: this.details } });
+    this.details = [];
   }
 
   /**
@@ -215,6 +240,12 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
     this.lastKey = key;
     return key;
   }
+}
+
+/** Whether a delta brings answer text or a tool call, which ends the reasoning. */
+function hasAnswer(delta: JsonObject): boolean {
+  const content = delta["content"];
+  return (typeof content === "string" && content !== "") || (Array.isArray(delta["tool_calls"]) && delta["tool_calls"].length > 0);
 }
 
 /** The reasoning text of a delta: the first of `fields` that is present. */

@@ -22,6 +22,8 @@ export interface CompatFlags {
   reasoning_field: "reasoning_content" | "reasoning" | "reasoning_details";
   /** How a reasoning effort is sent: `reasoning_effort`, or `reasoning: {effort}` (OpenRouter). */
   reasoning_param: "reasoning_effort" | "reasoning";
+  /** Where assistant reasoning goes back on the next turn: nowhere, `reasoning_content` (DeepSeek) or `reasoning_details` (OpenRouter). */
+  reasoning_hand_back: "none" | "reasoning_content" | "reasoning_details";
   /** How streamed tool-call fragments are told apart: by `index` (the spec), or by id first (a server that reuses or omits the index). */
   tool_call_index: "index" | "by_id";
 }
@@ -35,6 +37,7 @@ export const FLAG_VALUES: { readonly [F in FlagName]: readonly CompatFlags[F][] 
   system_role: ["system", "developer"],
   reasoning_field: ["reasoning_content", "reasoning", "reasoning_details"],
   reasoning_param: ["reasoning_effort", "reasoning"],
+  reasoning_hand_back: ["none", "reasoning_content", "reasoning_details"],
   tool_call_index: ["index", "by_id"],
 };
 
@@ -49,6 +52,8 @@ export const GENERIC_FLAGS: CompatFlags = {
   system_role: "system",
   reasoning_field: "reasoning_content",
   reasoning_param: "reasoning_effort",
+  // A server that does not know the field may refuse it.
+  reasoning_hand_back: "none",
   // Harmless where indices are right, needed where they are not (ollama/ollama#15457).
   tool_call_index: "by_id",
 };
@@ -61,6 +66,7 @@ export function chatOptions(flags: CompatFlags): OpenAIChatOptions {
     maxTokensField: flags.max_tokens_field,
     streamUsage: flags.stream_usage,
     reasoningParam: flags.reasoning_param,
+    reasoningHandBack: flags.reasoning_hand_back,
     reasoningFields,
     toolCallIndex: flags.tool_call_index,
   };

@@ -31,6 +31,7 @@ export const HOSTED_FLAGS: CompatFlags = {
   system_role: "system",
   reasoning_field: "reasoning_content",
   reasoning_param: "reasoning_effort",
+  reasoning_hand_back: "none",
   tool_call_index: "index",
 };
 
@@ -43,6 +44,7 @@ export const DEFAULT_SOURCES: Record<FlagName, string> = {
   reasoning_field:
     "reasoning_content (DeepSeek, xAI, llama.cpp); the mapper reads reasoning, reasoning_text and reasoning_details too when it is absent (vercel/ai#7866: some gpt-oss hosts send reasoning)",
   reasoning_param: "reasoning_effort, the OpenAI Chat Completions parameter",
+  reasoning_hand_back: "none: the OpenAI Chat Completions spec has no field for reasoning in an assistant message, and a strict server may refuse one it does not know",
   tool_call_index: "hosted: index, as the spec says; local: by_id, since Ollama reuses index 0 for parallel calls (ollama/ollama#15457) and the id is right everywhere",
 };
 
@@ -57,7 +59,13 @@ export const PRESETS: readonly Preset[] = [
     base_url_env: ["OPENROUTER_BASE_URL"],
     key_env: ["OPENROUTER_API_KEY"],
     ...HOSTED,
-    flags: { ...HOSTED_FLAGS, max_tokens_field: "max_tokens", reasoning_field: "reasoning_details", reasoning_param: "reasoning" },
+    flags: {
+      ...HOSTED_FLAGS,
+      max_tokens_field: "max_tokens",
+      reasoning_field: "reasoning_details",
+      reasoning_param: "reasoning",
+      reasoning_hand_back: "reasoning_details",
+    },
     sources: {
       base_url: "[PI models.generated.ts]; shared provider facts §7",
       key_env: "issue 14; [PI] and the AI SDK's OpenRouter provider read OPENROUTER_API_KEY",
@@ -67,6 +75,8 @@ export const PRESETS: readonly Preset[] = [
         "OpenRouter reasoning-tokens docs: reasoning_details with reasoning.text / reasoning.summary / reasoning.encrypted entries; recorded: every fantasy OpenRouter stream that reasons carries reasoning_details beside a plain reasoning string of the same text (recordings/openrouter/reasoning-tool.ndjson)",
       reasoning_param:
         "recorded: pydantic-ai test_openrouter_thinking_high_emits_effort_high.yaml and fantasy TestOpenRouterThinking/anthropic send reasoning: {effort}, and reasoning comes back",
+      reasoning_hand_back:
+        'OpenRouter reasoning-tokens docs, "Preserving reasoning blocks": reasoning_details go back on the assistant message (openrouter.ai/docs/use-cases/reasoning-tokens, not re-checked)',
     },
   },
   {
@@ -105,9 +115,11 @@ export const PRESETS: readonly Preset[] = [
     key_env: ["DEEPSEEK_API_KEY"],
     ...HOSTED,
     dialects: ["chat", "responses"],
-    flags: { ...HOSTED_FLAGS, max_tokens_field: "max_tokens" },
+    flags: { ...HOSTED_FLAGS, max_tokens_field: "max_tokens", reasoning_hand_back: "reasoning_content" },
     sources: {
       base_url: "[VAI packages/deepseek/src/deepseek-provider.ts]",
+      reasoning_hand_back:
+        'in thinking mode a tool loop\'s assistant turn without its reasoning_content gets 400 "Missing `reasoning_content` field" (issue text: continuedev/continue#11285, earendil-works/pi#3636, openai/openai-agents-js#791); [VAI packages/deepseek/src/chat/convert-to-deepseek-chat-messages.ts] sends it',
       key_env: "issue 14; [VAI deepseek-provider.ts] DEEPSEEK_API_KEY",
       dialects: "recorded: pydantic-ai test_deepseek_responses[text_stream].yaml streams from api.deepseek.com/responses (reasoning_text and output_text events)",
       max_tokens_field: "DeepSeek API reference, create chat completion: max_tokens (api-docs.deepseek.com; max_completion_tokens is not listed; not re-checked)",
