@@ -11,6 +11,7 @@ import { fetchJson } from "../http/json.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import { estimateChatTokens } from "../tokens/estimate.ts";
 import { shapeChat } from "../rules/shape.ts";
+import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 
 const KEY: ApiKeySource = { provider: "anthropic", envVars: ["ANTHROPIC_API_KEY"] };
@@ -38,11 +39,6 @@ interface AnthropicModelPage {
 
 /** Fields count_tokens accepts: the sampling and output controls of /v1/messages are rejected there. */
 const COUNT_FIELDS = ["model", "messages", "system", "tools", "tool_choice", "thinking"];
-
-/** Errors after which an offline estimate is the better answer than a failure. */
-function unreachable(error: unknown): boolean {
-  return error instanceof BridgeError && (error.retryable || error.code === "AUTH_REQUIRED");
-}
 
 export const anthropicProvider: Provider = {
   id: "anthropic",
@@ -95,14 +91,15 @@ export const anthropicProvider: Provider = {
     return mergeListing("anthropic", live);
   },
 
-  async countTokens(params: ChatRequestParams, { deps, signal }: ProviderCall): Promise<TokenCount> {
-    const estimate: TokenCount = { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+  async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
+    const { deps, signal } = call;
+    const estimate = (): TokenCount => ({ input_tokens: estimateChatTokens(params), exact: false, method: "estimate" });
     const apiKey = await findApiKey(params, deps, KEY);
-    if (apiKey === undefined) return estimate;
-    const encoded = encodeAnthropicRequest(shapeChat("anthropic", "anthropic-messages", params).params);
-    const body = JSON.stringify(Object.fromEntries(Object.entries(encoded).filter(([key]) => COUNT_FIELDS.includes(key))));
-    const url = `${baseUrl(params, deps)}/v1/messages/count_tokens`;
-    try {
+    if (apiKey === undefined) return estimate();
+    return providerFirst(call, "anthropic", params.messages, estimate, async () => {
+      const encoded = encodeAnthropicRequest(shapeChat("anthropic", "anthropic-messages", params).params);
+      const body = JSON.stringify(Object.fromEntries(Object.entries(encoded).filter(([key]) => COUNT_FIELDS.includes(key))));
+      const url = `${baseUrl(params, deps)}/v1/messages/count_tokens`;
       const answer = await fetchJson<{ input_tokens?: number }>(
         deps,
         () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }),
@@ -112,11 +109,7 @@ export const anthropicProvider: Provider = {
       );
       if (typeof answer.input_tokens !== "number") throw new BridgeError("PROVIDER_ERROR", "count_tokens answer has no input_tokens", { retryable: true });
       return { input_tokens: answer.input_tokens, exact: true, method: "api" };
-    } catch (error) {
-      if (signal.aborted || !unreachable(error)) throw error;
-      deps.log.log("info", "anthropic count_tokens unreachable; answering an estimate", { error });
-      return estimate;
-    }
+    });
   },
 
   async authenticate(params, { deps, signal }) {

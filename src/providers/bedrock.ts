@@ -19,6 +19,7 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
+import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
 import { shapeChat } from "../rules/shape.ts";
@@ -200,17 +201,19 @@ export const bedrockProvider: Provider = {
     // CountTokens takes the foundation model id, not an inference profile (reported 2026; unconfirmed in AWS docs).
     const bareModel = params.model.replace(BEDROCK_GEOGRAPHY_PREFIX, "");
     const url = `${runtimeBase(params, call.deps, current.region)}${modelPath(bareModel)}/count-tokens`;
-    try {
-      const request = await signedRequest(call.deps, params, current, url, { method: "POST", body: JSON.stringify({ input: { converse } }) });
-      const answer = await fetchJson<{ inputTokens?: number }>(call.deps, () => request.clone(), call.signal, classifyBedrockError, { limit: "answer" });
-      if (typeof answer.inputTokens !== "number") throw new BridgeError("PROVIDER_ERROR", "CountTokens answer has no inputTokens");
-      return { input_tokens: answer.inputTokens, exact: true, method: "api" };
-    } catch (error) {
-      // Only some models support CountTokens: anything short of a credential or cancel problem falls back.
-      if (call.signal.aborted || (error instanceof BridgeError && error.code === "AUTH_FAILED")) throw error;
-      call.deps.log.log("info", "bedrock CountTokens unavailable; answering locally", { error });
-      return local;
-    }
+    // Only some models support CountTokens (providerFirst: any failure but a cancel answers the local count).
+    return providerFirst(
+      call,
+      "bedrock",
+      params.messages,
+      () => local,
+      async () => {
+        const request = await signedRequest(call.deps, params, current, url, { method: "POST", body: JSON.stringify({ input: { converse } }) });
+        const answer = await fetchJson<{ inputTokens?: number }>(call.deps, () => request.clone(), call.signal, classifyBedrockError, { limit: "answer" });
+        if (typeof answer.inputTokens !== "number") throw new BridgeError("PROVIDER_ERROR", "CountTokens answer has no inputTokens");
+        return { input_tokens: answer.inputTokens, exact: true, method: "api" };
+      },
+    );
   },
 
   async authenticate(params, call) {

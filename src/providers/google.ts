@@ -32,6 +32,7 @@ import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { estimateChatTokens } from "../tokens/estimate.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
+import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
 
 const KEY: ApiKeySource = { provider: "google", envVars: ["GEMINI_API_KEY", "GOOGLE_API_KEY"] };
@@ -70,11 +71,6 @@ interface GeminiModelPage {
 
 /** Fields of a GenerateContentRequest that count as input; generation settings do not. */
 const COUNTED = ["contents", "systemInstruction", "tools"];
-
-/** Errors after which an offline estimate is the better answer than a failure. */
-function unreachable(error: unknown): boolean {
-  return error instanceof BridgeError && (error.retryable || error.code === "AUTH_REQUIRED");
-}
 
 export const googleProvider: Provider = {
   id: "google",
@@ -125,24 +121,21 @@ export const googleProvider: Provider = {
     return mergeListing("google", live);
   },
 
-  async countTokens(params: ChatRequestParams, { deps, signal }: ProviderCall): Promise<TokenCount> {
-    const estimate: TokenCount = { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+  async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
+    const { deps, signal } = call;
+    const estimate = (): TokenCount => ({ input_tokens: estimateChatTokens(params), exact: false, method: "estimate" });
     const apiKey = await findApiKey(params, deps, KEY);
-    if (apiKey === undefined) return estimate;
-    const encoded = geminiApiFormat.encodeRequest(shapeChat("google", "gemini", params).params);
-    const counted = Object.fromEntries(Object.entries(encoded).filter(([key]) => COUNTED.includes(key)));
-    const body = JSON.stringify({ generateContentRequest: { model: `models/${params.model}`, ...counted } });
-    const url = modelUrl(params, deps, "countTokens");
-    try {
+    if (apiKey === undefined) return estimate();
+    return providerFirst(call, "google", params.messages, estimate, async () => {
+      const encoded = geminiApiFormat.encodeRequest(shapeChat("google", "gemini", params).params);
+      const counted = Object.fromEntries(Object.entries(encoded).filter(([key]) => COUNTED.includes(key)));
+      const body = JSON.stringify({ generateContentRequest: { model: `models/${params.model}`, ...counted } });
+      const url = modelUrl(params, deps, "countTokens");
       const answer = await fetchJson<unknown>(deps, () => new Request(url, { method: "POST", headers: headersFor(apiKey, params), body }), signal, classifyGeminiApiError, {
         limit: "answer",
       });
       return { input_tokens: parseGeminiCountTokens(answer, "google"), exact: true, method: "api" };
-    } catch (error) {
-      if (signal.aborted || !unreachable(error)) throw error;
-      deps.log.log("info", "google count_tokens unreachable; answering an estimate", { error });
-      return estimate;
-    }
+    });
   },
 
   async authenticate(params, { deps, signal }) {

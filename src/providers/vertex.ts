@@ -22,6 +22,7 @@ import type { ProviderParams } from "../protocol/request.ts";
 import { estimateChatTokens } from "../tokens/estimate.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
+import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 
 /**
@@ -176,22 +177,24 @@ export const vertexProvider: Provider = {
     }
     const url = claude ? `${current.root}/publishers/anthropic/models/count-tokens:rawPredict` : modelUrl(current.root, params.model, "countTokens");
     const body = claude ? claudeBody(shaping.params, true) : JSON.stringify(countableGemini(geminiFormat.encodeRequest(shaping.params)));
-    try {
-      const answer = await fetchJson<unknown>(
-        call.deps,
-        () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }),
-        call.signal,
-        claude ? classifyAnthropicError : classifyVertexGemini,
-        { limit: "answer" },
-      );
-      const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer, "vertex");
-      if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
-      return { input_tokens: count, exact: true, method: "api" };
-    } catch (error) {
-      if (call.signal.aborted || !(error instanceof BridgeError) || !error.retryable) throw error;
-      call.deps.log.log("info", "vertex token count unreachable; answering an estimate", { error });
-      return estimate;
-    }
+    return providerFirst(
+      call,
+      "vertex",
+      params.messages,
+      () => estimate,
+      async () => {
+        const answer = await fetchJson<unknown>(
+          call.deps,
+          () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }),
+          call.signal,
+          claude ? classifyAnthropicError : classifyVertexGemini,
+          { limit: "answer" },
+        );
+        const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer, "vertex");
+        if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
+        return { input_tokens: count, exact: true, method: "api" };
+      },
+    );
   },
 
   async authenticate(params, call) {

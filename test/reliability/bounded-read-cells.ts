@@ -78,6 +78,7 @@ export const CELLS: ReadCell[] = [
   {
     name: "anthropic count_tokens",
     what: "answer",
+    fallsBack: true,
     env: () => ({ ANTHROPIC_API_KEY: CANARY.anthropic }),
     request: (url) => ({ action: "count_tokens", provider: "anthropic", params: { model: "claude-sonnet-4-20250514", base_url: url, messages: MESSAGES } }),
     hostile: (r) => path(r) === "/v1/messages/count_tokens",
@@ -161,6 +162,7 @@ export const CELLS: ReadCell[] = [
   {
     name: "vertex count_tokens",
     what: "answer",
+    fallsBack: true,
     env: () => NO_GOOGLE_METADATA,
     request: (url) => ({
       action: "count_tokens",
