@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { REDACTED, redact, redactJson, registerSecret } from "../src/redact.ts";
+import { AWS_KEY_ID_CANARY, AWS_SESSION_KEY_ID_CANARY } from "./support/canary.ts";
 
 const utf8 = new TextEncoder();
 
@@ -37,8 +38,8 @@ const KEYS: Array<[string, string]> = [
   ["OpenAI sk-svcacct-", "sk-svcacct-abcdefghIJKLMNOP"],
   ["OpenAI sk-admin-", "sk-admin-abcdefghIJKLMNOP"],
   ["OpenAI masked echo", "sk-proj-****************************wxyz"],
-  ["AWS AKIA access key id", "AKIAIOSFODNN7EXAMPLE"],
-  ["AWS ASIA session key id", "ASIAIOSFODNN7EXAMPLE"],
+  ["AWS AKIA access key id", AWS_KEY_ID_CANARY],
+  ["AWS ASIA session key id", AWS_SESSION_KEY_ID_CANARY],
   ["GitHub gho_ (20 after the prefix)", "gho_abcdefghij0123456789"],
   ["GitHub ghp_", "ghp_abcdefghij0123456789"],
   ["GitHub ghs_", "ghs_abcdefghij0123456789"],
@@ -46,7 +47,7 @@ const KEYS: Array<[string, string]> = [
   ["GitHub ghv_", "ghv_abcdefghij0123456789"],
   ["GitHub ghr_", "ghr_abcdefghij0123456789"],
   ["GitHub github_pat_ (20 after the prefix)", "github_pat_11ABCDEFG_0123456789"],
-  ["Google OAuth ya29. (10 after the prefix)", "ya29.a0Ab-cd_.e"],
+  ["Google OAuth ya29. (10 after the prefix)", "ya29.CANARY-_.0"],
   ["Google API key AIza (30 after the prefix)", "AIzaSyA-0123456789_abcdefghijklmno"],
   ["Copilot tid= (6 before the first ;)", "tid=abc123;exp=1700000000;sku=free;8kp=1:abcd"],
   ["PEM private key", `-----BEGIN PRIVATE KEY-----\n${PEM_BODY}\n-----END PRIVATE KEY-----`],

@@ -33,6 +33,7 @@ import {
   type Json,
   type StreamResult,
 } from "../providers/replay.ts";
+import { AWS_SIGV4_CANARY } from "../support/canary.ts";
 
 const ANTHROPIC_KEY = "sk-ant-CANARY.not.a.key.resume";
 const MODEL = "claude-sonnet-4-20250514";
@@ -288,7 +289,7 @@ describe("resume: Anthropic", () => {
 // Bedrock: Claude through ConverseStream (binary event-stream, one message per recorded chunk).
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
-const SIGV4 = { access_key_id: "AKIDEXAMPLE", secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+const SIGV4 = { access_key_id: AWS_SIGV4_CANARY.accessKeyId, secret_access_key: AWS_SIGV4_CANARY.secretAccessKey };
 
 function frameOf(step: BodyStep): { type: string; payload: Json } {
   if (!("chunk" in step)) throw new Error("not a chunk");

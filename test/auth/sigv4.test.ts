@@ -2,11 +2,12 @@ import { describe, expect, test } from "bun:test";
 import type { AwsCredentials } from "../../src/auth/aws-credentials.ts";
 import { amzDate, signBedrockRequest } from "../../src/auth/sigv4.ts";
 import { smithySign, type PlainRequest } from "./aws-oracle.ts";
+import { AWS_SESSION_TOKEN_CANARY, AWS_SIGV4_CANARY } from "../support/canary.ts";
 
 const DATE = new Date("2026-03-04T05:06:07.891Z");
-const KEYS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+const KEYS = AWS_SIGV4_CANARY;
 const SIGV4: AwsCredentials = { kind: "sigv4", ...KEYS };
-const SESSION: AwsCredentials = { kind: "sigv4", ...KEYS, sessionToken: "FwoGZXIvYXdzEXAMPLE//session+token=" };
+const SESSION: AwsCredentials = { kind: "sigv4", ...KEYS, sessionToken: AWS_SESSION_TOKEN_CANARY };
 const HAIKU = "anthropic.claude-haiku-4-5-20251001-v1:0";
 const PROFILE_ARN = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const BODY = JSON.stringify({ messages: [{ role: "user", content: [{ text: "Hi ✓" }] }], inferenceConfig: { maxTokens: 16 } });
@@ -131,7 +132,7 @@ describe("canonical path", () => {
     const signature = hex(await hmac(key, toSign));
 
     const signed = await signBedrockRequest(new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: BODY }), SIGV4, "us-east-1", "bedrock", DATE);
-    expect(signed.headers.get("authorization")).toBe(`AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/${scope}, SignedHeaders=host;x-amz-date, Signature=${signature}`);
+    expect(signed.headers.get("authorization")).toBe(`AWS4-HMAC-SHA256 Credential=${KEYS.accessKeyId}/${scope}, SignedHeaders=host;x-amz-date, Signature=${signature}`);
   });
 
   test("signing the singly-encoded path instead would give another signature", async () => {
@@ -152,7 +153,7 @@ describe("canonical path", () => {
 describe("explicit service and region", () => {
   test("the scope uses the given region and service, not what the host suggests", async () => {
     const signed = await signBedrockRequest(new Request(runtime("eu-west-1", "/model/x/invoke"), { method: "POST", body: "{}" }), SIGV4, "ap-south-1", "bedrock", DATE);
-    expect(signed.headers.get("authorization")).toContain("Credential=AKIDEXAMPLE/20260304/ap-south-1/bedrock/aws4_request");
+    expect(signed.headers.get("authorization")).toContain(`Credential=${KEYS.accessKeyId}/20260304/ap-south-1/bedrock/aws4_request`);
   });
 
   test("service defaults to bedrock on the runtime host (never bedrock-runtime)", async () => {

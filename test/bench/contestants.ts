@@ -43,7 +43,7 @@ export function bodyStream(chunks: Uint8Array[], tick: Tick): ReadableStream<Uin
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8" };
 const ES_HEADERS = { "content-type": "application/vnd.amazon.eventstream" };
 const CANARY_KEY = "sk-ant-CANARY.not.a.key.bench";
-const AWS_FAKE = { accessKeyId: "AKIDEXAMPLEBENCH", secretAccessKey: "bench/not/a/secret/AKID" };
+const AWS_FAKE = { accessKeyId: "AKIDCANARYBENCH", secretAccessKey: "bench/not/a/secret/AKID" };
 const PROMPT = [{ role: "user" as const, content: [{ type: "text" as const, text: "Hi" }] }];
 
 /** Ours: the stream-chat loop without the I/O — decode per read, map per event, one output array per read. */

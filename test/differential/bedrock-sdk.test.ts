@@ -19,13 +19,14 @@ import { join } from "node:path";
 import { loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
 import { createHarness, terminalOf, type Line } from "../support/in-process.ts";
 import { startReplayServer } from "../support/replay-server.ts";
+import { AWS_SIGV4_CANARY } from "../support/canary.ts";
 
 const RECORDINGS = join(import.meta.dir, "../../recordings/bedrock");
 /** Every cassette with a 200 event stream of its own (the hand-written error scenarios reuse these bytes). */
 const CASSETTES = ["text", "claude-text", "tool-call", "thinking", "redacted-thinking", "reasoning-gpt-oss", "server-tool", "cache-write-then-read"];
 const REGION = "us-east-1";
 /** The example keys of the AWS SigV4 documentation. */
-const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+const CREDENTIALS = AWS_SIGV4_CANARY;
 
 /**
  * Converse StopReason → wire finish_reason, per PROTOCOL.md's vocabulary.

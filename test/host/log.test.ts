@@ -24,7 +24,7 @@ describe("every string of a record is redacted", () => {
       id: 3,
       request: { headers: { authorization: `Basic ${btoa(`user:${SECRET}`)}` }, list: [[`deep ${SECRET}`]] },
       [SECRET]: true,
-      token: "ya29.a0AfH6SMBx-unregistered-shape",
+      token: "ya29.CANARY-not-a-live-token",
       error: new BridgeError("AUTH_FAILED", `key ${SECRET} refused`, { providerType: SECRET, cause }),
     };
     const [line] = logged(fields);

@@ -457,9 +457,9 @@ describe("rateLimitKey", () => {
       req("https://bedrock-runtime.us-east-1.amazonaws.com/model/x/converse-stream", {
         authorization: `AWS4-HMAC-SHA256 Credential=${akid}/20261124/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=${signature}`,
       });
-    const one = await rateLimitKey(sig("AKIDEXAMPLE", "aaaa"));
-    expect(await rateLimitKey(sig("AKIDEXAMPLE", "bbbb"))).toBe(one);
-    expect(await rateLimitKey(sig("AKIDOTHEREXAMPLE", "aaaa"))).not.toBe(one);
+    const one = await rateLimitKey(sig("AKIDCANARYONE", "aaaa"));
+    expect(await rateLimitKey(sig("AKIDCANARYONE", "bbbb"))).toBe(one);
+    expect(await rateLimitKey(sig("AKIDCANARYTWO", "aaaa"))).not.toBe(one);
   });
 });
 

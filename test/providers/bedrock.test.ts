@@ -22,11 +22,11 @@ import { createHarness, memoryFiles, type Harness, type Line } from "../support/
 import type { ReceivedRequest, ReplayServer } from "../support/replay-server.ts";
 import { validateResponseLine } from "../support/wire-schema.ts";
 import { everythingWritten, interaction, RECORDINGS, single, streamChat, withReplay, type Json, type ToolCallOut } from "./replay.ts";
+import { AWS_SESSION_TOKEN_CANARY, AWS_SIGV4_CANARY } from "../support/canary.ts";
 
 const REGION = "us-east-1";
 /** The example keys of the AWS SigV4 documentation: not credentials of any account. */
-const ACCESS_KEY_ID = "AKIDEXAMPLE";
-const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY } = AWS_SIGV4_CANARY;
 const SIGV4 = { access_key_id: ACCESS_KEY_ID, secret_access_key: SECRET_ACCESS_KEY };
 const BEARER = "bedrock-api-key-CANARYreplayFAKE0000000000000000";
 
@@ -443,7 +443,7 @@ describe("bedrock replay: streams", () => {
   test("a session token is sent as x-amz-security-token and signed", async () => {
     const cassette = await recording("text");
     const it = interaction(cassette, 0);
-    const token = "FwoGZXIvYXdzEXAMPLEsessionTOKENforReplay0000";
+    const token = AWS_SESSION_TOKEN_CANARY;
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
       const result = await streamChat(harness, "session", "bedrock", paramsFor(it, server.url, { credentials: { ...SIGV4, session_token: token } }));

@@ -11,6 +11,7 @@
 import { describe, expect, test } from "bun:test";
 import { Server } from "../../src/server/dispatch.ts";
 import { createHarness, type Harness, type Line } from "../support/in-process.ts";
+import { AWS_KEY_ID_CANARY } from "../support/canary.ts";
 
 async function send(harness: Harness, line: string): Promise<Line[]> {
   const before = harness.lines.length;
@@ -31,7 +32,7 @@ function forms(secret: string): string[] {
 
 describe("every string of an error line goes through the redactor", () => {
   const KEY = "sk-ant-hardening-4b1c-0000-echo";
-  const AWS_ID = "AKIAIOSFODNN7EXAMPLE";
+  const AWS_ID = AWS_KEY_ID_CANARY;
 
   function echoingFetch(status: number): typeof fetch {
     return (async () =>
