@@ -13,42 +13,13 @@
  * the call's signature and id back.
  */
 import { describe, expect, test } from "bun:test";
-import type { Interaction } from "../support/cassette.ts";
 import { createHarness } from "../support/in-process.ts";
-import { expectSentOnce, interaction, recordedEvents, recording, sentBody, single, streamChat, uncachedUsage, withReplay, type Json } from "./replay.ts";
+import { asRecordedCalls, expectSentOnce, interaction, recordedGemini, recording, sentBody, single, streamChat, uncachedUsage, withReplay, type Json } from "./replay.ts";
 
 const TOKEN = "ya29.fake.gemini3.replay.token";
 const FILE = "gemini-3-pro-thinking-tool";
 const MODEL = "gemini-3-pro-preview";
 const LOOSE = { strictPath: false } as const;
-
-interface Expected {
-  content: string;
-  thoughts: string;
-  signatures: string[];
-  calls: Array<{ id: string | undefined; name: string; args: Json }>;
-  finishReason: string | undefined;
-  modelVersion: string | undefined;
-  /** The last usageMetadata of the stream. */
-  usage: Json | undefined;
-}
-
-function expectedFrom(it: Interaction): Expected {
-  const out: Expected = { content: "", thoughts: "", signatures: [], calls: [], finishReason: undefined, modelVersion: undefined, usage: undefined };
-  for (const { data } of recordedEvents(it)) {
-    out.modelVersion ??= data.modelVersion;
-    if (data.usageMetadata !== undefined) out.usage = data.usageMetadata;
-    const candidate = data.candidates?.[0];
-    for (const part of candidate?.content?.parts ?? []) {
-      if (part.thoughtSignature !== undefined) out.signatures.push(part.thoughtSignature);
-      if (part.functionCall !== undefined) out.calls.push({ id: part.functionCall.id, name: part.functionCall.name, args: part.functionCall.args });
-      else if (part.thought === true) out.thoughts += part.text ?? "";
-      else out.content += part.text ?? "";
-    }
-    if (candidate?.finishReason !== undefined) out.finishReason = candidate.finishReason;
-  }
-  return out;
-}
 
 const SYSTEM = { role: "system", content: "You are a helpful assistant" };
 const WEATHER_TOOL = {
@@ -83,7 +54,7 @@ describe("gemini 3 thinking replay (through vertex)", () => {
   test("turn 1: no thought text, a signed functionCall whose id is kept, finish, usage with thoughts", async () => {
     const cassette = await recording("vertex", FILE);
     const it = interaction(cassette, 0);
-    const expected = expectedFrom(it);
+    const expected = recordedGemini(it);
     // The recording: thinkingLevel HIGH asked, one signed call with an id, no thought text, answered by 3.1.
     expect((it.request.body as Json).generationConfig.thinkingConfig).toEqual({ includeThoughts: true, thinkingLevel: "HIGH" });
     expect(expected.calls).toEqual([{ id: "9d532gc9", name: "weather", args: { location: "Florence, Italy" } }]);
@@ -103,7 +74,7 @@ describe("gemini 3 thinking replay (through vertex)", () => {
         expect(result.content).toBe(expected.content);
         expect(result.reasoning).toBe(expected.thoughts);
         expect(result.signatures).toEqual(expected.signatures);
-        expect(result.toolCalls.map((call): Expected["calls"][number] => ({ id: call.id, name: call.name, args: JSON.parse(call.arguments) as Json }))).toEqual(expected.calls);
+        expect(asRecordedCalls(result.toolCalls, expected.calls)).toEqual(expected.calls);
         // The call's signature travels as a reasoning chunk right before that call's first delta.
         const data = result.lines.map((line) => line.data as Json);
         const firstDelta = data.findIndex((d) => d.type === "tool_call_delta");
@@ -123,8 +94,8 @@ describe("gemini 3 thinking replay (through vertex)", () => {
 
   test("turn 2: handing back the signed call and its result; text, then a signed empty text part at the finish", async () => {
     const cassette = await recording("vertex", FILE);
-    const first = expectedFrom(interaction(cassette, 0));
-    const second = expectedFrom(interaction(cassette, 1));
+    const first = recordedGemini(interaction(cassette, 0));
+    const second = recordedGemini(interaction(cassette, 1));
     expect(second.content).toBe("The current weather in Florence, Italy is 40°C (104°F). Stay cool, it's quite hot!");
     expect(second.signatures.length).toBe(1);
     expect(second.calls).toEqual([]);

@@ -14,16 +14,18 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCassette, type Cassette, type Interaction } from "../support/cassette.ts";
+import { loadCassette, type Cassette } from "../support/cassette.ts";
 import { createHarness, memoryFiles, type Harness, type Line } from "../support/in-process.ts";
 import type { ReplayServer } from "../support/replay-server.ts";
 import { validateResponseLine } from "../support/wire-schema.ts";
 import {
+  asRecordedCalls,
   closedPortUrl,
   everythingWritten,
   interaction,
   RECORDINGS,
   recordedEvents,
+  recordedGemini,
   recordedJson,
   sentBody,
   single,
@@ -75,34 +77,6 @@ function expectNoKeyWritten(harness: Harness, key = KEY): void {
 
 // ---------------------------------------------------------------------------
 // What a recorded Gemini stream says, read by hand; catalog prices from the data file.
-
-interface Expected {
-  content: string;
-  thoughts: string;
-  signatures: string[];
-  calls: Array<{ name: string; args: Json }>;
-  finishReason: string | undefined;
-  modelVersion: string | undefined;
-  /** The last usageMetadata of the stream (the Gemini API repeats running totals). */
-  usage: Json | undefined;
-}
-
-function expectedFrom(it: Interaction): Expected {
-  const out: Expected = { content: "", thoughts: "", signatures: [], calls: [], finishReason: undefined, modelVersion: undefined, usage: undefined };
-  for (const { data } of recordedEvents(it)) {
-    out.modelVersion ??= data.modelVersion;
-    if (data.usageMetadata !== undefined) out.usage = data.usageMetadata;
-    const candidate = data.candidates?.[0];
-    for (const part of candidate?.content?.parts ?? []) {
-      if (part.thoughtSignature !== undefined) out.signatures.push(part.thoughtSignature);
-      if (part.functionCall !== undefined) out.calls.push({ name: part.functionCall.name, args: part.functionCall.args });
-      else if (part.thought === true) out.thoughts += part.text ?? "";
-      else out.content += part.text ?? "";
-    }
-    if (candidate?.finishReason !== undefined) out.finishReason = candidate.finishReason;
-  }
-  return out;
-}
 
 /** Wire usage: input = prompt; output = candidates + thoughts (thoughts sit outside candidatesTokenCount); reasoning = thoughts. */
 function usageOf(metadata: Json): Json {
@@ -223,7 +197,7 @@ describe("google replay: text stream", () => {
   test("text: content, finish, usage with thoughts, cost from the catalog, the request sent", async () => {
     const cassette = await recording("text");
     const it = interaction(cassette, 0);
-    const expected = expectedFrom(it);
+    const expected = recordedGemini(it);
     expect(expected.content).toBe("Olá!");
     // 11 prompt, 2 candidates, 21 thoughts.
     const usage = usageOf(expected.usage!);
@@ -277,8 +251,8 @@ describe("google replay: tool loops with thought signatures", () => {
     const cassette = await recording(file);
     const first = interaction(cassette, 0);
     const second = interaction(cassette, 1);
-    const one = expectedFrom(first);
-    const two = expectedFrom(second);
+    const one = recordedGemini(first);
+    const two = recordedGemini(second);
     expect(one.calls.length).toBe(results.length);
     expect(one.signatures.length).toBe(1); // only the first call of a run is signed
     expect(one.thoughts !== "").toBe(thoughts);
@@ -295,7 +269,7 @@ describe("google replay: tool loops with thought signatures", () => {
       expect(turn1.content).toBe(one.content);
       expect(turn1.reasoning).toBe(one.thoughts);
       expect(turn1.signatures).toEqual(one.signatures);
-      expect(turn1.toolCalls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) as Json }))).toEqual(one.calls);
+      expect(asRecordedCalls(turn1.toolCalls, one.calls)).toEqual(one.calls);
       ids.forEach((id, i) => {
         if (id !== undefined) expect(turn1.toolCalls[i]!.id).toBe(id);
         else expect(turn1.toolCalls[i]!.id).not.toBe("");
@@ -413,7 +387,7 @@ describe("google replay: errors", () => {
       expect(result.retries[0]!.reason).toContain("google: You exceeded your current quota");
       expect(harness.sleeps).toContain(34400);
       expect(result.error).toBeUndefined();
-      expect(result.content).toBe(expectedFrom(interaction(cassette, 1)).content);
+      expect(result.content).toBe(recordedGemini(interaction(cassette, 1)).content);
       expect(server.requests.length).toBe(2);
       expect(server.requests[1]!.body).toBe(server.requests[0]!.body);
       expectKeyHeaderOnly(server);

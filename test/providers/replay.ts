@@ -209,6 +209,43 @@ export function recordedResponses(it: Interaction): RecordedResponses {
   return out;
 }
 
+/** What a recorded Gemini stream (Gemini API or Vertex streamGenerateContent) spells, read by hand. */
+export interface RecordedGemini {
+  content: string;
+  thoughts: string;
+  signatures: string[];
+  /** functionCall parts; `id` only where the recording has one (Gemini 3 sends it, 2.5 does not). */
+  calls: Array<{ id?: string; name: string; args: Json }>;
+  finishReason: string | undefined;
+  modelVersion: string | undefined;
+  /** The last usageMetadata of the stream (the Gemini API repeats running totals). */
+  usage: Json | undefined;
+}
+
+export function recordedGemini(it: Interaction): RecordedGemini {
+  const out: RecordedGemini = { content: "", thoughts: "", signatures: [], calls: [], finishReason: undefined, modelVersion: undefined, usage: undefined };
+  for (const { data } of recordedEvents(it)) {
+    out.modelVersion ??= data.modelVersion;
+    if (data.usageMetadata !== undefined) out.usage = data.usageMetadata;
+    const candidate = data.candidates?.[0];
+    for (const part of candidate?.content?.parts ?? []) {
+      if (part.thoughtSignature !== undefined) out.signatures.push(part.thoughtSignature);
+      const call = part.functionCall;
+      if (call !== undefined) out.calls.push({ ...(call.id !== undefined && { id: call.id }), name: call.name, args: call.args });
+      else if (part.thought === true) out.thoughts += part.text ?? "";
+      else out.content += part.text ?? "";
+    }
+    if (candidate?.finishReason !== undefined) out.finishReason = candidate.finishReason;
+  }
+  return out;
+}
+
+/** Streamed tool calls in RecordedGemini's shape: the id is kept where the recording has one (it must
+ * come through as sent); a 2.5 call has none, so the bridge mints one and it is not compared. */
+export function asRecordedCalls(calls: ToolCallOut[], recorded: RecordedGemini["calls"]): RecordedGemini["calls"] {
+  return calls.map((call, i) => ({ ...(recorded[i]?.id !== undefined && { id: call.id }), name: call.name, args: JSON.parse(call.arguments) as Json }));
+}
+
 export async function withReplay<T>(cassette: Cassette | Cassette[], run: (server: ReplayServer) => Promise<T>, options?: ReplayOptions): Promise<T> {
   const server = await startReplayServer(cassette, options);
   try {

@@ -22,12 +22,14 @@ import { createHarness, memoryFiles, type Line } from "../support/in-process.ts"
 import type { ReplayServer } from "../support/replay-server.ts";
 import { validateResponseLine } from "../support/wire-schema.ts";
 import {
+  asRecordedCalls,
   chunkStep,
   closedPortUrl,
   everythingWritten,
   interaction,
   RECORDINGS,
   recordedEvents,
+  recordedGemini,
   recordedJson,
   sentBody,
   single,
@@ -65,31 +67,6 @@ function only(lines: Line[], action: "list_models" | "count_tokens"): Line {
 
 // ---------------------------------------------------------------------------
 // What a recorded Gemini stream says, read by hand.
-
-interface GeminiExpected {
-  content: string;
-  thoughts: string;
-  signatures: string[];
-  calls: Array<{ name: string; args: Json }>;
-  finishReason: string | undefined;
-  modelVersion: string | undefined;
-}
-
-function geminiExpected(it: Interaction): GeminiExpected {
-  const out: GeminiExpected = { content: "", thoughts: "", signatures: [], calls: [], finishReason: undefined, modelVersion: undefined };
-  for (const { data } of recordedEvents(it)) {
-    out.modelVersion ??= data.modelVersion;
-    const candidate = data.candidates?.[0];
-    for (const part of candidate?.content?.parts ?? []) {
-      if (part.thoughtSignature !== undefined) out.signatures.push(part.thoughtSignature);
-      if (part.functionCall !== undefined) out.calls.push({ name: part.functionCall.name, args: part.functionCall.args });
-      else if (part.thought === true) out.thoughts += part.text ?? "";
-      else out.content += part.text ?? "";
-    }
-    if (candidate?.finishReason !== undefined) out.finishReason = candidate.finishReason;
-  }
-  return out;
-}
 
 const USAGE_ZERO = { cache_read_tokens: 0, cache_write_tokens: 0 };
 /** Gemini reports every figure (thoughts included), so nothing is estimated. */
@@ -224,7 +201,7 @@ describe("vertex replay: Gemini streams", () => {
   test.each(GEMINI_STREAMS)("$file: text, tool calls, signatures, finish, usage, the request sent", async ({ file, location, model, params, usage, finish, has }) => {
     const cassette = await recording(file);
     const it = interaction(cassette, 0);
-    const expected = geminiExpected(it);
+    const expected = recordedGemini(it);
     if (has.includes("content")) expect(expected.content).not.toBe("");
     if (has.includes("signature")) expect(expected.signatures.length).toBeGreaterThan(0);
     if (has.includes("tools")) expect(expected.calls.length).toBeGreaterThan(0);
@@ -239,7 +216,7 @@ describe("vertex replay: Gemini streams", () => {
         expect(result.content).toBe(expected.content);
         expect(result.reasoning).toBe(expected.thoughts);
         expect(result.signatures).toEqual(expected.signatures);
-        expect(result.toolCalls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) }))).toEqual(expected.calls);
+        expect(asRecordedCalls(result.toolCalls, expected.calls)).toEqual(expected.calls);
         expect(new Set(result.toolCalls.map((call) => call.id)).size).toBe(result.toolCalls.length);
         for (const call of result.toolCalls) expect(call.id).not.toBe("");
         // A call's signature travels as a reasoning chunk right before that call's first delta.
@@ -312,7 +289,7 @@ describe("vertex replay: Gemini streams", () => {
           messages: [...params.messages, { role: "assistant", content: assistant }, { role: "tool", content: toolResults }],
         });
         expect(turn2.error).toBeUndefined();
-        expect(turn2.content).toBe(geminiExpected(second).content);
+        expect(turn2.content).toBe(recordedGemini(second).content);
         expect(turn2.done?.finish_reason).toBe("stop");
         expect(turn2.done?.usage).toEqual(usage);
 
@@ -343,7 +320,7 @@ describe("vertex replay: Gemini streams", () => {
       async (server) => {
         const result = await streamChat(harness, "th", "vertex", { ...base(server.url), ...TEXT_PARAMS });
         expect(result.reasoning).toBe("The user wants a greeting.");
-        expect(result.content).toBe(geminiExpected(it).content);
+        expect(result.content).toBe(recordedGemini(it).content);
         const types = result.lines.map((line) => line.data.type);
         expect(types.indexOf("reasoning")).toBeLessThan(types.indexOf("content"));
       },
@@ -488,7 +465,7 @@ describe("vertex replay: credential sources", () => {
           const { project: _project, credentials: _credentials, ...rest } = base(server.url);
           const result = await streamChat(harness, "sa", "vertex", { ...rest, ...TEXT_PARAMS, credentials: { service_account: key } });
           expect(result.error).toBeUndefined();
-          expect(result.content).toBe(geminiExpected(interaction(await recording("gemini-text"), 0)).content);
+          expect(result.content).toBe(recordedGemini(interaction(await recording("gemini-text"), 0)).content);
           expect(endpoint.verified.length).toBe(1);
           expect(endpoint.verified[0]!.claims.iss).toBe(key.client_email);
           expect(server.requests[0]!.path).toBe(geminiPath("us-central1", "gemini-2.5-pro", undefined, "key-project"));
@@ -625,7 +602,7 @@ describe("vertex replay: errors", () => {
       expect(result.retries).toEqual([expect.objectContaining({ type: "retry", attempt: 1, delay_ms: 34400 })]);
       expect(harness.sleeps).toContain(34400);
       expect(result.error).toBeUndefined();
-      expect(result.content).toBe(geminiExpected(interaction(cassette, 1)).content);
+      expect(result.content).toBe(recordedGemini(interaction(cassette, 1)).content);
       expect(server.requests.length).toBe(2);
       for (const request of server.requests) expect(request.path).toBe(geminiPath("us-central1", "gemini-2.5-pro"));
     });
@@ -645,11 +622,11 @@ describe("vertex replay: errors", () => {
   test("a stream that ends without finishReason: STREAM_ERROR, partial, the text so far kept", async () => {
     const cassette = await recording("truncated");
     const it = interaction(cassette, 0);
-    expect(geminiExpected(it).finishReason).toBeUndefined();
+    expect(recordedGemini(it).finishReason).toBeUndefined();
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
       const result = await streamChat(harness, "trunc", "vertex", { ...base(server.url), ...TEXT_PARAMS });
-      expect(result.content).toBe(geminiExpected(it).content);
+      expect(result.content).toBe(recordedGemini(it).content);
       expect(result.content).not.toBe("");
       expect(result.error).toMatchObject({ code: "STREAM_ERROR", partial: true });
     });
