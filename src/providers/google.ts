@@ -27,7 +27,6 @@ import { classifyGeminiError } from "../formats/gemini/errors.ts";
 import { createGeminiFormat, parseGeminiCountTokens } from "../formats/gemini/index.ts";
 import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
-import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { estimateChatTokens } from "../tokens/estimate.ts";
