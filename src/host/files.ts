@@ -20,6 +20,7 @@ import { homedir } from "node:os";
 import process from "node:process";
 import type { Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
+import { untilAborted } from "../protocol/abort.ts";
 import { DEFAULT_READ_MAX_BYTES, FILE_REFUSED, type Env, type FileSystem, type ReadOptions } from "../deps.ts";
 import { BridgeError } from "../protocol/errors.ts";
 
@@ -140,28 +141,11 @@ function readDeadline(callerSignal: AbortSignal | undefined, timeLimitMs: number
 
 /** `promise`, unless the signal aborts first: then a TIMEOUT or CANCELLED naming what was being done. */
 function untilStopped<T>(promise: Promise<T>, signal: AbortSignal, doing: () => string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      const reason: unknown = signal.reason;
-      reject(
-        reason instanceof BridgeError
-          ? new BridgeError(reason.code, `${reason.message} ${doing()}`, { retryable: reason.retryable, cause: reason })
-          : new BridgeError("CANCELLED", `cancelled ${doing()}`, { cause: reason }),
-      );
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  return untilAborted(promise, signal, ({ reason }) =>
+    reason instanceof BridgeError
+      ? new BridgeError(reason.code, `${reason.message} ${doing()}`, { retryable: reason.retryable, cause: reason })
+      : new BridgeError("CANCELLED", `cancelled ${doing()}`, { cause: reason }),
+  );
 }
 
 async function readRegularFile(io: FileReadCalls, flags: typeof import("node:fs").constants, path: string, options: ReadOptions, signal: AbortSignal): Promise<string | null> {
