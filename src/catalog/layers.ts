@@ -15,6 +15,7 @@ import type { Deps } from "../deps.ts";
 import { parseRules, setExtraRules } from "../rules/table.ts";
 import type { Rule } from "../rules/types.ts";
 import { bundledDate, isBundled, PROVIDER_IDS, setCatalogLayers, type CatalogLayer, type ModelPatch, type ProviderId } from "./catalog.ts";
+import { isJsonObject } from "../protocol/json.ts";
 
 /** A catalog file larger than this is refused unread (the bundled one is ~100 KB). */
 export const MAX_LAYER_BYTES = 16 * 1024 * 1024;
@@ -26,7 +27,6 @@ const TOKENIZERS = ["o200k_base", "cl100k_base"];
 const PRICE_FIELDS = ["input", "output", "cache_read", "cache_write"] as const;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export interface ParsedLayer {
   layer: CatalogLayer;
@@ -64,7 +64,7 @@ function text(value: unknown, where: string, max = 300): void {
 
 function checkPrice(price: unknown, where: string): void {
   if (price === null) return;
-  if (!isObject(price)) fail(where, "must be an object or null");
+  if (!isJsonObject(price)) fail(where, "must be an object or null");
   only(price, [...PRICE_FIELDS, "tiers", "geographic_uplift", "source", "date"], where);
   for (const field of PRICE_FIELDS) if (price[field] !== undefined) usd(price[field], `${where}.${field}`);
   if (price.source !== undefined) text(price.source, `${where}.source`);
@@ -76,7 +76,7 @@ function checkPrice(price: unknown, where: string): void {
     if (!Array.isArray(price.tiers) || price.tiers.length > 10) fail(`${where}.tiers`, "must be an array of at most 10 tiers");
     price.tiers.forEach((tier, k) => {
       const at = `${where}.tiers[${k}]`;
-      if (!isObject(tier)) fail(at, "must be an object");
+      if (!isJsonObject(tier)) fail(at, "must be an object");
       only(tier, ["above_input_tokens", ...PRICE_FIELDS], at);
       count(tier.above_input_tokens, `${at}.above_input_tokens`);
       for (const field of PRICE_FIELDS) if (tier[field] !== undefined) usd(tier[field], `${at}.${field}`);
@@ -87,7 +87,7 @@ function checkPrice(price: unknown, where: string): void {
 const MODEL_FIELDS = ["id", "name", "aliases", "context_length", "max_output", "capabilities", "tokenizer", "price", "released", "retired"];
 
 function checkModel(provider: ProviderId, model: unknown, where: string): ModelPatch {
-  if (!isObject(model)) fail(where, "must be an object");
+  if (!isJsonObject(model)) fail(where, "must be an object");
   only(model, MODEL_FIELDS, where);
   text(model.id, `${where}.id`, 200);
   if (model.name !== undefined) text(model.name, `${where}.name`);
@@ -102,7 +102,7 @@ function checkModel(provider: ProviderId, model: unknown, where: string): ModelP
   }
   if (model.capabilities !== undefined) {
     const capabilities = model.capabilities;
-    if (!isObject(capabilities)) fail(`${where}.capabilities`, "must be an object");
+    if (!isJsonObject(capabilities)) fail(`${where}.capabilities`, "must be an object");
     only(capabilities, ["tools", "reasoning", "images"], `${where}.capabilities`);
     for (const field of ["tools", "reasoning", "images"]) {
       if (typeof capabilities[field] !== "boolean") fail(`${where}.capabilities.${field}`, "must be true or false");
@@ -117,7 +117,7 @@ function checkModel(provider: ProviderId, model: unknown, where: string): ModelP
     for (const field of ["name", "context_length", "max_output", "capabilities", "price"]) {
       if (!(field in model)) fail(`${where}.${field}`, `required for a model the bundled catalog does not list (${model.id as string})`);
     }
-    if (isObject(model.price) && (typeof model.price.source !== "string" || typeof model.price.date !== "string")) {
+    if (isJsonObject(model.price) && (typeof model.price.source !== "string" || typeof model.price.date !== "string")) {
       fail(`${where}.price`, "a new model's price needs its source and date");
     }
   }
@@ -133,19 +133,19 @@ export function parseCatalogLayer(textContent: string, name: CatalogLayer["name"
   } catch (error) {
     fail("file", `not JSON: ${(error as Error).message}`);
   }
-  if (!isObject(value)) fail("file", "must be a JSON object");
+  if (!isJsonObject(value)) fail("file", "must be a JSON object");
   only(value, ["$comment", "$license", "date", "providers", "rules"], "file");
   if (value.date !== undefined) date(value.date, "date");
   const providers: CatalogLayer["providers"] = {};
   let models = 0;
   let newest = "";
   if (value.providers !== undefined) {
-    if (!isObject(value.providers)) fail("providers", "must be an object");
+    if (!isJsonObject(value.providers)) fail("providers", "must be an object");
     for (const [provider, entry] of Object.entries(value.providers)) {
       const where = `providers.${provider}`;
       // Any provider the registry may hold (presets, the user's endpoints): a lower-case id, not checked against a list.
       if (!PROVIDER_ID.test(provider)) fail(where, `not a provider id (lower-case letters, digits, _ and -; e.g. ${PROVIDER_IDS.join(", ")})`);
-      if (!isObject(entry)) fail(where, "must be an object");
+      if (!isJsonObject(entry)) fail(where, "must be an object");
       only(entry, ["name", "models"], where);
       if (!Array.isArray(entry.models) || entry.models.length > 5000) fail(`${where}.models`, "must be an array of at most 5000 models");
       const seen = new Set<string>();

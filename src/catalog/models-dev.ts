@@ -17,6 +17,7 @@
  * not bill them: src/catalog/README.md).
  */
 import { isBundled, type ProviderId } from "./catalog.ts";
+import { isJsonObject } from "../protocol/json.ts";
 
 export const MODELS_DEV_URL = "https://models.dev/api.json";
 
@@ -37,7 +38,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PRICE_FIELDS = ["input", "output", "cache_read", "cache_write"] as const;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 const finite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
 export interface Converted {
@@ -49,18 +49,18 @@ export interface Converted {
 
 /** A models.dev `api.json` value → a cache layer, or an Error saying what is wrong with the answer. */
 export function convertModelsDev(value: unknown, date: string, source: string): Converted {
-  if (!isObject(value)) throw new Error("the answer is not a JSON object of providers");
+  if (!isJsonObject(value)) throw new Error("the answer is not a JSON object of providers");
   const providers: Partial<Record<ProviderId, { models: Json[] }>> = {};
   const counts: Partial<Record<ProviderId, number>> = {};
   for (const [theirs, ours] of Object.entries(PROVIDERS)) {
     const provider = value[theirs];
     if (provider === undefined) continue;
-    if (!isObject(provider) || !isObject(provider.models)) throw new Error(`${theirs}: no models object`);
+    if (!isJsonObject(provider) || !isJsonObject(provider.models)) throw new Error(`${theirs}: no models object`);
     providers[ours] ??= { models: [] };
     const models = providers[ours].models;
     const seen = new Set(models.map((model) => model.id as string));
     for (const [id, model] of Object.entries(provider.models)) {
-      if (!isObject(model) || seen.has(id)) continue;
+      if (!isJsonObject(model) || seen.has(id)) continue;
       const entry = convertModel(id, model, ours, date, source);
       if (entry === undefined) continue;
       seen.add(id);
@@ -78,12 +78,12 @@ export function convertModelsDev(value: unknown, date: string, source: string): 
 }
 
 function convertModel(id: string, model: Json, provider: ProviderId, date: string, source: string): Json | undefined {
-  const modalities = isObject(model.modalities) ? model.modalities : {};
+  const modalities = isJsonObject(model.modalities) ? model.modalities : {};
   const input = Array.isArray(modalities.input) ? modalities.input : ["text"];
   const output = Array.isArray(modalities.output) ? modalities.output : ["text"];
   if (!output.includes("text") || !input.includes("text") || NOT_CHAT.test(id)) return undefined;
   if (id.length > 200 || !/^[\w.:@/-]+$/.test(id)) return undefined;
-  const limit = isObject(model.limit) ? model.limit : {};
+  const limit = isJsonObject(model.limit) ? model.limit : {};
   const known = isBundled(provider, id);
   const entry: Json = {
     id,
@@ -106,19 +106,19 @@ function count(value: unknown): number | null {
 }
 
 function price(cost: unknown, date: string, source: string): Json | null {
-  if (!isObject(cost)) return null;
+  if (!isJsonObject(cost)) return null;
   const out: Json = {};
   for (const field of PRICE_FIELDS) if (finite(cost[field])) out[field] = cost[field];
   if (out.input === undefined && out.output === undefined) return null;
   const tiers: Json[] = [];
   if (Array.isArray(cost.tiers)) {
     for (const tier of cost.tiers) {
-      if (!isObject(tier) || !isObject(tier.tier) || !Number.isSafeInteger(tier.tier.size)) continue;
+      if (!isJsonObject(tier) || !isJsonObject(tier.tier) || !Number.isSafeInteger(tier.tier.size)) continue;
       const entry: Json = { above_input_tokens: tier.tier.size };
       for (const field of PRICE_FIELDS) if (finite(tier[field])) entry[field] = tier[field];
       tiers.push(entry);
     }
-  } else if (isObject(cost.context_over_200k)) {
+  } else if (isJsonObject(cost.context_over_200k)) {
     const entry: Json = { above_input_tokens: 200_000 };
     for (const field of PRICE_FIELDS) if (finite(cost.context_over_200k[field])) entry[field] = cost.context_over_200k[field];
     tiers.push(entry);

@@ -8,6 +8,7 @@
 import { BridgeError } from "../protocol/errors.ts";
 import { classifyBedrockException, type BedrockVerdict } from "../formats/bedrock-converse/errors.ts";
 import type { EventStreamMessage } from "./event-stream.ts";
+import { isJsonObject } from "../protocol/json.ts";
 
 /**
  * One decoded ConverseStream event: `type` is the `:event-type` header
@@ -69,7 +70,7 @@ function exceptionMessage(message: EventStreamMessage): string {
     text = new TextDecoder().decode(message.payload);
     try {
       const parsed: unknown = JSON.parse(text);
-      if (isObject(parsed)) {
+      if (isJsonObject(parsed)) {
         const field = parsed["message"] ?? parsed["Message"];
         if (typeof field === "string") text = field;
       }
@@ -100,12 +101,8 @@ function parseObject(text: string, eventType: string): Record<string, unknown> {
   } catch (error) {
     throw streamError(`Bedrock ${eventType} event payload is not valid JSON`, error);
   }
-  if (!isObject(value)) throw streamError(`Bedrock ${eventType} event payload is not a JSON object`);
+  if (!isJsonObject(value)) throw streamError(`Bedrock ${eventType} event payload is not a JSON object`);
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

@@ -17,6 +17,7 @@
 import { EFFORTS, type ChatParams, type ContentPart, type Message, type ToolDefinition } from "./chat.ts";
 import type { Usage } from "./chunks.ts";
 import { BridgeError } from "./errors.ts";
+import { isJsonObject } from "./json.ts";
 
 export const ACTIONS = ["ping", "list_providers", "list_models", "stream_chat", "count_tokens", "calculate_cost", "authenticate", "logout", "cancel", "refresh_catalog"] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -70,10 +71,6 @@ function invalid(field: string, message: string): BridgeError {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -81,7 +78,7 @@ function describe(value: unknown): string {
 }
 
 function requireObject(value: unknown, field: string): Json {
-  if (!isObject(value)) throw invalid(field, `must be an object, got ${describe(value)}`);
+  if (!isJsonObject(value)) throw invalid(field, `must be an object, got ${describe(value)}`);
   return value;
 }
 
@@ -242,7 +239,7 @@ export const MAX_PROVIDER_DATA_BYTES = 64 * 1024;
 
 /** `provider_data`: the object a chunk carried, handed back verbatim; only its shape and size are checked. */
 function validateProviderData(value: unknown, field: string): void {
-  if (!isObject(value)) throw invalid(field, `must be an object (the provider_data of the chunk, as received), got ${describe(value)}`);
+  if (!isJsonObject(value)) throw invalid(field, `must be an object (the provider_data of the chunk, as received), got ${describe(value)}`);
   const size = new TextEncoder().encode(JSON.stringify(value)).length;
   if (size > MAX_PROVIDER_DATA_BYTES)
     throw invalid(field, `is ${size} bytes of JSON, more than the ${MAX_PROVIDER_DATA_BYTES} allowed; send back the provider_data a chunk carried, unchanged`);
@@ -383,7 +380,7 @@ const NEEDS_PROVIDER = new Set<Action>(["list_models", "stream_chat", "count_tok
 
 /** Best-effort id of a line that failed validation, so its error can still be routed. */
 export function readId(value: unknown): RequestId | null {
-  if (!isObject(value)) return null;
+  if (!isJsonObject(value)) return null;
   const id = value.id;
   if (typeof id === "string" && id.length > 0 && !hasLoneSurrogate(id)) return id;
   if (typeof id === "number" && Number.isSafeInteger(id)) return id;

@@ -36,6 +36,7 @@ import type { StreamMapper } from "../types.ts";
 import { mapConverseFinishReason } from "./finish.ts";
 import type { BedrockEvent } from "./types.ts";
 import { mapConverseUsage } from "./usage.ts";
+import { asJsonObject } from "../../protocol/json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -80,7 +81,7 @@ export class ConverseStreamMapper implements StreamMapper<BedrockEvent> {
 
   private blockStart(body: Json, out: StreamEvent[]): void {
     const index = body["contentBlockIndex"];
-    const toolUse = record(record(body["start"])?.["toolUse"]);
+    const toolUse = asJsonObject(asJsonObject(body["start"])?.["toolUse"]);
     if (typeof index !== "number" || toolUse === undefined) return;
     const kind = toolUse["type"];
     if (kind !== undefined && kind !== "tool_use") return;
@@ -89,13 +90,13 @@ export class ConverseStreamMapper implements StreamMapper<BedrockEvent> {
   }
 
   private blockDelta(body: Json, out: StreamEvent[]): void {
-    const delta = record(body["delta"]);
+    const delta = asJsonObject(body["delta"]);
     if (delta === undefined) return;
 
     const text = delta["text"];
     if (typeof text === "string" && text !== "") out.push({ type: "content", content: text });
 
-    const reasoning = record(delta["reasoningContent"]);
+    const reasoning = asJsonObject(delta["reasoningContent"]);
     if (reasoning !== undefined) {
       const thinking = reasoning["text"];
       if (typeof thinking === "string" && thinking !== "") out.push({ type: "reasoning", content: thinking });
@@ -105,7 +106,7 @@ export class ConverseStreamMapper implements StreamMapper<BedrockEvent> {
       if (typeof redacted === "string" && redacted !== "") out.push({ type: "reasoning", content: "", redacted });
     }
 
-    const toolUse = record(delta["toolUse"]);
+    const toolUse = asJsonObject(delta["toolUse"]);
     const index = body["contentBlockIndex"];
     // Fragments of server-side tool blocks land here too; they are not ours.
     if (toolUse !== undefined && typeof index === "number" && this.toolBlocks.has(index)) {
@@ -134,14 +135,14 @@ export class ConverseStreamMapper implements StreamMapper<BedrockEvent> {
       finish_reason: raw === undefined ? "other" : mapConverseFinishReason(raw),
     };
     if (raw !== undefined) finish.raw = raw;
-    const stopSequence = record(record(body["additionalModelResponseFields"])?.["delta"])?.["stop_sequence"];
+    const stopSequence = asJsonObject(asJsonObject(body["additionalModelResponseFields"])?.["delta"])?.["stop_sequence"];
     if (typeof stopSequence === "string") finish.details = { stop_sequence: stopSequence };
     out.push(finish);
   }
 
   private metadata(body: Json, out: StreamEvent[]): void {
     this.measured = true;
-    const usage = record(body["usage"]);
+    const usage = asJsonObject(body["usage"]);
     if (usage !== undefined) out.push({ type: "usage", usage: mapConverseUsage(usage) });
   }
 
@@ -150,10 +151,6 @@ export class ConverseStreamMapper implements StreamMapper<BedrockEvent> {
     this.ended = true;
     out.push({ type: "end" });
   }
-}
-
-function record(value: unknown): Json | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 function str(value: unknown): string | undefined {

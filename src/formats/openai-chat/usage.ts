@@ -6,13 +6,14 @@
  * are set: a missing breakdown is unknown, not zero.
  */
 import type { Usage } from "../../protocol/chunks.ts";
+import { asJsonObject } from "../../protocol/json.ts";
 
 export function mapOpenAIChatUsage(usage: Record<string, unknown>): Partial<Usage> {
   const out: Partial<Usage> = {};
   const prompt = num(usage["prompt_tokens"]);
   const completion = num(usage["completion_tokens"]);
-  const promptDetails = record(usage["prompt_tokens_details"]);
-  const completionDetails = record(usage["completion_tokens_details"]);
+  const promptDetails = asJsonObject(usage["prompt_tokens_details"]);
+  const completionDetails = asJsonObject(usage["completion_tokens_details"]);
   if (prompt !== undefined) out.input_tokens = prompt;
   if (completion !== undefined) out.output_tokens = completion;
   const cached = num(promptDetails?.["cached_tokens"]);
@@ -42,8 +43,4 @@ export function mapOpenAIChatUsage(usage: Record<string, unknown>): Partial<Usag
 
 function num(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -6,11 +6,12 @@
  * figures pass through; unreported ones stay unset.
  */
 import type { Usage } from "../../protocol/chunks.ts";
+import { asJsonObject } from "../../protocol/json.ts";
 
 export function mapOpenAIResponsesUsage(usage: Record<string, unknown>): Partial<Usage> {
   const out: Partial<Usage> = {};
-  const inputDetails = record(usage["input_tokens_details"]);
-  const outputDetails = record(usage["output_tokens_details"]);
+  const inputDetails = asJsonObject(usage["input_tokens_details"]);
+  const outputDetails = asJsonObject(usage["output_tokens_details"]);
   set(out, "input_tokens", usage["input_tokens"]);
   set(out, "output_tokens", usage["output_tokens"]);
   set(out, "cache_read_tokens", inputDetails?.["cached_tokens"]);
@@ -21,8 +22,4 @@ export function mapOpenAIResponsesUsage(usage: Record<string, unknown>): Partial
 
 function set(out: Partial<Usage>, key: keyof Usage, value: unknown): void {
   if (typeof value === "number" && Number.isFinite(value)) out[key] = value;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -17,6 +17,7 @@
 import { describeReadFailure, type Deps } from "../../deps.ts";
 import { checkFlags, GENERIC_FLAGS } from "./flags.ts";
 import type { CompatibleSpec } from "./spec.ts";
+import { isJsonObject } from "../../protocol/json.ts";
 
 /** A providers file larger than this is refused unread: a hundred endpoints take a few KB. */
 export const MAX_ENDPOINTS_FILE_BYTES = 1024 * 1024;
@@ -24,9 +25,6 @@ const MAX_ENDPOINTS = 100;
 const ID = /^[a-z][a-z0-9_-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const ENTRY_FIELDS = ["id", "name", "base_url", "api_key_env", "key_required", "flags", "dialects", "$comment"];
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function fail(where: string, message: string): never {
   throw new Error(`${where}: ${message}`);
@@ -44,7 +42,7 @@ export function parseEndpointsFile(text: string, reserved: ReadonlySet<string>):
   } catch (error) {
     fail("file", `not JSON: ${(error as Error).message}`);
   }
-  if (!isObject(value)) fail("file", 'must be a JSON object {"providers": [...]}');
+  if (!isJsonObject(value)) fail("file", 'must be a JSON object {"providers": [...]}');
   for (const key of Object.keys(value)) if (key !== "providers" && key !== "$comment") fail(key, "unknown field (expected providers)");
   const list = value.providers;
   if (!Array.isArray(list) || list.length > MAX_ENDPOINTS) fail("providers", `must be an array of at most ${MAX_ENDPOINTS} endpoints`);
@@ -58,7 +56,7 @@ export function parseEndpointsFile(text: string, reserved: ReadonlySet<string>):
 }
 
 function parseEntry(entry: unknown, where: string, reserved: ReadonlySet<string>): CompatibleSpec {
-  if (!isObject(entry)) fail(where, "must be an object");
+  if (!isJsonObject(entry)) fail(where, "must be an object");
   for (const key of Object.keys(entry)) if (!ENTRY_FIELDS.includes(key)) fail(`${where}.${key}`, `unknown field (fields: ${ENTRY_FIELDS.slice(0, -1).join(", ")})`);
   const { id, name, base_url: baseUrl, api_key_env: keyEnv, key_required: keyRequired, dialects } = entry;
   if (typeof id !== "string" || !ID.test(id)) fail(`${where}.id`, "must be a lower-case id: letters, digits, _ and -, starting with a letter (at most 64)");

@@ -32,6 +32,7 @@ import { computeCost } from "../../catalog/cost.ts";
 import type { Tier } from "../../catalog/catalog.ts";
 import type { Cost, Usage } from "../../protocol/chunks.ts";
 import type { ModelEntry } from "../types.ts";
+import { isJsonObject } from "../../protocol/json.ts";
 
 const USD_PER_AI_CREDIT = 0.01;
 const NANO_AIU_PER_AI_CREDIT = 1e9;
@@ -96,20 +97,16 @@ export interface CopilotBilling {
   total_usd?: number;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function amount(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /** Copilot's `copilot_usage` block, or undefined when it carries neither a total nor a token detail we understand. */
 export function readCopilotUsage(value: unknown): CopilotUsageBlock | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const details: CopilotTokenDetail[] = [];
   for (const item of Array.isArray(value["token_details"]) ? value["token_details"] : []) {
-    if (!isRecord(item) || typeof item["token_type"] !== "string") continue;
+    if (!isJsonObject(item) || typeof item["token_type"] !== "string") continue;
     const count = amount(item["token_count"]);
     const cost = amount(item["cost_per_batch"]);
     const batch = amount(item["batch_size"]);
@@ -122,7 +119,7 @@ export function readCopilotUsage(value: unknown): CopilotUsageBlock | undefined 
 }
 
 function priceTier(value: unknown, batchSize: number): TokenPriceTier | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const usd = (field: unknown): number | undefined => {
     const credits = amount(field);
     if (credits === undefined) return undefined;
@@ -147,8 +144,8 @@ function priceTier(value: unknown, batchSize: number): TokenPriceTier | undefine
 
 /** `/models` `billing.token_prices` in USD per 1M tokens, or undefined when absent or not in the shape described above. */
 export function readTokenPrices(billing: unknown): CopilotTokenPrices | undefined {
-  const prices = isRecord(billing) ? billing["token_prices"] : undefined;
-  if (!isRecord(prices)) return undefined;
+  const prices = isJsonObject(billing) ? billing["token_prices"] : undefined;
+  if (!isJsonObject(prices)) return undefined;
   const batchSize = amount(prices["batch_size"]);
   if (batchSize === undefined || batchSize === 0) return undefined;
   const base = priceTier(prices["default"], batchSize);
