@@ -20,7 +20,7 @@ import type { ProviderParams } from "../protocol/request.ts";
 import { registerSecret } from "../redact.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing } from "./listing.ts";
-import type { ChatRequestParams, ModelEntry, Provider, TokenCount } from "./types.ts";
+import type { ChatRequestParams, ModelEntry, Provider, ProviderCall, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
 import { shapeChat } from "../rules/shape.ts";
 
@@ -219,9 +219,9 @@ export const azureProvider: Provider = {
     return known.models.get(params.model);
   },
 
-  async countTokens(params: ChatRequestParams): Promise<TokenCount> {
+  async countTokens(params: ChatRequestParams, { signal }: ProviderCall): Promise<TokenCount> {
     // A deployment named after its model counts exactly; a name of the user's own gets an estimate.
-    return countLocally(params, findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model));
+    return countLocally(params, findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model), signal);
   },
 
   async authenticate(params, { deps, signal }) {

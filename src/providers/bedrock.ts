@@ -188,7 +188,7 @@ export const bedrockProvider: Provider = {
   },
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
-    const local = await localCount(params);
+    const local = await localCount(params, call.signal);
     let current: Session;
     try {
       current = await session(params, call);
@@ -240,6 +240,6 @@ function announcingModel<E>(mapper: StreamMapper<E>, model: string): StreamMappe
 }
 
 /** OpenAI's open-weight models on Bedrock count exactly with their tokenizer; others get an estimate. */
-function localCount(params: ChatRequestParams): Promise<TokenCount> {
-  return countLocally(params, findModel("bedrock", params.model)?.tokenizer);
+function localCount(params: ChatRequestParams, signal: AbortSignal): Promise<TokenCount> {
+  return countLocally(params, findModel("bedrock", params.model)?.tokenizer, signal);
 }

@@ -144,9 +144,9 @@ export function createCompatibleProvider(spec: CompatibleSpec): Provider {
       return listingEntries(spec.id, answer, new Date(deps.now()).toISOString().slice(0, 10));
     },
 
-    async countTokens(params) {
+    async countTokens(params, { signal }) {
       // No compatible server has a counting endpoint in common: the model family's tokenizer, else a marked estimate.
-      return countLocally(params, findModel(spec.id, params.model)?.tokenizer ?? encodingForModel(params.model));
+      return countLocally(params, findModel(spec.id, params.model)?.tokenizer ?? encodingForModel(params.model), signal);
     },
 
     async authenticate(params, { deps, signal }) {

@@ -316,9 +316,9 @@ export const copilotProvider: Provider = {
     return modelListing(models, new Date(call.deps.now()).toISOString().slice(0, 10));
   },
 
-  async countTokens(params: ChatRequestParams): Promise<TokenCount> {
+  async countTokens(params: ChatRequestParams, { signal }: ProviderCall): Promise<TokenCount> {
     // Copilot has no counting endpoint; GPT models get their own tokenizer, the others (Claude, Gemini) a marked estimate.
-    return countLocally(params, findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model));
+    return countLocally(params, findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model), signal);
   },
 
   async authenticate(params, call) {

@@ -89,8 +89,8 @@ export const openaiProvider: Provider = {
     );
   },
 
-  async countTokens(params): Promise<TokenCount> {
-    return countLocally(params, findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model));
+  async countTokens(params, { signal }): Promise<TokenCount> {
+    return countLocally(params, findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model), signal);
   },
 
   async authenticate(params, { deps, signal }) {

@@ -9,7 +9,9 @@
  * repeated characters (a rule line, a base64 blob, a minified file) take 10 s
  * on this class of machine, and `count` is synchronous, so every other
  * request would wait. Here each merge looks up only the two new pairs and
- * takes the next one from a heap: O(n log n) per pre-token.
+ * takes the next one from a heap: O(n log n) per pre-token, with pre-tokens
+ * over MAX_MERGE_BYTES merged in slices, and a count can be done in steps
+ * (BpeCount) so the caller can yield between them.
  *
  * Its constructor is also slow (~600 ms for o200k_base: a 200k-key object,
  * then each token decoded twice for maps we do not need); we build only the
@@ -24,19 +26,23 @@ export interface RankFile {
   bpe_ranks: string;
 }
 
-/** Token byte sequences ("104,101,108"), as js-tiktoken keys them, to ranks. */
+/** Token byte sequences, one character per byte ("hel" for 104,101,108), to ranks. */
 export type RankMap = Map<string, number>;
 
 const BASE64_VALUE = new Int8Array(128).fill(-1);
 for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries()) {
   BASE64_VALUE[c.charCodeAt(0)] = i;
 }
-const BYTE_TEXT = Array.from({ length: 256 }, (_, b) => String(b));
+const BYTE_CHAR = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
 
-/** The rank-map key of bytes[start, stop): "104,101,108", as js-tiktoken spells token bytes. */
+/**
+ * The rank-map key of bytes[start, stop): one UTF-16 unit per byte. Shorter
+ * than js-tiktoken's "104,101,108" spelling, so cheaper to build and hash on
+ * every merge candidate, and it halves the map's memory.
+ */
 export function rankKey(bytes: ArrayLike<number>, start: number, stop: number): string {
-  let key = BYTE_TEXT[bytes[start]!]!;
-  for (let i = start + 1; i < stop; i++) key += `,${BYTE_TEXT[bytes[i]!]!}`;
+  let key = "";
+  for (let i = start; i < stop; i++) key += BYTE_CHAR[bytes[i]!]!;
   return key;
 }
 
@@ -67,10 +73,10 @@ export function loadRankMap(bpeRanks: string): RankMap {
         bits += 6;
         if (bits >= 8) {
           bits -= 8;
-          bytes.push(BYTE_TEXT[(acc >> bits) & 0xff]!);
+          bytes.push(BYTE_CHAR[(acc >> bits) & 0xff]!);
         }
       }
-      map.set(bytes.join(","), first + i - 2);
+      map.set(bytes.join(""), first + i - 2);
     }
   }
   if (map.size === 0) throw new Error("rank file: empty");
@@ -82,10 +88,51 @@ export function loadRankMap(bpeRanks: string): RankMap {
  * Rust's regex, where `\s` is Unicode White_Space; JS's `\s` differs (it
  * lacks U+0085 NEXT LINE and adds U+FEFF), so we spell the property out:
  * tiktoken counts " \x850" as 4 tokens under cl100k_base, js-tiktoken as 3.
+ *
+ * With `maxPieceChars`, every `+` and `*` of the pattern is bounded: one
+ * match over a 10 MB run of letters takes ~60 ms and cannot be interrupted,
+ * so the counting pattern ends each pre-token after that many characters and
+ * BpeCount marks a piece that long inexact. Shorter pre-tokens match as with
+ * the unbounded pattern: each quantified atom is one character, so no
+ * quantifier reached its bound.
  */
-export function compilePreTokenPattern(patStr: string): RegExp {
-  return new RegExp(patStr.replaceAll("\\s", "\\p{White_Space}").replaceAll("\\S", "\\P{White_Space}"), "gu");
+export function compilePreTokenPattern(patStr: string, maxPieceChars?: number): RegExp {
+  const source = patStr.replaceAll("\\s", "\\p{White_Space}").replaceAll("\\S", "\\P{White_Space}");
+  return new RegExp(maxPieceChars === undefined ? source : boundQuantifiers(source, maxPieceChars), "gu");
 }
+
+/** `+` → `{1,max}` and `*` → `{0,max}`, outside character classes and escapes. */
+function boundQuantifiers(source: string, max: number): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      out += c + (source[i + 1] ?? "");
+      i++;
+    } else if (inClass) {
+      inClass = c !== "]";
+      out += c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+    } else if (c === "+") out += `{1,${max}}`;
+    else if (c === "*") out += `{0,${max}}`;
+    else out += c;
+  }
+  return out;
+}
+
+/** The bound the executable's counting pattern puts on one pre-token (compilePreTokenPattern). */
+export const MAX_PIECE_CHARS = 1024;
+
+/**
+ * The longest run of bytes merged as one (the heap packs offsets in 11
+ * bits). A pre-token of more bytes (a thousand ideographs without a break)
+ * is merged in slices cut between characters and marked inexact: a token
+ * could have spanned a cut.
+ */
+export const MAX_MERGE_BYTES = 2047;
 
 const utf8 = new TextEncoder();
 
@@ -105,28 +152,91 @@ export class PieceCache {
   }
 }
 
+/** What counting needs of an encoding; `maxPieceChars`: the bound `pattern` was compiled with, if any. */
+export interface BpeEncoding {
+  ranks: RankMap;
+  pattern: RegExp;
+  maxPieceChars?: number;
+  pieces?: PieceCache;
+}
+
 /** Tokens in `text`: split by the encoding's pre-token pattern, then byte-pair merged. */
 export function countBpeTokens(text: string, ranks: RankMap, pattern: RegExp, cache?: PieceCache): number {
-  let total = 0;
-  for (const match of text.matchAll(pattern)) {
-    const piece = match[0];
-    if (cache !== undefined) {
-      const known = cache.counts.get(piece);
-      if (known !== undefined) {
-        total += known;
-        continue;
-      }
+  const count = new BpeCount(text, cache === undefined ? { ranks, pattern } : { ranks, pattern, pieces: cache });
+  count.step(Number.POSITIVE_INFINITY);
+  return count.tokens;
+}
+
+/**
+ * One text's count, done a bounded amount at a time so a caller can yield to
+ * the event loop between steps (tiktoken.ts): a 10 MB file must not stall
+ * other requests. `exact` turns false once a pre-token reached the pattern's
+ * bound or had to be merged in slices.
+ */
+export class BpeCount {
+  tokens = 0;
+  exact = true;
+  private readonly matches: Iterator<RegExpExecArray>;
+  private readonly encoding: BpeEncoding;
+  // The last long piece and its count: a run of one character repeats it.
+  private lastLong = "";
+  private lastLongCount = 0;
+
+  constructor(text: string, encoding: BpeEncoding) {
+    this.encoding = encoding;
+    this.matches = text.matchAll(encoding.pattern);
+  }
+
+  /** Counts pre-tokens until about `budget` characters are done; true once the text is. */
+  step(budget: number): boolean {
+    let spent = 0;
+    while (spent < budget) {
+      const next = this.matches.next();
+      if (next.done === true) return true;
+      const piece = next.value[0];
+      this.tokens += this.countPiece(piece);
+      spent += piece.length;
+    }
+    return false;
+  }
+
+  private countPiece(piece: string): number {
+    const { ranks, pieces, maxPieceChars } = this.encoding;
+    const known = pieces?.counts.get(piece);
+    if (known !== undefined) return known;
+    if (maxPieceChars !== undefined && piece.length >= maxPieceChars) {
+      this.exact = false;
+      if (piece === this.lastLong) return this.lastLongCount;
     }
     const bytes = utf8.encode(piece);
-    if (bytes.length === 0) continue;
-    const count = bytes.length === 1 || ranks.has(bytes.join(",")) ? 1 : countMerged(bytes, ranks);
-    if (cache !== undefined && piece.length <= cache.maxPieceLength) {
-      if (cache.counts.size >= cache.maxEntries) cache.counts.clear();
-      cache.counts.set(piece, count);
+    const count = bytes.length > MAX_MERGE_BYTES ? this.countSlices(bytes) : countPiece(bytes, ranks);
+    if (pieces !== undefined && piece.length <= pieces.maxPieceLength) {
+      if (pieces.counts.size >= pieces.maxEntries) pieces.counts.clear();
+      pieces.counts.set(piece, count);
+    } else if (piece.length >= (maxPieceChars ?? Number.POSITIVE_INFINITY)) {
+      this.lastLong = piece;
+      this.lastLongCount = count;
     }
-    total += count;
+    return count;
   }
-  return total;
+
+  private countSlices(bytes: Uint8Array): number {
+    this.exact = false;
+    let count = 0;
+    for (let start = 0; start < bytes.length; ) {
+      let stop = Math.min(bytes.length, start + MAX_MERGE_BYTES);
+      // Never cut inside a character: back off to the start of its UTF-8 sequence.
+      while (stop < bytes.length && stop > start + 1 && (bytes[stop]! & 0xc0) === 0x80) stop--;
+      count += countPiece(bytes.subarray(start, stop), this.encoding.ranks);
+      start = stop;
+    }
+    return count;
+  }
+}
+
+function countPiece(bytes: Uint8Array, ranks: RankMap): number {
+  if (bytes.length <= 1) return bytes.length;
+  return ranks.has(rankKey(bytes, 0, bytes.length)) ? 1 : countMerged(bytes, ranks);
 }
 
 /**
@@ -143,8 +253,19 @@ function countMerged(bytes: Uint8Array, ranks: RankMap): number {
     end[i] = i + 1;
     prev[i] = i - 1;
   }
-  const heap = new PairHeap();
-  const pairRank = (start: number, stop: number): number | undefined => ranks.get(rankKey(bytes, start, stop));
+  const heap = new PairHeap(n);
+  const { two, short } = shortRanksOf(ranks);
+  const pairRank = (start: number, stop: number): number | undefined => {
+    const length = stop - start;
+    if (length === 2) {
+      const rank = two[bytes[start]! * 256 + bytes[start + 1]!]!;
+      return rank < 0 ? undefined : rank;
+    }
+    if (length > SHORT_KEY_BYTES) return ranks.get(rankKey(bytes, start, stop));
+    let key = 0;
+    for (let i = start; i < stop; i++) key = key * 256 + bytes[i]!;
+    return short.get(key * 8 + length);
+  };
   const offer = (left: number): void => {
     const right = end[left]!;
     if (right >= n) return;
@@ -155,7 +276,9 @@ function countMerged(bytes: Uint8Array, ranks: RankMap): number {
 
   let parts = n;
   while (heap.size > 0) {
-    const [, left, stop] = heap.pop();
+    heap.pop();
+    const left = heap.poppedLeft;
+    const stop = heap.poppedStop;
     const right = end[left]!;
     // Stale: the left part was merged into its neighbour, or its right neighbour changed.
     if (right === -1 || right >= n || end[right] !== stop) continue;
@@ -169,59 +292,109 @@ function countMerged(bytes: Uint8Array, ranks: RankMap): number {
   return parts;
 }
 
-/** Binary min-heap of (rank, left start, right end) ordered by rank, then start. */
-class PairHeap {
-  private readonly rank: number[] = [];
-  private readonly left: number[] = [];
-  private readonly stop: number[] = [];
+/**
+ * The same ranks keyed by number for tokens of up to 6 bytes, which most
+ * merge candidates are: building a string key per candidate and hashing it
+ * was most of the merge's time. Two-byte tokens, every first candidate, sit
+ * in a flat table (-1: no such token).
+ */
+const SHORT_KEY_BYTES = 6;
 
-  get size(): number {
-    return this.rank.length;
+export interface ShortRanks {
+  two: Int32Array;
+  short: Map<number, number>;
+}
+
+const shortRanks = new WeakMap<RankMap, ShortRanks>();
+
+/** The numeric index of `ranks`, built on first use; tiktoken.ts builds it at load with indexShortRanks. */
+function shortRanksOf(ranks: RankMap): ShortRanks {
+  let index = shortRanks.get(ranks);
+  if (index === undefined) {
+    const building = buildShortRanks(ranks);
+    for (let next = building.next(); ; next = building.next()) {
+      if (next.done === true) {
+        index = next.value;
+        break;
+      }
+    }
+  }
+  return index;
+}
+
+/** Builds the index of `ranks` ahead of the first count, calling `pause` now and then so the caller can yield. */
+export async function indexShortRanks(ranks: RankMap, pause: () => Promise<void>): Promise<void> {
+  const building = buildShortRanks(ranks);
+  while (building.next().done !== true) await pause();
+}
+
+/** Yields every 1,024 entries so the work can be spread. */
+function* buildShortRanks(ranks: RankMap): Generator<void, ShortRanks> {
+  const two = new Int32Array(65_536).fill(-1);
+  const short = new Map<number, number>();
+  let seen = 0;
+  for (const [key, rank] of ranks) {
+    if ((++seen & 1023) === 0) yield;
+    if (key.length > SHORT_KEY_BYTES) continue;
+    let value = 0;
+    for (let i = 0; i < key.length; i++) value = value * 256 + key.charCodeAt(i);
+    if (key.length === 2) two[value] = rank;
+    else short.set(value * 8 + key.length, rank);
+  }
+  const index = { two, short };
+  shortRanks.set(ranks, index);
+  return index;
+}
+
+/**
+ * Binary min-heap of candidate pairs, each packed into one number as
+ * rank · 2^22 + left · 2^11 + stop: ordering the numbers orders by rank, then
+ * left start, as the merge rule needs. Offsets fit 11 bits because no merge
+ * runs over more than MAX_MERGE_BYTES (< 2^11); ranks stay far below 2^31.
+ */
+const OFFSET_BITS = 2 ** 11;
+
+class PairHeap {
+  private readonly items: Float64Array;
+  size = 0;
+  poppedLeft = 0;
+  poppedStop = 0;
+
+  /** Every byte offers at most one pair, and each merge two more. */
+  constructor(n: number) {
+    this.items = new Float64Array(3 * n + 1);
   }
 
   push(rank: number, left: number, stop: number): void {
-    let i = this.rank.length;
-    this.rank.push(rank);
-    this.left.push(left);
-    this.stop.push(stop);
+    const items = this.items;
+    const value = (rank * OFFSET_BITS + left) * OFFSET_BITS + stop;
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
+      if (items[parent]! <= value) break;
+      items[i] = items[parent]!;
       i = parent;
     }
+    items[i] = value;
   }
 
-  pop(): [number, number, number] {
-    const top: [number, number, number] = [this.rank[0]!, this.left[0]!, this.stop[0]!];
-    const last = this.rank.length - 1;
-    this.swap(0, last);
-    this.rank.pop();
-    this.left.pop();
-    this.stop.pop();
+  /** Removes the least pair; its left start and right end are left in poppedLeft and poppedStop. */
+  pop(): void {
+    const items = this.items;
+    const top = items[0]!;
+    this.poppedStop = top % OFFSET_BITS;
+    this.poppedLeft = Math.floor(top / OFFSET_BITS) % OFFSET_BITS;
+    const value = items[--this.size]!;
+    const size = this.size;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let least = i;
-      if (l < last && this.less(l, least)) least = l;
-      if (r < last && this.less(r, least)) least = r;
-      if (least === i) break;
-      this.swap(i, least);
-      i = least;
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && items[child + 1]! < items[child]!) child++;
+      if (items[child]! >= value) break;
+      items[i] = items[child]!;
+      i = child;
     }
-    return top;
-  }
-
-  private less(a: number, b: number): boolean {
-    const ra = this.rank[a]!;
-    const rb = this.rank[b]!;
-    return ra < rb || (ra === rb && this.left[a]! < this.left[b]!);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.rank[a], this.rank[b]] = [this.rank[b]!, this.rank[a]!];
-    [this.left[a], this.left[b]] = [this.left[b]!, this.left[a]!];
-    [this.stop[a], this.stop[b]] = [this.stop[b]!, this.stop[a]!];
+    items[i] = value;
   }
 }

@@ -19,27 +19,44 @@ export interface CountCacheLimits {
 /** ~16 MiB of keys at worst (UTF-16), a few hundred long conversations. */
 export const DEFAULT_COUNT_CACHE_LIMITS: CountCacheLimits = { maxEntries: 20_000, maxChars: 8 * 1024 * 1024 };
 
+/** A count memoized by text; `peek` and `put` serve a caller that counts by other means (tiktoken.ts's yielding count). */
+export interface CountMemo<T> {
+  get(text: string): T;
+  peek(text: string): T | undefined;
+  put(text: string, value: T): void;
+}
+
 /** `count`, memoized by text within `limits`. */
-export function cachedCount(count: (text: string) => number, limits: CountCacheLimits = DEFAULT_COUNT_CACHE_LIMITS): (text: string) => number {
+export function cachedCount<T>(count: (text: string) => T, limits: CountCacheLimits = DEFAULT_COUNT_CACHE_LIMITS): CountMemo<T> {
   // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
-  const cache = new Map<string, number>();
+  const cache = new Map<string, T>();
   let chars = 0;
-  return (text) => {
+  const peek = (text: string): T | undefined => {
     const known = cache.get(text);
-    if (known !== undefined) {
-      cache.delete(text);
-      cache.set(text, known);
-      return known;
-    }
-    const result = count(text);
-    if (text.length > limits.maxChars || limits.maxEntries <= 0) return result;
-    cache.set(text, result);
+    if (known === undefined) return undefined;
+    cache.delete(text);
+    cache.set(text, known);
+    return known;
+  };
+  const put = (text: string, value: T): void => {
+    if (text.length > limits.maxChars || limits.maxEntries <= 0 || cache.has(text)) return;
+    cache.set(text, value);
     chars += text.length;
     for (const oldest of cache.keys()) {
       if (cache.size <= limits.maxEntries && chars <= limits.maxChars) break;
       cache.delete(oldest);
       chars -= oldest.length;
     }
-    return result;
+  };
+  return {
+    peek,
+    put,
+    get(text) {
+      const known = peek(text);
+      if (known !== undefined) return known;
+      const result = count(text);
+      put(text, result);
+      return result;
+    },
   };
 }

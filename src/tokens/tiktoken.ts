@@ -8,14 +8,32 @@
  * built at start-up.
  */
 import { BridgeError } from "../protocol/errors.ts";
-import { compilePreTokenPattern, countBpeTokens, PieceCache, type RankMap } from "./bpe.ts";
+import { BpeCount, type BpeEncoding, compilePreTokenPattern, indexShortRanks, MAX_PIECE_CHARS, PieceCache, type RankMap } from "./bpe.ts";
 import { cachedCount } from "./count-cache.ts";
+import { Pacer } from "./pacer.ts";
 import { rankMapOf, unpackCl100k, unpackO200k } from "./rank-data.ts";
 
 export type EncodingName = "o200k_base" | "cl100k_base";
 
 export interface TokenCounter {
   count(text: string): number;
+}
+
+/** A count and whether it is the tokenizer's exact one (bpe.ts splits pre-tokens over 1 KiB). */
+export interface Tally {
+  readonly tokens: number;
+  readonly exact: boolean;
+}
+
+/** A loaded encoding. `count` is `tally(text).tokens`. */
+export interface Encoder extends TokenCounter {
+  tally(text: string): Tally;
+  /**
+   * The same count, yielding to the event loop every few milliseconds so a
+   * 10 MB text does not stall other requests; ends with the signal's reason
+   * once it aborts.
+   */
+  tallyYielding(text: string, signal?: AbortSignal): Promise<Tally>;
 }
 
 /**
@@ -70,19 +88,19 @@ const loadO200kTokens = (): ReturnType<typeof unpackO200k> => (o200kTokens ??= i
 const RANK_LOADERS: Record<EncodingName, () => Promise<{ pattern: string; ranks: RankMap }>> = {
   o200k_base: async () => {
     const { PAT_STR } = await import("./ranks/o200k_base.ts");
-    return { pattern: PAT_STR, ranks: rankMapOf(await loadO200kTokens()) };
+    return { pattern: PAT_STR, ranks: await rankMapOf(await loadO200kTokens()) };
   },
   cl100k_base: async () => {
     const [{ PAT_STR, PACKED }, o200k] = await Promise.all([import("./ranks/cl100k_base.ts"), loadO200kTokens()]);
-    return { pattern: PAT_STR, ranks: rankMapOf(await unpackCl100k(PACKED, o200k)) };
+    return { pattern: PAT_STR, ranks: await rankMapOf(await unpackCl100k(PACKED, o200k)) };
   },
 };
 
 // The promise is cached, not the result, so concurrent first callers share one load.
-const cache = new Map<EncodingName, Promise<TokenCounter>>();
+const cache = new Map<EncodingName, Promise<Encoder>>();
 
 /** The encoder for `name`, loaded on first use and shared afterwards. */
-export function getEncoder(name: EncodingName): Promise<TokenCounter> {
+export function getEncoder(name: EncodingName): Promise<Encoder> {
   let pending = cache.get(name);
   if (pending === undefined) {
     pending = loadEncoder(name);
@@ -93,13 +111,39 @@ export function getEncoder(name: EncodingName): Promise<TokenCounter> {
   return pending;
 }
 
-async function loadEncoder(name: EncodingName): Promise<TokenCounter> {
+async function loadEncoder(name: EncodingName): Promise<Encoder> {
   try {
     const { pattern: patStr, ranks } = await RANK_LOADERS[name]();
-    const pattern = compilePreTokenPattern(patStr);
-    const pieces = new PieceCache();
-    return { count: cachedCount((text) => countBpeTokens(text, ranks, pattern, pieces)) };
+    const pacer = new Pacer();
+    await indexShortRanks(ranks, () => pacer.pace());
+    return encoderOf({ ranks, pattern: compilePreTokenPattern(patStr, MAX_PIECE_CHARS), maxPieceChars: MAX_PIECE_CHARS, pieces: new PieceCache() });
   } catch (cause) {
     throw new BridgeError("INTERNAL", `cannot load the ${name} tokenizer`, { cause });
   }
+}
+
+/** Work between two looks at the clock: a step of random letters, the slowest text to merge, takes ~4 ms. */
+const STEP_CHARS = 16 * 1024;
+
+/** An encoder over loaded ranks; exported for the tests, which build two over the same ranks. */
+export function encoderOf(encoding: BpeEncoding): Encoder {
+  const remembered = cachedCount((text: string): Tally => {
+    const count = new BpeCount(text, encoding);
+    count.step(Number.POSITIVE_INFINITY);
+    return { tokens: count.tokens, exact: count.exact };
+  });
+  return {
+    tally: (text) => remembered.get(text),
+    count: (text) => remembered.get(text).tokens,
+    async tallyYielding(text, signal) {
+      const known = remembered.peek(text);
+      if (known !== undefined) return known;
+      const count = new BpeCount(text, encoding);
+      const pacer = new Pacer(signal);
+      while (!count.step(STEP_CHARS)) await pacer.pace();
+      const tally = { tokens: count.tokens, exact: count.exact };
+      remembered.put(text, tally);
+      return tally;
+    },
+  };
 }

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Tiktoken } from "js-tiktoken/lite";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import o200k from "js-tiktoken/ranks/o200k_base";
-import { compilePreTokenPattern, countBpeTokens, loadRankMap, PieceCache, type RankFile } from "../../src/tokens/bpe.ts";
+import { BpeCount, compilePreTokenPattern, countBpeTokens, loadRankMap, MAX_PIECE_CHARS, PieceCache, type RankFile } from "../../src/tokens/bpe.ts";
 import fixture from "../fixtures/tokens/recorded-prompts.json" with { type: "json" };
 
 /**
@@ -90,18 +90,54 @@ describe.each(ENCODINGS)("%s", (_name, file) => {
   });
 });
 
-test("a 20,000-character pre-token is counted in bounded time", () => {
-  // js-tiktoken's merge is cubic here: 10,000 characters already take ~10 s,
-  // so 20,000 would take over a minute; the heap merge needs well under a second.
-  // The bound is loose for slow CI machines and still far below the cubic cost.
+describe("long pre-tokens: the counting pattern's bound and merging in slices", () => {
+  const stock = new Tiktoken({ ...o200k, pat_str: compilePreTokenPattern(o200k.pat_str).source });
   const ranks = loadRankMap(o200k.bpe_ranks);
-  const pattern = compilePreTokenPattern(o200k.pat_str);
-  const started = performance.now();
-  const count = countBpeTokens("a".repeat(20_000), ranks, pattern);
-  expect(performance.now() - started).toBeLessThan(5_000);
-  // Far more than one token, far fewer than one per character.
-  expect(count).toBeGreaterThan(200);
-  expect(count).toBeLessThan(20_000);
+  const unbounded = compilePreTokenPattern(o200k.pat_str);
+  const bounded = compilePreTokenPattern(o200k.pat_str, MAX_PIECE_CHARS);
+  const encoding = { ranks, pattern: bounded, maxPieceChars: MAX_PIECE_CHARS };
+  const reference = (text: string) => stock.encode(text, [], []).length;
+  const tally = (text: string) => {
+    const count = new BpeCount(text, encoding);
+    expect(count.step(Number.POSITIVE_INFINITY)).toBe(true);
+    return { tokens: count.tokens, exact: count.exact };
+  };
+
+  test.each(ENCODINGS)("%s: below the bound, the bounded pattern cuts every line of the corpus as the original does", (_name, file) => {
+    const original = compilePreTokenPattern(file.pat_str);
+    const cut = compilePreTokenPattern(file.pat_str, MAX_PIECE_CHARS);
+    for (const text of [...corpus.split(/(?<=\n)/), ...EDGE_CASES, ...REPEATS, `${" ".repeat(1000)}x`, "a".repeat(1023)]) {
+      expect([...text.matchAll(cut)].map((m) => m[0])).toEqual([...text.matchAll(original)].map((m) => m[0]));
+    }
+  });
+
+  test("one piece short of the bound is exact", () => {
+    const text = "a".repeat(MAX_PIECE_CHARS - 1);
+    expect(tally(text)).toEqual({ tokens: reference(text), exact: true });
+  });
+
+  // [text, its pieces under the bound (characters), each piece's slices (characters) where it is over MAX_MERGE_BYTES]
+  test.each([
+    ["a", 2_500, [[1024], [1024], [452]]],
+    ["=", 1_100, [[1024], [76]]],
+    ["字", 1_000, [[682, 318]]], // 3,000 bytes: cut at 2,046, the last character boundary before 2,047
+    ["é", 1_500, [[1023, 1], [476]]], // 1,024 characters are 2,048 bytes
+  ] as const)("%j x %i: the sum of its pieces' and slices' exact counts, marked inexact", (char, times, pieces) => {
+    const text = char.repeat(times);
+    expect([...text.matchAll(unbounded)]).toHaveLength(1);
+    expect(pieces.flat().reduce((a, b) => a + b, 0)).toBe(times);
+    const expected = pieces.flat().reduce((sum, chars) => sum + reference(char.repeat(chars)), 0);
+    expect(tally(text)).toEqual({ tokens: expected, exact: false });
+  });
+
+  test("work is done a bounded amount per step", () => {
+    const text = "ab".repeat(50_000);
+    const count = new BpeCount(text, encoding);
+    let steps = 1;
+    while (!count.step(MAX_PIECE_CHARS)) steps++;
+    expect(steps).toBe(Math.ceil(100_000 / MAX_PIECE_CHARS));
+    expect(count.tokens).toBe(countBpeTokens(text, ranks, bounded));
+  });
 });
 
 test("a rank file that is not in js-tiktoken's layout is refused", () => {

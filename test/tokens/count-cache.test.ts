@@ -16,7 +16,7 @@ function spy(): { count: (text: string) => number; calls: string[] } {
 describe("cachedCount", () => {
   test("a text seen before is answered from the cache, by content, not identity", () => {
     const inner = spy();
-    const count = cachedCount(inner.count);
+    const count = cachedCount(inner.count).get;
     const text = "hello world";
     expect(count(text)).toBe(11);
     // A different string object with the same content, as JSON.parse makes for every request.
@@ -27,7 +27,7 @@ describe("cachedCount", () => {
 
   test("different texts are counted separately", () => {
     const inner = spy();
-    const count = cachedCount(inner.count);
+    const count = cachedCount(inner.count).get;
     expect([count("a"), count("bb"), count("a"), count("ccc")]).toEqual([1, 2, 1, 3]);
     expect(inner.calls).toEqual(["a", "bb", "ccc"]);
   });
@@ -37,7 +37,7 @@ describe("cachedCount", () => {
     ["characters", { maxEntries: 1000, maxChars: 5 }],
   ])("evicts the least recently used first when over its %s limit", (_, limits) => {
     const inner = spy();
-    const count = cachedCount(inner.count, limits);
+    const count = cachedCount(inner.count, limits).get;
     count("aa");
     count("bb");
     count("aa"); // now "bb" is the least recently used
@@ -49,7 +49,7 @@ describe("cachedCount", () => {
 
   test("a text longer than the character budget is counted every time and never kept", () => {
     const inner = spy();
-    const count = cachedCount(inner.count, { maxEntries: 10, maxChars: 4 });
+    const count = cachedCount(inner.count, { maxEntries: 10, maxChars: 4 }).get;
     count("short");
     count("short");
     count("ab");

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { type EncodingName, encodingForModel, getEncoder } from "../../src/tokens/tiktoken.ts";
+import cl100k from "js-tiktoken/ranks/cl100k_base";
+import o200k from "js-tiktoken/ranks/o200k_base";
+import { compilePreTokenPattern, loadRankMap } from "../../src/tokens/bpe.ts";
+import { type EncodingName, encoderOf, encodingForModel, getEncoder } from "../../src/tokens/tiktoken.ts";
 
 /**
  * Token counts published by OpenAI, never computed here:
@@ -69,6 +72,53 @@ describe("getEncoder caching", () => {
 
   test("the two encodings are different encoders", async () => {
     expect(await getEncoder("o200k_base")).not.toBe(await getEncoder("cl100k_base"));
+  });
+});
+
+describe("tallyYielding: the same count without holding the event loop", () => {
+  // Distinct texts per test: the encoder remembers counts by text.
+  const unbroken = (seed: string, chars: number) => `${seed}${"qwertyuiopasdfghjklzxcvbnm".repeat(Math.ceil(chars / 26))}`.slice(0, chars);
+
+  test.each([
+    ["o200k_base", o200k],
+    ["cl100k_base", cl100k],
+  ] as const)("%s: equals the synchronous count of a separate encoder on prose, code and unbroken runs", async (_name, file) => {
+    // Two encoders over the same ranks, so neither answers from the other's memory.
+    const encoding = { ranks: loadRankMap(file.bpe_ranks), pattern: compilePreTokenPattern(file.pat_str) };
+    const yielding = encoderOf(encoding);
+    const synchronous = encoderOf(encoding);
+    const texts = [
+      KNOWN.map((k) => k.text)
+        .join("\n")
+        .repeat(50),
+      unbroken("x", 5_000),
+      unbroken("y", 50_000),
+    ];
+    for (const text of texts) expect(await yielding.tallyYielding(text)).toEqual(synchronous.tally(text));
+    expect((await yielding.tallyYielding(texts[0]!)).exact).toBe(true);
+    expect((await yielding.tallyYielding(texts[1]!)).exact).toBe(false);
+  });
+
+  test("timers run while a 3 MB unbroken text is counted", async () => {
+    const encoder = await getEncoder("o200k_base");
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const counting = encoder.tallyYielding(unbroken("ticks", 3_000_000));
+    const ticksAtStart = ticks;
+    const tally = await counting;
+    clearInterval(timer);
+    expect(ticksAtStart).toBe(0);
+    // A synchronous count would let the interval fire at most once before it resolved.
+    expect(ticks).toBeGreaterThan(1);
+    expect(tally.tokens).toBeGreaterThan(300_000);
+  });
+
+  test("an abort ends the count with the signal's reason", async () => {
+    const encoder = await getEncoder("o200k_base");
+    const controller = new AbortController();
+    const reason = new Error("stop counting");
+    setTimeout(() => controller.abort(reason), 0);
+    await expect(encoder.tallyYielding(unbroken("abort", 3_000_000), controller.signal)).rejects.toBe(reason);
   });
 });
 
