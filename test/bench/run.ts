@@ -560,6 +560,78 @@ heading(`5. Token counting, o200k_base, ${QUICK ? "0.3" : "1"} M-char prose+code
   verdict("Tokens: all contestants agree on the count", counts.size === 1, [...counts].join(", "));
 }
 
+// Issue 15 item 5: counting never stalls the process. 10 MB texts without a line break, counted
+// through the binary while a ping goes out every 5 ms; the ping's round trip is what another
+// request would wait.
+heading(`5b. count_tokens of ${QUICK ? 4 : 10} MB unbroken text through the binary, pings every 5 ms`);
+{
+  const size = QUICK ? 4 * MB : 10 * MB;
+  const fill = (unit: string): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed >> 16;
+  };
+  const texts: Array<[string, string]> = [
+    ["minified JS (typescript.js, all whitespace removed)", fill(readFileSync(join(ROOT, "node_modules", "typescript", "lib", "typescript.js"), "utf8").replace(/\s+/g, ""))],
+    ["base64 blob (random bytes)", Buffer.from(Uint8Array.from({ length: (size * 3) / 4 }, () => random() & 0xff)).toString("base64")],
+    ["one letter repeated", fill("a")],
+    ["random lowercase letters (slowest to merge)", Array.from({ length: size }, () => String.fromCharCode(97 + (random() % 26))).join("")],
+  ];
+  const routes: Array<[string, string, string]> = [
+    ["gpt-4o (tokenizer)", "openai", "gpt-4o"],
+    ["claude-sonnet-4-5 (estimate, no key)", "anthropic", "claude-sonnet-4-5"],
+  ];
+  const rows: string[][] = [];
+  const figures: Record<string, unknown> = {};
+  let worstCountMs = 0;
+  let worstPingMs = 0;
+  for (const [routeName, provider, model] of routes) {
+    for (const [textName, text] of texts) {
+      const bridge = new Bridge(BINARY);
+      await bridge.request("ping");
+      // The tokenizer's first build is measured in section 4, not here.
+      await bridge.request("count_tokens", { model, messages: [{ role: "user", content: "warm up" }] }, provider);
+      const readyRss = procMemory(bridge.pid()).rss;
+      let peakRss = readyRss;
+      const pings: number[] = [];
+      let counting = true;
+      const pinger = (async () => {
+        while (counting) {
+          const answer = await bridge.request("ping");
+          pings.push(answer.times[0]! - answer.sentAt);
+          peakRss = Math.max(peakRss, procMemory(bridge.pid()).rss);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })();
+      const answer = await bridge.request("count_tokens", { model, messages: [{ role: "user", content: text }] }, provider);
+      counting = false;
+      await pinger;
+      await bridge.close();
+      const countMs = answer.times[0]! - answer.sentAt;
+      const result = (answer.lines[0] as { data?: { input_tokens?: number; exact?: boolean } }).data;
+      const maxPing = Math.max(...pings);
+      worstCountMs = Math.max(worstCountMs, countMs);
+      worstPingMs = Math.max(worstPingMs, maxPing);
+      figures[`${routeName}: ${textName}`] = { countMs, pings: pings.length, maxPingMs: maxPing, medianPingMs: median(pings), addedRssMB: peakRss - readyRss, result };
+      rows.push([
+        routeName,
+        textName,
+        fmt(countMs, 0),
+        String(pings.length),
+        fmt(median(pings), 1),
+        fmt(maxPing, 1),
+        fmt(peakRss - readyRss),
+        `${result?.input_tokens} ${result?.exact}`,
+      ]);
+    }
+  }
+  table(["route", "text", "count ms", "pings", "median ping ms", "max ping ms", "added RSS MiB", "tokens exact"], rows);
+  results["tokensNeverBlock"] = figures;
+  verdict(`Tokens: a ${fmt(size / MB, 0)} MB unbroken count < 2 s`, worstCountMs < 2000, `slowest ${fmt(worstCountMs, 0)} ms`);
+  verdict("Tokens: ping answered within 50 ms while counting", worstPingMs < 50, `slowest ping ${fmt(worstPingMs, 1)} ms`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Section 6: memory
 
