@@ -27,7 +27,6 @@ export type ImageScheme =
 
 const OPENAI_DOC = "developers.openai.com/api/docs/guides/images-vision (Calculating costs)";
 const OPENAI_MEASURED = "community.openai.com/t/introducing-gpt-5-4-mini-and-nano-our-most-capable-small-models-yet/1377015 (billed multipliers)";
-const CLAUDE_DOC = "platform.claude.com/docs/en/build-with-claude/vision";
 
 /**
  * Model globs over modelKey (a gateway's `vendor/` prefix dropped), first
@@ -65,7 +64,10 @@ const SCHEMES: ReadonlyArray<readonly [glob: string, scheme: ImageScheme, source
   ["amazon.nova-2*", { kind: "flat", tokens: 230 }, "docs.aws.amazon.com/nova/latest/nova2-userguide/using-multimodal-models.html (230 tokens per image)"],
 ];
 
-/** Claude from 4.7 on takes images up to 2,576 px and 4,784 patches; earlier ones 1,568 and 1,568 (CLAUDE_DOC). */
+/**
+ * Claude from 4.7 on takes images up to 2,576 px and 4,784 patches; earlier ones 1,568 and 1,568
+ * (platform.claude.com/docs/en/build-with-claude/vision, "Maximal native resolution").
+ */
 const CLAUDE_HIGH_RES: ImageScheme = { kind: "claude", maxEdge: 2576, maxTokens: 4784 };
 const CLAUDE: ImageScheme = { kind: "claude", maxEdge: 1568, maxTokens: 1568 };
 
