@@ -33,12 +33,22 @@ pub fn build(b: *std.Build) void {
         programs.dependOn(&b.addInstallArtifact(exe, .{}).step);
     }
 
+    transcriptSteps(b, test_step, conformance);
+    exampleStep(b, example);
+}
+
+/// One run of the conformance program per transcript that needs no replay server.
+fn transcriptSteps(b: *std.Build, test_step: *std.Build.Step, conformance: *std.Build.Step.Compile) void {
     const executable = b.option([]const u8, "executable", "the plue-ai-provider binary (default: $PLUE_AI_PROVIDER)") orelse
         b.graph.env_map.get("PLUE_AI_PROVIDER");
     if (executable) |path| {
         // Transcripts with a `cassette` line need replay servers; npm test (test/wire/zig.test.ts) serves those.
         const dir = b.option([]const u8, "conformance", "the transcripts folder (default: ../conformance)") orelse b.pathFromRoot("../conformance");
-        for (replayFree(b, dir)) |file| {
+        const files = replayFree(b, dir) catch |err| {
+            test_step.dependOn(&b.addFail(b.fmt("zig build test: cannot read the transcripts in {s} ({s}); pass -Dconformance=<wire/conformance>", .{ dir, @errorName(err) })).step);
+            return;
+        };
+        for (files) |file| {
             const run = b.addRunArtifact(conformance);
             run.addArg(path);
             run.addArg(b.pathJoin(&.{ dir, file }));
@@ -50,7 +60,9 @@ pub fn build(b: *std.Build) void {
     } else {
         test_step.dependOn(&b.addFail("zig build test: pass -Dexecutable=<path to dist/plue-ai-provider> (or set PLUE_AI_PROVIDER); `npm run build` builds it").step);
     }
+}
 
+fn exampleStep(b: *std.Build, example: *std.Build.Step.Compile) void {
     const example_step = b.step("example", "build example/chat.zig; run it with `zig build example -- <executable> [base_url]`");
     example_step.dependOn(&b.addInstallArtifact(example, .{}).step);
     if (b.args) |args| {
@@ -70,16 +82,16 @@ fn program(b: *std.Build, name: []const u8, path: []const u8, module: *std.Build
 }
 
 /// The transcripts without a `cassette` line, sorted.
-fn replayFree(b: *std.Build, dir_path: []const u8) []const []const u8 {
-    var dir = std.fs.cwd().openDir(dir_path, .{ .iterate = true }) catch |err| std.debug.panic("{s}: {s}", .{ dir_path, @errorName(err) });
+fn replayFree(b: *std.Build, dir_path: []const u8) ![]const []const u8 {
+    var dir = try std.fs.cwd().openDir(dir_path, .{ .iterate = true });
     defer dir.close();
     var names: std.ArrayListUnmanaged([]const u8) = .empty;
     var it = dir.iterate();
-    while (it.next() catch |err| std.debug.panic("{s}: {s}", .{ dir_path, @errorName(err) })) |entry| {
+    while (try it.next()) |entry| {
         if (entry.kind != .file or !std.mem.endsWith(u8, entry.name, ".ndjson")) continue;
-        const text = dir.readFileAlloc(b.allocator, entry.name, 64 * 1024 * 1024) catch |err| std.debug.panic("{s}: {s}", .{ entry.name, @errorName(err) });
+        const text = try dir.readFileAlloc(b.allocator, entry.name, 64 * 1024 * 1024);
         if (std.mem.indexOf(u8, text, "\"cassette\"") != null) continue;
-        names.append(b.allocator, b.dupe(entry.name)) catch @panic("OOM");
+        try names.append(b.allocator, b.dupe(entry.name));
     }
     std.mem.sort([]const u8, names.items, {}, struct {
         fn lessThan(_: void, a: []const u8, c: []const u8) bool {

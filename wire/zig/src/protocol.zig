@@ -69,10 +69,9 @@ pub const ErrorCode = enum {
     unknown,
 
     pub fn parse(name: []const u8) ErrorCode {
-        inline for (@typeInfo(ErrorCode).@"enum".fields) |f| {
-            if (!std.mem.eql(u8, f.name, "unknown") and std.mem.eql(u8, f.name, name)) return @field(ErrorCode, f.name);
-        }
-        return .unknown;
+        // "unknown" is this client's fallback, not a code the executable can send.
+        const code = std.meta.stringToEnum(ErrorCode, name) orelse return .unknown;
+        return if (code == .unknown) .unknown else code;
     }
 
     pub fn effective(self: ErrorCode) ErrorCode {

@@ -121,10 +121,10 @@ pub const Part = union(enum) {
                     try jw.write(e);
                 }
             },
-            inline else => |part| inline for (@typeInfo(@TypeOf(part)).@"struct".fields) |f| {
-                const v = @field(part, f.name);
-                if (@typeInfo(f.type) != .optional or v != null) {
-                    try jw.objectField(f.name);
+            inline else => |part| inline for (comptime std.meta.fieldNames(@TypeOf(part))) |name| {
+                const v = @field(part, name);
+                if (@typeInfo(@TypeOf(v)) != .optional or v != null) {
+                    try jw.objectField(name);
                     try jw.write(v);
                 }
             },
@@ -215,12 +215,13 @@ fn writeFlat(params: anytype, jw: anytype) !void {
 }
 
 fn writeFields(value: anytype, jw: anytype) !void {
-    inline for (@typeInfo(@TypeOf(value)).@"struct".fields) |f| {
-        const v = @field(value, f.name);
-        if (f.type == ProviderOptions) {
+    // std.meta.fieldNames rather than @typeInfo: @typeInfo's shape changed in Zig 0.17.
+    inline for (comptime std.meta.fieldNames(@TypeOf(value))) |name| {
+        const v = @field(value, name);
+        if (@TypeOf(v) == ProviderOptions) {
             try writeFields(v, jw);
-        } else if (@typeInfo(f.type) != .optional or v != null) {
-            try jw.objectField(f.name);
+        } else if (@typeInfo(@TypeOf(v)) != .optional or v != null) {
+            try jw.objectField(name);
             try jw.write(v);
         }
     }

@@ -148,9 +148,10 @@ test "requests: one line each, null optionals left out, params from typed struct
     // Integers beyond 2^53 stay numbers (Zig 0.11's std.json wrote |n| >= 2^52 as strings).
     try plue.writeRequest(w, .{ .id = .{ .int = 9007199254740991 }, .action = .ping, .timeout_ms = 1000 }, null);
     try plue.writeRequest(w, .{ .id = .{ .int = 0 }, .action = .cancel }, plue.CancelParams{ .id = .{ .int = -9007199254740991 } });
-    var schema = std.json.ObjectMap.init(allocator);
-    defer schema.deinit();
-    try schema.put("type", .{ .string = "object" });
+    // Parsed rather than built: std.json.ObjectMap is managed in Zig 0.15, unmanaged from 0.16.
+    const parsed_schema = try std.json.parseFromSlice(std.json.Value, allocator, "{\"type\":\"object\"}", .{});
+    defer parsed_schema.deinit();
+    const schema = parsed_schema.value.object;
     const tools = [_]plue.Tool{
         .{ .name = "get_weather", .description = "Weather for a city", .parameters = .{ .value = .{ .object = schema } }, .strict = true },
         .{ .name = "now", .parameters = .{ .value = .{ .object = schema } } },
