@@ -120,6 +120,7 @@ pub const Client = struct {
         self.stdin = self.child.stdin;
         self.child.stdin = null;
         self.reader = std.Thread.spawn(.{}, readLoop, .{self}) catch |err| {
+            self.stdin.?.close();
             self.signal(posix.SIG.KILL);
             _ = self.child.wait() catch {};
             return err;
@@ -469,11 +470,12 @@ pub const Client = struct {
         const line: Line = .{ .seq = self.seq, .parsed = parsed };
         const id = parsed.response.id() orelse return self.keepUnrouted(line);
         const handle = self.handles.get(id) orelse return self.keepUnrouted(line);
+        const terminal = parsed.response.isTerminal();
         if (handle.discard) parsed.deinit() else handle.queue.append(self.allocator, line) catch |err| {
             parsed.deinit();
             return err;
         };
-        if (line.parsed.response.isTerminal()) {
+        if (terminal) {
             _ = self.handles.remove(handle.id);
             handle.routed = false;
             if (handle.released) handle.destroy();
