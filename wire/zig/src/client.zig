@@ -53,6 +53,8 @@ pub const Options = struct {
     /// Lines no handle claims (`id: null` errors, lines of requests sent with
     /// `sendRaw`) wait in a queue of at most this many; older ones are dropped.
     unrouted_keep_lines: usize = 1024,
+    /// How long `shutdown` waits after SIGTERM before SIGKILL (the executable exits within about half a second).
+    term_wait_ms: u64 = 3_000,
 };
 
 pub const RequestOptions = struct {
@@ -153,7 +155,7 @@ pub const Client = struct {
         self.closeStdin();
         if (self.waitEnded(grace_ms)) |term| return term;
         self.signal(posix.SIG.TERM);
-        if (self.waitEnded(3_000)) |term| return term;
+        if (self.waitEnded(self.options.term_wait_ms)) |term| return term;
         self.signal(posix.SIG.KILL);
         return self.waitEnded(null).?;
     }
