@@ -10,7 +10,7 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import requestSchema from "../../wire/schema/request.schema.json" with { type: "json" };
@@ -71,6 +71,23 @@ function zigEnum(file: string, name: string): string[] {
 describe("Zig client (wire/zig)", () => {
   test("the toolchain is Zig 0.15.x", () => {
     expect(zig.version).toMatch(/^0\.15\.\d+$/);
+  });
+
+  test("a PLUE_ZIG that does not run, or is not 0.15, fails with how to fix it", () => {
+    const saved = process.env.PLUE_ZIG;
+    const tmp = mkdtempSync(join(tmpdir(), "plue-zig-"));
+    try {
+      process.env.PLUE_ZIG = join(tmp, "missing-zig");
+      expect(() => findZig({ install: false })).toThrow(/does not run .*Point PLUE_ZIG at a Zig 0\.15\.x binary/s);
+      const old = join(tmp, "zig");
+      writeFileSync(old, "#!/bin/sh\necho 0.11.0\n", { mode: 0o755 });
+      process.env.PLUE_ZIG = old;
+      expect(() => findZig({ install: false })).toThrow(/is Zig 0\.11\.0; wire\/zig needs 0\.15\.x/);
+    } finally {
+      if (saved === undefined) delete process.env.PLUE_ZIG;
+      else process.env.PLUE_ZIG = saved;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   test("zig build test: unit tests and the transcripts without cassettes", () => {

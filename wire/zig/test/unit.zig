@@ -272,3 +272,7 @@ test "not protocol lines" {
     // executable writes lone surrogates as U+FFFD (wire/README.md, Transport).
     try check(plue.parseResponse(allocator, "{\"id\":1,\"success\":true,\"streaming\":true,\"data\":{\"type\":\"content\",\"content\":\"\\ud83d\"}}") == error.InvalidResponse);
 }
+
+test {
+    _ = @import("process.zig");
+}
