@@ -59,6 +59,8 @@ pub const ParseError = protocol.ParseError;
 pub const parseResponse = protocol.parseResponse;
 pub const readResponse = protocol.readResponse;
 pub const readId = protocol.readId;
+pub const readUsage = protocol.readUsage;
+pub const readAdjustments = protocol.readAdjustments;
 pub const readCost = protocol.readCost;
 pub const number = protocol.number;
 
