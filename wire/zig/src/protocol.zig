@@ -1,17 +1,18 @@
-//! A small client for the plue-ai-provider wire protocol (wire/README.md),
-//! protocol 1, written for Zig 0.11.0.
+//! Response lines of the plue-ai-provider wire protocol (wire/README.md),
+//! protocol 1: typed values and the parse.
 //!
-//! Spawn the executable, send requests (one JSON line each), read response
-//! lines and turn them into typed values. The parse follows the versioning
-//! rules of wire/README.md: unknown fields are ignored everywhere, an unknown
-//! chunk type becomes `.unknown` (never terminal), an unknown error code
-//! becomes `ErrorCode.unknown`, which `effective()` maps to PROVIDER_ERROR,
-//! and an unknown finish reason or adjustment action becomes `.other`.
+//! The parse follows the versioning rules of wire/README.md: unknown fields
+//! are ignored everywhere, an unknown chunk type becomes `.unknown` (never
+//! terminal), an unknown error code becomes `ErrorCode.unknown`, which
+//! `effective()` maps to PROVIDER_ERROR, and an unknown finish reason or
+//! adjustment action becomes `.other`. What the executable guarantees (the
+//! envelope, required fields and their types) is checked: a line that breaks
+//! it is `error.InvalidResponse`.
 //!
 //! Typed values borrow their strings from the `Parsed` they came from; keep
-//! it alive while you use them. Only std is used; the parse walks
-//! std.json.Value by hand (no reflection), which keeps porting to newer Zig
-//! to renames in std (ChildProcess, os.poll).
+//! it alive while you use them. The parse walks std.json.Value by hand (no
+//! reflection over protocol types), which kept the port from Zig 0.11 to
+//! renames.
 const std = @import("std");
 
 pub const protocol_version: i64 = 1;
@@ -33,42 +34,19 @@ pub const Id = union(enum) {
 
     pub fn jsonStringify(self: Id, jw: anytype) !void {
         switch (self) {
-            // Not jw.write: std 0.11 writes integers with |n| >= 2^52 as JSON strings.
-            .int => |n| try jw.print("{d}", .{n}),
+            .int => |n| try jw.write(n),
             .string => |s| try jw.write(s),
         }
     }
-};
 
-/// A std.json.Value to send: integers are written as numbers whatever their
-/// size (std.json 0.11 writes |n| >= 2^52 as strings, which would turn an id
-/// or a token count into a different value).
-pub const Json = struct {
-    value: std.json.Value,
-
-    pub fn jsonStringify(self: Json, jw: anytype) !void {
-        switch (self.value) {
-            .integer => |n| try jw.print("{d}", .{n}),
-            .array => |array| {
-                try jw.beginArray();
-                for (array.items) |item| try jw.write(Json{ .value = item });
-                try jw.endArray();
-            },
-            .object => |object| {
-                try jw.beginObject();
-                var entries = object.iterator();
-                while (entries.next()) |entry| {
-                    try jw.objectField(entry.key_ptr.*);
-                    try jw.write(Json{ .value = entry.value_ptr.* });
-                }
-                try jw.endObject();
-            },
-            else => try jw.write(self.value),
+    /// For messages: `"r1"` or `7`.
+    pub fn format(self: Id, writer: *std.Io.Writer) std.Io.Writer.Error!void {
+        switch (self) {
+            .int => |n| try writer.print("{d}", .{n}),
+            .string => |s| try writer.print("\"{s}\"", .{s}),
         }
     }
 };
-
-pub const Action = enum { ping, list_providers, list_models, stream_chat, count_tokens, calculate_cost, authenticate, logout, cancel, refresh_catalog };
 
 /// Error codes of protocol 1. New codes may appear within protocol 1; they
 /// parse as `.unknown`, to be handled as PROVIDER_ERROR (`effective()`).
@@ -91,10 +69,9 @@ pub const ErrorCode = enum {
     unknown,
 
     pub fn parse(name: []const u8) ErrorCode {
-        inline for (@typeInfo(ErrorCode).Enum.fields) |f| {
-            if (!std.mem.eql(u8, f.name, "unknown") and std.mem.eql(u8, f.name, name)) return @field(ErrorCode, f.name);
-        }
-        return .unknown;
+        // "unknown" is this client's fallback, not a code the executable can send.
+        const code = std.meta.stringToEnum(ErrorCode, name) orelse return .unknown;
+        return if (code == .unknown) .unknown else code;
     }
 
     pub fn effective(self: ErrorCode) ErrorCode {
@@ -237,6 +214,8 @@ pub const ParseError = error{ InvalidResponse, OutOfMemory };
 /// One parsed response line: the JSON tree and its typed reading, sharing one arena.
 pub const Parsed = struct {
     arena: *std.heap.ArenaAllocator,
+    /// The line as it arrived, without its newline.
+    text: []const u8,
     value: std.json.Value,
     response: Response,
 
@@ -260,34 +239,34 @@ pub fn parseResponse(allocator: std.mem.Allocator, line: []const u8) ParseError!
         error.OutOfMemory => return error.OutOfMemory,
         else => return error.InvalidResponse,
     };
-    return .{ .arena = arena, .value = value, .response = try readResponse(arena.allocator(), value) };
+    return .{ .arena = arena, .text = text, .value = value, .response = try readResponse(arena.allocator(), value) };
 }
 
-fn field(obj: std.json.ObjectMap, name: []const u8) ?std.json.Value {
+pub fn field(obj: std.json.ObjectMap, name: []const u8) ?std.json.Value {
     const value = obj.get(name) orelse return null;
     return if (value == .null) null else value;
 }
 
-fn str(obj: std.json.ObjectMap, name: []const u8) ParseError![]const u8 {
+pub fn str(obj: std.json.ObjectMap, name: []const u8) ParseError![]const u8 {
     const value = field(obj, name) orelse return error.InvalidResponse;
     return if (value == .string) value.string else error.InvalidResponse;
 }
 
-fn optStr(obj: std.json.ObjectMap, name: []const u8) ParseError!?[]const u8 {
+pub fn optStr(obj: std.json.ObjectMap, name: []const u8) ParseError!?[]const u8 {
     const value = field(obj, name) orelse return null;
     return if (value == .string) value.string else error.InvalidResponse;
 }
 
-fn boolean(obj: std.json.ObjectMap, name: []const u8) ParseError!bool {
+pub fn boolean(obj: std.json.ObjectMap, name: []const u8) ParseError!bool {
     const value = field(obj, name) orelse return error.InvalidResponse;
     return if (value == .bool) value.bool else error.InvalidResponse;
 }
 
-fn count(obj: std.json.ObjectMap, name: []const u8) ParseError!u64 {
+pub fn count(obj: std.json.ObjectMap, name: []const u8) ParseError!u64 {
     return (try optCount(obj, name)) orelse error.InvalidResponse;
 }
 
-fn optCount(obj: std.json.ObjectMap, name: []const u8) ParseError!?u64 {
+pub fn optCount(obj: std.json.ObjectMap, name: []const u8) ParseError!?u64 {
     const value = field(obj, name) orelse return null;
     return switch (value) {
         .integer => |n| if (n >= 0) @intCast(n) else error.InvalidResponse,
@@ -305,7 +284,7 @@ pub fn number(value: std.json.Value) ?f64 {
     };
 }
 
-fn objectOf(value: ?std.json.Value) ParseError!std.json.ObjectMap {
+pub fn objectOf(value: ?std.json.Value) ParseError!std.json.ObjectMap {
     const v = value orelse return error.InvalidResponse;
     return if (v == .object) v.object else error.InvalidResponse;
 }
@@ -452,212 +431,3 @@ pub fn readResponse(allocator: std.mem.Allocator, value: std.json.Value) ParseEr
     }
     return .{ .result = .{ .id = id, .data = line.get("data") orelse return error.InvalidResponse } };
 }
-
-// Typed readings of result data, one per action that has a fixed shape.
-
-pub const Ping = struct { version: []const u8, protocol: i64 };
-pub const TokenCount = struct { input_tokens: u64, exact: bool, method: []const u8 };
-
-pub fn asPing(data: std.json.Value) ParseError!Ping {
-    const o = try objectOf(data);
-    const protocol = field(o, "protocol") orelse return error.InvalidResponse;
-    if (protocol != .integer) return error.InvalidResponse;
-    return .{ .version = try str(o, "version"), .protocol = protocol.integer };
-}
-
-pub fn asTokenCount(data: std.json.Value) ParseError!TokenCount {
-    const o = try objectOf(data);
-    return .{ .input_tokens = try count(o, "input_tokens"), .exact = try boolean(o, "exact"), .method = try str(o, "method") };
-}
-
-pub fn asCancelled(data: std.json.Value) ParseError!bool {
-    return boolean(try objectOf(data), "cancelled");
-}
-
-// ---------------------------------------------------------------------------
-// Requests
-
-/// Writes one request line. `params` is anything std.json.stringify takes
-/// (a struct, a `Json` wrapping a std.json.Value) or null; null optional
-/// fields are left out. Integer fields of your own structs are subject to
-/// std 0.11's 2^52 rule (above); wrap big ones in `Json`.
-pub fn writeRequest(writer: anytype, id: Id, action: Action, provider: ?[]const u8, params: anytype, timeout_ms: ?u64) !void {
-    const options = std.json.StringifyOptions{ .emit_null_optional_fields = false };
-    if (@TypeOf(params) == @TypeOf(null)) {
-        try std.json.stringify(.{ .id = id, .action = action, .provider = provider, .timeout = timeout_ms }, options, writer);
-    } else {
-        try std.json.stringify(.{ .id = id, .action = action, .provider = provider, .params = params, .timeout = timeout_ms }, options, writer);
-    }
-    try writer.writeByte('\n');
-}
-
-/// Typed chat params for the common case; add fields as you need them.
-pub const Message = struct { role: []const u8, content: []const u8 };
-
-/// `params.reasoning.effort`. Each model takes a subset; another value is sent
-/// as the nearest the model has, reported in `adjustments`.
-pub const Effort = enum { none, minimal, low, medium, high, xhigh, max };
-
-/// `params.reasoning`: exactly one of the two, written as `{"effort": "xhigh"}`
-/// or `{"budget_tokens": 8000}`.
-pub const Reasoning = union(enum) {
-    effort: Effort,
-    budget_tokens: u64,
-};
-
-/// `params.tools[]`. `parameters` is a JSON Schema object; `strict` asks for
-/// strict schema adherence where the provider offers it (OpenAI).
-pub const Tool = struct {
-    name: []const u8,
-    description: ?[]const u8 = null,
-    parameters: Json,
-    strict: ?bool = null,
-};
-
-pub const ChatParams = struct {
-    model: []const u8,
-    messages: []const Message,
-    tools: ?[]const Tool = null,
-    max_tokens: ?u64 = null,
-    temperature: ?f64 = null,
-    top_p: ?f64 = null,
-    reasoning: ?Reasoning = null,
-    base_url: ?[]const u8 = null,
-    credentials: ?struct { api_key: []const u8 } = null,
-    max_retries: ?u64 = null,
-};
-
-// ---------------------------------------------------------------------------
-// The process
-
-pub const Client = struct {
-    allocator: std.mem.Allocator,
-    child: std.ChildProcess,
-    /// stdout bytes read but not yet returned as lines.
-    pending: std.ArrayList(u8),
-    /// Everything the executable logged (it must be drained, or a full pipe would block it).
-    stderr: std.ArrayList(u8),
-    stdout_open: bool = true,
-    stderr_open: bool = true,
-
-    pub const ReadError = error{ Timeout, OutOfMemory } || std.os.PollError || std.os.ReadError;
-
-    /// Starts `argv` (e.g. &.{"dist/plue-ai-provider"}) with stdin, stdout and stderr piped.
-    /// `env` replaces the environment when given.
-    pub fn spawn(allocator: std.mem.Allocator, argv: []const []const u8, env: ?*const std.process.EnvMap) !Client {
-        var child = std.ChildProcess.init(argv, allocator);
-        child.stdin_behavior = .Pipe;
-        child.stdout_behavior = .Pipe;
-        child.stderr_behavior = .Pipe;
-        child.env_map = env;
-        try child.spawn();
-        return .{ .allocator = allocator, .child = child, .pending = std.ArrayList(u8).init(allocator), .stderr = std.ArrayList(u8).init(allocator) };
-    }
-
-    pub fn deinit(self: *Client) void {
-        self.pending.deinit();
-        self.stderr.deinit();
-    }
-
-    /// Writes `line` and a newline to stdin.
-    pub fn sendLine(self: *Client, line: []const u8) !void {
-        const stdin = self.child.stdin orelse return error.StdinClosed;
-        try stdin.writeAll(line);
-        try stdin.writeAll("\n");
-    }
-
-    pub fn send(self: *Client, id: Id, action: Action, provider: ?[]const u8, params: anytype, timeout_ms: ?u64) !void {
-        var line = std.ArrayList(u8).init(self.allocator);
-        defer line.deinit();
-        try writeRequest(line.writer(), id, action, provider, params, timeout_ms);
-        const stdin = self.child.stdin orelse return error.StdinClosed;
-        try stdin.writeAll(line.items);
-    }
-
-    /// EOF on stdin: the executable finishes what is in flight and exits 0.
-    pub fn closeStdin(self: *Client) void {
-        if (self.child.stdin) |stdin| {
-            stdin.close();
-            self.child.stdin = null;
-        }
-    }
-
-    /// The next stdout line without its newline (caller frees), null at EOF,
-    /// error.Timeout when none arrives within `timeout_ms` (-1: wait for ever).
-    /// Lines have no length limit (images travel inside them).
-    pub fn readLine(self: *Client, timeout_ms: i32) ReadError!?[]u8 {
-        const deadline = std.time.milliTimestamp() + timeout_ms;
-        while (true) {
-            if (std.mem.indexOfScalar(u8, self.pending.items, '\n')) |end| {
-                const line = try self.allocator.dupe(u8, self.pending.items[0..end]);
-                const rest = self.pending.items.len - (end + 1);
-                std.mem.copyForwards(u8, self.pending.items[0..rest], self.pending.items[end + 1 ..]);
-                self.pending.shrinkRetainingCapacity(rest);
-                return line;
-            }
-            if (!self.stdout_open) {
-                if (self.pending.items.len == 0) return null;
-                // A last line without a newline is still a line.
-                const line = try self.pending.toOwnedSlice();
-                return line;
-            }
-            const left: i32 = if (timeout_ms < 0) -1 else @intCast(@max(0, deadline - std.time.milliTimestamp()));
-            if (timeout_ms >= 0 and left == 0) return error.Timeout;
-            try self.pump(left);
-        }
-    }
-
-    /// Waits up to `timeout_ms` for output on stdout or stderr and takes what is there.
-    fn pump(self: *Client, timeout_ms: i32) ReadError!void {
-        var fds: [2]std.os.pollfd = undefined;
-        var n: usize = 0;
-        if (self.stdout_open) {
-            fds[n] = .{ .fd = self.child.stdout.?.handle, .events = std.os.POLL.IN, .revents = 0 };
-            n += 1;
-        }
-        if (self.stderr_open) {
-            fds[n] = .{ .fd = self.child.stderr.?.handle, .events = std.os.POLL.IN, .revents = 0 };
-            n += 1;
-        }
-        if (n == 0) return;
-        if (try std.os.poll(fds[0..n], timeout_ms) == 0) return;
-        var buffer: [64 * 1024]u8 = undefined;
-        for (fds[0..n]) |fd| {
-            if (fd.revents == 0) continue;
-            const is_stdout = self.stdout_open and fd.fd == self.child.stdout.?.handle;
-            const got = try std.os.read(fd.fd, &buffer);
-            if (is_stdout) {
-                if (got == 0) self.stdout_open = false else try self.pending.appendSlice(buffer[0..got]);
-            } else {
-                if (got == 0) self.stderr_open = false else try self.stderr.appendSlice(buffer[0..got]);
-            }
-        }
-    }
-
-    /// The next response line, parsed; null at EOF.
-    pub fn next(self: *Client, timeout_ms: i32) !?Parsed {
-        const line = (try self.readLine(timeout_ms)) orelse return null;
-        defer self.allocator.free(line);
-        return try parseResponse(self.allocator, line);
-    }
-
-    /// Reads stdout and stderr to EOF (lines left unread stay in `pending`),
-    /// then waits for the process; returns its exit code.
-    pub fn wait(self: *Client, timeout_ms: i32) !u8 {
-        const deadline = std.time.milliTimestamp() + timeout_ms;
-        while (self.stdout_open or self.stderr_open) {
-            const left: i32 = @intCast(@max(0, deadline - std.time.milliTimestamp()));
-            if (left == 0) return error.Timeout;
-            try self.pump(left);
-        }
-        const term = try self.child.wait();
-        return switch (term) {
-            .Exited => |code| code,
-            else => error.AbnormalExit,
-        };
-    }
-
-    pub fn kill(self: *Client) void {
-        _ = self.child.kill() catch {};
-    }
-};

@@ -1,0 +1,592 @@
+//! The process: spawn and supervise plue-ai-provider, send requests from any
+//! thread, and read its stdout on one reader thread that routes each line by
+//! id to the `Handle` of its request (wire/README.md, Lifecycle).
+//!
+//! A handle yields its request's lines in order, ending with the one terminal
+//! line; then `next` returns null. When the executable's stdout ends or it
+//! dies before a request's terminal line, that handle's `next` fails with
+//! `error.ExecutableExited` / `error.ExecutableCrashed` (after the lines that
+//! did arrive). A line that is not a protocol line (the executable guarantees
+//! every stdout line is one) ends the session: `error.ProtocolViolation` on
+//! every open handle and SIGTERM to the child, since the broken line may have
+//! been some request's terminal line and that request would otherwise hang.
+const std = @import("std");
+const posix = std.posix;
+const protocol = @import("protocol.zig");
+const req = @import("request.zig");
+const Id = protocol.Id;
+
+/// One response line as it arrived; `seq` counts lines across all requests
+/// (arrival order). The caller owns `parsed` and must `deinit` it.
+pub const Line = struct { seq: u64, parsed: protocol.Parsed };
+
+pub const Term = union(enum) { exited: u8, signal: u32, other: u32 };
+
+/// Why the reader stopped.
+pub const End = enum { exited, crashed, protocol_violation, read_failed };
+
+pub const Error = error{
+    /// No line within the `wait_ms` given to `next`; the request goes on.
+    Timeout,
+    /// The request's own deadline passed: a cancel was sent; `next` goes on
+    /// yielding its last lines (ending with CANCELLED).
+    DeadlineExceeded,
+    /// stdout ended (exit code 0) before this request's terminal line.
+    ExecutableExited,
+    /// The executable died (a signal or a non-zero exit) before this request's terminal line.
+    ExecutableCrashed,
+    ProtocolViolation,
+    ReadFailed,
+};
+
+pub const Options = struct {
+    /// The executable and its arguments, e.g. &.{"/path/to/plue-ai-provider"}.
+    argv: []const []const u8,
+    /// Replaces the environment when given.
+    env: ?*const std.process.EnvMap = null,
+    /// A response line longer than this is a protocol violation (the
+    /// executable's longest lines are content chunks of a few MiB).
+    max_line_bytes: usize = 64 * 1024 * 1024,
+    /// The last this many bytes of stderr are kept (`stderrTail`); stderr must
+    /// be drained or a full pipe would block the executable.
+    stderr_keep_bytes: usize = 64 * 1024,
+    /// Lines no handle claims (`id: null` errors, lines of requests sent with
+    /// `sendRaw`) wait in a queue of at most this many; older ones are dropped.
+    unrouted_keep_lines: usize = 1024,
+    /// How long `shutdown` waits after SIGTERM before SIGKILL (the executable exits within about half a second).
+    term_wait_ms: u64 = 3_000,
+};
+
+pub const RequestOptions = struct {
+    /// The request id; by default the client picks an unused integer.
+    id: ?Id = null,
+    /// The envelope's `timeout`: the executable ends the request with TIMEOUT.
+    timeout_ms: ?u64 = null,
+    /// The client's own deadline: when it passes, the client sends a cancel
+    /// and `next` returns error.DeadlineExceeded once (see Error).
+    deadline_ms: ?u64 = null,
+};
+
+const IdContext = struct {
+    pub fn hash(_: IdContext, id: Id) u64 {
+        var h = std.hash.Wyhash.init(0);
+        switch (id) {
+            .int => |n| {
+                h.update("i");
+                h.update(std.mem.asBytes(&n));
+            },
+            .string => |s| {
+                h.update("s");
+                h.update(s);
+            },
+        }
+        return h.final();
+    }
+    pub fn eql(_: IdContext, a: Id, b: Id) bool {
+        return a.eql(b);
+    }
+};
+
+pub const Client = struct {
+    allocator: std.mem.Allocator,
+    options: Options,
+    child: std.process.Child,
+    /// Guarded by write_mutex, so requests can be sent from any thread.
+    stdin: ?std.fs.File,
+    write_mutex: std.Thread.Mutex = .{},
+    /// Guards everything below; `changed` is broadcast on every line and at the end.
+    mutex: std.Thread.Mutex = .{},
+    changed: std.Thread.Condition = .{},
+    handles: std.HashMapUnmanaged(Id, *Handle, IdContext, 80) = .empty,
+    unrouted: std.ArrayListUnmanaged(Line) = .empty,
+    unrouted_dropped: u64 = 0,
+    seq: u64 = 0,
+    next_auto_id: i64 = 1,
+    ended: ?End = null,
+    term: ?Term = null,
+    /// The line that broke the protocol (its first 300 bytes), for messages.
+    violation: std.ArrayListUnmanaged(u8) = .empty,
+    stderr_tail: std.ArrayListUnmanaged(u8) = .empty,
+    reader: std.Thread,
+
+    /// Starts the executable and its reader thread. The client must not move: it is returned by pointer.
+    pub fn start(allocator: std.mem.Allocator, options: Options) !*Client {
+        const self = try allocator.create(Client);
+        errdefer allocator.destroy(self);
+        self.* = .{ .allocator = allocator, .options = options, .child = std.process.Child.init(options.argv, allocator), .stdin = null, .reader = undefined };
+        self.child.stdin_behavior = .Pipe;
+        self.child.stdout_behavior = .Pipe;
+        self.child.stderr_behavior = .Pipe;
+        self.child.env_map = options.env;
+        try self.child.spawn();
+        self.stdin = self.child.stdin;
+        self.child.stdin = null;
+        self.reader = std.Thread.spawn(.{}, readLoop, .{self}) catch |err| {
+            self.stdin.?.close();
+            self.signal(posix.SIG.KILL);
+            _ = self.child.wait() catch {};
+            return err;
+        };
+        return self;
+    }
+
+    /// Shuts down (if `shutdown` was not called) and frees the client.
+    /// Every handle must have been released (`Handle.deinit`) before.
+    pub fn deinit(self: *Client) void {
+        if (self.waitEnded(0) == null) _ = self.shutdown(5_000);
+        self.reader.join();
+        if (self.stdin) |f| f.close();
+        var it = self.handles.valueIterator();
+        while (it.next()) |h| h.*.destroy();
+        self.handles.deinit(self.allocator);
+        for (self.unrouted.items) |*line| line.parsed.deinit();
+        self.unrouted.deinit(self.allocator);
+        self.violation.deinit(self.allocator);
+        self.stderr_tail.deinit(self.allocator);
+        self.child.stdout.?.close();
+        self.child.stderr.?.close();
+        self.allocator.destroy(self);
+    }
+
+    /// Clean shutdown: EOF on stdin (the executable finishes what is in
+    /// flight and exits 0), up to `grace_ms` for that, then SIGTERM (every
+    /// request ends CANCELLED, exit within about half a second), then SIGKILL.
+    pub fn shutdown(self: *Client, grace_ms: u64) Term {
+        self.closeStdin();
+        if (self.waitEnded(grace_ms)) |term| return term;
+        self.signal(posix.SIG.TERM);
+        if (self.waitEnded(self.options.term_wait_ms)) |term| return term;
+        self.signal(posix.SIG.KILL);
+        return self.waitEnded(null).?;
+    }
+
+    /// EOF on stdin: no more requests.
+    pub fn closeStdin(self: *Client) void {
+        self.write_mutex.lock();
+        defer self.write_mutex.unlock();
+        if (self.stdin) |f| f.close();
+        self.stdin = null;
+    }
+
+    /// Sends a signal unless the child was already reaped.
+    pub fn signal(self: *Client, sig: u8) void {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        // Once reaped, the pid may belong to another process. (A signal sent
+        // between waitpid's return and the reader taking the lock can still
+        // miss; that window is a few instructions long.)
+        if (self.term == null) posix.kill(self.child.id, sig) catch {};
+    }
+
+    /// The exit, once the reader has reaped the child; waits up to `wait_ms` (null: for ever).
+    pub fn waitEnded(self: *Client, wait_ms: ?u64) ?Term {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        const until = if (wait_ms) |ms| std.time.milliTimestamp() + @as(i64, @intCast(ms)) else null;
+        while (self.term == null) {
+            if (until) |u| {
+                const left = u - std.time.milliTimestamp();
+                if (left <= 0) return null;
+                self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
+            } else self.changed.wait(&self.mutex);
+        }
+        return self.term;
+    }
+
+    pub fn endReason(self: *Client) ?End {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return self.ended;
+    }
+
+    /// A copy of the last bytes the executable wrote to stderr (caller frees).
+    pub fn stderrTail(self: *Client, allocator: std.mem.Allocator) ![]u8 {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return allocator.dupe(u8, self.stderr_tail.items);
+    }
+
+    /// The line that broke the protocol, if one did (caller frees).
+    pub fn violationLine(self: *Client, allocator: std.mem.Allocator) ![]u8 {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return allocator.dupe(u8, self.violation.items);
+    }
+
+    /// Writes `line` and a newline as they are (tests: bad JSON, odd ids).
+    /// Their answers arrive through `nextUnrouted` unless a handle has their id.
+    pub fn sendRaw(self: *Client, line: []const u8) !void {
+        self.write_mutex.lock();
+        defer self.write_mutex.unlock();
+        const f = self.stdin orelse return error.StdinClosed;
+        var vec = [_]posix.iovec_const{ .{ .base = line.ptr, .len = line.len }, .{ .base = "\n", .len = 1 } };
+        try f.writevAll(&vec);
+    }
+
+    fn writeLine(self: *Client, line: []const u8) !void {
+        self.write_mutex.lock();
+        defer self.write_mutex.unlock();
+        const f = self.stdin orelse return error.StdinClosed;
+        try f.writeAll(line);
+    }
+
+    /// Whether a request with this id is in flight through a handle.
+    pub fn inFlight(self: *Client, id: Id) bool {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return self.handles.contains(id);
+    }
+
+    /// Sends a request and returns its handle (release it with `deinit`).
+    /// `params`: one of the params types of request.zig, a `Json`, or null.
+    pub fn request(self: *Client, action: req.Action, provider: ?[]const u8, params: anytype, options: RequestOptions) !*Handle {
+        const handle = try self.register(options.id, options.deadline_ms, false);
+        errdefer self.unregister(handle);
+        const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = action, .provider = provider, .timeout_ms = options.timeout_ms }, params);
+        defer self.allocator.free(line);
+        try self.writeLine(line);
+        return handle;
+    }
+
+    pub fn ping(self: *Client, options: RequestOptions) !*Handle {
+        return self.request(.ping, null, null, options);
+    }
+    pub fn listProviders(self: *Client, options: RequestOptions) !*Handle {
+        return self.request(.list_providers, null, null, options);
+    }
+    pub fn listModels(self: *Client, provider: []const u8, params: req.ListModelsParams, options: RequestOptions) !*Handle {
+        return self.request(.list_models, provider, params, options);
+    }
+    pub fn streamChat(self: *Client, provider: []const u8, params: req.ChatParams, options: RequestOptions) !*Handle {
+        return self.request(.stream_chat, provider, params, options);
+    }
+    pub fn countTokens(self: *Client, provider: []const u8, params: req.ChatParams, options: RequestOptions) !*Handle {
+        return self.request(.count_tokens, provider, params, options);
+    }
+    pub fn calculateCost(self: *Client, provider: []const u8, params: req.CostParams, options: RequestOptions) !*Handle {
+        return self.request(.calculate_cost, provider, params, options);
+    }
+    pub fn authenticate(self: *Client, provider: []const u8, params: req.ProviderOptions, options: RequestOptions) !*Handle {
+        return self.request(.authenticate, provider, params, options);
+    }
+    pub fn logout(self: *Client, provider: []const u8, params: req.ProviderOptions, options: RequestOptions) !*Handle {
+        return self.request(.logout, provider, params, options);
+    }
+    pub fn refreshCatalog(self: *Client, params: req.RefreshCatalogParams, options: RequestOptions) !*Handle {
+        return self.request(.refresh_catalog, null, params, options);
+    }
+
+    /// Sends `cancel` for `target`; its `{cancelled}` result is dropped (the
+    /// target's own CANCELLED line is what counts).
+    pub fn cancelId(self: *Client, target: Id) !void {
+        const handle = try self.register(null, null, true);
+        errdefer self.unregister(handle);
+        const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = .cancel }, req.CancelParams{ .id = target });
+        defer self.allocator.free(line);
+        try self.writeLine(line);
+    }
+
+    /// The next line no handle claimed, waiting up to `wait_ms`; null once the reader has ended.
+    pub fn nextUnrouted(self: *Client, wait_ms: u64) error{Timeout}!?Line {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        const until = std.time.milliTimestamp() + @as(i64, @intCast(wait_ms));
+        while (true) {
+            if (self.unrouted.items.len > 0) return self.unrouted.orderedRemove(0);
+            if (self.ended != null) return null;
+            const left = until - std.time.milliTimestamp();
+            if (left <= 0) return error.Timeout;
+            self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
+        }
+    }
+
+    /// How many lines have arrived so far; with `waitPast`, lets one thread watch several handles.
+    pub fn lineCount(self: *Client) u64 {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return self.seq;
+    }
+
+    /// Waits until more than `seen` lines have arrived or the reader has ended; false on timeout.
+    pub fn waitPast(self: *Client, seen: u64, wait_ms: u64) bool {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        const until = std.time.milliTimestamp() + @as(i64, @intCast(wait_ms));
+        while (self.seq <= seen and self.ended == null) {
+            const left = until - std.time.milliTimestamp();
+            if (left <= 0) return false;
+            self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
+        }
+        return true;
+    }
+
+    fn register(self: *Client, wanted: ?Id, deadline_ms: ?u64, discard: bool) !*Handle {
+        const handle = try self.allocator.create(Handle);
+        errdefer self.allocator.destroy(handle);
+        handle.* = .{ .client = self, .id = undefined, .discard = discard, .released = discard };
+        if (deadline_ms) |ms| handle.deadline = std.time.milliTimestamp() + @as(i64, @intCast(ms));
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        if (self.ended != null) return error.ExecutableGone;
+        if (wanted) |id| {
+            if (self.handles.contains(id)) return error.IdInUse;
+            handle.id = switch (id) {
+                .int => id,
+                .string => |s| .{ .string = try self.allocator.dupe(u8, s) },
+            };
+        } else {
+            while (self.handles.contains(.{ .int = self.next_auto_id })) self.next_auto_id += 1;
+            handle.id = .{ .int = self.next_auto_id };
+            self.next_auto_id += 1;
+        }
+        errdefer if (handle.id == .string) self.allocator.free(handle.id.string);
+        try self.handles.put(self.allocator, handle.id, handle);
+        return handle;
+    }
+
+    /// Undoes `register` after a failed write.
+    fn unregister(self: *Client, handle: *Handle) void {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        _ = self.handles.remove(handle.id);
+        handle.destroy();
+    }
+
+    // -----------------------------------------------------------------------
+    // The reader thread
+
+    fn readLoop(self: *Client) void {
+        const end = self.pump() catch |err| switch (err) {
+            error.LineTooLong => End.protocol_violation,
+            else => End.read_failed,
+        };
+        if (end != .exited) self.signal(posix.SIG.TERM);
+        // Drain until the child is gone so it never blocks on a full pipe.
+        if (end != .exited) self.drain();
+        const status = posix.waitpid(self.child.id, 0).status;
+        const term: Term = if (posix.W.IFEXITED(status)) .{ .exited = posix.W.EXITSTATUS(status) } else if (posix.W.IFSIGNALED(status)) .{ .signal = posix.W.TERMSIG(status) } else .{ .other = status };
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        self.term = term;
+        self.ended = if (end != .exited) end else if (term == .exited and term.exited == 0) .exited else .crashed;
+        self.changed.broadcast();
+    }
+
+    /// Reads stdout (lines) and stderr (kept tail) until both close.
+    fn pump(self: *Client) !End {
+        var pending: std.ArrayListUnmanaged(u8) = .empty;
+        defer pending.deinit(self.allocator);
+        var fds = [_]posix.pollfd{
+            .{ .fd = self.child.stdout.?.handle, .events = posix.POLL.IN, .revents = 0 },
+            .{ .fd = self.child.stderr.?.handle, .events = posix.POLL.IN, .revents = 0 },
+        };
+        var buffer: [64 * 1024]u8 = undefined;
+        while (fds[0].fd >= 0 or fds[1].fd >= 0) {
+            _ = try posix.poll(&fds, -1);
+            if (fds[1].revents != 0) {
+                const got = try posix.read(fds[1].fd, &buffer);
+                if (got == 0) fds[1].fd = -1 else self.keepStderr(buffer[0..got]);
+            }
+            if (fds[0].revents != 0) {
+                const got = try posix.read(fds[0].fd, &buffer);
+                if (got == 0) {
+                    fds[0].fd = -1;
+                    // A last line without its newline is still a line.
+                    if (pending.items.len > 0 and !try self.deliver(pending.items)) return .protocol_violation;
+                    continue;
+                }
+                const old = pending.items.len;
+                try pending.appendSlice(self.allocator, buffer[0..got]);
+                var line_start: usize = 0;
+                var from = old;
+                while (std.mem.indexOfScalarPos(u8, pending.items, from, '\n')) |nl| {
+                    if (!try self.deliver(pending.items[line_start..nl])) return .protocol_violation;
+                    line_start = nl + 1;
+                    from = line_start;
+                }
+                // One copy per read, not per line (a 1 MiB line arrives in many reads).
+                const rest = pending.items.len - line_start;
+                std.mem.copyForwards(u8, pending.items[0..rest], pending.items[line_start..]);
+                pending.shrinkRetainingCapacity(rest);
+                if (rest > self.options.max_line_bytes) {
+                    self.noteViolation(pending.items);
+                    return error.LineTooLong;
+                }
+            }
+        }
+        return .exited;
+    }
+
+    /// After a violation: keep reading (and dropping) until the child closes its pipes.
+    fn drain(self: *Client) void {
+        var fds = [_]posix.pollfd{
+            .{ .fd = self.child.stdout.?.handle, .events = posix.POLL.IN, .revents = 0 },
+            .{ .fd = self.child.stderr.?.handle, .events = posix.POLL.IN, .revents = 0 },
+        };
+        var buffer: [64 * 1024]u8 = undefined;
+        while (fds[0].fd >= 0 or fds[1].fd >= 0) {
+            _ = posix.poll(&fds, -1) catch return;
+            for (&fds) |*fd| {
+                if (fd.revents == 0) continue;
+                const got = posix.read(fd.fd, &buffer) catch 0;
+                if (got == 0) fd.fd = -1;
+            }
+        }
+    }
+
+    fn keepStderr(self: *Client, bytes: []const u8) void {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        const keep = self.options.stderr_keep_bytes;
+        const tail = bytes[bytes.len -| keep..];
+        const old = self.stderr_tail.items;
+        const drop = (old.len + tail.len) -| keep;
+        if (drop > 0) {
+            std.mem.copyForwards(u8, old[0 .. old.len - drop], old[drop..]);
+            self.stderr_tail.shrinkRetainingCapacity(old.len - drop);
+        }
+        // Out of memory only loses log text, never a response line.
+        self.stderr_tail.appendSlice(self.allocator, tail) catch {};
+    }
+
+    fn noteViolation(self: *Client, line: []const u8) void {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        self.violation.clearRetainingCapacity();
+        self.violation.appendSlice(self.allocator, line[0..@min(line.len, 300)]) catch {};
+    }
+
+    /// Parses one line and hands it to its handle; false when it is not a protocol line.
+    fn deliver(self: *Client, text: []const u8) !bool {
+        var parsed = protocol.parseResponse(self.allocator, text) catch |err| switch (err) {
+            error.InvalidResponse => {
+                self.noteViolation(text);
+                return false;
+            },
+            error.OutOfMemory => return err,
+        };
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        self.seq += 1;
+        defer self.changed.broadcast();
+        const line: Line = .{ .seq = self.seq, .parsed = parsed };
+        const id = parsed.response.id() orelse return self.keepUnrouted(line);
+        const handle = self.handles.get(id) orelse return self.keepUnrouted(line);
+        const terminal = parsed.response.isTerminal();
+        if (handle.discard) parsed.deinit() else handle.queue.append(self.allocator, line) catch |err| {
+            parsed.deinit();
+            return err;
+        };
+        if (terminal) {
+            _ = self.handles.remove(handle.id);
+            handle.routed = false;
+            if (handle.released) handle.destroy();
+        }
+        return true;
+    }
+
+    fn keepUnrouted(self: *Client, line: Line) !bool {
+        if (self.unrouted.items.len >= self.options.unrouted_keep_lines) {
+            var oldest = self.unrouted.orderedRemove(0);
+            oldest.parsed.deinit();
+            self.unrouted_dropped += 1;
+        }
+        try self.unrouted.append(self.allocator, line);
+        return true;
+    }
+};
+
+/// One request in flight. Use it from one thread at a time; release it with `deinit`.
+pub const Handle = struct {
+    client: *Client,
+    id: Id,
+    queue: std.ArrayListUnmanaged(Line) = .empty,
+    head: usize = 0,
+    /// Still in the client's routing table (no terminal line yet).
+    routed: bool = true,
+    /// The caller let go (`deinit`); freed once no longer routed.
+    released: bool = false,
+    /// Lines are dropped on arrival (the client's own cancel requests).
+    discard: bool = false,
+    terminal_taken: bool = false,
+    deadline: ?i64 = null,
+    deadline_fired: bool = false,
+
+    /// The next line of this request, waiting up to `wait_ms` (null: until
+    /// the request's deadline or for ever); null after the terminal line.
+    /// The caller owns the returned line (`line.parsed.deinit()`).
+    pub fn next(self: *Handle, wait_ms: ?u64) Error!?Line {
+        const client = self.client;
+        client.mutex.lock();
+        defer client.mutex.unlock();
+        const until = if (wait_ms) |ms| std.time.milliTimestamp() + @as(i64, @intCast(ms)) else null;
+        while (true) {
+            if (self.head < self.queue.items.len) {
+                const line = self.queue.items[self.head];
+                self.head += 1;
+                if (self.head == self.queue.items.len) {
+                    self.queue.clearRetainingCapacity();
+                    self.head = 0;
+                }
+                if (line.parsed.response.isTerminal()) self.terminal_taken = true;
+                return line;
+            }
+            if (self.terminal_taken) return null;
+            if (client.ended) |end| return switch (end) {
+                .exited => error.ExecutableExited,
+                .crashed => error.ExecutableCrashed,
+                .protocol_violation => error.ProtocolViolation,
+                .read_failed => error.ReadFailed,
+            };
+            const now = std.time.milliTimestamp();
+            if (self.deadline != null and !self.deadline_fired and now >= self.deadline.?) {
+                self.deadline_fired = true;
+                client.mutex.unlock();
+                // A failed write means the executable is gone, which the next call reports.
+                client.cancelId(self.id) catch {};
+                client.mutex.lock();
+                return error.DeadlineExceeded;
+            }
+            var stop = until;
+            if (self.deadline != null and !self.deadline_fired) stop = if (stop) |s| @min(s, self.deadline.?) else self.deadline.?;
+            if (stop) |s| {
+                if (now >= s) return error.Timeout;
+                client.changed.timedWait(&client.mutex, @as(u64, @intCast(s - now)) * std.time.ns_per_ms) catch {};
+            } else client.changed.wait(&client.mutex);
+        }
+    }
+
+    /// Reads up to the terminal line and returns it; the chunks before it are
+    /// dropped (for non-streaming actions: ping, list_models, count_tokens ...).
+    pub fn terminal(self: *Handle, wait_ms: ?u64) Error!Line {
+        while (try self.next(wait_ms)) |line| {
+            if (line.parsed.response.isTerminal()) return line;
+            var l = line;
+            l.parsed.deinit();
+        }
+        return error.ExecutableExited;
+    }
+
+    /// Asks the executable to cancel this request; it then ends with a CANCELLED line.
+    pub fn cancel(self: *Handle) !void {
+        try self.client.cancelId(self.id);
+    }
+
+    /// Releases the handle. A request still in flight goes on; its remaining lines are dropped.
+    pub fn deinit(self: *Handle) void {
+        const client = self.client;
+        client.mutex.lock();
+        defer client.mutex.unlock();
+        self.released = true;
+        self.discard = true;
+        if (!self.routed) self.destroy();
+    }
+
+    fn destroy(self: *Handle) void {
+        const allocator = self.client.allocator;
+        for (self.queue.items[self.head..]) |*line| line.parsed.deinit();
+        self.queue.deinit(allocator);
+        if (self.id == .string) allocator.free(self.id.string);
+        allocator.destroy(self);
+    }
+};

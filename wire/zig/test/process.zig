@@ -1,0 +1,99 @@
+//! The client's supervision against stand-in executables (/bin/sh scripts):
+//! what the real one never does (a line that is not JSON, an endless line,
+//! an exit before a terminal line, ignoring SIGTERM) and routing in small.
+const std = @import("std");
+const plue = @import("plue_ai_provider");
+
+fn start(script: []const u8, options: plue.Options) !*plue.Client {
+    var o = options;
+    o.argv = &.{ "/bin/sh", "-c", script };
+    return plue.Client.start(std.testing.allocator, o);
+}
+
+test "lines are routed by id; a line without a handle waits in the unrouted queue; stdin EOF ends it cleanly" {
+    const client = try start(
+        \\read a; read b
+        \\echo '{"id":null,"success":false,"error":{"code":"INVALID_REQUEST","message":"m","retryable":false,"partial":false}}'
+        \\echo '{"id":2,"success":true,"data":{"cancelled":false}}'
+        \\echo '{"id":1,"success":true,"data":{"version":"x","protocol":1}}'
+        \\read c; exit 0
+    , .{ .argv = &.{} });
+    defer client.deinit();
+    const one = try client.ping(.{});
+    defer one.deinit();
+    const two = try client.request(.cancel, null, plue.CancelParams{ .id = .{ .int = 9 } }, .{});
+    defer two.deinit();
+    try std.testing.expectEqual(@as(i64, 1), one.id.int);
+    try std.testing.expectEqual(@as(i64, 2), two.id.int);
+    var a = (try one.next(5_000)).?;
+    defer a.parsed.deinit();
+    try std.testing.expectEqualStrings("x", (try plue.results.ping(a.parsed.arena.allocator(), a.parsed.response.result.data)).version);
+    try std.testing.expectEqual(@as(?plue.Line, null), try one.next(0));
+    var b = (try two.next(5_000)).?;
+    defer b.parsed.deinit();
+    try std.testing.expect(!try plue.results.cancelled(b.parsed.response.result.data));
+    // Arrival order is kept in seq: the null-id line came first.
+    var c = (try client.nextUnrouted(5_000)).?;
+    defer c.parsed.deinit();
+    try std.testing.expect(c.seq < b.seq and b.seq < a.seq and c.parsed.response.failure.id == null);
+    const term = client.shutdown(5_000);
+    try std.testing.expectEqual(plue.Term{ .exited = 0 }, term);
+}
+
+test "a line that is not a protocol line ends the session: ProtocolViolation, SIGTERM" {
+    const client = try start("read a; echo 'not json'; exec sleep 30", .{ .argv = &.{} });
+    defer client.deinit();
+    const h = try client.ping(.{});
+    defer h.deinit();
+    try std.testing.expectError(error.ProtocolViolation, h.next(5_000));
+    const line = try client.violationLine(std.testing.allocator);
+    defer std.testing.allocator.free(line);
+    try std.testing.expectEqualStrings("not json", line);
+    try std.testing.expectEqual(plue.Term{ .signal = std.posix.SIG.TERM }, client.waitEnded(5_000).?);
+    try std.testing.expectError(error.ExecutableGone, client.ping(.{}));
+}
+
+test "a line longer than max_line_bytes is a protocol violation" {
+    const client = try start("read a; printf '{\"id\":1,\"success\":true,\"data\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'; exec sleep 30", .{ .argv = &.{}, .max_line_bytes = 32 });
+    defer client.deinit();
+    const h = try client.ping(.{});
+    defer h.deinit();
+    try std.testing.expectError(error.ProtocolViolation, h.next(5_000));
+}
+
+test "stdout ends with exit 0 before the terminal line: ExecutableExited; a non-zero exit: ExecutableCrashed" {
+    {
+        const client = try start("read a; exit 0", .{ .argv = &.{} });
+        defer client.deinit();
+        const h = try client.ping(.{});
+        defer h.deinit();
+        try std.testing.expectError(error.ExecutableExited, h.next(5_000));
+    }
+    {
+        const client = try start("read a; exit 3", .{ .argv = &.{} });
+        defer client.deinit();
+        const h = try client.ping(.{});
+        defer h.deinit();
+        try std.testing.expectError(error.ExecutableCrashed, h.next(5_000));
+        try std.testing.expectEqual(plue.Term{ .exited = 3 }, client.waitEnded(0).?);
+    }
+}
+
+test "shutdown: an executable that ignores stdin EOF and SIGTERM is killed" {
+    const client = try start("trap '' TERM; exec sleep 30", .{ .argv = &.{}, .term_wait_ms = 200 });
+    defer client.deinit();
+    try std.testing.expectEqual(plue.Term{ .signal = std.posix.SIG.KILL }, client.shutdown(100));
+}
+
+test "Timeout leaves the request running; stderr is kept" {
+    const client = try start("echo starting >&2; read a; sleep 0.3; echo '{\"id\":1,\"success\":true,\"data\":{\"cancelled\":true}}'; read b; exit 0", .{ .argv = &.{} });
+    defer client.deinit();
+    const h = try client.request(.cancel, null, plue.CancelParams{ .id = .{ .string = "x" } }, .{});
+    defer h.deinit();
+    try std.testing.expectError(error.Timeout, h.next(10));
+    var line = (try h.next(5_000)).?;
+    line.parsed.deinit();
+    const log = try client.stderrTail(std.testing.allocator);
+    defer std.testing.allocator.free(log);
+    try std.testing.expectEqualStrings("starting\n", log);
+}
