@@ -1,6 +1,6 @@
 /**
  * Runs wire/conformance/*.ndjson transcripts against an executable. The
- * format is documented in wire/conformance/README.md; wire/zig/conformance.zig
+ * format is documented in wire/conformance/README.md; wire/zig/test/conformance.zig
  * implements the same rules, so keep the two in step.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
