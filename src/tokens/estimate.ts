@@ -43,6 +43,11 @@ const REPLY_PRIMING = 3;
  */
 const IMAGE_TOKENS = 1_000;
 
+/** One image part, as the estimate counts it; family-estimate.ts adds images this way too. */
+export function imagePartTokens(_part: Extract<ContentPart, { type: "image" }>): number {
+  return IMAGE_TOKENS;
+}
+
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const SYMBOL = /[\p{P}\p{S}]/u;
 const WHITESPACE = /\s/u;
