@@ -11,7 +11,24 @@
  */
 import { encodingForModel } from "./tiktoken.ts";
 
-export type Family = "openai" | "gpt-oss" | "claude" | "claude-5" | "gemini" | "gemini-3" | "nova" | "llama" | "grok" | "glm" | "deepseek" | "mistral" | "qwen" | "kimi" | "other";
+export type Family =
+  | "openai"
+  | "gpt-oss"
+  | "claude"
+  | "claude-haiku-4.5"
+  | "claude-5"
+  | "gemini"
+  | "gemini-2.5"
+  | "gemini-3"
+  | "nova"
+  | "llama"
+  | "grok"
+  | "glm"
+  | "deepseek"
+  | "mistral"
+  | "qwen"
+  | "kimi"
+  | "other";
 
 const TABLE: ReadonlyArray<readonly [RegExp, Family]> = [
   // Before "openai": gpt-oss is open-weight and served by others, with its own system message.
@@ -42,14 +59,31 @@ const CLAUDE_GENERATION = /claude-(?:[a-z]+-)?(\d+)/;
  * tool and multi_tool recordings of gemini-2.5-flash and gemini-3-pro-preview;
  * the Gemini API's usage also names a `toolUsePromptTokenCount`).
  */
-const GEMINI_GENERATION = /gemini-(\d+)/;
+const GEMINI_GENERATION = /gemini-(\d+)(?:\.(\d+))?/;
+
+function geminiFamily(id: string): Family {
+  const [, major = "0", minor = "0"] = GEMINI_GENERATION.exec(id) ?? [];
+  if (Number(major) >= 3) return "gemini-3";
+  return Number(major) === 2 && Number(minor) >= 5 ? "gemini-2.5" : "gemini";
+}
+
+/**
+ * Claude Haiku 4.5 bills about 180 tokens more than Sonnet 4 for the same
+ * request with one tool (577 against 394: fantasy TestBedrockCommon and
+ * TestOpenRouterCommon haiku-4-5 tool_streaming, TestAnthropicCommon and
+ * TestGoogleCommon sonnet-4 / 3.7 tool), so it gets constants of its own.
+ */
+function claudeFamily(id: string): Family {
+  if (Number(CLAUDE_GENERATION.exec(id)?.[1] ?? 0) >= 5) return "claude-5";
+  return /haiku-4[-.]5/.test(id) ? "claude-haiku-4.5" : "claude";
+}
 
 export function familyOf(model: string): Family {
   const id = model.trim().toLowerCase();
   for (const [pattern, family] of TABLE) {
     if (!pattern.test(id)) continue;
-    if (family === "claude") return Number(CLAUDE_GENERATION.exec(id)?.[1] ?? 0) >= 5 ? "claude-5" : "claude";
-    if (family === "gemini") return Number(GEMINI_GENERATION.exec(id)?.[1] ?? 0) >= 3 ? "gemini-3" : "gemini";
+    if (family === "claude") return claudeFamily(id);
+    if (family === "gemini") return geminiFamily(id);
     return family;
   }
   // OpenAI-made models: the ones we have OpenAI's tokenizer for.

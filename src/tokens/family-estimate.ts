@@ -83,7 +83,8 @@ export function requestFeatures(params: ChatParams, encoder: TokenCounter): Feat
 
 function thinks(params: ChatParams): boolean {
   const r = params.reasoning;
-  if (r === undefined) return false;
+  // OpenRouter's `:thinking` variants think without being asked (anthropic/claude-3.7-sonnet:thinking).
+  if (r === undefined) return params.model.endsWith(":thinking");
   return "effort" in r ? r.effort !== "none" : r.budget_tokens > 0;
 }
 
@@ -93,14 +94,18 @@ export function applyConstants(features: Features, constants: Constants): number
   return Math.max(1, Math.round(total));
 }
 
-const FAMILIES = fitted.families as Record<string, Constants>;
-
-/** The family's constants; families without enough recordings use the pooled fit ("other"). */
-export function constantsFor(family: Family): Constants {
-  return FAMILIES[family] ?? (FAMILIES["other"] as Constants);
+/**
+ * The constants for a family as served by one provider (Vertex bills Gemini's
+ * tool declarations lower than the Gemini API does), else the family's, else
+ * the pooled fit ("other") for families with too few recordings.
+ */
+export function lookup(table: Readonly<Record<string, Constants>>, family: Family, provider: string | undefined): Constants {
+  return table[`${family}@${provider}`] ?? table[family] ?? (table["other"] as Constants);
 }
 
-export function estimateFamilyTokens(params: ChatParams, family: Family, encoder: TokenCounter): number {
+const FAMILIES = fitted.families as Record<string, Constants>;
+
+export function estimateFamilyTokens(params: ChatParams, family: Family, provider: string | undefined, encoder: TokenCounter): number {
   let images = 0;
   for (const message of params.messages) {
     if (typeof message.content === "string") continue;
@@ -111,5 +116,5 @@ export function estimateFamilyTokens(params: ChatParams, family: Family, encoder
       }
     }
   }
-  return applyConstants(requestFeatures(params, encoder), constantsFor(family)) + images;
+  return applyConstants(requestFeatures(params, encoder), lookup(FAMILIES, family, provider)) + images;
 }

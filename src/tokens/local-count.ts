@@ -16,6 +16,8 @@ export interface LocalTokenCount {
 }
 
 export interface LocalCountOptions {
+  /** The provider id serving the model: hosts bill the same family differently. */
+  provider?: string;
   /** The model's tokenizer as the catalog or the model name gives it, if any. */
   encoding?: string | undefined;
   /** The API an OpenAI-made model's request is sent to (OpenAI, Azure, Copilot, OpenRouter); Chat elsewhere. */
@@ -31,7 +33,7 @@ export async function countLocally(params: ChatParams, options: LocalCountOption
     const count = countChatTokens(params, await getEncoder(encoding), route);
     return { input_tokens: count, exact: family === "openai" && route === "chat" && exactByConstruction(params), method: "tokenizer" };
   }
-  return { input_tokens: estimateFamilyTokens(params, family, await getEncoder("o200k_base")), exact: false, method: "estimate" };
+  return { input_tokens: estimateFamilyTokens(params, family, options.provider, await getEncoder("o200k_base")), exact: false, method: "estimate" };
 }
 
 /**

@@ -18,6 +18,8 @@ const SOURCES = readSourceTable(join(CORPUS, "SOURCES.md"));
 interface Pair {
   id: string;
   provider: string;
+  /** The provider id of this executable that serves the URL recorded (hosts bill the same model differently). */
+  host: string;
   dialect: Dialect;
   endpoint: "generate" | "count";
   model: string;
@@ -66,6 +68,7 @@ function billedExtra(body: Record<string, unknown>): string | undefined {
   for (const field of [
     "output_format",
     "output_config",
+    "outputConfig",
     "mcp_servers",
     "plugins",
     "preset",
@@ -82,6 +85,31 @@ function billedExtra(body: Record<string, unknown>): string | undefined {
   if (Array.isArray(body["models"])) return "OpenRouter fallback models (the bill may be another model's)";
   if (typeof body["model"] === "string" && body["model"].startsWith("compound")) return "groq compound (server-side search billed as input)";
   return undefined;
+}
+
+const HOSTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^api\.openai\.com$/, "openai"],
+  [/\.openai\.azure\.com$/, "azure"],
+  [/^api\.anthropic\.com$/, "anthropic"],
+  [/^generativelanguage\.googleapis\.com$/, "google"],
+  [/aiplatform\.googleapis\.com$/, "vertex"],
+  [/^bedrock-runtime\./, "bedrock"],
+  [/^openrouter\.ai$/, "openrouter"],
+  [/^api\.groq\.com$/, "groq"],
+  [/^api\.x\.ai$/, "xai"],
+  [/^api\.mistral\.ai$/, "mistral"],
+  [/^api\.deepseek\.com$/, "deepseek"],
+  [/^api\.cerebras\.ai$/, "cerebras"],
+  [/^router\.huggingface\.co$/, "huggingface"],
+  [/^api\.z\.ai$/, "zai"],
+  [/^api\.avian\.io$/, "avian"],
+  // fantasy's llama.cpp recordings (TestOpenAICompatible*__llama-cpp-*) ran against a local llama-server.
+  [/^localhost:8080$/, "llamacpp"],
+];
+
+function hostOf(url: string, provider: string): string {
+  const host = new URL(url).host;
+  return HOSTS.find(([pattern]) => pattern.test(host))?.[1] ?? provider;
 }
 
 function exchangesOf(file: string): RawExchange[] | undefined {
@@ -156,6 +184,7 @@ function readPair(provider: string, file: string, x: RawExchange, interaction: n
   return {
     id: `${file}#${interaction}`,
     provider,
+    host: hostOf(x.url, provider),
     dialect: route.dialect,
     endpoint: route.endpoint,
     model,

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChatParams } from "../../../src/protocol/chat.ts";
 import { type Family, familyOf } from "../../../src/tokens/families.ts";
-import { applyConstants, type Constants, FEATURES, type Features, requestFeatures } from "../../../src/tokens/family-estimate.ts";
+import { applyConstants, type Constants, FEATURES, type Features, lookup, requestFeatures } from "../../../src/tokens/family-estimate.ts";
 import { getEncoder } from "../../../src/tokens/tiktoken.ts";
 
 export const PAIRS_DIR = join(import.meta.dir, "..", "..", "fixtures", "tokens", "pairs");
@@ -12,6 +12,7 @@ export const PAIRS_DIR = join(import.meta.dir, "..", "..", "fixtures", "tokens",
 export interface Pair {
   id: string;
   provider: string;
+  host: string;
   dialect: string;
   endpoint: string;
   model: string;
@@ -52,15 +53,34 @@ export async function estimationSamples(pairs: readonly Pair[]): Promise<Sample[
 export const GENERIC_PRIOR: Constants = { text: 1, reasoning: 0.5, messages: 3, blocks: 3, tool_defs: 1, tools: 0, has_tools: 0, thinking: 0, signatures: 0, one: 3 };
 
 /**
- * Ridge strength: how many pairs' worth of evidence the prior counts for,
- * per constant. Small families stay near the pooled fit; large ones move.
+ * Each family's tokenizer against o200k on the same text, where measured:
+ * Claude about 1.1x, GLM 1.4x, Grok 1.5x (provider-facts-2026 §9.1, from
+ * recordings); Claude Sonnet 5's new tokenizer "roughly 30% more" than the
+ * previous one (§9.1, docs.oxen.ai). Others start at 1.
  */
-export const PRIOR_WEIGHT = 2;
+export const TEXT_RATIO: Partial<Record<Family, number>> = { claude: 1.1, "claude-haiku-4.5": 1.1, glm: 1.4, grok: 1.5 };
+
+/**
+ * Families with too few recordings of their own that inherit a
+ * predecessor's constants: Claude 5.x keeps Claude's templates (the tool-use
+ * system prompt) with a tokenizer about 1.3x the old one (§9.1).
+ */
+const PARENT: Partial<Record<Family, { family: Family; textScale: number }>> = { "claude-5": { family: "claude", textScale: 1.3 } };
+
+/**
+ * Ridge strength: how many pairs' worth of evidence the prior counts for,
+ * per constant. The text scale is held near its measured ratio (most
+ * recorded requests are short, where a scale and a constant cannot be told
+ * apart); the framing constants move freely. Chosen by the held-out error:
+ * weights 0.25 to 1 and 5 to 200 were tried, 0.5 and 200 gave the lowest median over all families.
+ */
+const PRIOR_WEIGHT = 0.5;
+const TEXT_PRIOR_WEIGHT = 200;
 
 /**
  * Least squares on relative error (each row divided by the billed count, so
  * a 10-token miss on a 20-token request weighs as much as 500 on 1,000),
- * pulled toward `prior` with PRIOR_WEIGHT.
+ * pulled toward `prior` with PRIOR_WEIGHT (TEXT_PRIOR_WEIGHT for the text scale).
  */
 export function fit(samples: readonly Sample[], prior: Constants): Constants {
   // No provider bills negative tokens for anything: a constant the fit drives below zero is pinned at 0 and the rest refitted.
@@ -79,17 +99,17 @@ function fitWith(samples: readonly Sample[], prior: Constants, pinned: ReadonlyS
   const b = new Array<number>(k).fill(0);
   const scale = new Array<number>(k).fill(0);
   for (const s of samples) {
+    // Row: features / billed; target: 1 (the estimate over the bill).
     const x = FEATURES.map((f) => s.features[f] / s.pair.billed);
-    const y = 1;
     for (let i = 0; i < k; i++) {
       scale[i]! += x[i]! * x[i]!;
-      b[i]! += x[i]! * y;
+      b[i]! += x[i]!;
       for (let j = 0; j < k; j++) a[i]![j]! += x[i]! * x[j]!;
     }
   }
   for (let i = 0; i < k; i++) {
-    // The prior weighs as PRIOR_WEIGHT typical rows of this column; a column never seen keeps its prior.
-    const lambda = PRIOR_WEIGHT * Math.max(scale[i]! / Math.max(samples.length, 1), 1e-6);
+    // The prior weighs as that many typical rows of this column; a column never seen keeps its prior.
+    const lambda = (FEATURES[i] === "text" ? TEXT_PRIOR_WEIGHT : PRIOR_WEIGHT) * Math.max(scale[i]! / Math.max(samples.length, 1), 1e-6);
     a[i]![i]! += lambda;
     b[i]! += lambda * Math.max(0, prior[FEATURES[i]!]);
   }
@@ -120,25 +140,46 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => row[n]! / row[i]!);
 }
 
-/** Families with fewer pairs than this get no constants of their own: they use the pooled fit ("other"). */
+/**
+ * Families (and a family on one host) with fewer pairs than this get no
+ * constants of their own: they use the pooled fit ("other"), the family's.
+ */
 export const MIN_FAMILY_PAIRS = 5;
 
 export type Table = Record<string, Constants>;
 
-/** The pooled fit over every family ("other"), then each family with enough pairs pulled toward it. */
+/**
+ * The pooled fit over every family ("other"); each family with enough pairs
+ * pulled toward it; each family on one host (`claude@bedrock`) pulled toward
+ * the family's.
+ */
 export function fitTable(samples: readonly Sample[]): Table {
   const pooled = fit(samples, GENERIC_PRIOR);
   const table: Table = { other: pooled };
-  const families = new Set(samples.map((s) => s.family));
-  for (const family of [...families].sort()) {
+  const families = [...new Set(samples.map((s) => s.family))].sort((x, y) => Number(x in PARENT) - Number(y in PARENT) || x.localeCompare(y));
+  for (const family of families) {
     const own = samples.filter((s) => s.family === family);
-    if (own.length >= MIN_FAMILY_PAIRS) table[family] = fit(own, pooled);
+    const parent = PARENT[family];
+    const parentFit = parent === undefined ? undefined : table[parent.family];
+    let familyFit: Constants;
+    if (parent !== undefined && parentFit !== undefined) {
+      // A new generation starts from its predecessor, with the text scaled by the tokenizer change.
+      familyFit = fit(own, { ...parentFit, text: parentFit.text * parent.textScale });
+    } else if (own.length >= MIN_FAMILY_PAIRS) {
+      // From the generic start, not the pooled fit: pulling toward the pooled fit did worse held out (it mixes templates).
+      familyFit = fit(own, { ...GENERIC_PRIOR, text: TEXT_RATIO[family] ?? 1 });
+    } else continue;
+    table[family] = familyFit;
+    for (const host of [...new Set(own.map((s) => s.pair.host))].sort()) {
+      const onHost = own.filter((s) => s.pair.host === host);
+      if (onHost.length >= MIN_FAMILY_PAIRS && onHost.length < own.length) table[`${family}@${host}`] = fit(onHost, familyFit);
+    }
   }
   return table;
 }
 
 export function predict(table: Table, sample: Sample): number {
-  return applyConstants(sample.features, table[sample.family] ?? (table["other"] as Constants));
+  return applyConstants(sample.features, lookup(table, sample.family, sample.pair.host));
 }
 
 /** Signed relative error of each sample, with its recording file held out of the fit that predicts it. */
