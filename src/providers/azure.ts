@@ -222,7 +222,7 @@ export const azureProvider: Provider = {
   async countTokens(params: ChatRequestParams): Promise<TokenCount> {
     // A deployment named after its model counts exactly; a name of the user's own gets an estimate.
     // Counted as the route planChat takes: Chat unless `api` asks for Responses.
-    return countLocally(params, { encoding: findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model), route: params.api ?? "chat" });
+    return countLocally(params, { provider: "azure", encoding: findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model), route: params.api ?? "chat" });
   },
 
   async authenticate(params, { deps, signal }) {

@@ -242,5 +242,5 @@ function announcingModel<E>(mapper: StreamMapper<E>, model: string): StreamMappe
 
 /** OpenAI's open-weight models on Bedrock count exactly with their tokenizer; others get an estimate. */
 function localCount(params: ChatRequestParams): Promise<TokenCount> {
-  return countLocally(params, { encoding: findModel("bedrock", params.model)?.tokenizer ?? encodingForModel(params.model) });
+  return countLocally(params, { provider: "bedrock", encoding: findModel("bedrock", params.model)?.tokenizer ?? encodingForModel(params.model) });
 }

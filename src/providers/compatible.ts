@@ -157,6 +157,7 @@ export function createCompatibleProvider(spec: CompatibleSpec): Provider {
     async countTokens(params) {
       // No compatible server has a counting endpoint in common: the model family's tokenizer, else a marked estimate.
       return countLocally(params, {
+        provider: spec.id,
         encoding: findModel(spec.id, params.model)?.tokenizer ?? encodingForModel(params.model),
         route: OPENAI_VIA_RESPONSES.has(spec.id) ? "responses" : "chat",
       });

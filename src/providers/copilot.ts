@@ -321,7 +321,7 @@ export const copilotProvider: Provider = {
     // Copilot has no counting endpoint; GPT models get their own tokenizer, the others (Claude, Gemini) a marked estimate.
     // The route planChat takes comes from /models, which counting does not fetch: OpenAI's own choice
     // (Responses for the reasoning models) stands in for it, unless `api` forces one.
-    return countLocally(params, { encoding: findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model), route: chooseOpenAIApi(params) });
+    return countLocally(params, { provider: "copilot", encoding: findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model), route: chooseOpenAIApi(params) });
   },
 
   async authenticate(params, call) {

@@ -90,7 +90,7 @@ export const openaiProvider: Provider = {
   },
 
   async countTokens(params): Promise<TokenCount> {
-    return countLocally(params, { encoding: findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model), route: chooseOpenAIApi(params) });
+    return countLocally(params, { provider: "openai", encoding: findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model), route: chooseOpenAIApi(params) });
   },
 
   async authenticate(params, { deps, signal }) {
