@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChatParams } from "../../../src/protocol/chat.ts";
 import { type Family, familyOf } from "../../../src/tokens/families.ts";
-import { applyConstants, type Constants, FEATURES, type Features, lookup, requestFeatures } from "../../../src/tokens/family-estimate.ts";
+import { applyConstants, type Constants, type Feature, FEATURES, type Features, lookup, requestFeatures } from "../../../src/tokens/family-estimate.ts";
 import { getEncoder } from "../../../src/tokens/tiktoken.ts";
 
 export const PAIRS_DIR = join(import.meta.dir, "..", "..", "fixtures", "tokens", "pairs");
@@ -82,18 +82,43 @@ const TEXT_PRIOR_WEIGHT = 200;
  * a 10-token miss on a 20-token request weighs as much as 500 on 1,000),
  * pulled toward `prior` with PRIOR_WEIGHT (TEXT_PRIOR_WEIGHT for the text scale).
  */
-export function fit(samples: readonly Sample[], prior: Constants): Constants {
-  // No provider bills negative tokens for anything: a constant the fit drives below zero is pinned at 0 and the rest refitted.
-  const pinned = new Set<number>();
+/**
+ * What a constant can be. No provider bills negative tokens for anything;
+ * a scale (tokens billed per o200k token of text, reasoning or tool JSON, per
+ * 4 characters of signature) stays within 2, as tokenizers do (Grok, the
+ * least frugal measured, is 1.5x). Beyond these a few odd recordings would
+ * turn a family's scale into nonsense that long requests then multiply.
+ */
+const BOUNDS: Record<Feature, readonly [number, number]> = {
+  text: [0.5, 2],
+  reasoning: [0, 2],
+  messages: [0, Number.POSITIVE_INFINITY],
+  blocks: [0, Number.POSITIVE_INFINITY],
+  tool_defs: [0, 2],
+  tools: [0, Number.POSITIVE_INFINITY],
+  has_tools: [0, Number.POSITIVE_INFINITY],
+  thinking: [0, Number.POSITIVE_INFINITY],
+  signatures: [0, 2],
+  one: [0, Number.POSITIVE_INFINITY],
+};
+
+/** Bounded least squares by active set: a constant the fit drives out of its bounds is pinned at the bound and the rest refitted. */
+export function fit(samples: readonly Sample[], prior: Constants, fixed: Partial<Constants> = {}): Constants {
+  const pinned = new Map<number, number>();
+  FEATURES.forEach((f, i) => {
+    const value = fixed[f];
+    if (value !== undefined) pinned.set(i, value);
+  });
   for (;;) {
     const solution = fitWith(samples, prior, pinned);
-    const negative = solution.findIndex((v, i) => v < 0 && !pinned.has(i));
-    if (negative < 0) return Object.fromEntries(FEATURES.map((f, i) => [f, round(solution[i]!)])) as Constants;
-    pinned.add(negative);
+    const out = solution.findIndex((v, i) => !pinned.has(i) && (v < BOUNDS[FEATURES[i]!][0] || v > BOUNDS[FEATURES[i]!][1]));
+    if (out < 0) return Object.fromEntries(FEATURES.map((f, i) => [f, round(solution[i]!)])) as Constants;
+    const [low, high] = BOUNDS[FEATURES[out]!];
+    pinned.set(out, solution[out]! < low ? low : high);
   }
 }
 
-function fitWith(samples: readonly Sample[], prior: Constants, pinned: ReadonlySet<number>): number[] {
+function fitWith(samples: readonly Sample[], prior: Constants, pinned: ReadonlyMap<number, number>): number[] {
   const k = FEATURES.length;
   const a = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const b = new Array<number>(k).fill(0);
@@ -113,10 +138,13 @@ function fitWith(samples: readonly Sample[], prior: Constants, pinned: ReadonlyS
     a[i]![i]! += lambda;
     b[i]! += lambda * Math.max(0, prior[FEATURES[i]!]);
   }
-  for (const i of pinned) {
-    for (let j = 0; j < k; j++) a[i]![j]! = a[j]![i]! = 0;
+  for (const [i, value] of pinned) {
+    for (let j = 0; j < k; j++) {
+      b[j]! -= a[j]![i]! * value;
+      a[i]![j]! = a[j]![i]! = 0;
+    }
     a[i]![i]! = 1;
-    b[i]! = 0;
+    b[i]! = value;
   }
   return solve(a, b);
 }
@@ -154,7 +182,8 @@ export type Table = Record<string, Constants>;
  * the family's.
  */
 export function fitTable(samples: readonly Sample[]): Table {
-  const pooled = fit(samples, GENERIC_PRIOR);
+  // The fallback for families without recordings: o200k text as is (mixing every tokenizer would only blur it), the rest pooled.
+  const pooled = fit(samples, GENERIC_PRIOR, { text: 1 });
   const table: Table = { other: pooled };
   const families = [...new Set(samples.map((s) => s.family))].sort((x, y) => Number(x in PARENT) - Number(y in PARENT) || x.localeCompare(y));
   for (const family of families) {
