@@ -21,9 +21,10 @@ function image(mediaType: unknown, data: unknown): ContentPart {
   return { type: "image", media_type: str(mediaType) || "image/png", data: `<${str(data).length} base64 chars dropped>` };
 }
 
-function tool(name: unknown, description: unknown, parameters: unknown): ToolDefinition {
+function tool(name: unknown, description: unknown, parameters: unknown, strict?: unknown): ToolDefinition {
   const t: ToolDefinition = { name: str(name), parameters: (parameters ?? { type: "object", properties: {} }) as Record<string, unknown> };
   if (typeof description === "string") t.description = description;
+  if (strict === true) t.strict = true;
   return t;
 }
 
@@ -52,7 +53,7 @@ const READERS: Record<Dialect, (body: Json, model: string) => ChatParams> = {
     }
     const tools = arr(body["tools"]).map((t) => {
       if (t["type"] !== undefined && t["type"] !== "custom") throw new Unsupported(`server tool ${String(t["type"])}`);
-      return tool(t["name"], t["description"], t["input_schema"]);
+      return tool(t["name"], t["description"], t["input_schema"], t["strict"]);
     });
     return { model, messages, tools };
   },
@@ -83,7 +84,7 @@ const READERS: Record<Dialect, (body: Json, model: string) => ChatParams> = {
     const tools = arr(body["tools"]).map((t) => {
       if (t["type"] !== "function") throw new Unsupported(`chat tool ${String(t["type"])}`);
       const f = t["function"] as Json;
-      return tool(f["name"], f["description"], f["parameters"]);
+      return tool(f["name"], f["description"], f["parameters"], f["strict"]);
     });
     return { model, messages, tools };
   },
@@ -121,7 +122,7 @@ const READERS: Record<Dialect, (body: Json, model: string) => ChatParams> = {
     }
     const tools = arr(body["tools"]).map((t) => {
       if (t["type"] !== "function") throw new Unsupported(`responses tool ${String(t["type"])}`);
-      return tool(t["name"], t["description"], t["parameters"]);
+      return tool(t["name"], t["description"], t["parameters"], t["strict"]);
     });
     return { model, messages: mergeAdjacent(messages), tools };
   },
