@@ -24,10 +24,11 @@
  * and say which. Expect a few tokens of error once tools are involved;
  * test/tokens/chat-tokens.test.ts states the tolerance.
  *
- * The Responses API bills the same messages the same (every recorded request
- * without tools in test/fixtures/tokens/pairs/openai.json matches the Chat
- * count) but renders tools more cheaply: `route: "responses"` applies its
- * own constants (RESPONSES_* below).
+ * The Responses API bills the same messages the same (24 of the 30 recorded
+ * Responses requests without tools in test/fixtures/tokens/pairs/ match the
+ * Chat count, four more within a token; the rest hand back encrypted
+ * reasoning, which no local count can see) but renders tools more cheaply:
+ * `route: "responses"` applies its own constants (RESPONSES_* below).
  */
 import type { ChatParams, ContentPart, Message } from "../protocol/chat.ts";
 import type { TokenCounter } from "./tiktoken.ts";
@@ -90,7 +91,7 @@ const RESPONSES_TOOLS_FRAMING = -3;
  * Bedrock (test_bedrock_model_stream_empty_text_delta,
  * test_bedrock_thinking_false_openai_variant_silent_drop), +65 on Groq with
  * an explicit effort. With tools the reasoning tools framing above already
- * holds it (llama.cpp tool_streaming: 6 under).
+ * holds it (fantasy llama.cpp tool_streaming: counted 6 over the bill).
  */
 const GPT_OSS_SYSTEM = 61;
 
