@@ -26,9 +26,10 @@
  *
  * The Responses API bills the same messages the same (24 of the 30 recorded
  * Responses requests without tools in test/fixtures/tokens/pairs/ match the
- * Chat count, four more within a token; the rest hand back encrypted
- * reasoning, which no local count can see) but renders tools more cheaply:
- * `route: "responses"` applies its own constants (RESPONSES_* below).
+ * Chat count and one more is a token off; three hand back reasoning, which
+ * no local count can see, and two bill hidden input for a reasoning mode:
+ * gpt-5.6-sol pro +1,531, o3-mini with an effort +55) but renders tools more
+ * cheaply: `route: "responses"` applies its own constants (RESPONSES_* below).
  */
 import type { ChatParams, ContentPart, Message } from "../protocol/chat.ts";
 import type { TokenCounter } from "./tiktoken.ts";
