@@ -40,3 +40,25 @@ if (process.argv.includes("--worst")) {
     console.log(pct(e.error).padStart(9), e.sample.family.padEnd(9), String(e.sample.pair.billed).padStart(6), e.sample.pair.model.padEnd(40), e.sample.pair.id);
   }
 }
+
+// OpenAI-made models and gpt-oss are counted with the tokenizer (src/tokens/local-count.ts), not fitted here:
+// their errors against the same recordings, by the route the executable counts them as.
+const { familyOf } = await import("../../../src/tokens/families.ts");
+const { countLocally } = await import("../../../src/tokens/local-count.ts");
+const { encodingForModel } = await import("../../../src/tokens/tiktoken.ts");
+const groups = new Map<string, number[]>();
+for (const pair of pairs) {
+  const family = familyOf(pair.model);
+  if ((family !== "openai" && family !== "gpt-oss") || pair.has_images) continue;
+  if (family === "openai" && pair.dialect !== "chat" && pair.dialect !== "responses") continue;
+  // OpenRouter sends OpenAI's models to Responses (src/providers/compatible.ts).
+  const route = pair.dialect === "responses" || (family === "openai" && pair.host === "openrouter") ? "responses" : "chat";
+  const answer = await countLocally(pair.params, { provider: pair.host, encoding: encodingForModel(pair.model), route });
+  const key = `${family} | ${route} | ${pair.params.tools === undefined ? "no" : "yes"}`;
+  groups.set(key, [...(groups.get(key) ?? []), (answer.input_tokens - pair.billed) / pair.billed]);
+}
+console.log("\n| family | counted as | tools | pairs | billed = counted | median error | p90 error | bias |\n|---|---|---|---:|---:|---:|---:|---:|");
+for (const [key, list] of [...groups].sort()) {
+  const s = summarize(list);
+  console.log(`| ${key} | ${s.pairs} | ${list.filter((e) => e === 0).length} | ${pct(s.median)} | ${pct(s.p90)} | ${s.bias >= 0 ? "+" : ""}${pct(s.bias)} |`);
+}
