@@ -19,6 +19,11 @@
  *   Gemini re-reads the thoughts a signature stands for and bills them
  *   (second turns of the fantasy TestGoogleThinking recordings bill far above
  *   their text); Anthropic bills little for them;
+ * - a conversation opening with an assistant message: Claude bills about 14
+ *   tokens more, the same on Bedrock and Anthropic (pydantic-ai
+ *   test_bedrock_anthropic_message_history_starting_with_response and
+ *   test_anthropic_model_empty_message_on_history; each predicts the other
+ *   held out), as if a user turn were put before it;
  * - thinking asked for: templates that switch it on add instructions (Claude
  *   with extended thinking bills about 25 tokens more on a one-line prompt:
  *   pydantic-ai test_anthropic_model_thinking_part_stream);
@@ -31,13 +36,13 @@ import fitted from "./family-constants.json" with { type: "json" };
 import type { TokenCounter } from "./tiktoken.ts";
 
 /** The request's measurements, in this order everywhere (the fit's columns). */
-export const FEATURES = ["text", "reasoning", "messages", "blocks", "tool_defs", "tools", "has_tools", "thinking", "signatures", "one"] as const;
+export const FEATURES = ["text", "reasoning", "messages", "blocks", "tool_defs", "tools", "has_tools", "thinking", "signatures", "assistant_first", "one"] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, number>;
 export type Constants = Record<Feature, number>;
 
 export function requestFeatures(params: ChatParams, encoder: TokenCounter): Features {
-  const f: Features = { text: 0, reasoning: 0, messages: 0, blocks: 0, tool_defs: 0, tools: 0, has_tools: 0, thinking: 0, signatures: 0, one: 1 };
+  const f: Features = { text: 0, reasoning: 0, messages: 0, blocks: 0, tool_defs: 0, tools: 0, has_tools: 0, thinking: 0, signatures: 0, assistant_first: 0, one: 1 };
   const add = (parts: string | readonly ContentPart[]): void => {
     if (typeof parts === "string") {
       f.text += encoder.count(parts);
@@ -77,6 +82,7 @@ export function requestFeatures(params: ChatParams, encoder: TokenCounter): Feat
     f.tool_defs += encoder.count(JSON.stringify({ name: tool.name, description: tool.description ?? "", parameters: tool.parameters }));
   }
   f.has_tools = f.tools > 0 ? 1 : 0;
+  f.assistant_first = params.messages.find((m) => m.role !== "system")?.role === "assistant" ? 1 : 0;
   f.thinking = thinks(params) ? 1 : 0;
   return f;
 }

@@ -50,7 +50,19 @@ export async function estimationSamples(pairs: readonly Pair[]): Promise<Sample[
 }
 
 /** Where every fit starts: o200k text as is, a Chat-Completions-like 3 tokens of framing per message and per request. */
-export const GENERIC_PRIOR: Constants = { text: 1, reasoning: 0.5, messages: 3, blocks: 3, tool_defs: 1, tools: 0, has_tools: 0, thinking: 0, signatures: 0, one: 3 };
+export const GENERIC_PRIOR: Constants = {
+  text: 1,
+  reasoning: 0.5,
+  messages: 3,
+  blocks: 3,
+  tool_defs: 1,
+  tools: 0,
+  has_tools: 0,
+  thinking: 0,
+  signatures: 0,
+  assistant_first: 0,
+  one: 3,
+};
 
 /**
  * Each family's tokenizer against o200k on the same text, where measured:
@@ -99,6 +111,7 @@ const BOUNDS: Record<Feature, readonly [number, number]> = {
   has_tools: [0, Number.POSITIVE_INFINITY],
   thinking: [0, Number.POSITIVE_INFINITY],
   signatures: [0, 2],
+  assistant_first: [0, Number.POSITIVE_INFINITY],
   one: [0, Number.POSITIVE_INFINITY],
 };
 
