@@ -9,7 +9,7 @@ import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { fetchJson } from "../http/json.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
-import { estimateChatTokens } from "../tokens/estimate.ts";
+import { countLocally } from "../tokens/local-count.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
@@ -93,7 +93,7 @@ export const anthropicProvider: Provider = {
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
     const { deps, signal } = call;
-    const estimate = (): TokenCount => ({ input_tokens: estimateChatTokens(params), exact: false, method: "estimate" });
+    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "anthropic" });
     const apiKey = await findApiKey(params, deps, KEY);
     if (apiKey === undefined) return estimate();
     return providerFirst(call, "anthropic", params.messages, estimate, async () => {

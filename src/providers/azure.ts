@@ -221,7 +221,13 @@ export const azureProvider: Provider = {
 
   async countTokens(params: ChatRequestParams, { signal }: ProviderCall): Promise<TokenCount> {
     // A deployment named after its model counts exactly; a name of the user's own gets an estimate.
-    return countLocally(params, findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model), signal);
+    // Counted as the route planChat takes: Chat unless `api` asks for Responses.
+    return countLocally(params, {
+      provider: "azure",
+      encoding: findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model),
+      route: params.api ?? "chat",
+      signal,
+    });
   },
 
   async authenticate(params, { deps, signal }) {

@@ -22,6 +22,7 @@ import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
+import { encodingForModel } from "../tokens/tiktoken.ts";
 import { shapeChat } from "../rules/shape.ts";
 
 /** One resolver (and so one credential cache) per process. */
@@ -241,5 +242,5 @@ function announcingModel<E>(mapper: StreamMapper<E>, model: string): StreamMappe
 
 /** OpenAI's open-weight models on Bedrock count exactly with their tokenizer; others get an estimate. */
 function localCount(params: ChatRequestParams, signal: AbortSignal): Promise<TokenCount> {
-  return countLocally(params, findModel("bedrock", params.model)?.tokenizer, signal);
+  return countLocally(params, { provider: "bedrock", encoding: findModel("bedrock", params.model)?.tokenizer ?? encodingForModel(params.model), signal });
 }

@@ -40,6 +40,16 @@ import type { Provider } from "./types.ts";
 
 export type { CompatibleSpec } from "./compatible/spec.ts";
 
+/**
+ * Gateways that send OpenAI's models to the Responses API whatever dialect
+ * they are asked in: OpenRouter bills an openai/* request with tools 72 to 82
+ * tokens below the Chat Completions count, as OpenAI's own Responses API does
+ * (fantasy TestOpenRouterCommon openai tool_streaming and multi_tool,
+ * pydantic-ai test_eager_input_streaming_sent_to_openrouter; pairs in
+ * test/fixtures/tokens/pairs/openrouter.json).
+ */
+const OPENAI_VIA_RESPONSES: ReadonlySet<string> = new Set(["openrouter"]);
+
 /** Any server, named by `params.base_url` in each request. */
 export const GENERIC_SPEC: CompatibleSpec = {
   id: "openai_compatible",
@@ -146,7 +156,12 @@ export function createCompatibleProvider(spec: CompatibleSpec): Provider {
 
     async countTokens(params, { signal }) {
       // No compatible server has a counting endpoint in common: the model family's tokenizer, else a marked estimate.
-      return countLocally(params, findModel(spec.id, params.model)?.tokenizer ?? encodingForModel(params.model), signal);
+      return countLocally(params, {
+        provider: spec.id,
+        encoding: findModel(spec.id, params.model)?.tokenizer ?? encodingForModel(params.model),
+        route: OPENAI_VIA_RESPONSES.has(spec.id) ? "responses" : "chat",
+        signal,
+      });
     },
 
     async authenticate(params, { deps, signal }) {

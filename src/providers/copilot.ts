@@ -37,6 +37,7 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
+import { chooseOpenAIApi } from "./openai.ts";
 import { readTokenPrices } from "./copilot/billing.ts";
 import { CopilotBillingMeter } from "./copilot/billing-stream.ts";
 import { hasImage, initiatorOf } from "./copilot/headers.ts";
@@ -318,7 +319,14 @@ export const copilotProvider: Provider = {
 
   async countTokens(params: ChatRequestParams, { signal }: ProviderCall): Promise<TokenCount> {
     // Copilot has no counting endpoint; GPT models get their own tokenizer, the others (Claude, Gemini) a marked estimate.
-    return countLocally(params, findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model), signal);
+    // The route planChat takes comes from /models, which counting does not fetch: OpenAI's own choice
+    // (Responses for the reasoning models) stands in for it, unless `api` forces one.
+    return countLocally(params, {
+      provider: "copilot",
+      encoding: findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model),
+      route: chooseOpenAIApi(params),
+      signal,
+    });
   },
 
   async authenticate(params, call) {

@@ -29,7 +29,7 @@ import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
-import { estimateChatTokens } from "../tokens/estimate.ts";
+import { countLocally } from "../tokens/local-count.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
@@ -122,7 +122,7 @@ export const googleProvider: Provider = {
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
     const { deps, signal } = call;
-    const estimate = (): TokenCount => ({ input_tokens: estimateChatTokens(params), exact: false, method: "estimate" });
+    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "google" });
     const apiKey = await findApiKey(params, deps, KEY);
     if (apiKey === undefined) return estimate();
     return providerFirst(call, "google", params.messages, estimate, async () => {

@@ -90,7 +90,12 @@ export const openaiProvider: Provider = {
   },
 
   async countTokens(params, { signal }): Promise<TokenCount> {
-    return countLocally(params, findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model), signal);
+    return countLocally(params, {
+      provider: "openai",
+      encoding: findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model),
+      route: chooseOpenAIApi(params),
+      signal,
+    });
   },
 
   async authenticate(params, { deps, signal }) {

@@ -19,7 +19,7 @@ import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
-import { estimateChatTokens } from "../tokens/estimate.ts";
+import { countLocally } from "../tokens/local-count.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { providerFirst } from "./counting.ts";
@@ -165,36 +165,30 @@ export const vertexProvider: Provider = {
   },
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
-    const estimate: TokenCount = { input_tokens: estimateChatTokens(params), exact: false, method: "estimate" };
+    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "vertex" });
     const claude = isClaude(params.model);
     const shaping = shapeChat("vertex", claude ? "anthropic-messages" : "gemini", params);
     let current: Target;
     try {
       current = await target(params, call, shaping.rules.vertex_location);
     } catch (error) {
-      if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return estimate;
+      if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return estimate();
       throw error;
     }
     const url = claude ? `${current.root}/publishers/anthropic/models/count-tokens:rawPredict` : modelUrl(current.root, params.model, "countTokens");
     const body = claude ? claudeBody(shaping.params, true) : JSON.stringify(countableGemini(geminiFormat.encodeRequest(shaping.params)));
-    return providerFirst(
-      call,
-      "vertex",
-      params.messages,
-      () => estimate,
-      async () => {
-        const answer = await fetchJson<unknown>(
-          call.deps,
-          () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }),
-          call.signal,
-          claude ? classifyAnthropicError : classifyVertexGemini,
-          { limit: "answer" },
-        );
-        const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer, "vertex");
-        if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
-        return { input_tokens: count, exact: true, method: "api" };
-      },
-    );
+    return providerFirst(call, "vertex", params.messages, estimate, async () => {
+      const answer = await fetchJson<unknown>(
+        call.deps,
+        () => new Request(url, { method: "POST", headers: headersFor(current.access, params), body }),
+        call.signal,
+        claude ? classifyAnthropicError : classifyVertexGemini,
+        { limit: "answer" },
+      );
+      const count = claude ? (answer as { input_tokens?: unknown }).input_tokens : parseGeminiCountTokens(answer, "vertex");
+      if (typeof count !== "number") throw new BridgeError("PROVIDER_ERROR", "vertex: count answer has no token count");
+      return { input_tokens: count, exact: true, method: "api" };
+    });
   },
 
   async authenticate(params, call) {

@@ -22,6 +22,7 @@
  * test/tokens/estimate.test.ts holds it to ±30% on a mixed prose and code sample.
  */
 import type { ChatParams, ContentPart } from "../protocol/chat.ts";
+import { type ImageScheme, imageSchemeFor, imageTokens } from "./image-tokens.ts";
 
 const CHARS_PER_TOKEN = 4;
 const SYMBOL_WEIGHT = 2;
@@ -35,13 +36,6 @@ const ASTRAL_TOKENS_PER_CHAR = 1;
  */
 const TOKENS_PER_MESSAGE = 4;
 const REPLY_PRIMING = 3;
-
-/**
- * An image without its pixel size: the three vision pricing rules give, for a
- * 1024x1024 image, 765 (OpenAI, detail auto), ~1,400 (Anthropic, w*h/750) and
- * 1,032 (Gemini, 258 per 768-px tile); we take the middle.
- */
-const IMAGE_TOKENS = 1_000;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const SYMBOL = /[\p{P}\p{S}]/u;
@@ -110,10 +104,11 @@ function isAsciiAlphanumeric(code: number): boolean {
 
 /** A whole request: message text, framing, tool definitions as JSON, images. */
 export function estimateChatTokens(params: ChatParams): number {
+  const images = imageSchemeFor(params.model);
   let total = REPLY_PRIMING;
   for (const message of params.messages) {
     total += TOKENS_PER_MESSAGE;
-    total += typeof message.content === "string" ? estimateTokens(message.content) : estimateParts(message.content);
+    total += typeof message.content === "string" ? estimateTokens(message.content) : estimateParts(message.content, images);
   }
   for (const tool of params.tools ?? []) {
     total += TOKENS_PER_MESSAGE + estimateTokens(JSON.stringify(tool));
@@ -121,7 +116,7 @@ export function estimateChatTokens(params: ChatParams): number {
   return total;
 }
 
-function estimateParts(parts: readonly ContentPart[]): number {
+function estimateParts(parts: readonly ContentPart[], images: ImageScheme): number {
   let total = 0;
   for (const part of parts) {
     switch (part.type) {
@@ -130,13 +125,13 @@ function estimateParts(parts: readonly ContentPart[]): number {
         total += estimateTokens(part.text);
         break;
       case "image":
-        total += IMAGE_TOKENS;
+        total += imageTokens(part.data, images);
         break;
       case "tool_call":
         total += TOKENS_PER_MESSAGE + estimateTokens(part.name) + estimateTokens(part.arguments);
         break;
       case "tool_result":
-        total += TOKENS_PER_MESSAGE + (typeof part.content === "string" ? estimateTokens(part.content) : estimateParts(part.content));
+        total += TOKENS_PER_MESSAGE + (typeof part.content === "string" ? estimateTokens(part.content) : estimateParts(part.content, images));
         break;
       default:
         part satisfies never;

@@ -706,7 +706,8 @@ describe("openai replay: count_tokens", () => {
     const it = interaction(cassette, turn);
     expect(recorded(it)).toBe(expected);
     const body = it.request.body as Json;
-    const params = form === "chat" ? chatParams(body) : responsesParams(body);
+    // Counted as the API it was recorded on: gpt-5 would go to Responses unless `api` says Chat.
+    const params = form === "chat" ? { ...chatParams(body), api: "chat" } : responsesParams(body);
     const harness = createHarness();
     await withReplay(cassette, async (server) => {
       const [line] = await harness.run({ id: "n", action: "count_tokens", provider: "openai", params: { ...params, base_url: v1(server.url), credentials: { api_key: KEY } } });

@@ -85,13 +85,13 @@ describe("countLocally with the tokenizer", () => {
 
   test("a long ordinary text is exact; the same count as its parts' framing says", async () => {
     const prose = "The quick brown fox jumps over the lazy dog. ".repeat(500);
-    const answer = await countLocally(params(prose), "o200k_base");
+    const answer = await countLocally(params(prose), { encoding: "o200k_base" });
     // Message framing 3 + role 1 + ten tokens a sentence ("The", " quick", ..., " dog", ".") + the last space + priming 3.
     expect(answer).toEqual({ input_tokens: 3 + 1 + 10 * 500 + 1 + 3, exact: true, method: "tokenizer" });
   });
 
   test("a pre-token too long to merge whole makes the count inexact", async () => {
-    const answer = await countLocally(params("z".repeat(20_000)), "o200k_base");
+    const answer = await countLocally(params("z".repeat(20_000)), { encoding: "o200k_base" });
     expect(answer.exact).toBe(false);
     expect(answer.input_tokens).toBeGreaterThan(20_000 / 16);
   });
@@ -100,6 +100,6 @@ describe("countLocally with the tokenizer", () => {
     const controller = new AbortController();
     const reason = new Error("cancelled");
     setTimeout(() => controller.abort(reason), 0);
-    await expect(countLocally(params("qwertyuiop".repeat(400_000)), "o200k_base", controller.signal)).rejects.toBe(reason);
+    await expect(countLocally(params("qwertyuiop".repeat(400_000)), { encoding: "o200k_base", signal: controller.signal })).rejects.toBe(reason);
   });
 });
