@@ -16,7 +16,7 @@
  *   bundlers keep printable ASCII as it is, while they escape other bytes
  *   to several characters each.
  */
-import { rankKey, type RankMap } from "./bpe.ts";
+import { type RankMap, rankKey } from "./rank-key.ts";
 import { Pacer } from "./pacer.ts";
 
 /** Entries between two looks at the clock while a table is built (~0.5 ms of work); a mask. */

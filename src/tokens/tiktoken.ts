@@ -8,7 +8,9 @@
  * built at start-up.
  */
 import { BridgeError } from "../protocol/errors.ts";
-import { BpeCount, type BpeEncoding, compilePreTokenPattern, indexShortRanks, MAX_PIECE_CHARS, PieceCache, type RankMap } from "./bpe.ts";
+import { BpeCount, type BpeEncoding, compilePreTokenPattern, MAX_PIECE_CHARS, PieceCache } from "./bpe.ts";
+import { indexShortRanks } from "./merge.ts";
+import type { RankMap } from "./rank-key.ts";
 import { cachedCount } from "./count-cache.ts";
 import { Pacer } from "./pacer.ts";
 import { rankMapOf, unpackCl100k, unpackO200k } from "./rank-data.ts";
