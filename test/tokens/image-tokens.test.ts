@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ChatParams } from "../../src/protocol/chat.ts";
 import { type ImageScheme, imageSchemeFor, imageTokens, tokensForSize } from "../../src/tokens/image-tokens.ts";
+import { countLocally } from "../../src/tokens/local-count.ts";
 
 /**
  * Worked examples the providers publish, and billed counts measured by
@@ -66,5 +68,29 @@ describe("imageTokens reads the size from the data", () => {
   test("an unreadable header is counted as a 1024x1024 image", () => {
     expect(imageTokens("bm90IGFuIGltYWdl", imageSchemeFor("gpt-4o"))).toBe(765);
     expect(imageTokens("", imageSchemeFor("claude-haiku-4-5"))).toBe(37 * 37);
+  });
+});
+
+describe("count_tokens with an image", () => {
+  const png = readFileSync(join(import.meta.dir, "..", "fixtures", "images", "rgb.png")).toString("base64"); // 37x23
+  const params = (model: string, withImage: boolean): ChatParams => ({
+    model,
+    messages: [
+      {
+        role: "user",
+        content: [{ type: "text", text: "What colour is this?" }, ...(withImage ? [{ type: "image" as const, media_type: "image/png", data: png }] : [])],
+      },
+    ],
+  });
+
+  test.each([
+    ["gpt-4o", "o200k_base", 85 + 170], // one 512-px tile
+    ["claude-haiku-4-5", undefined, 2], // ⌈37/28⌉ x ⌈23/28⌉ patches
+    ["gemini-2.5-flash", undefined, 258], // within 384 px
+  ] as const)("%s: the image adds its rule's count and the answer is not exact", async (model, encoding, added) => {
+    const without = await countLocally(params(model, false), { encoding });
+    const withImage = await countLocally(params(model, true), { encoding });
+    expect(withImage.input_tokens - without.input_tokens).toBe(added);
+    expect(withImage.exact).toBe(false);
   });
 });
