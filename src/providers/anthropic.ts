@@ -93,7 +93,7 @@ export const anthropicProvider: Provider = {
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
     const { deps, signal } = call;
-    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "anthropic" });
+    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "anthropic", signal });
     const apiKey = await findApiKey(params, deps, KEY);
     if (apiKey === undefined) return estimate();
     return providerFirst(call, "anthropic", params.messages, estimate, async () => {

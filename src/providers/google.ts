@@ -122,7 +122,7 @@ export const googleProvider: Provider = {
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
     const { deps, signal } = call;
-    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "google" });
+    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "google", signal });
     const apiKey = await findApiKey(params, deps, KEY);
     if (apiKey === undefined) return estimate();
     return providerFirst(call, "google", params.messages, estimate, async () => {

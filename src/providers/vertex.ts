@@ -165,7 +165,7 @@ export const vertexProvider: Provider = {
   },
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
-    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "vertex" });
+    const estimate = (): Promise<TokenCount> => countLocally(params, { provider: "vertex", signal: call.signal });
     const claude = isClaude(params.model);
     const shaping = shapeChat("vertex", claude ? "anthropic-messages" : "gemini", params);
     let current: Target;
