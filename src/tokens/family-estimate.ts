@@ -53,7 +53,8 @@
  *     on top, the non-streaming TestGoogleCommon gemini-2.5-flash tool,
  *     TestGoogleThinking gemini-2.5-pro thinking and pydantic-ai
  *     test_google_prompted_output_with_tools bill none of theirs (48, 64,
- *     395); Vertex bills both kinds;
+ *     395); Vertex bills both kinds. Less each part's own bytes
+ *     (PART_OVERHEAD), what is left is close to the thoughts;
  * - a conversation opening with an assistant message: Claude bills about 14
  *   tokens more, the same on Bedrock and Anthropic (pydantic-ai
  *   test_bedrock_anthropic_message_history_starting_with_response and
@@ -125,8 +126,9 @@ export function requestFeatures(params: ChatParams, encoder: TokenCounter): Feat
           {
             // In characters / 4: opaque base64, where a BPE count says nothing about what it stands for.
             const size = (signatureSize(part.signature ?? "") + (part.redacted?.length ?? 0)) / 4;
+            const parts = signatureParts(part.signature ?? "");
             if (past) f.past_signatures += size;
-            else if (signatureParts(part.signature ?? "") > 1) f.streamed_signatures += size;
+            else if (parts > 1) f.streamed_signatures += Math.max(0, size - PART_OVERHEAD * parts);
             else f.signatures += size;
           }
           break;
@@ -221,6 +223,16 @@ function signatureSize(signature: string): number {
  * non-streaming recordings: one). Anything else (Gemini 3's field 2,
  * Anthropic's signatures, text that is not base64 protobuf) counts as one.
  */
+/**
+ * What each part of a several-part signature carries beyond the thoughts, in
+ * characters / 4: about 33 bytes (44 base64 characters). Vertex's signatures
+ * for the same thoughts grow by that much per part: fantasy TestGoogleCommon
+ * vertex-gemini-2-5-pro tool and tool_streaming, 520 bytes in one part and
+ * 685 in six, both for 117 thoughts; vertex-gemini-2-5-flash tool and
+ * tool_streaming, 264 bytes in one and 359 in four, for 52 and 51.
+ */
+const PART_OVERHEAD = 11;
+
 export function signatureParts(signature: string): number {
   if (signature.length < 8 || !/^[A-Za-z0-9+/_-]+=*$/.test(signature)) return 1;
   const bytes = Buffer.from(signature.replaceAll("-", "+").replaceAll("_", "/"), "base64");

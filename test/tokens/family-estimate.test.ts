@@ -121,7 +121,7 @@ describe("estimateFamilyTokens", () => {
     // Gemini 2.5 shapes: protobuf field 1 once (a non-streamed reply) or repeated (a streamed one).
     const part = (n: number) => Buffer.concat([Buffer.from([0x0a, n]), Buffer.alloc(n, 7)]);
     const single = Buffer.concat([part(40)]).toString("base64");
-    const streamed = Buffer.concat([part(20), part(30)]).toString("base64");
+    const streamed = Buffer.concat([part(100), part(120)]).toString("base64");
     const call = (id: string, signature: string): ContentPart[] => [
       { type: "reasoning", text: "", signature },
       { type: "tool_call", id, name: "f", arguments: "{}" },
@@ -146,7 +146,8 @@ describe("estimateFamilyTokens", () => {
     );
     expect(features.past_signatures).toBe(single.length / 4);
     expect(features.signatures).toBe(single.length / 4);
-    expect(features.streamed_signatures).toBe(streamed.length / 4);
+    // Less 11 (33 bytes) per part: each part's own framing, not thoughts.
+    expect(features.streamed_signatures).toBe(streamed.length / 4 - 2 * 11);
   });
 
   test("reads a signature's parts, and bills nothing for Gemini's documented dummy signatures", async () => {
