@@ -15,10 +15,46 @@
  * - tool definitions (their JSON as a count), per tool, and a preamble paid
  *   once when tools are present: Anthropic's hidden tool-use system prompt,
  *   Groq's Llama template, Grok's and GLM's tool preambles (§9.1);
- * - signed or redacted reasoning handed back, by the signature's size:
- *   Gemini re-reads the thoughts a signature stands for and bills them
- *   (second turns of the fantasy TestGoogleThinking recordings bill far above
- *   their text); Anthropic bills little for them;
+ * - the words of the tool definitions (`tool_words`: names, descriptions,
+ *   parameter names, enum values; not the schema's keywords, types or
+ *   punctuation, see schemaWords). Gemini does not bill a declaration by its
+ *   JSON: Gemini 3 on the Gemini API bills 16 tokens for pydantic-ai
+ *   test_google_model_thinking_part's parameterless `dummy` (22 o200k tokens
+ *   of JSON, one word) but 52 for fantasy TestGoogleCommon's `weather` (39
+ *   of JSON, ten words) and 130 for its `add` and `multiply` (100 of JSON):
+ *   words, which is where parameters are, cost more than JSON punctuation.
+ *   Vertex and Gemini 2.0 bill about the words alone (fantasy
+ *   TestGoogleCommon vertex-gemini-2-5-flash tool: 15 tokens beyond the
+ *   text for `weather`; pydantic-ai test_google_model_iter_stream on
+ *   gemini-2.0-flash: 36 for two tools of 41 words and 83 tokens of JSON);
+ * - signed or redacted reasoning handed back, by the signature's size, in
+ *   three columns:
+ *   - `signatures`: signatures of the turn in progress (the assistant steps
+ *     after the last user message that is more than tool results). Gemini
+ *     re-reads the thoughts a signature stands for and bills them: the
+ *     second request of every fantasy TestGoogleCommon/TestGoogleThinking
+ *     tool recording on Gemini 3 and on Vertex bills the previous reply's
+ *     thoughtsTokenCount on top of its text (within a few tokens; about 0.6-0.8
+ *     tokens per 4 characters of signature); Anthropic bills little for them;
+ *   - `past_signatures`: signatures of earlier, finished turns. Both
+ *     providers drop the reasoning of finished turns (Anthropic's extended
+ *     thinking docs: "thinking blocks from previous turns are stripped";
+ *     Gemini's thought-signature docs tie signatures to the function-calling
+ *     turn): pydantic-ai test_google_model_thinking_part's second request
+ *     hands back a 5,180-character signature from the turn before and bills
+ *     about the visible text only, not the 1,001 thoughts it stands for;
+ *   - `streamed_signatures`: signatures of the turn in progress that are
+ *     several concatenated parts (a Gemini 2.5 signature assembled from a
+ *     streamed reply: protobuf field 1 repeated, see signatureParts). The
+ *     Gemini API bills Gemini 2.5's thoughts for these and not for a
+ *     one-part signature: fantasy TestGoogleThinking gemini-2.5-flash
+ *     thinking-streaming and TestGoogleCommon gemini-2.5-flash
+ *     multi_tool_streaming bill their previous thoughtsTokenCount (62, 38)
+ *     on top, the non-streaming TestGoogleCommon gemini-2.5-flash tool,
+ *     TestGoogleThinking gemini-2.5-pro thinking and pydantic-ai
+ *     test_google_prompted_output_with_tools bill none of theirs (48, 64,
+ *     395); Vertex bills both kinds. Less each part's own bytes
+ *     (PART_OVERHEAD), what is left is close to the thoughts;
  * - a conversation opening with an assistant message: Claude bills about 14
  *   tokens more, the same on Bedrock and Anthropic (pydantic-ai
  *   test_bedrock_anthropic_message_history_starting_with_response and
@@ -36,13 +72,45 @@ import fitted from "./family-constants.json" with { type: "json" };
 import type { TokenCounter } from "./tiktoken.ts";
 
 /** The request's measurements, in this order everywhere (the fit's columns). */
-export const FEATURES = ["text", "reasoning", "messages", "blocks", "tool_defs", "tools", "has_tools", "thinking", "signatures", "assistant_first", "one"] as const;
+export const FEATURES = [
+  "text",
+  "reasoning",
+  "messages",
+  "blocks",
+  "tool_defs",
+  "tool_words",
+  "tools",
+  "has_tools",
+  "thinking",
+  "signatures",
+  "past_signatures",
+  "streamed_signatures",
+  "assistant_first",
+  "one",
+] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, number>;
 export type Constants = Record<Feature, number>;
 
 export function requestFeatures(params: ChatParams, encoder: TokenCounter): Features {
-  const f: Features = { text: 0, reasoning: 0, messages: 0, blocks: 0, tool_defs: 0, tools: 0, has_tools: 0, thinking: 0, signatures: 0, assistant_first: 0, one: 1 };
+  const f: Features = {
+    text: 0,
+    reasoning: 0,
+    messages: 0,
+    blocks: 0,
+    tool_defs: 0,
+    tool_words: 0,
+    tools: 0,
+    has_tools: 0,
+    thinking: 0,
+    signatures: 0,
+    past_signatures: 0,
+    streamed_signatures: 0,
+    assistant_first: 0,
+    one: 1,
+  };
+  const turn = currentTurnStart(params.messages);
+  let past = false;
   const add = (parts: string | readonly ContentPart[]): void => {
     if (typeof parts === "string") {
       f.text += encoder.count(parts);
@@ -55,8 +123,14 @@ export function requestFeatures(params: ChatParams, encoder: TokenCounter): Feat
           break;
         case "reasoning":
           f.reasoning += encoder.count(part.text);
-          // In characters / 4: opaque base64, where a BPE count says nothing about what it stands for.
-          f.signatures += ((part.signature?.length ?? 0) + (part.redacted?.length ?? 0)) / 4;
+          {
+            // In characters / 4: opaque base64, where a BPE count says nothing about what it stands for.
+            const size = (signatureSize(part.signature ?? "") + (part.redacted?.length ?? 0)) / 4;
+            const parts = signatureParts(part.signature ?? "");
+            if (past) f.past_signatures += size;
+            else if (parts > 1) f.streamed_signatures += Math.max(0, size - PART_OVERHEAD * parts);
+            else f.signatures += size;
+          }
           break;
         case "tool_call":
           f.blocks += 1;
@@ -73,18 +147,112 @@ export function requestFeatures(params: ChatParams, encoder: TokenCounter): Feat
       }
     }
   };
-  for (const message of params.messages) {
+  params.messages.forEach((message, i) => {
     f.messages += 1;
+    past = i < turn;
     add(message.content);
-  }
+  });
   for (const tool of params.tools ?? []) {
     f.tools += 1;
+    f.tool_words += encoder.count([tool.name, tool.description ?? "", ...schemaWords(tool.parameters)].filter((w) => w !== "").join(" "));
     f.tool_defs += encoder.count(JSON.stringify({ name: tool.name, description: tool.description ?? "", parameters: tool.parameters }));
   }
   f.has_tools = f.tools > 0 ? 1 : 0;
   f.assistant_first = params.messages.find((m) => m.role !== "system")?.role === "assistant" ? 1 : 0;
   f.thinking = thinks(params) ? 1 : 0;
   return f;
+}
+
+/** Schema keywords whose values are words of the declaration, and those whose values are schemas. */
+const WORD_KEYWORDS = new Set(["description", "title", "enum", "const", "default", "examples"]);
+const SCHEMA_KEYWORDS = new Set(["items", "prefixItems", "anyOf", "oneOf", "allOf", "not", "additionalProperties"]);
+
+/** The words of a JSON schema: parameter names, descriptions, enum values; not its keywords, types or punctuation. */
+export function schemaWords(schema: unknown, out: string[] = []): string[] {
+  if (Array.isArray(schema)) for (const item of schema) schemaWords(item, out);
+  else if (typeof schema === "object" && schema !== null) {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === "properties" && typeof value === "object" && value !== null) {
+        for (const [name, property] of Object.entries(value)) {
+          out.push(name);
+          schemaWords(property, out);
+        }
+      } else if (key === "$defs" || key === "definitions") schemaWords(Object.values(value ?? {}), out);
+      else if (SCHEMA_KEYWORDS.has(key)) schemaWords(value, out);
+      else if (WORD_KEYWORDS.has(key)) for (const word of [value].flat()) if (typeof word === "string" || typeof word === "number") out.push(String(word));
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the turn in progress starts: the last user message that says
+ * something (text or an image, not only tool results). Reasoning before it
+ * belongs to finished turns.
+ */
+export function currentTurnStart(messages: ChatParams["messages"]): number {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role !== "user") continue;
+    if (typeof m.content === "string" || m.content.some((p) => p.type !== "tool_result")) return i;
+  }
+  return 0;
+}
+
+/**
+ * The values Gemini's thought-signature docs give for skipping the check
+ * (ai.google.dev/gemini-api/docs/thought-signatures, "FAQs"): they stand for
+ * no thoughts, so nothing is re-read or billed for them (pydantic-ai
+ * test_thinking_with_tool_calls_from_other_model hands one back, base64).
+ */
+const DUMMY_SIGNATURES = new Set(["context_engineering_is_the_way_to_go", "skip_thought_signature_validator"]);
+
+/** A signature's size in characters; nothing for the documented dummy signatures, as sent or as base64. */
+function signatureSize(signature: string): number {
+  if (signature === "" || DUMMY_SIGNATURES.has(signature)) return 0;
+  if (signature.length <= 64 && DUMMY_SIGNATURES.has(Buffer.from(signature, "base64").toString("latin1"))) return 0;
+  return signature.length;
+}
+
+/**
+ * How many parts a signature is made of, read as Gemini writes them: base64
+ * (standard or URL-safe) of a protobuf message. Gemini 2.5 signatures are
+ * field 1 (length-delimited) once per part, and a streamed reply's signature
+ * repeats it, one part per streamed chunk of thought (fantasy
+ * TestGoogleCommon gemini-2.5-flash multi_tool_streaming: two parts; the
+ * non-streaming recordings: one). Anything else (Gemini 3's field 2,
+ * Anthropic's signatures, text that is not base64 protobuf) counts as one.
+ */
+/**
+ * What each part of a several-part signature carries beyond the thoughts, in
+ * characters / 4: about 33 bytes (44 base64 characters). Vertex's signatures
+ * for the same thoughts grow by that much per part: fantasy TestGoogleCommon
+ * vertex-gemini-2-5-pro tool and tool_streaming, 520 bytes in one part and
+ * 685 in six, both for 117 thoughts; vertex-gemini-2-5-flash tool and
+ * tool_streaming, 264 bytes in one and 359 in four, for 52 and 51.
+ */
+const PART_OVERHEAD = 11;
+
+export function signatureParts(signature: string): number {
+  if (signature.length < 8 || !/^[A-Za-z0-9+/_-]+=*$/.test(signature)) return 1;
+  const bytes = Buffer.from(signature.replaceAll("-", "+").replaceAll("_", "/"), "base64");
+  let parts = 0;
+  for (let at = 0; at < bytes.length; ) {
+    if (bytes[at] !== 0x0a) return 1; // not field 1, length-delimited
+    let length = 0;
+    let shift = 0;
+    for (at++; ; at++) {
+      if (at >= bytes.length || shift > 28) return 1;
+      const byte = bytes[at]!;
+      length += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((byte & 0x80) === 0) break;
+    }
+    at += 1 + length;
+    if (at > bytes.length) return 1;
+    parts++;
+  }
+  return Math.max(parts, 1);
 }
 
 function thinks(params: ChatParams): boolean {

@@ -81,7 +81,8 @@ function billedExtra(body: Record<string, unknown>): string | undefined {
     if (body[field] !== undefined && body[field] !== null) return field;
   }
   const generation = body["generationConfig"] as Record<string, unknown> | undefined;
-  for (const field of ["responseSchema", "responseJsonSchema", "_responseJsonSchema"]) if (generation?.[field] !== undefined) return `generationConfig.${field}`;
+  for (const field of ["responseSchema", "responseJsonSchema", "_responseJsonSchema", "response_schema", "response_json_schema"])
+    if (generation?.[field] !== undefined) return `generationConfig.${field}`;
   if (Array.isArray(body["models"])) return "OpenRouter fallback models (the bill may be another model's)";
   if (typeof body["model"] === "string" && body["model"].startsWith("compound")) return "groq compound (server-side search billed as input)";
   return undefined;

@@ -148,7 +148,8 @@ const READERS: Record<Dialect, (body: Json, model: string) => ChatParams> = {
     const tools: ToolDefinition[] = [];
     for (const t of arr(request["tools"])) {
       for (const key of Object.keys(t)) if (key !== "functionDeclarations") throw new Unsupported(`gemini tool ${key}`);
-      for (const f of arr(t["functionDeclarations"])) tools.push(tool(f["name"], f["description"], f["parametersJsonSchema"] ?? f["parameters"]));
+      // The Python SDK sends the JSON-schema field snake_cased (pydantic-ai test_google_instructions_only_with_tool_calls): read, not dropped.
+      for (const f of arr(t["functionDeclarations"])) tools.push(tool(f["name"], f["description"], f["parametersJsonSchema"] ?? f["parameters_json_schema"] ?? f["parameters"]));
     }
     return { model, messages, tools };
   },
@@ -204,19 +205,20 @@ function anthropicPart(b: Json): ContentPart {
 }
 
 function geminiPart(p: Json): ContentPart {
-  if (p["thoughtSignature"] !== undefined && Object.keys(p).length === 1) return { type: "reasoning", text: "" };
+  if ((p["thoughtSignature"] ?? p["thought_signature"]) !== undefined && Object.keys(p).length === 1) return { type: "reasoning", text: "" };
   if (typeof p["text"] === "string") return p["thought"] === true ? { type: "reasoning", text: p["text"] } : { type: "text", text: p["text"] };
-  if (p["functionCall"] !== undefined) {
-    const call = p["functionCall"] as Json;
+  // The API takes its fields in either case; the Python SDK sends function_call / function_response (pydantic-ai test_multimodal_tool_return_matrix on Vertex).
+  if ((p["functionCall"] ?? p["function_call"]) !== undefined) {
+    const call = (p["functionCall"] ?? p["function_call"]) as Json;
     return { type: "tool_call", id: str(call["id"]) || str(call["name"]), name: str(call["name"]), arguments: JSON.stringify(call["args"] ?? {}) };
   }
-  if (p["functionResponse"] !== undefined) {
-    const r = p["functionResponse"] as Json;
+  if ((p["functionResponse"] ?? p["function_response"]) !== undefined) {
+    const r = (p["functionResponse"] ?? p["function_response"]) as Json;
     return { type: "tool_result", tool_call_id: str(r["id"]) || str(r["name"]), content: JSON.stringify(r["response"] ?? {}) };
   }
-  if (p["inlineData"] !== undefined) {
-    const d = p["inlineData"] as Json;
-    return image(d["mimeType"], d["data"]);
+  if ((p["inlineData"] ?? p["inline_data"]) !== undefined) {
+    const d = (p["inlineData"] ?? p["inline_data"]) as Json;
+    return image(d["mimeType"] ?? d["mime_type"], d["data"]);
   }
   throw new Unsupported(`gemini part ${Object.keys(p).join(",")}`);
 }

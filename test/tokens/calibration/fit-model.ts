@@ -56,10 +56,13 @@ export const GENERIC_PRIOR: Constants = {
   messages: 3,
   blocks: 3,
   tool_defs: 1,
+  tool_words: 0,
   tools: 0,
   has_tools: 0,
   thinking: 0,
   signatures: 0,
+  past_signatures: 0,
+  streamed_signatures: 0,
   assistant_first: 0,
   one: 3,
 };
@@ -107,10 +110,13 @@ const BOUNDS: Record<Feature, readonly [number, number]> = {
   messages: [0, Number.POSITIVE_INFINITY],
   blocks: [0, Number.POSITIVE_INFINITY],
   tool_defs: [0, 2],
+  tool_words: [0, 2],
   tools: [0, Number.POSITIVE_INFINITY],
   has_tools: [0, Number.POSITIVE_INFINITY],
   thinking: [0, Number.POSITIVE_INFINITY],
   signatures: [0, 2],
+  past_signatures: [0, 2],
+  streamed_signatures: [0, 2],
   assistant_first: [0, Number.POSITIVE_INFINITY],
   one: [0, Number.POSITIVE_INFINITY],
 };
@@ -190,6 +196,18 @@ export const MIN_FAMILY_PAIRS = 5;
 export type Table = Record<string, Constants>;
 
 /**
+ * A generation whose pairs on a host stand in for a later one's when that
+ * one has too few there: how a host bills is the host's front end as much as
+ * the model. Vertex bills Gemini's tool declarations by their words and
+ * little framing for Gemini 2.5 (fantasy TestGoogleCommon vertex-gemini-2-5-*,
+ * 12 pairs) and Gemini 3 alike (pydantic-ai test_multimodal_tool_return_matrix
+ * on Vertex: 4 tokens for a parameterless tool the Gemini API bills 16 for),
+ * where a fit of Gemini 3 on the Gemini API's pairs predicts Vertex 60-100 %
+ * high.
+ */
+const HOST_KIN: Partial<Record<Family, Family>> = { "gemini-3": "gemini-2.5" };
+
+/**
  * The pooled fit over every family ("other"); each family with enough pairs
  * pulled toward it; each family on one host (`claude@bedrock`) pulled toward
  * the family's.
@@ -213,7 +231,12 @@ export function fitTable(samples: readonly Sample[]): Table {
     } else continue;
     table[family] = familyFit;
     for (const host of [...new Set(own.map((s) => s.pair.host))].sort()) {
-      const onHost = own.filter((s) => s.pair.host === host);
+      let onHost = own.filter((s) => s.pair.host === host);
+      if (onHost.length < MIN_FAMILY_PAIRS) {
+        // Too few of its own on this host: the host's pairs of the kin generation join them.
+        const kin = HOST_KIN[family];
+        onHost = [...onHost, ...samples.filter((s) => s.family === kin && s.pair.host === host)];
+      }
       if (onHost.length >= MIN_FAMILY_PAIRS && onHost.length < own.length) table[`${family}@${host}`] = fit(onHost, familyFit);
     }
   }
