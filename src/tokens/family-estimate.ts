@@ -66,6 +66,7 @@
  * - a constant per request (reply priming, template system prompts).
  */
 import type { ChatParams, ContentPart } from "../protocol/chat.ts";
+import { Base64Bytes } from "./base64.ts";
 import { imageSchemeFor, imageTokens } from "./image-tokens.ts";
 import type { Family } from "./families.ts";
 import fitted from "./family-constants.json" with { type: "json" };
@@ -207,22 +208,22 @@ export function currentTurnStart(messages: ChatParams["messages"]): number {
  */
 const DUMMY_SIGNATURES = new Set(["context_engineering_is_the_way_to_go", "skip_thought_signature_validator"]);
 
+/** Base64 text as a byte string; "" when it is not base64. */
+function latin1(base64: string): string {
+  if (!/^[A-Za-z0-9+/_-]*=*$/.test(base64)) return "";
+  const bytes = new Base64Bytes(base64);
+  let text = "";
+  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes.byte(i));
+  return text;
+}
+
 /** A signature's size in characters; nothing for the documented dummy signatures, as sent or as base64. */
 function signatureSize(signature: string): number {
   if (signature === "" || DUMMY_SIGNATURES.has(signature)) return 0;
-  if (signature.length <= 64 && DUMMY_SIGNATURES.has(Buffer.from(signature, "base64").toString("latin1"))) return 0;
+  if (signature.length <= 64 && DUMMY_SIGNATURES.has(latin1(signature))) return 0;
   return signature.length;
 }
 
-/**
- * How many parts a signature is made of, read as Gemini writes them: base64
- * (standard or URL-safe) of a protobuf message. Gemini 2.5 signatures are
- * field 1 (length-delimited) once per part, and a streamed reply's signature
- * repeats it, one part per streamed chunk of thought (fantasy
- * TestGoogleCommon gemini-2.5-flash multi_tool_streaming: two parts; the
- * non-streaming recordings: one). Anything else (Gemini 3's field 2,
- * Anthropic's signatures, text that is not base64 protobuf) counts as one.
- */
 /**
  * What each part of a several-part signature carries beyond the thoughts, in
  * characters / 4: about 33 bytes (44 base64 characters). Vertex's signatures
@@ -233,17 +234,26 @@ function signatureSize(signature: string): number {
  */
 const PART_OVERHEAD = 11;
 
+/**
+ * How many parts a signature is made of, read as Gemini writes them: base64
+ * (standard or URL-safe) of a protobuf message. Gemini 2.5 signatures are
+ * field 1 (length-delimited) once per part, and a streamed reply's signature
+ * repeats it, one part per streamed chunk of thought (fantasy
+ * TestGoogleCommon gemini-2.5-flash multi_tool_streaming: two parts; the
+ * non-streaming recordings: one). Anything else (Gemini 3's field 2,
+ * Anthropic's signatures, text that is not base64 protobuf) counts as one.
+ */
 export function signatureParts(signature: string): number {
   if (signature.length < 8 || !/^[A-Za-z0-9+/_-]+=*$/.test(signature)) return 1;
-  const bytes = Buffer.from(signature.replaceAll("-", "+").replaceAll("_", "/"), "base64");
+  const bytes = new Base64Bytes(signature);
   let parts = 0;
   for (let at = 0; at < bytes.length; ) {
-    if (bytes[at] !== 0x0a) return 1; // not field 1, length-delimited
+    if (bytes.byte(at) !== 0x0a) return 1; // not field 1, length-delimited
     let length = 0;
     let shift = 0;
     for (at++; ; at++) {
       if (at >= bytes.length || shift > 28) return 1;
-      const byte = bytes[at]!;
+      const byte = bytes.byte(at);
       length += (byte & 0x7f) * 2 ** shift;
       shift += 7;
       if ((byte & 0x80) === 0) break;

@@ -54,7 +54,7 @@ describe("truncated, damaged and lying headers: a reason, never a throw", () => 
     ["a PNG whose first chunk is not IHDR", Buffer.from(fixture("rgb.png")).fill(0x41, 12, 16).toString("base64"), /IHDR/],
     ["a JPEG segment of length 0", jpeg([0xff, 0xe0, 0x00, 0x00]), /length 0/],
     ["a JPEG whose image data starts before any frame header", jpeg([0xff, 0xda, 0x00, 0x02]), /without a frame header/],
-    ["a JPEG segment pointing past the end", jpeg([0xff, 0xe1, 0xff, 0xf0]), /ends before its header/],
+    ["a JPEG segment pointing past the end", jpeg([0xff, 0xe1, 0xff, 0xf0]), /ends before byte/],
     ["a JPEG of empty segments only", jpeg(...Array.from({ length: 600 }, () => [0xff, 0xe0, 0x00, 0x02])), /first 512 segments/],
     ["a WebP VP8 frame without its start code", Buffer.from(fixture("lossy.webp")).fill(0, 23, 26).toString("base64"), /start code/],
     ["a WebP of an unknown chunk", Buffer.from(fixture("lossy.webp")).fill(0x41, 12, 16).toString("base64"), /VP8, VP8L or VP8X/],
