@@ -16,6 +16,13 @@ const protocol = @import("protocol.zig");
 const req = @import("request.zig");
 const Id = protocol.Id;
 
+const max_safe_int: i64 = (1 << 53) - 1;
+
+/// Automatic ids count up from 1 and stay safe integers.
+fn nextAuto(n: i64) i64 {
+    return if (n >= max_safe_int) 1 else n + 1;
+}
+
 /// One response line as it arrived; `seq` counts lines across all requests
 /// (arrival order). The caller owns `parsed` and must `deinit` it.
 pub const Line = struct { seq: u64, parsed: protocol.Parsed };
@@ -31,6 +38,10 @@ pub const Error = error{
     /// The request's own deadline passed: a cancel was sent; `next` goes on
     /// yielding its last lines (ending with CANCELLED).
     DeadlineExceeded,
+    /// No terminal line came within `cancel_grace_ms` after the deadline's
+    /// cancel: the handle is unrouted (later lines with its id go to
+    /// `nextUnrouted`) and `next` returns this from now on.
+    CancelUnanswered,
     /// stdout ended (exit code 0) before this request's terminal line.
     ExecutableExited,
     /// The executable died (a signal or a non-zero exit) before this request's terminal line.
@@ -55,6 +66,12 @@ pub const Options = struct {
     unrouted_keep_lines: usize = 1024,
     /// How long `shutdown` waits after SIGTERM before SIGKILL (the executable exits within about half a second).
     term_wait_ms: u64 = 3_000,
+    /// After a request's deadline sent its cancel, how long `next` waits for
+    /// the terminal line before giving up with error.CancelUnanswered.
+    cancel_grace_ms: u64 = 5_000,
+    /// A request line (without its newline) longer than this is refused with
+    /// error.RequestTooLarge; the executable would skip it and answer `id: null`.
+    max_request_bytes: usize = req.max_request_bytes,
 };
 
 pub const RequestOptions = struct {
@@ -239,11 +256,17 @@ pub const Client = struct {
 
     /// Sends a request and returns its handle (release it with `deinit`).
     /// `params`: one of the params types of request.zig, a `Json`, or null.
+    /// Fails with error.InvalidId (an empty or non-UTF-8 string, an integer
+    /// beyond ±(2^53 − 1)) and error.RequestTooLarge (see `max_request_bytes`)
+    /// before anything is sent: the executable would answer those with
+    /// `id: null`, which no handle can claim.
     pub fn request(self: *Client, action: req.Action, provider: ?[]const u8, params: anytype, options: RequestOptions) !*Handle {
+        if (options.id) |id| if (!validId(id)) return error.InvalidId;
         const handle = try self.register(options.id, options.deadline_ms, false);
         errdefer self.unregister(handle);
         const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = action, .provider = provider, .timeout_ms = options.timeout_ms }, params);
         defer self.allocator.free(line);
+        if (line.len - 1 > @min(self.options.max_request_bytes, req.max_request_bytes)) return error.RequestTooLarge;
         try self.writeLine(line);
         return handle;
     }
@@ -320,6 +343,14 @@ pub const Client = struct {
         return true;
     }
 
+    /// A non-empty UTF-8 string or a safe integer (wire/README.md, Ids).
+    pub fn validId(id: Id) bool {
+        return switch (id) {
+            .int => |n| n >= -max_safe_int and n <= max_safe_int,
+            .string => |s| s.len > 0 and std.unicode.utf8ValidateSlice(s),
+        };
+    }
+
     fn register(self: *Client, wanted: ?Id, deadline_ms: ?u64, discard: bool) !*Handle {
         const handle = try self.allocator.create(Handle);
         errdefer self.allocator.destroy(handle);
@@ -335,9 +366,9 @@ pub const Client = struct {
                 .string => |s| .{ .string = try self.allocator.dupe(u8, s) },
             };
         } else {
-            while (self.handles.contains(.{ .int = self.next_auto_id })) self.next_auto_id += 1;
+            while (self.handles.contains(.{ .int = self.next_auto_id })) self.next_auto_id = nextAuto(self.next_auto_id);
             handle.id = .{ .int = self.next_auto_id };
-            self.next_auto_id += 1;
+            self.next_auto_id = nextAuto(self.next_auto_id);
         }
         errdefer if (handle.id == .string) self.allocator.free(handle.id.string);
         try self.handles.put(self.allocator, handle.id, handle);
@@ -511,6 +542,10 @@ pub const Handle = struct {
     terminal_taken: bool = false,
     deadline: ?i64 = null,
     deadline_fired: bool = false,
+    /// When the deadline's cancel is given up on (`cancel_grace_ms` after it).
+    give_up: ?i64 = null,
+    /// Gave up waiting for the terminal line (error.CancelUnanswered).
+    abandoned: bool = false,
 
     /// The next line of this request, waiting up to `wait_ms` (null: until
     /// the request's deadline or for ever); null after the terminal line.
@@ -532,6 +567,7 @@ pub const Handle = struct {
                 return line;
             }
             if (self.terminal_taken) return null;
+            if (self.abandoned) return error.CancelUnanswered;
             if (client.ended) |end| return switch (end) {
                 .exited => error.ExecutableExited,
                 .crashed => error.ExecutableCrashed,
@@ -541,14 +577,26 @@ pub const Handle = struct {
             const now = std.time.milliTimestamp();
             if (self.deadline != null and !self.deadline_fired and now >= self.deadline.?) {
                 self.deadline_fired = true;
+                self.give_up = now + @as(i64, @intCast(client.options.cancel_grace_ms));
                 client.mutex.unlock();
                 // A failed write means the executable is gone, which the next call reports.
                 client.cancelId(self.id) catch {};
                 client.mutex.lock();
                 return error.DeadlineExceeded;
             }
+            if (self.give_up) |g| if (now >= g) {
+                // The executable never answered (an `id: null` error, a lost
+                // line): stop routing this id so the handle cannot wait for ever.
+                self.abandoned = true;
+                if (self.routed) {
+                    _ = client.handles.remove(self.id);
+                    self.routed = false;
+                }
+                return error.CancelUnanswered;
+            };
             var stop = until;
             if (self.deadline != null and !self.deadline_fired) stop = if (stop) |s| @min(s, self.deadline.?) else self.deadline.?;
+            if (self.give_up) |g| stop = if (stop) |s| @min(s, g) else g;
             if (stop) |s| {
                 if (now >= s) return error.Timeout;
                 client.changed.timedWait(&client.mutex, @as(u64, @intCast(s - now)) * std.time.ns_per_ms) catch {};

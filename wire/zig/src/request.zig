@@ -4,6 +4,10 @@
 const std = @import("std");
 const Id = @import("protocol.zig").Id;
 
+/// The executable skips a request line longer than this (without its newline)
+/// and answers it with `id: null` (wire/README.md, Framing).
+pub const max_request_bytes: usize = 64 * 1024 * 1024;
+
 pub const Action = enum { ping, list_providers, list_models, stream_chat, count_tokens, calculate_cost, authenticate, logout, cancel, refresh_catalog };
 
 /// A std.json.Value to send as it is (params of your own, a tool's JSON Schema).

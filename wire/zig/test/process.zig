@@ -97,3 +97,28 @@ test "Timeout leaves the request running; stderr is kept" {
     defer std.testing.allocator.free(log);
     try std.testing.expectEqualStrings("starting\n", log);
 }
+
+test "ids the executable would answer with id null are refused; so is a request line over max_request_bytes" {
+    const client = try start("while read a; do :; done", .{ .argv = &.{}, .max_request_bytes = 64 });
+    defer client.deinit();
+    try std.testing.expectError(error.InvalidId, client.ping(.{ .id = .{ .string = "" } }));
+    try std.testing.expectError(error.InvalidId, client.ping(.{ .id = .{ .string = "caf\xe9" } }));
+    try std.testing.expectError(error.InvalidId, client.ping(.{ .id = .{ .int = 1 << 53 } }));
+    try std.testing.expectError(error.InvalidId, client.ping(.{ .id = .{ .int = -(1 << 53) } }));
+    const long = [_]u8{'a'} ** 100;
+    try std.testing.expectError(error.RequestTooLarge, client.calculateCost("openai", .{ .model = &long, .usage = .{} }, .{ .id = .{ .int = 7 } }));
+    try std.testing.expect(!client.inFlight(.{ .int = 7 }));
+    const ok = try client.ping(.{ .id = .{ .int = (1 << 53) - 1 } });
+    ok.deinit();
+}
+
+test "a deadline whose cancel is never answered ends: CancelUnanswered after cancel_grace_ms, the id unrouted" {
+    const client = try start("while read a; do :; done", .{ .argv = &.{}, .cancel_grace_ms = 100 });
+    defer client.deinit();
+    const h = try client.ping(.{ .deadline_ms = 50 });
+    defer h.deinit();
+    try std.testing.expectError(error.DeadlineExceeded, h.next(null));
+    try std.testing.expectError(error.CancelUnanswered, h.next(2_000));
+    try std.testing.expectError(error.CancelUnanswered, h.next(0));
+    try std.testing.expect(!client.inFlight(h.id));
+}
