@@ -168,21 +168,37 @@ pub const Client = struct {
     /// Clean shutdown: EOF on stdin (the executable finishes what is in
     /// flight and exits 0), up to `grace_ms` for that, then SIGTERM (every
     /// request ends CANCELLED, exit within about half a second), then SIGKILL.
+    /// A writer blocked on a full stdin pipe (the executable not reading)
+    /// holds the write lock: then shutdown goes straight to SIGTERM (the
+    /// writer then fails with EPIPE) and closes stdin afterwards.
     pub fn shutdown(self: *Client, grace_ms: u64) Term {
-        self.closeStdin();
-        if (self.waitEnded(grace_ms)) |term| return term;
+        if (self.tryCloseStdin()) {
+            if (self.waitEnded(grace_ms)) |term| return term;
+        }
         self.signal(posix.SIG.TERM);
-        if (self.waitEnded(self.options.term_wait_ms)) |term| return term;
-        self.signal(posix.SIG.KILL);
-        return self.waitEnded(null).?;
+        const term = self.waitEnded(self.options.term_wait_ms) orelse kill: {
+            self.signal(posix.SIG.KILL);
+            break :kill self.waitEnded(null).?;
+        };
+        _ = self.tryCloseStdin();
+        return term;
     }
 
-    /// EOF on stdin: no more requests.
+    /// EOF on stdin: no more requests. Waits for a write in progress.
     pub fn closeStdin(self: *Client) void {
         self.write_mutex.lock();
         defer self.write_mutex.unlock();
         if (self.stdin) |f| f.close();
         self.stdin = null;
+    }
+
+    /// `closeStdin` unless a write is in progress; false then.
+    fn tryCloseStdin(self: *Client) bool {
+        if (!self.write_mutex.tryLock()) return false;
+        defer self.write_mutex.unlock();
+        if (self.stdin) |f| f.close();
+        self.stdin = null;
+        return true;
     }
 
     /// Sends a signal unless the child was already reaped.

@@ -122,3 +122,26 @@ test "a deadline whose cancel is never answered ends: CancelUnanswered after can
     try std.testing.expectError(error.CancelUnanswered, h.next(0));
     try std.testing.expect(!client.inFlight(h.id));
 }
+
+fn sendLong(client: *plue.Client, result: *?anyerror) void {
+    const model = std.testing.allocator.alloc(u8, 1024 * 1024) catch |err| {
+        result.* = err;
+        return;
+    };
+    defer std.testing.allocator.free(model);
+    @memset(model, 'm');
+    if (client.calculateCost("openai", .{ .model = model, .usage = .{} }, .{})) |h| h.deinit() else |err| result.* = err;
+}
+
+test "shutdown does not wait behind a writer blocked on a full stdin pipe" {
+    const client = try start("exec sleep 10", .{ .argv = &.{}, .term_wait_ms = 2_000 });
+    defer client.deinit();
+    var result: ?anyerror = null;
+    const writer = try std.Thread.spawn(.{}, sendLong, .{ client, &result });
+    std.Thread.sleep(200 * std.time.ns_per_ms); // the 1 MiB line fills the 64 KiB pipe
+    const started = std.time.milliTimestamp();
+    try std.testing.expectEqual(plue.Term{ .signal = std.posix.SIG.TERM }, client.shutdown(100));
+    writer.join();
+    try std.testing.expect(std.time.milliTimestamp() - started < 5_000);
+    try std.testing.expectEqual(@as(?anyerror, error.BrokenPipe), result);
+}
