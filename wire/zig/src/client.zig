@@ -14,6 +14,7 @@ const std = @import("std");
 const posix = std.posix;
 const protocol = @import("protocol.zig");
 const req = @import("request.zig");
+const reader = @import("reader.zig");
 const Id = protocol.Id;
 
 const max_safe_int: i64 = (1 << 53) - 1;
@@ -27,9 +28,11 @@ fn nextAuto(n: i64) i64 {
 /// (arrival order). The caller owns `parsed` and must `deinit` it.
 pub const Line = struct { seq: u64, parsed: protocol.Parsed };
 
-pub const Term = union(enum) { exited: u8, signal: u32, other: u32 };
+/// How the child ended. `unknown`: it was reaped by someone else (the host
+/// ignores SIGCHLD or calls waitpid(-1)), or it could not be reaped in time.
+pub const Term = union(enum) { exited: u8, signal: u32, other: u32, unknown };
 
-/// Why the reader stopped.
+/// Why the reader stopped. `crashed`: a signal, a non-zero exit or an unknown one.
 pub const End = enum { exited, crashed, protocol_violation, read_failed };
 
 pub const Error = error{
@@ -121,6 +124,8 @@ pub const Client = struct {
     next_auto_id: i64 = 1,
     ended: ?End = null,
     term: ?Term = null,
+    /// The reader has reaped the child (its pid may be reused): no more signals.
+    reaped: bool = false,
     /// The line that broke the protocol (its first 300 bytes), for messages.
     violation: std.ArrayListUnmanaged(u8) = .empty,
     stderr_tail: std.ArrayListUnmanaged(u8) = .empty,
@@ -138,7 +143,7 @@ pub const Client = struct {
         try self.child.spawn();
         self.stdin = self.child.stdin;
         self.child.stdin = null;
-        self.reader = std.Thread.spawn(.{}, readLoop, .{self}) catch |err| {
+        self.reader = std.Thread.spawn(.{}, reader.readLoop, .{self}) catch |err| {
             self.stdin.?.close();
             self.signal(posix.SIG.KILL);
             _ = self.child.wait() catch {};
@@ -178,7 +183,8 @@ pub const Client = struct {
         self.signal(posix.SIG.TERM);
         const term = self.waitEnded(self.options.term_wait_ms) orelse kill: {
             self.signal(posix.SIG.KILL);
-            break :kill self.waitEnded(null).?;
+            // SIGKILL is not refused; only an uninterruptible child outlives this.
+            break :kill self.waitEnded(self.options.term_wait_ms) orelse .unknown;
         };
         _ = self.tryCloseStdin();
         return term;
@@ -208,7 +214,7 @@ pub const Client = struct {
         // Once reaped, the pid may belong to another process. (A signal sent
         // between waitpid's return and the reader taking the lock can still
         // miss; that window is a few instructions long.)
-        if (self.term == null) posix.kill(self.child.id, sig) catch {};
+        if (!self.reaped) posix.kill(self.child.id, sig) catch {};
     }
 
     /// The exit, once the reader has reaped the child; waits up to `wait_ms` (null: for ever).
@@ -400,88 +406,15 @@ pub const Client = struct {
     }
 
     // -----------------------------------------------------------------------
-    // The reader thread
+    // Called by the reader thread (reader.zig)
 
-    fn readLoop(self: *Client) void {
-        const end = self.pump() catch |err| switch (err) {
-            error.LineTooLong => End.protocol_violation,
-            else => End.read_failed,
-        };
-        if (end != .exited) self.signal(posix.SIG.TERM);
-        // Drain until the child is gone so it never blocks on a full pipe.
-        if (end != .exited) self.drain();
-        const status = posix.waitpid(self.child.id, 0).status;
-        const term: Term = if (posix.W.IFEXITED(status)) .{ .exited = posix.W.EXITSTATUS(status) } else if (posix.W.IFSIGNALED(status)) .{ .signal = posix.W.TERMSIG(status) } else .{ .other = status };
+    pub fn markReaped(self: *Client) void {
         self.mutex.lock();
         defer self.mutex.unlock();
-        self.term = term;
-        self.ended = if (end != .exited) end else if (term == .exited and term.exited == 0) .exited else .crashed;
-        self.changed.broadcast();
+        self.reaped = true;
     }
 
-    /// Reads stdout (lines) and stderr (kept tail) until both close.
-    fn pump(self: *Client) !End {
-        var pending: std.ArrayListUnmanaged(u8) = .empty;
-        defer pending.deinit(self.allocator);
-        var fds = [_]posix.pollfd{
-            .{ .fd = self.child.stdout.?.handle, .events = posix.POLL.IN, .revents = 0 },
-            .{ .fd = self.child.stderr.?.handle, .events = posix.POLL.IN, .revents = 0 },
-        };
-        var buffer: [64 * 1024]u8 = undefined;
-        while (fds[0].fd >= 0 or fds[1].fd >= 0) {
-            _ = try posix.poll(&fds, -1);
-            if (fds[1].revents != 0) {
-                const got = try posix.read(fds[1].fd, &buffer);
-                if (got == 0) fds[1].fd = -1 else self.keepStderr(buffer[0..got]);
-            }
-            if (fds[0].revents != 0) {
-                const got = try posix.read(fds[0].fd, &buffer);
-                if (got == 0) {
-                    fds[0].fd = -1;
-                    // A last line without its newline is still a line.
-                    if (pending.items.len > 0 and !try self.deliver(pending.items)) return .protocol_violation;
-                    continue;
-                }
-                const old = pending.items.len;
-                try pending.appendSlice(self.allocator, buffer[0..got]);
-                var line_start: usize = 0;
-                var from = old;
-                while (std.mem.indexOfScalarPos(u8, pending.items, from, '\n')) |nl| {
-                    if (!try self.deliver(pending.items[line_start..nl])) return .protocol_violation;
-                    line_start = nl + 1;
-                    from = line_start;
-                }
-                // One copy per read, not per line (a 1 MiB line arrives in many reads).
-                const rest = pending.items.len - line_start;
-                std.mem.copyForwards(u8, pending.items[0..rest], pending.items[line_start..]);
-                pending.shrinkRetainingCapacity(rest);
-                if (rest > self.options.max_line_bytes) {
-                    self.noteViolation(pending.items);
-                    return error.LineTooLong;
-                }
-            }
-        }
-        return .exited;
-    }
-
-    /// After a violation: keep reading (and dropping) until the child closes its pipes.
-    fn drain(self: *Client) void {
-        var fds = [_]posix.pollfd{
-            .{ .fd = self.child.stdout.?.handle, .events = posix.POLL.IN, .revents = 0 },
-            .{ .fd = self.child.stderr.?.handle, .events = posix.POLL.IN, .revents = 0 },
-        };
-        var buffer: [64 * 1024]u8 = undefined;
-        while (fds[0].fd >= 0 or fds[1].fd >= 0) {
-            _ = posix.poll(&fds, -1) catch return;
-            for (&fds) |*fd| {
-                if (fd.revents == 0) continue;
-                const got = posix.read(fd.fd, &buffer) catch 0;
-                if (got == 0) fd.fd = -1;
-            }
-        }
-    }
-
-    fn keepStderr(self: *Client, bytes: []const u8) void {
+    pub fn keepStderr(self: *Client, bytes: []const u8) void {
         self.mutex.lock();
         defer self.mutex.unlock();
         const keep = self.options.stderr_keep_bytes;
@@ -496,7 +429,7 @@ pub const Client = struct {
         self.stderr_tail.appendSlice(self.allocator, tail) catch {};
     }
 
-    fn noteViolation(self: *Client, line: []const u8) void {
+    pub fn noteViolation(self: *Client, line: []const u8) void {
         self.mutex.lock();
         defer self.mutex.unlock();
         self.violation.clearRetainingCapacity();
@@ -504,7 +437,7 @@ pub const Client = struct {
     }
 
     /// Parses one line and hands it to its handle; false when it is not a protocol line.
-    fn deliver(self: *Client, text: []const u8) !bool {
+    pub fn deliver(self: *Client, text: []const u8) !bool {
         var parsed = protocol.parseResponse(self.allocator, text) catch |err| switch (err) {
             error.InvalidResponse => {
                 self.noteViolation(text);

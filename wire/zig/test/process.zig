@@ -145,3 +145,38 @@ test "shutdown does not wait behind a writer blocked on a full stdin pipe" {
     try std.testing.expect(std.time.milliTimestamp() - started < 5_000);
     try std.testing.expectEqual(@as(?anyerror, error.BrokenPipe), result);
 }
+
+test "the exit is noticed while a grandchild still holds stdout or stderr" {
+    for ([_][]const u8{ "read a; sleep 3 & exit 0", "read a; sleep 3 >/dev/null & exit 0" }) |script| {
+        const client = try start(script, .{ .argv = &.{} });
+        defer client.deinit();
+        const h = try client.ping(.{});
+        defer h.deinit();
+        try std.testing.expectError(error.ExecutableExited, h.next(2_000));
+        try std.testing.expectEqual(plue.Term{ .exited = 0 }, client.waitEnded(0).?);
+    }
+}
+
+test "a protocol violation fails the handles at once; a child ignoring SIGTERM is killed after term_wait_ms" {
+    const client = try start("trap '' TERM; read a; echo 'not json'; exec sleep 10", .{ .argv = &.{}, .term_wait_ms = 200 });
+    defer client.deinit();
+    const h = try client.ping(.{});
+    defer h.deinit();
+    try std.testing.expectError(error.ProtocolViolation, h.next(1_000));
+    try std.testing.expectEqual(plue.Term{ .signal = std.posix.SIG.KILL }, client.waitEnded(3_000).?);
+    try std.testing.expectEqual(plue.End.protocol_violation, client.endReason().?);
+}
+
+test "a child reaped by someone else (SIGCHLD ignored): the exit is unknown, not a crash of the client" {
+    const posix = std.posix;
+    var ignore: posix.Sigaction = .{ .handler = .{ .handler = posix.SIG.IGN }, .mask = posix.sigemptyset(), .flags = 0 };
+    var old: posix.Sigaction = undefined;
+    posix.sigaction(posix.SIG.CHLD, &ignore, &old);
+    defer posix.sigaction(posix.SIG.CHLD, &old, null);
+    const client = try start("read a; exit 0", .{ .argv = &.{} });
+    defer client.deinit();
+    const h = try client.ping(.{});
+    defer h.deinit();
+    try std.testing.expectError(error.ExecutableCrashed, h.next(5_000));
+    try std.testing.expectEqual(plue.Term.unknown, client.waitEnded(0).?);
+}
