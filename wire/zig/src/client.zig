@@ -28,6 +28,9 @@ fn nextAuto(n: i64) i64 {
 /// (arrival order). The caller owns `parsed` and must `deinit` it.
 pub const Line = struct { seq: u64, parsed: protocol.Parsed };
 
+/// A line waiting in a handle's queue, with what it counts against `max_queued_bytes`.
+const Queued = struct { line: Line, bytes: usize };
+
 /// How the child ended. `unknown`: it was reaped by someone else (the host
 /// ignores SIGCHLD or calls waitpid(-1)), or it could not be reaped in time.
 pub const Term = union(enum) { exited: u8, signal: u32, other: u32, unknown };
@@ -38,6 +41,10 @@ pub const End = enum { exited, crashed, protocol_violation, read_failed };
 pub const Error = error{
     /// No line within the `wait_ms` given to `next`; the request goes on.
     Timeout,
+    /// The request's lines were not read fast enough (`max_queued_bytes`):
+    /// the queued ones were dropped and a cancel was sent; `next` goes on with
+    /// the terminal line (usually CANCELLED), the chunks before it are dropped.
+    QueueOverflow,
     /// The request's own deadline passed: a cancel was sent; `next` goes on
     /// yielding its last lines (ending with CANCELLED).
     DeadlineExceeded,
@@ -64,6 +71,10 @@ pub const Options = struct {
     /// The last this many bytes of stderr are kept (`stderrTail`); stderr must
     /// be drained or a full pipe would block the executable.
     stderr_keep_bytes: usize = 64 * 1024,
+    /// The lines waiting in one handle's queue (their length plus a little
+    /// bookkeeping each) may add up to this; one more and they are dropped,
+    /// the request is cancelled and `next` returns error.QueueOverflow.
+    max_queued_bytes: usize = 64 * 1024 * 1024,
     /// Lines no handle claims (`id: null` errors, lines of requests sent with
     /// `sendRaw`) wait in a queue of at most this many; older ones are dropped.
     unrouted_keep_lines: usize = 1024,
@@ -453,10 +464,22 @@ pub const Client = struct {
         const id = parsed.response.id() orelse return self.keepUnrouted(line);
         const handle = self.handles.get(id) orelse return self.keepUnrouted(line);
         const terminal = parsed.response.isTerminal();
-        if (handle.discard) parsed.deinit() else handle.queue.append(self.allocator, line) catch |err| {
-            parsed.deinit();
-            return err;
-        };
+        const bytes = text.len + @sizeOf(Queued);
+        if (!handle.discard and !terminal and !handle.overflowed and handle.queued_bytes + bytes > self.options.max_queued_bytes) {
+            // Not read fast enough: drop what waits rather than grow without bound.
+            for (handle.queue.items[handle.head..]) |*q| q.line.parsed.deinit();
+            handle.queue.clearRetainingCapacity();
+            handle.head = 0;
+            handle.queued_bytes = 0;
+            handle.overflowed = true;
+        }
+        if (handle.discard or (handle.overflowed and !terminal)) parsed.deinit() else {
+            handle.queue.append(self.allocator, .{ .line = line, .bytes = bytes }) catch |err| {
+                parsed.deinit();
+                return err;
+            };
+            handle.queued_bytes += bytes;
+        }
         if (terminal) {
             _ = self.handles.remove(handle.id);
             handle.routed = false;
@@ -480,8 +503,12 @@ pub const Client = struct {
 pub const Handle = struct {
     client: *Client,
     id: Id,
-    queue: std.ArrayListUnmanaged(Line) = .empty,
+    queue: std.ArrayListUnmanaged(Queued) = .empty,
     head: usize = 0,
+    queued_bytes: usize = 0,
+    /// The queue overflowed (`max_queued_bytes`); reported by `next` once.
+    overflowed: bool = false,
+    overflow_reported: bool = false,
     /// Still in the client's routing table (no terminal line yet).
     routed: bool = true,
     /// The caller let go (`deinit`); freed once no longer routed.
@@ -505,15 +532,32 @@ pub const Handle = struct {
         defer client.mutex.unlock();
         const until = if (wait_ms) |ms| std.time.milliTimestamp() + @as(i64, @intCast(ms)) else null;
         while (true) {
+            if (self.overflowed and !self.overflow_reported) {
+                self.overflow_reported = true;
+                if (self.routed) {
+                    client.mutex.unlock();
+                    // A failed write means the executable is gone, which the next call reports.
+                    client.cancelId(self.id) catch {};
+                    client.mutex.lock();
+                }
+                return error.QueueOverflow;
+            }
             if (self.head < self.queue.items.len) {
-                const line = self.queue.items[self.head];
+                const queued = self.queue.items[self.head];
                 self.head += 1;
+                self.queued_bytes -= queued.bytes;
                 if (self.head == self.queue.items.len) {
                     self.queue.clearRetainingCapacity();
                     self.head = 0;
+                } else if (self.head >= 64 and self.head * 2 >= self.queue.items.len) {
+                    // Compact: a reader that keeps a little behind must not grow the array for ever.
+                    const rest = self.queue.items.len - self.head;
+                    std.mem.copyForwards(Queued, self.queue.items[0..rest], self.queue.items[self.head..]);
+                    self.queue.shrinkRetainingCapacity(rest);
+                    self.head = 0;
                 }
-                if (line.parsed.response.isTerminal()) self.terminal_taken = true;
-                return line;
+                if (queued.line.parsed.response.isTerminal()) self.terminal_taken = true;
+                return queued.line;
             }
             if (self.terminal_taken) return null;
             if (self.abandoned) return error.CancelUnanswered;
@@ -581,7 +625,7 @@ pub const Handle = struct {
 
     fn destroy(self: *Handle) void {
         const allocator = self.client.allocator;
-        for (self.queue.items[self.head..]) |*line| line.parsed.deinit();
+        for (self.queue.items[self.head..]) |*q| q.line.parsed.deinit();
         self.queue.deinit(allocator);
         if (self.id == .string) allocator.free(self.id.string);
         allocator.destroy(self);

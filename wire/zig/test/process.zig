@@ -180,3 +180,52 @@ test "a child reaped by someone else (SIGCHLD ignored): the exit is unknown, not
     try std.testing.expectError(error.ExecutableCrashed, h.next(5_000));
     try std.testing.expectEqual(plue.Term.unknown, client.waitEnded(0).?);
 }
+
+test "a handle whose lines are not read fast enough: QueueOverflow, a cancel, then the terminal line" {
+    const client = try start(
+        \\read a; i=0
+        \\while [ $i -lt 50 ]; do echo '{"id":1,"success":true,"streaming":true,"data":{"type":"content","content":"xxxxxxxxxxxxxxxx"}}'; i=$((i+1)); done
+        \\read b; echo "$b" >&2
+        \\echo '{"id":1,"success":false,"error":{"code":"CANCELLED","message":"m","retryable":false,"partial":true}}'
+        \\read c; exit 0
+    , .{ .argv = &.{}, .max_queued_bytes = 2_000 });
+    defer client.deinit();
+    const h = try client.streamChat("openai", .{ .model = "m", .messages = &.{.{ .role = .user, .content = "hi" }} }, .{});
+    defer h.deinit();
+    while (client.lineCount() < 50) _ = client.waitPast(client.lineCount(), 5_000);
+    try std.testing.expect(h.queued_bytes <= 2_000);
+    try std.testing.expectError(error.QueueOverflow, h.next(5_000));
+    var last = (try h.next(5_000)).?;
+    defer last.parsed.deinit();
+    try std.testing.expectEqual(plue.ErrorCode.CANCELLED, last.parsed.response.failure.err.code);
+    try std.testing.expectEqual(@as(?plue.Line, null), try h.next(0));
+    _ = client.shutdown(5_000);
+    const log = try client.stderrTail(std.testing.allocator);
+    defer std.testing.allocator.free(log);
+    try std.testing.expect(std.mem.indexOf(u8, log, "\"action\":\"cancel\",\"params\":{\"id\":1}") != null);
+}
+
+test "a reader that keeps a little behind does not grow the queue for ever" {
+    const client = try start(
+        \\read a
+        \\for round in 1 2 3 4; do
+        \\  i=0; while [ $i -lt 100 ]; do echo '{"id":1,"success":true,"streaming":true,"data":{"type":"content","content":"x"}}'; i=$((i+1)); done
+        \\  read b
+        \\done
+        \\read c; exit 0
+    , .{ .argv = &.{} });
+    defer client.deinit();
+    const h = try client.streamChat("openai", .{ .model = "m", .messages = &.{.{ .role = .user, .content = "hi" }} }, .{});
+    defer h.deinit();
+    var round: u64 = 1;
+    while (round <= 4) : (round += 1) {
+        while (client.lineCount() < 100 * round) _ = client.waitPast(client.lineCount(), 5_000);
+        // Read all but one, then let the next hundred come.
+        for (0..99) |_| {
+            var line = (try h.next(5_000)).?;
+            line.parsed.deinit();
+        }
+        try std.testing.expect(h.queue.items.len < 150);
+        try client.sendRaw("more");
+    }
+}
