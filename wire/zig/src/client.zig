@@ -488,14 +488,28 @@ pub const Client = struct {
         return true;
     }
 
-    fn keepUnrouted(self: *Client, line: Line) !bool {
-        if (self.unrouted.items.len >= self.options.unrouted_keep_lines) {
-            var oldest = self.unrouted.orderedRemove(0);
-            oldest.parsed.deinit();
-            self.unrouted_dropped += 1;
+    /// Queues a line no handle claims, dropping the oldest beyond
+    /// `unrouted_keep_lines` (all of them when it is 0, or when out of memory).
+    fn keepUnrouted(self: *Client, line: Line) bool {
+        var dropped = line;
+        if (self.options.unrouted_keep_lines > 0) {
+            if (self.unrouted.items.len >= self.options.unrouted_keep_lines) {
+                var oldest = self.unrouted.orderedRemove(0);
+                oldest.parsed.deinit();
+                self.unrouted_dropped += 1;
+            }
+            if (self.unrouted.append(self.allocator, line)) return true else |_| {}
         }
-        try self.unrouted.append(self.allocator, line);
+        dropped.parsed.deinit();
+        self.unrouted_dropped += 1;
         return true;
+    }
+
+    /// How many unclaimed lines were dropped (see `unrouted_keep_lines`).
+    pub fn unroutedDropped(self: *Client) u64 {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return self.unrouted_dropped;
     }
 };
 

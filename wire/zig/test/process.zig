@@ -229,3 +229,19 @@ test "a reader that keeps a little behind does not grow the queue for ever" {
         try client.sendRaw("more");
     }
 }
+
+test "unrouted_keep_lines = 0 drops every unclaimed line" {
+    const client = try start(
+        \\read a
+        \\echo '{"id":null,"success":false,"error":{"code":"INVALID_REQUEST","message":"m","retryable":false,"partial":false}}'
+        \\echo '{"id":1,"success":true,"data":{"version":"x","protocol":1}}'
+        \\read b; exit 0
+    , .{ .argv = &.{}, .unrouted_keep_lines = 0 });
+    defer client.deinit();
+    const h = try client.ping(.{});
+    defer h.deinit();
+    var line = try h.terminal(5_000);
+    line.parsed.deinit();
+    try std.testing.expectEqual(@as(u64, 1), client.unroutedDropped());
+    try std.testing.expectError(error.Timeout, client.nextUnrouted(0));
+}
