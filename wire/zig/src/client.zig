@@ -334,12 +334,34 @@ pub const Client = struct {
 
     /// Sends `cancel` for `target`; its `{cancelled}` result is dropped (the
     /// target's own CANCELLED line is what counts).
+    /// Prefer `Handle.cancel`, which cannot hit a later request reusing the id.
     pub fn cancelId(self: *Client, target: Id) !void {
+        self.write_mutex.lock();
+        defer self.write_mutex.unlock();
+        try self.writeCancel(target);
+    }
+
+    /// Cancels the handle's request if it is still in flight. The check and
+    /// the write are both under the write lock: a request reusing the id once
+    /// the terminal line has arrived is written only after this cancel, so
+    /// the executable never applies it to that request.
+    fn cancelHandle(self: *Client, handle: *Handle) !void {
+        self.write_mutex.lock();
+        defer self.write_mutex.unlock();
+        self.mutex.lock();
+        const routed = handle.routed;
+        self.mutex.unlock();
+        if (routed) try self.writeCancel(handle.id);
+    }
+
+    /// With write_mutex held.
+    fn writeCancel(self: *Client, target: Id) !void {
         const handle = try self.register(null, null, true);
         errdefer self.unregister(handle);
         const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = .cancel }, req.CancelParams{ .id = target });
         defer self.allocator.free(line);
-        try self.writeLine(line);
+        const f = self.stdin orelse return error.StdinClosed;
+        try f.writeAll(line);
     }
 
     /// The next line no handle claimed, waiting up to `wait_ms`; null once the reader has ended.
@@ -551,7 +573,7 @@ pub const Handle = struct {
                 if (self.routed) {
                     client.mutex.unlock();
                     // A failed write means the executable is gone, which the next call reports.
-                    client.cancelId(self.id) catch {};
+                    client.cancelHandle(self) catch {};
                     client.mutex.lock();
                 }
                 return error.QueueOverflow;
@@ -587,7 +609,7 @@ pub const Handle = struct {
                 self.give_up = now + @as(i64, @intCast(client.options.cancel_grace_ms));
                 client.mutex.unlock();
                 // A failed write means the executable is gone, which the next call reports.
-                client.cancelId(self.id) catch {};
+                client.cancelHandle(self) catch {};
                 client.mutex.lock();
                 return error.DeadlineExceeded;
             }
@@ -622,9 +644,10 @@ pub const Handle = struct {
         return error.ExecutableExited;
     }
 
-    /// Asks the executable to cancel this request; it then ends with a CANCELLED line.
+    /// Asks the executable to cancel this request; it then ends with a
+    /// CANCELLED line. Nothing is sent once the terminal line has arrived.
     pub fn cancel(self: *Handle) !void {
-        try self.client.cancelId(self.id);
+        try self.client.cancelHandle(self);
     }
 
     /// Releases the handle. A request still in flight goes on; its remaining lines are dropped.

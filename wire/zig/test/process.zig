@@ -245,3 +245,23 @@ test "unrouted_keep_lines = 0 drops every unclaimed line" {
     try std.testing.expectEqual(@as(u64, 1), client.unroutedDropped());
     try std.testing.expectError(error.Timeout, client.nextUnrouted(0));
 }
+
+test "a cancel after the terminal line does not hit a later request reusing the id" {
+    const client = try start(
+        \\read a
+        \\echo '{"id":1,"success":true,"data":{"version":"x","protocol":1}}'
+        \\while read c; do echo "got $c" >&2; done; exit 0
+    , .{ .argv = &.{} });
+    defer client.deinit();
+    const first = try client.ping(.{ .id = .{ .int = 1 } });
+    defer first.deinit();
+    var line = try first.terminal(5_000);
+    line.parsed.deinit();
+    const second = try client.ping(.{ .id = .{ .int = 1 } });
+    defer second.deinit();
+    try first.cancel();
+    try std.testing.expectEqual(plue.Term{ .exited = 0 }, client.shutdown(5_000));
+    const log = try client.stderrTail(std.testing.allocator);
+    defer std.testing.allocator.free(log);
+    try std.testing.expectEqualStrings("got {\"id\":1,\"action\":\"ping\"}\n", log);
+}
