@@ -19,6 +19,12 @@ const Id = protocol.Id;
 
 const max_safe_int: i64 = (1 << 53) - 1;
 
+/// The time `ms` from now (std.time.milliTimestamp), saturating: any
+/// `wait_ms`, deadline or grace up to maxInt(u64) is taken (as for ever).
+pub fn after(ms: u64) i64 {
+    return std.time.milliTimestamp() +| @as(i64, @intCast(@min(ms, std.math.maxInt(i64))));
+}
+
 /// Automatic ids count up from 1 and stay safe integers.
 fn nextAuto(n: i64) i64 {
     return if (n >= max_safe_int) 1 else n + 1;
@@ -232,13 +238,9 @@ pub const Client = struct {
     pub fn waitEnded(self: *Client, wait_ms: ?u64) ?Term {
         self.mutex.lock();
         defer self.mutex.unlock();
-        const until = if (wait_ms) |ms| std.time.milliTimestamp() + @as(i64, @intCast(ms)) else null;
+        const until = if (wait_ms) |ms| after(ms) else null;
         while (self.term == null) {
-            if (until) |u| {
-                const left = u - std.time.milliTimestamp();
-                if (left <= 0) return null;
-                self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
-            } else self.changed.wait(&self.mutex);
+            if (!self.waitTill(until)) return null;
         }
         return self.term;
     }
@@ -297,7 +299,9 @@ pub const Client = struct {
         if (options.id) |id| if (!validId(id)) return error.InvalidId;
         const handle = try self.register(options.id, options.deadline_ms, false);
         errdefer self.unregister(handle);
-        const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = action, .provider = provider, .timeout_ms = options.timeout_ms }, params);
+        // The executable takes timeouts up to 2^53 − 1 ms (for ever in practice).
+        const timeout_ms: ?u64 = if (options.timeout_ms) |t| @min(t, max_safe_int) else null;
+        const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = action, .provider = provider, .timeout_ms = timeout_ms }, params);
         defer self.allocator.free(line);
         if (line.len - 1 > @min(self.options.max_request_bytes, req.max_request_bytes)) return error.RequestTooLarge;
         try self.writeLine(line);
@@ -368,13 +372,11 @@ pub const Client = struct {
     pub fn nextUnrouted(self: *Client, wait_ms: u64) error{Timeout}!?Line {
         self.mutex.lock();
         defer self.mutex.unlock();
-        const until = std.time.milliTimestamp() + @as(i64, @intCast(wait_ms));
+        const until = after(wait_ms);
         while (true) {
             if (self.unrouted.items.len > 0) return self.unrouted.orderedRemove(0);
             if (self.ended != null) return null;
-            const left = until - std.time.milliTimestamp();
-            if (left <= 0) return error.Timeout;
-            self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
+            if (!self.waitTill(until)) return error.Timeout;
         }
     }
 
@@ -389,12 +391,23 @@ pub const Client = struct {
     pub fn waitPast(self: *Client, seen: u64, wait_ms: u64) bool {
         self.mutex.lock();
         defer self.mutex.unlock();
-        const until = std.time.milliTimestamp() + @as(i64, @intCast(wait_ms));
+        const until = after(wait_ms);
         while (self.seq <= seen and self.ended == null) {
-            const left = until - std.time.milliTimestamp();
-            if (left <= 0) return false;
-            self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
+            if (!self.waitTill(until)) return false;
         }
+        return true;
+    }
+
+    /// With `mutex` held: waits for `changed` until `until` at the latest
+    /// (null: for ever); false once `until` has passed.
+    fn waitTill(self: *Client, until: ?i64) bool {
+        const u = until orelse {
+            self.changed.wait(&self.mutex);
+            return true;
+        };
+        const left = u - std.time.milliTimestamp();
+        if (left <= 0) return false;
+        self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) *| std.time.ns_per_ms) catch {};
         return true;
     }
 
@@ -410,7 +423,7 @@ pub const Client = struct {
         const handle = try self.allocator.create(Handle);
         errdefer self.allocator.destroy(handle);
         handle.* = .{ .client = self, .id = undefined, .discard = discard, .released = discard };
-        if (deadline_ms) |ms| handle.deadline = std.time.milliTimestamp() + @as(i64, @intCast(ms));
+        if (deadline_ms) |ms| handle.deadline = after(ms);
         self.mutex.lock();
         defer self.mutex.unlock();
         if (self.ended != null) return error.ExecutableGone;
@@ -566,7 +579,7 @@ pub const Handle = struct {
         const client = self.client;
         client.mutex.lock();
         defer client.mutex.unlock();
-        const until = if (wait_ms) |ms| std.time.milliTimestamp() + @as(i64, @intCast(ms)) else null;
+        const until = if (wait_ms) |ms| after(ms) else null;
         while (true) {
             if (self.overflowed and !self.overflow_reported) {
                 self.overflow_reported = true;
@@ -606,7 +619,7 @@ pub const Handle = struct {
             const now = std.time.milliTimestamp();
             if (self.deadline != null and !self.deadline_fired and now >= self.deadline.?) {
                 self.deadline_fired = true;
-                self.give_up = now + @as(i64, @intCast(client.options.cancel_grace_ms));
+                self.give_up = after(client.options.cancel_grace_ms);
                 client.mutex.unlock();
                 // A failed write means the executable is gone, which the next call reports.
                 client.cancelHandle(self) catch {};
@@ -626,10 +639,7 @@ pub const Handle = struct {
             var stop = until;
             if (self.deadline != null and !self.deadline_fired) stop = if (stop) |s| @min(s, self.deadline.?) else self.deadline.?;
             if (self.give_up) |g| stop = if (stop) |s| @min(s, g) else g;
-            if (stop) |s| {
-                if (now >= s) return error.Timeout;
-                client.changed.timedWait(&client.mutex, @as(u64, @intCast(s - now)) * std.time.ns_per_ms) catch {};
-            } else client.changed.wait(&client.mutex);
+            if (!client.waitTill(stop)) return error.Timeout;
         }
     }
 

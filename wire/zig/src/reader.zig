@@ -52,7 +52,7 @@ pub fn readLoop(client: *Client) void {
         client.changed.broadcast();
         client.mutex.unlock();
         client.signal(posix.SIG.TERM);
-        kill_at = std.time.milliTimestamp() +| @as(i64, @intCast(@min(client.options.term_wait_ms, std.math.maxInt(i32))));
+        kill_at = client_zig.after(client.options.term_wait_ms);
     }
     const term = pipes.term orelse awaitExit(client, &pipes, kill_at);
     client.mutex.lock();

@@ -265,3 +265,24 @@ test "a cancel after the terminal line does not hit a later request reusing the 
     defer std.testing.allocator.free(log);
     try std.testing.expectEqualStrings("got {\"id\":1,\"action\":\"ping\"}\n", log);
 }
+
+test "waits, deadlines and timeouts of maxInt(u64) are for ever, not a panic" {
+    const forever = std.math.maxInt(u64);
+    const client = try start(
+        \\read a; sleep 0.1
+        \\echo '{"id":1,"success":true,"data":{"version":"x","protocol":1}}'
+        \\read b; echo "$b" >&2; exit 0
+    , .{ .argv = &.{}, .cancel_grace_ms = forever, .term_wait_ms = forever });
+    defer client.deinit();
+    const h = try client.ping(.{ .deadline_ms = forever, .timeout_ms = forever });
+    defer h.deinit();
+    var line = (try h.next(forever)).?;
+    line.parsed.deinit();
+    try std.testing.expect(client.waitPast(0, forever));
+    try client.sendRaw("bye");
+    try std.testing.expectEqual(plue.Term{ .exited = 0 }, client.waitEnded(forever).?);
+    try std.testing.expectEqual(@as(?plue.Line, null), try client.nextUnrouted(forever));
+    const log = try client.stderrTail(std.testing.allocator);
+    defer std.testing.allocator.free(log);
+    try std.testing.expectEqualStrings("bye\n", log);
+}
