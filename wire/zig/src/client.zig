@@ -64,6 +64,8 @@ pub const Error = error{
     ExecutableCrashed,
     ProtocolViolation,
     ReadFailed,
+    /// `terminal` after the terminal line was already taken.
+    TerminalTaken,
 };
 
 pub const Options = struct {
@@ -645,13 +647,14 @@ pub const Handle = struct {
 
     /// Reads up to the terminal line and returns it; the chunks before it are
     /// dropped (for non-streaming actions: ping, list_models, count_tokens ...).
+    /// error.TerminalTaken when it was already taken.
     pub fn terminal(self: *Handle, wait_ms: ?u64) Error!Line {
         while (try self.next(wait_ms)) |line| {
             if (line.parsed.response.isTerminal()) return line;
             var l = line;
             l.parsed.deinit();
         }
-        return error.ExecutableExited;
+        return error.TerminalTaken;
     }
 
     /// Asks the executable to cancel this request; it then ends with a

@@ -286,3 +286,17 @@ test "waits, deadlines and timeouts of maxInt(u64) are for ever, not a panic" {
     defer std.testing.allocator.free(log);
     try std.testing.expectEqualStrings("bye\n", log);
 }
+
+test "terminal after the terminal line was taken: TerminalTaken, not ExecutableExited" {
+    const client = try start(
+        \\read a
+        \\echo '{"id":1,"success":true,"data":{"version":"x","protocol":1}}'
+        \\read b; exit 0
+    , .{ .argv = &.{} });
+    defer client.deinit();
+    const h = try client.ping(.{});
+    defer h.deinit();
+    var line = try h.terminal(5_000);
+    line.parsed.deinit();
+    try std.testing.expectError(error.TerminalTaken, h.terminal(5_000));
+}
