@@ -16,7 +16,8 @@ const Term = client_zig.Term;
 
 /// While stdout is open and quiet, how often the child is checked for an exit.
 const reap_every_ms = 200;
-/// Once stdout has ended (or the session broke), how often until the child is gone.
+/// Once stdout has ended (or the session broke), how often until the child
+/// is gone: 1 ms at first (it is usually exiting), doubling up to this.
 const exit_poll_ms = 50;
 /// Reads after the child was reaped: what it wrote before dying is at most a
 /// pipe buffer; a grandchild still writing is not read for ever.
@@ -119,6 +120,7 @@ fn readStderr(client: *Client, pipes: *Pipes) !void {
 /// reaped; SIGKILL at `kill_at`.
 fn awaitExit(client: *Client, pipes: *Pipes, kill_at: ?i64) Term {
     var kill = kill_at;
+    var wait_ms: i32 = 1;
     while (true) {
         if (reap(client, posix.W.NOHANG)) |term| {
             // Its last words on stderr, without waiting for a grandchild.
@@ -134,7 +136,8 @@ fn awaitExit(client: *Client, pipes: *Pipes, kill_at: ?i64) Term {
             client.signal(posix.SIG.KILL);
             kill = null;
         };
-        _ = posix.poll(&pipes.fds, exit_poll_ms) catch std.Thread.sleep(exit_poll_ms * std.time.ns_per_ms);
+        _ = posix.poll(&pipes.fds, wait_ms) catch std.Thread.sleep(exit_poll_ms * std.time.ns_per_ms);
+        wait_ms = @min(wait_ms * 2, exit_poll_ms);
         if (pipes.stderr().revents != 0) readStderr(client, pipes) catch {
             pipes.stderr().fd = -1;
         };
