@@ -138,7 +138,12 @@ test "shutdown does not wait behind a writer blocked on a full stdin pipe" {
     defer client.deinit();
     var result: ?anyerror = null;
     const writer = try std.Thread.spawn(.{}, sendLong, .{ client, &result });
-    std.Thread.sleep(200 * std.time.ns_per_ms); // the 1 MiB line fills the 64 KiB pipe
+    // Until the writer holds the write lock: its 1 MiB line fills the 64 KiB pipe and blocks.
+    while (client.write_mutex.tryLock()) {
+        client.write_mutex.unlock();
+        std.Thread.sleep(std.time.ns_per_ms);
+    }
+    std.Thread.sleep(50 * std.time.ns_per_ms);
     const started = std.time.milliTimestamp();
     try std.testing.expectEqual(plue.Term{ .signal = std.posix.SIG.TERM }, client.shutdown(100));
     writer.join();
