@@ -60,7 +60,8 @@ pub const Error = error{
     CancelUnanswered,
     /// stdout ended (exit code 0) before this request's terminal line.
     ExecutableExited,
-    /// The executable died (a signal or a non-zero exit) before this request's terminal line.
+    /// The executable died (a signal, a non-zero exit, or an exit the client
+    /// could not observe: `Term.unknown`) before this request's terminal line.
     ExecutableCrashed,
     ProtocolViolation,
     ReadFailed,
@@ -93,6 +94,7 @@ pub const Options = struct {
     cancel_grace_ms: u64 = 5_000,
     /// A request line (without its newline) longer than this is refused with
     /// error.RequestTooLarge; the executable would skip it and answer `id: null`.
+    /// A larger value counts as the executable's 64 MiB.
     max_request_bytes: usize = req.max_request_bytes,
 };
 
@@ -165,7 +167,7 @@ pub const Client = struct {
         self.reader = std.Thread.spawn(.{}, reader.readLoop, .{self}) catch |err| {
             self.stdin.?.close();
             self.signal(posix.SIG.KILL);
-            _ = self.child.wait() catch {};
+            _ = reader.reap(self, 0);
             return err;
         };
         return self;

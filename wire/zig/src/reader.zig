@@ -151,7 +151,7 @@ fn awaitExit(client: *Client, pipes: *Pipes, kill_at: ?i64) Term {
 /// waitpid on the raw system call: std's posix.waitpid treats ECHILD as
 /// unreachable, but the host may reap children itself (SIGCHLD ignored, a
 /// waitpid(-1) elsewhere); the exit is then `.unknown`. Null: still running.
-fn reap(client: *Client, flags: u32) ?Term {
+pub fn reap(client: *Client, flags: u32) ?Term {
     var status: if (builtin.link_libc) c_int else u32 = 0;
     while (true) {
         const rc = posix.system.waitpid(client.child.id, &status, @intCast(flags));
