@@ -14,29 +14,59 @@ const std = @import("std");
 const posix = std.posix;
 const protocol = @import("protocol.zig");
 const req = @import("request.zig");
+const reader = @import("reader.zig");
 const Id = protocol.Id;
+
+const max_safe_int: i64 = (1 << 53) - 1;
+
+/// The time `ms` from now (std.time.milliTimestamp), saturating: any
+/// `wait_ms`, deadline or grace up to maxInt(u64) is taken (as for ever).
+pub fn after(ms: u64) i64 {
+    return std.time.milliTimestamp() +| @as(i64, @intCast(@min(ms, std.math.maxInt(i64))));
+}
+
+/// Automatic ids count up from 1 and stay safe integers.
+fn nextAuto(n: i64) i64 {
+    return if (n >= max_safe_int) 1 else n + 1;
+}
 
 /// One response line as it arrived; `seq` counts lines across all requests
 /// (arrival order). The caller owns `parsed` and must `deinit` it.
 pub const Line = struct { seq: u64, parsed: protocol.Parsed };
 
-pub const Term = union(enum) { exited: u8, signal: u32, other: u32 };
+/// A line waiting in a handle's queue, with what it counts against `max_queued_bytes`.
+const Queued = struct { line: Line, bytes: usize };
 
-/// Why the reader stopped.
+/// How the child ended. `unknown`: it was reaped by someone else (the host
+/// ignores SIGCHLD or calls waitpid(-1)), or it could not be reaped in time.
+pub const Term = union(enum) { exited: u8, signal: u32, other: u32, unknown };
+
+/// Why the reader stopped. `crashed`: a signal, a non-zero exit or an unknown one.
 pub const End = enum { exited, crashed, protocol_violation, read_failed };
 
 pub const Error = error{
     /// No line within the `wait_ms` given to `next`; the request goes on.
     Timeout,
+    /// The request's lines were not read fast enough (`max_queued_bytes`):
+    /// the queued ones were dropped and a cancel was sent; `next` goes on with
+    /// the terminal line (usually CANCELLED), the chunks before it are dropped.
+    QueueOverflow,
     /// The request's own deadline passed: a cancel was sent; `next` goes on
     /// yielding its last lines (ending with CANCELLED).
     DeadlineExceeded,
+    /// No terminal line came within `cancel_grace_ms` after the deadline's
+    /// cancel: the handle is unrouted (later lines with its id go to
+    /// `nextUnrouted`) and `next` returns this from now on.
+    CancelUnanswered,
     /// stdout ended (exit code 0) before this request's terminal line.
     ExecutableExited,
-    /// The executable died (a signal or a non-zero exit) before this request's terminal line.
+    /// The executable died (a signal, a non-zero exit, or an exit the client
+    /// could not observe: `Term.unknown`) before this request's terminal line.
     ExecutableCrashed,
     ProtocolViolation,
     ReadFailed,
+    /// `terminal` after the terminal line was already taken.
+    TerminalTaken,
 };
 
 pub const Options = struct {
@@ -50,11 +80,22 @@ pub const Options = struct {
     /// The last this many bytes of stderr are kept (`stderrTail`); stderr must
     /// be drained or a full pipe would block the executable.
     stderr_keep_bytes: usize = 64 * 1024,
+    /// The lines waiting in one handle's queue (their length plus a little
+    /// bookkeeping each) may add up to this; one more and they are dropped,
+    /// the request is cancelled and `next` returns error.QueueOverflow.
+    max_queued_bytes: usize = 64 * 1024 * 1024,
     /// Lines no handle claims (`id: null` errors, lines of requests sent with
     /// `sendRaw`) wait in a queue of at most this many; older ones are dropped.
     unrouted_keep_lines: usize = 1024,
     /// How long `shutdown` waits after SIGTERM before SIGKILL (the executable exits within about half a second).
     term_wait_ms: u64 = 3_000,
+    /// After a request's deadline sent its cancel, how long `next` waits for
+    /// the terminal line before giving up with error.CancelUnanswered.
+    cancel_grace_ms: u64 = 5_000,
+    /// A request line (without its newline) longer than this is refused with
+    /// error.RequestTooLarge; the executable would skip it and answer `id: null`.
+    /// A larger value counts as the executable's 64 MiB.
+    max_request_bytes: usize = req.max_request_bytes,
 };
 
 pub const RequestOptions = struct {
@@ -104,6 +145,8 @@ pub const Client = struct {
     next_auto_id: i64 = 1,
     ended: ?End = null,
     term: ?Term = null,
+    /// The reader has reaped the child (its pid may be reused): no more signals.
+    reaped: bool = false,
     /// The line that broke the protocol (its first 300 bytes), for messages.
     violation: std.ArrayListUnmanaged(u8) = .empty,
     stderr_tail: std.ArrayListUnmanaged(u8) = .empty,
@@ -121,10 +164,10 @@ pub const Client = struct {
         try self.child.spawn();
         self.stdin = self.child.stdin;
         self.child.stdin = null;
-        self.reader = std.Thread.spawn(.{}, readLoop, .{self}) catch |err| {
+        self.reader = std.Thread.spawn(.{}, reader.readLoop, .{self}) catch |err| {
             self.stdin.?.close();
             self.signal(posix.SIG.KILL);
-            _ = self.child.wait() catch {};
+            _ = reader.reap(self, 0);
             return err;
         };
         return self;
@@ -151,21 +194,38 @@ pub const Client = struct {
     /// Clean shutdown: EOF on stdin (the executable finishes what is in
     /// flight and exits 0), up to `grace_ms` for that, then SIGTERM (every
     /// request ends CANCELLED, exit within about half a second), then SIGKILL.
+    /// A writer blocked on a full stdin pipe (the executable not reading)
+    /// holds the write lock: then shutdown goes straight to SIGTERM (the
+    /// writer then fails with EPIPE) and closes stdin afterwards.
     pub fn shutdown(self: *Client, grace_ms: u64) Term {
-        self.closeStdin();
-        if (self.waitEnded(grace_ms)) |term| return term;
+        if (self.tryCloseStdin()) {
+            if (self.waitEnded(grace_ms)) |term| return term;
+        }
         self.signal(posix.SIG.TERM);
-        if (self.waitEnded(self.options.term_wait_ms)) |term| return term;
-        self.signal(posix.SIG.KILL);
-        return self.waitEnded(null).?;
+        const term = self.waitEnded(self.options.term_wait_ms) orelse kill: {
+            self.signal(posix.SIG.KILL);
+            // SIGKILL is not refused; only an uninterruptible child outlives this.
+            break :kill self.waitEnded(self.options.term_wait_ms) orelse .unknown;
+        };
+        _ = self.tryCloseStdin();
+        return term;
     }
 
-    /// EOF on stdin: no more requests.
+    /// EOF on stdin: no more requests. Waits for a write in progress.
     pub fn closeStdin(self: *Client) void {
         self.write_mutex.lock();
         defer self.write_mutex.unlock();
         if (self.stdin) |f| f.close();
         self.stdin = null;
+    }
+
+    /// `closeStdin` unless a write is in progress; false then.
+    fn tryCloseStdin(self: *Client) bool {
+        if (!self.write_mutex.tryLock()) return false;
+        defer self.write_mutex.unlock();
+        if (self.stdin) |f| f.close();
+        self.stdin = null;
+        return true;
     }
 
     /// Sends a signal unless the child was already reaped.
@@ -175,20 +235,16 @@ pub const Client = struct {
         // Once reaped, the pid may belong to another process. (A signal sent
         // between waitpid's return and the reader taking the lock can still
         // miss; that window is a few instructions long.)
-        if (self.term == null) posix.kill(self.child.id, sig) catch {};
+        if (!self.reaped) posix.kill(self.child.id, sig) catch {};
     }
 
     /// The exit, once the reader has reaped the child; waits up to `wait_ms` (null: for ever).
     pub fn waitEnded(self: *Client, wait_ms: ?u64) ?Term {
         self.mutex.lock();
         defer self.mutex.unlock();
-        const until = if (wait_ms) |ms| std.time.milliTimestamp() + @as(i64, @intCast(ms)) else null;
+        const until = if (wait_ms) |ms| after(ms) else null;
         while (self.term == null) {
-            if (until) |u| {
-                const left = u - std.time.milliTimestamp();
-                if (left <= 0) return null;
-                self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
-            } else self.changed.wait(&self.mutex);
+            if (!self.waitTill(until)) return null;
         }
         return self.term;
     }
@@ -239,11 +295,19 @@ pub const Client = struct {
 
     /// Sends a request and returns its handle (release it with `deinit`).
     /// `params`: one of the params types of request.zig, a `Json`, or null.
+    /// Fails with error.InvalidId (an empty or non-UTF-8 string, an integer
+    /// beyond ±(2^53 − 1)) and error.RequestTooLarge (see `max_request_bytes`)
+    /// before anything is sent: the executable would answer those with
+    /// `id: null`, which no handle can claim.
     pub fn request(self: *Client, action: req.Action, provider: ?[]const u8, params: anytype, options: RequestOptions) !*Handle {
+        if (options.id) |id| if (!validId(id)) return error.InvalidId;
         const handle = try self.register(options.id, options.deadline_ms, false);
         errdefer self.unregister(handle);
-        const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = action, .provider = provider, .timeout_ms = options.timeout_ms }, params);
+        // The executable takes timeouts up to 2^53 − 1 ms (for ever in practice).
+        const timeout_ms: ?u64 = if (options.timeout_ms) |t| @min(t, max_safe_int) else null;
+        const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = action, .provider = provider, .timeout_ms = timeout_ms }, params);
         defer self.allocator.free(line);
+        if (line.len - 1 > @min(self.options.max_request_bytes, req.max_request_bytes)) return error.RequestTooLarge;
         try self.writeLine(line);
         return handle;
     }
@@ -278,25 +342,45 @@ pub const Client = struct {
 
     /// Sends `cancel` for `target`; its `{cancelled}` result is dropped (the
     /// target's own CANCELLED line is what counts).
+    /// Prefer `Handle.cancel`, which cannot hit a later request reusing the id.
     pub fn cancelId(self: *Client, target: Id) !void {
+        self.write_mutex.lock();
+        defer self.write_mutex.unlock();
+        try self.writeCancel(target);
+    }
+
+    /// Cancels the handle's request if it is still in flight. The check and
+    /// the write are both under the write lock: a request reusing the id once
+    /// the terminal line has arrived is written only after this cancel, so
+    /// the executable never applies it to that request.
+    fn cancelHandle(self: *Client, handle: *Handle) !void {
+        self.write_mutex.lock();
+        defer self.write_mutex.unlock();
+        self.mutex.lock();
+        const routed = handle.routed;
+        self.mutex.unlock();
+        if (routed) try self.writeCancel(handle.id);
+    }
+
+    /// With write_mutex held.
+    fn writeCancel(self: *Client, target: Id) !void {
         const handle = try self.register(null, null, true);
         errdefer self.unregister(handle);
         const line = try req.encodeRequest(self.allocator, .{ .id = handle.id, .action = .cancel }, req.CancelParams{ .id = target });
         defer self.allocator.free(line);
-        try self.writeLine(line);
+        const f = self.stdin orelse return error.StdinClosed;
+        try f.writeAll(line);
     }
 
     /// The next line no handle claimed, waiting up to `wait_ms`; null once the reader has ended.
     pub fn nextUnrouted(self: *Client, wait_ms: u64) error{Timeout}!?Line {
         self.mutex.lock();
         defer self.mutex.unlock();
-        const until = std.time.milliTimestamp() + @as(i64, @intCast(wait_ms));
+        const until = after(wait_ms);
         while (true) {
             if (self.unrouted.items.len > 0) return self.unrouted.orderedRemove(0);
             if (self.ended != null) return null;
-            const left = until - std.time.milliTimestamp();
-            if (left <= 0) return error.Timeout;
-            self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
+            if (!self.waitTill(until)) return error.Timeout;
         }
     }
 
@@ -311,20 +395,39 @@ pub const Client = struct {
     pub fn waitPast(self: *Client, seen: u64, wait_ms: u64) bool {
         self.mutex.lock();
         defer self.mutex.unlock();
-        const until = std.time.milliTimestamp() + @as(i64, @intCast(wait_ms));
+        const until = after(wait_ms);
         while (self.seq <= seen and self.ended == null) {
-            const left = until - std.time.milliTimestamp();
-            if (left <= 0) return false;
-            self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) * std.time.ns_per_ms) catch {};
+            if (!self.waitTill(until)) return false;
         }
         return true;
+    }
+
+    /// With `mutex` held: waits for `changed` until `until` at the latest
+    /// (null: for ever); false once `until` has passed.
+    fn waitTill(self: *Client, until: ?i64) bool {
+        const u = until orelse {
+            self.changed.wait(&self.mutex);
+            return true;
+        };
+        const left = u - std.time.milliTimestamp();
+        if (left <= 0) return false;
+        self.changed.timedWait(&self.mutex, @as(u64, @intCast(left)) *| std.time.ns_per_ms) catch {};
+        return true;
+    }
+
+    /// A non-empty UTF-8 string or a safe integer (wire/README.md, Ids).
+    pub fn validId(id: Id) bool {
+        return switch (id) {
+            .int => |n| n >= -max_safe_int and n <= max_safe_int,
+            .string => |s| s.len > 0 and std.unicode.utf8ValidateSlice(s),
+        };
     }
 
     fn register(self: *Client, wanted: ?Id, deadline_ms: ?u64, discard: bool) !*Handle {
         const handle = try self.allocator.create(Handle);
         errdefer self.allocator.destroy(handle);
         handle.* = .{ .client = self, .id = undefined, .discard = discard, .released = discard };
-        if (deadline_ms) |ms| handle.deadline = std.time.milliTimestamp() + @as(i64, @intCast(ms));
+        if (deadline_ms) |ms| handle.deadline = after(ms);
         self.mutex.lock();
         defer self.mutex.unlock();
         if (self.ended != null) return error.ExecutableGone;
@@ -335,9 +438,9 @@ pub const Client = struct {
                 .string => |s| .{ .string = try self.allocator.dupe(u8, s) },
             };
         } else {
-            while (self.handles.contains(.{ .int = self.next_auto_id })) self.next_auto_id += 1;
+            while (self.handles.contains(.{ .int = self.next_auto_id })) self.next_auto_id = nextAuto(self.next_auto_id);
             handle.id = .{ .int = self.next_auto_id };
-            self.next_auto_id += 1;
+            self.next_auto_id = nextAuto(self.next_auto_id);
         }
         errdefer if (handle.id == .string) self.allocator.free(handle.id.string);
         try self.handles.put(self.allocator, handle.id, handle);
@@ -353,88 +456,15 @@ pub const Client = struct {
     }
 
     // -----------------------------------------------------------------------
-    // The reader thread
+    // Called by the reader thread (reader.zig)
 
-    fn readLoop(self: *Client) void {
-        const end = self.pump() catch |err| switch (err) {
-            error.LineTooLong => End.protocol_violation,
-            else => End.read_failed,
-        };
-        if (end != .exited) self.signal(posix.SIG.TERM);
-        // Drain until the child is gone so it never blocks on a full pipe.
-        if (end != .exited) self.drain();
-        const status = posix.waitpid(self.child.id, 0).status;
-        const term: Term = if (posix.W.IFEXITED(status)) .{ .exited = posix.W.EXITSTATUS(status) } else if (posix.W.IFSIGNALED(status)) .{ .signal = posix.W.TERMSIG(status) } else .{ .other = status };
+    pub fn markReaped(self: *Client) void {
         self.mutex.lock();
         defer self.mutex.unlock();
-        self.term = term;
-        self.ended = if (end != .exited) end else if (term == .exited and term.exited == 0) .exited else .crashed;
-        self.changed.broadcast();
+        self.reaped = true;
     }
 
-    /// Reads stdout (lines) and stderr (kept tail) until both close.
-    fn pump(self: *Client) !End {
-        var pending: std.ArrayListUnmanaged(u8) = .empty;
-        defer pending.deinit(self.allocator);
-        var fds = [_]posix.pollfd{
-            .{ .fd = self.child.stdout.?.handle, .events = posix.POLL.IN, .revents = 0 },
-            .{ .fd = self.child.stderr.?.handle, .events = posix.POLL.IN, .revents = 0 },
-        };
-        var buffer: [64 * 1024]u8 = undefined;
-        while (fds[0].fd >= 0 or fds[1].fd >= 0) {
-            _ = try posix.poll(&fds, -1);
-            if (fds[1].revents != 0) {
-                const got = try posix.read(fds[1].fd, &buffer);
-                if (got == 0) fds[1].fd = -1 else self.keepStderr(buffer[0..got]);
-            }
-            if (fds[0].revents != 0) {
-                const got = try posix.read(fds[0].fd, &buffer);
-                if (got == 0) {
-                    fds[0].fd = -1;
-                    // A last line without its newline is still a line.
-                    if (pending.items.len > 0 and !try self.deliver(pending.items)) return .protocol_violation;
-                    continue;
-                }
-                const old = pending.items.len;
-                try pending.appendSlice(self.allocator, buffer[0..got]);
-                var line_start: usize = 0;
-                var from = old;
-                while (std.mem.indexOfScalarPos(u8, pending.items, from, '\n')) |nl| {
-                    if (!try self.deliver(pending.items[line_start..nl])) return .protocol_violation;
-                    line_start = nl + 1;
-                    from = line_start;
-                }
-                // One copy per read, not per line (a 1 MiB line arrives in many reads).
-                const rest = pending.items.len - line_start;
-                std.mem.copyForwards(u8, pending.items[0..rest], pending.items[line_start..]);
-                pending.shrinkRetainingCapacity(rest);
-                if (rest > self.options.max_line_bytes) {
-                    self.noteViolation(pending.items);
-                    return error.LineTooLong;
-                }
-            }
-        }
-        return .exited;
-    }
-
-    /// After a violation: keep reading (and dropping) until the child closes its pipes.
-    fn drain(self: *Client) void {
-        var fds = [_]posix.pollfd{
-            .{ .fd = self.child.stdout.?.handle, .events = posix.POLL.IN, .revents = 0 },
-            .{ .fd = self.child.stderr.?.handle, .events = posix.POLL.IN, .revents = 0 },
-        };
-        var buffer: [64 * 1024]u8 = undefined;
-        while (fds[0].fd >= 0 or fds[1].fd >= 0) {
-            _ = posix.poll(&fds, -1) catch return;
-            for (&fds) |*fd| {
-                if (fd.revents == 0) continue;
-                const got = posix.read(fd.fd, &buffer) catch 0;
-                if (got == 0) fd.fd = -1;
-            }
-        }
-    }
-
-    fn keepStderr(self: *Client, bytes: []const u8) void {
+    pub fn keepStderr(self: *Client, bytes: []const u8) void {
         self.mutex.lock();
         defer self.mutex.unlock();
         const keep = self.options.stderr_keep_bytes;
@@ -449,7 +479,7 @@ pub const Client = struct {
         self.stderr_tail.appendSlice(self.allocator, tail) catch {};
     }
 
-    fn noteViolation(self: *Client, line: []const u8) void {
+    pub fn noteViolation(self: *Client, line: []const u8) void {
         self.mutex.lock();
         defer self.mutex.unlock();
         self.violation.clearRetainingCapacity();
@@ -457,7 +487,7 @@ pub const Client = struct {
     }
 
     /// Parses one line and hands it to its handle; false when it is not a protocol line.
-    fn deliver(self: *Client, text: []const u8) !bool {
+    pub fn deliver(self: *Client, text: []const u8) !bool {
         var parsed = protocol.parseResponse(self.allocator, text) catch |err| switch (err) {
             error.InvalidResponse => {
                 self.noteViolation(text);
@@ -473,10 +503,22 @@ pub const Client = struct {
         const id = parsed.response.id() orelse return self.keepUnrouted(line);
         const handle = self.handles.get(id) orelse return self.keepUnrouted(line);
         const terminal = parsed.response.isTerminal();
-        if (handle.discard) parsed.deinit() else handle.queue.append(self.allocator, line) catch |err| {
-            parsed.deinit();
-            return err;
-        };
+        const bytes = text.len + @sizeOf(Queued);
+        if (!handle.discard and !terminal and !handle.overflowed and handle.queued_bytes + bytes > self.options.max_queued_bytes) {
+            // Not read fast enough: drop what waits rather than grow without bound.
+            for (handle.queue.items[handle.head..]) |*q| q.line.parsed.deinit();
+            handle.queue.clearRetainingCapacity();
+            handle.head = 0;
+            handle.queued_bytes = 0;
+            handle.overflowed = true;
+        }
+        if (handle.discard or (handle.overflowed and !terminal)) parsed.deinit() else {
+            handle.queue.append(self.allocator, .{ .line = line, .bytes = bytes }) catch |err| {
+                parsed.deinit();
+                return err;
+            };
+            handle.queued_bytes += bytes;
+        }
         if (terminal) {
             _ = self.handles.remove(handle.id);
             handle.routed = false;
@@ -485,14 +527,28 @@ pub const Client = struct {
         return true;
     }
 
-    fn keepUnrouted(self: *Client, line: Line) !bool {
-        if (self.unrouted.items.len >= self.options.unrouted_keep_lines) {
-            var oldest = self.unrouted.orderedRemove(0);
-            oldest.parsed.deinit();
-            self.unrouted_dropped += 1;
+    /// Queues a line no handle claims, dropping the oldest beyond
+    /// `unrouted_keep_lines` (all of them when it is 0, or when out of memory).
+    fn keepUnrouted(self: *Client, line: Line) bool {
+        var dropped = line;
+        if (self.options.unrouted_keep_lines > 0) {
+            if (self.unrouted.items.len >= self.options.unrouted_keep_lines) {
+                var oldest = self.unrouted.orderedRemove(0);
+                oldest.parsed.deinit();
+                self.unrouted_dropped += 1;
+            }
+            if (self.unrouted.append(self.allocator, line)) return true else |_| {}
         }
-        try self.unrouted.append(self.allocator, line);
+        dropped.parsed.deinit();
+        self.unrouted_dropped += 1;
         return true;
+    }
+
+    /// How many unclaimed lines were dropped (see `unrouted_keep_lines`).
+    pub fn unroutedDropped(self: *Client) u64 {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return self.unrouted_dropped;
     }
 };
 
@@ -500,8 +556,12 @@ pub const Client = struct {
 pub const Handle = struct {
     client: *Client,
     id: Id,
-    queue: std.ArrayListUnmanaged(Line) = .empty,
+    queue: std.ArrayListUnmanaged(Queued) = .empty,
     head: usize = 0,
+    queued_bytes: usize = 0,
+    /// The queue overflowed (`max_queued_bytes`); reported by `next` once.
+    overflowed: bool = false,
+    overflow_reported: bool = false,
     /// Still in the client's routing table (no terminal line yet).
     routed: bool = true,
     /// The caller let go (`deinit`); freed once no longer routed.
@@ -511,6 +571,10 @@ pub const Handle = struct {
     terminal_taken: bool = false,
     deadline: ?i64 = null,
     deadline_fired: bool = false,
+    /// When the deadline's cancel is given up on (`cancel_grace_ms` after it).
+    give_up: ?i64 = null,
+    /// Gave up waiting for the terminal line (error.CancelUnanswered).
+    abandoned: bool = false,
 
     /// The next line of this request, waiting up to `wait_ms` (null: until
     /// the request's deadline or for ever); null after the terminal line.
@@ -519,19 +583,37 @@ pub const Handle = struct {
         const client = self.client;
         client.mutex.lock();
         defer client.mutex.unlock();
-        const until = if (wait_ms) |ms| std.time.milliTimestamp() + @as(i64, @intCast(ms)) else null;
+        const until = if (wait_ms) |ms| after(ms) else null;
         while (true) {
+            if (self.overflowed and !self.overflow_reported) {
+                self.overflow_reported = true;
+                if (self.routed) {
+                    client.mutex.unlock();
+                    // A failed write means the executable is gone, which the next call reports.
+                    client.cancelHandle(self) catch {};
+                    client.mutex.lock();
+                }
+                return error.QueueOverflow;
+            }
             if (self.head < self.queue.items.len) {
-                const line = self.queue.items[self.head];
+                const queued = self.queue.items[self.head];
                 self.head += 1;
+                self.queued_bytes -= queued.bytes;
                 if (self.head == self.queue.items.len) {
                     self.queue.clearRetainingCapacity();
                     self.head = 0;
+                } else if (self.head >= 64 and self.head * 2 >= self.queue.items.len) {
+                    // Compact: a reader that keeps a little behind must not grow the array for ever.
+                    const rest = self.queue.items.len - self.head;
+                    std.mem.copyForwards(Queued, self.queue.items[0..rest], self.queue.items[self.head..]);
+                    self.queue.shrinkRetainingCapacity(rest);
+                    self.head = 0;
                 }
-                if (line.parsed.response.isTerminal()) self.terminal_taken = true;
-                return line;
+                if (queued.line.parsed.response.isTerminal()) self.terminal_taken = true;
+                return queued.line;
             }
             if (self.terminal_taken) return null;
+            if (self.abandoned) return error.CancelUnanswered;
             if (client.ended) |end| return switch (end) {
                 .exited => error.ExecutableExited,
                 .crashed => error.ExecutableCrashed,
@@ -541,35 +623,49 @@ pub const Handle = struct {
             const now = std.time.milliTimestamp();
             if (self.deadline != null and !self.deadline_fired and now >= self.deadline.?) {
                 self.deadline_fired = true;
+                self.give_up = after(client.options.cancel_grace_ms);
                 client.mutex.unlock();
                 // A failed write means the executable is gone, which the next call reports.
-                client.cancelId(self.id) catch {};
+                client.cancelHandle(self) catch {};
                 client.mutex.lock();
                 return error.DeadlineExceeded;
             }
+            if (self.give_up) |g| if (now >= g) {
+                // The executable never answered (an `id: null` error, a lost
+                // line): stop routing this id so the handle cannot wait for ever.
+                self.abandoned = true;
+                if (self.routed) {
+                    _ = client.handles.remove(self.id);
+                    self.routed = false;
+                }
+                return error.CancelUnanswered;
+            };
             var stop = until;
             if (self.deadline != null and !self.deadline_fired) stop = if (stop) |s| @min(s, self.deadline.?) else self.deadline.?;
-            if (stop) |s| {
-                if (now >= s) return error.Timeout;
-                client.changed.timedWait(&client.mutex, @as(u64, @intCast(s - now)) * std.time.ns_per_ms) catch {};
-            } else client.changed.wait(&client.mutex);
+            if (self.give_up) |g| stop = if (stop) |s| @min(s, g) else g;
+            // Judged on `now`, as the deadline and the grace above: a stop
+            // passed since is theirs, and the next round handles it.
+            if (stop) |s| if (now >= s) return error.Timeout;
+            _ = client.waitTill(stop);
         }
     }
 
     /// Reads up to the terminal line and returns it; the chunks before it are
     /// dropped (for non-streaming actions: ping, list_models, count_tokens ...).
+    /// error.TerminalTaken when it was already taken.
     pub fn terminal(self: *Handle, wait_ms: ?u64) Error!Line {
         while (try self.next(wait_ms)) |line| {
             if (line.parsed.response.isTerminal()) return line;
             var l = line;
             l.parsed.deinit();
         }
-        return error.ExecutableExited;
+        return error.TerminalTaken;
     }
 
-    /// Asks the executable to cancel this request; it then ends with a CANCELLED line.
+    /// Asks the executable to cancel this request; it then ends with a
+    /// CANCELLED line. Nothing is sent once the terminal line has arrived.
     pub fn cancel(self: *Handle) !void {
-        try self.client.cancelId(self.id);
+        try self.client.cancelHandle(self);
     }
 
     /// Releases the handle. A request still in flight goes on; its remaining lines are dropped.
@@ -584,7 +680,7 @@ pub const Handle = struct {
 
     fn destroy(self: *Handle) void {
         const allocator = self.client.allocator;
-        for (self.queue.items[self.head..]) |*line| line.parsed.deinit();
+        for (self.queue.items[self.head..]) |*q| q.line.parsed.deinit();
         self.queue.deinit(allocator);
         if (self.id == .string) allocator.free(self.id.string);
         allocator.destroy(self);

@@ -4,6 +4,10 @@
 const std = @import("std");
 const Id = @import("protocol.zig").Id;
 
+/// The executable skips a request line longer than this (without its newline)
+/// and answers it with `id: null` (wire/README.md, Framing).
+pub const max_request_bytes: usize = 64 * 1024 * 1024;
+
 pub const Action = enum { ping, list_providers, list_models, stream_chat, count_tokens, calculate_cost, authenticate, logout, cancel, refresh_catalog };
 
 /// A std.json.Value to send as it is (params of your own, a tool's JSON Schema).
@@ -236,8 +240,13 @@ pub const Envelope = struct {
 };
 
 /// Writes one request line. `params` is anything std.json's Stringify takes
-/// (the params types above, a `Json`) or null for none.
-pub fn writeRequest(writer: *std.Io.Writer, envelope: Envelope, params: anytype) std.Io.Writer.Error!void {
+/// (the params types above, a `Json`) or null for none. Every string (values
+/// and object keys) must be UTF-8, else error.InvalidUtf8 and nothing is
+/// written: std.json would write such a string as an array of byte numbers
+/// (and assert on such a key).
+pub fn writeRequest(writer: *std.Io.Writer, envelope: Envelope, params: anytype) (std.Io.Writer.Error || error{InvalidUtf8})!void {
+    try checkUtf8(envelope);
+    try checkUtf8(params);
     var jw: std.json.Stringify = .{ .writer = writer, .options = .{ .emit_null_optional_fields = false } };
     try jw.beginObject();
     try jw.objectField("id");
@@ -261,9 +270,55 @@ pub fn writeRequest(writer: *std.Io.Writer, envelope: Envelope, params: anytype)
 }
 
 /// One request line in memory (caller frees).
-pub fn encodeRequest(allocator: std.mem.Allocator, envelope: Envelope, params: anytype) error{OutOfMemory}![]u8 {
+pub fn encodeRequest(allocator: std.mem.Allocator, envelope: Envelope, params: anytype) error{ OutOfMemory, InvalidUtf8 }![]u8 {
     var out: std.Io.Writer.Allocating = .init(allocator);
     defer out.deinit();
-    writeRequest(&out.writer, envelope, params) catch return error.OutOfMemory;
+    writeRequest(&out.writer, envelope, params) catch |err| return switch (err) {
+        error.InvalidUtf8 => error.InvalidUtf8,
+        error.WriteFailed => error.OutOfMemory,
+    };
     return out.toOwnedSlice();
+}
+
+/// error.InvalidUtf8 when any string in `value` (a params value as
+/// `writeRequest` takes it) is not UTF-8.
+pub fn checkUtf8(value: anytype) error{InvalidUtf8}!void {
+    const T = @TypeOf(value);
+    if (T == std.json.Value) return checkJson(value);
+    if (T == Json) return checkJson(value.value);
+    switch (@typeInfo(T)) {
+        .pointer => |p| switch (p.size) {
+            .one => return checkUtf8(value.*),
+            .slice => if (p.child == u8) {
+                if (!std.unicode.utf8ValidateSlice(value)) return error.InvalidUtf8;
+            } else for (value) |item| try checkUtf8(item),
+            else => if (p.child == u8 and p.sentinel() != null) {
+                if (!std.unicode.utf8ValidateSlice(std.mem.span(value))) return error.InvalidUtf8;
+            },
+        },
+        .array => |a| if (a.child == u8) {
+            if (!std.unicode.utf8ValidateSlice(&value)) return error.InvalidUtf8;
+        } else for (value) |item| try checkUtf8(item),
+        .optional => if (value) |v| try checkUtf8(v),
+        .@"struct" => inline for (comptime std.meta.fieldNames(T)) |name| try checkUtf8(@field(value, name)),
+        .@"union" => switch (value) {
+            inline else => |v| try checkUtf8(v),
+        },
+        else => {},
+    }
+}
+
+fn checkJson(value: std.json.Value) error{InvalidUtf8}!void {
+    switch (value) {
+        .string, .number_string => |s| if (!std.unicode.utf8ValidateSlice(s)) return error.InvalidUtf8,
+        .array => |a| for (a.items) |item| try checkJson(item),
+        .object => |o| {
+            var it = o.iterator();
+            while (it.next()) |entry| {
+                if (!std.unicode.utf8ValidateSlice(entry.key_ptr.*)) return error.InvalidUtf8;
+                try checkJson(entry.value_ptr.*);
+            }
+        },
+        else => {},
+    }
 }

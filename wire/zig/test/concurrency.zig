@@ -219,7 +219,12 @@ fn killed(allocator: std.mem.Allocator, setup: Setup, env: *const std.process.En
         line.parsed.deinit();
     }
     defer for (handles) |h| h.deinit();
-    if (client.inFlight(handles[0].id) and client.streamChat("openai", stalledParams(setup), .{ .id = handles[0].id }) != error.IdInUse) return fail("a duplicate in-flight id was accepted", .{});
+    // The stalled streams never end on their own: the id is in flight, so the duplicate is refused.
+    if (!client.inFlight(handles[0].id)) return fail("a stalled stream is not in flight", .{});
+    if (client.streamChat("openai", stalledParams(setup), .{ .id = handles[0].id })) |dup| {
+        dup.deinit();
+        return fail("a duplicate in-flight id was accepted", .{});
+    } else |err| if (err != error.IdInUse) return fail("a duplicate in-flight id: {s}", .{@errorName(err)});
     client.signal(std.posix.SIG.KILL);
     for (handles) |h| {
         if (h.next(wait_ms)) |_| return fail("a line after the kill", .{}) else |err| if (err != error.ExecutableCrashed) return fail("after the kill: {s}", .{@errorName(err)});

@@ -189,6 +189,32 @@ test "requests: one line each, null optionals left out, params from typed struct
     }
 }
 
+test "requests: a string that is not UTF-8 is refused (error.InvalidUtf8), nothing written" {
+    const allocator = std.testing.allocator;
+    const bad = "caf\xe9";
+    const id: plue.Id = .{ .int = 1 };
+    try std.testing.expectError(error.InvalidUtf8, plue.encodeRequest(allocator, .{ .id = id, .action = .stream_chat, .provider = "anthropic" }, plue.ChatParams{ .model = "m", .messages = &.{.{ .role = .user, .content = bad }} }));
+    try std.testing.expectError(error.InvalidUtf8, plue.encodeRequest(allocator, .{ .id = id, .action = .stream_chat, .provider = bad }, null));
+    try std.testing.expectError(error.InvalidUtf8, plue.encodeRequest(allocator, .{ .id = .{ .string = bad }, .action = .ping }, null));
+    const parts = [_]plue.Part{.{ .text = .{ .text = bad } }};
+    const nested = [_]plue.Part{.{ .tool_result = .{ .tool_call_id = "t", .parts = &parts } }};
+    try std.testing.expectError(error.InvalidUtf8, plue.encodeRequest(allocator, .{ .id = id, .action = .count_tokens, .provider = "anthropic" }, plue.ChatParams{ .model = "m", .messages = &.{.{ .role = .user, .parts = &nested }} }));
+    try std.testing.expectError(error.InvalidUtf8, plue.encodeRequest(allocator, .{ .id = id, .action = .list_models, .provider = "azure" }, plue.ListModelsParams{ .options = .{ .credentials = .{ .api_key = bad } } }));
+    var object = try std.json.parseFromSlice(std.json.Value, allocator, "{\"k\":[\"v\"]}", .{});
+    defer object.deinit();
+    object.value.object.get("k").?.array.items[0] = .{ .string = bad };
+    try std.testing.expectError(error.InvalidUtf8, plue.encodeRequest(allocator, .{ .id = id, .action = .ping }, plue.Json{ .value = object.value }));
+    // Header names are object keys: std.json would assert on them.
+    try std.testing.expectError(error.InvalidUtf8, plue.encodeRequest(allocator, .{ .id = id, .action = .list_models, .provider = "azure" }, plue.ListModelsParams{ .options = .{ .headers = .{ .entries = &.{.{ .name = bad, .value = "1" }} } } }));
+    var buffer: [256]u8 = undefined;
+    var w: std.Io.Writer = .fixed(&buffer);
+    try std.testing.expectError(error.InvalidUtf8, plue.writeRequest(&w, .{ .id = id, .action = .refresh_catalog }, plue.RefreshCatalogParams{ .url = bad }));
+    try std.testing.expectEqual(@as(usize, 0), w.end);
+    const fine = try plue.encodeRequest(allocator, .{ .id = id, .action = .refresh_catalog }, plue.RefreshCatalogParams{ .url = "caf\u{e9}" });
+    defer allocator.free(fine);
+    try std.testing.expectEqualStrings("{\"id\":1,\"action\":\"refresh_catalog\",\"params\":{\"url\":\"caf\u{e9}\"}}\n", fine);
+}
+
 test "results: ping with catalog layers, providers, models with catalog fields" {
     const allocator = std.testing.allocator;
     var p = try plue.parseResponse(allocator,
