@@ -21,7 +21,7 @@
  */
 
 import { countMerged, MAX_MERGE_BYTES } from "./merge.ts";
-import { BYTE_CHAR, type RankMap, rankKey } from "./rank-key.ts";
+import { type RankMap, rankKey } from "./rank-key.ts";
 
 export interface RankFile {
   pat_str: string;
@@ -41,7 +41,7 @@ for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
  */
 export function loadRankMap(bpeRanks: string): RankMap {
   const map: RankMap = new Map();
-  const bytes: string[] = [];
+  const bytes: number[] = [];
   for (const line of bpeRanks.split("\n")) {
     if (line === "") continue;
     const fields = line.split(" ");
@@ -61,10 +61,10 @@ export function loadRankMap(bpeRanks: string): RankMap {
         bits += 6;
         if (bits >= 8) {
           bits -= 8;
-          bytes.push(BYTE_CHAR[(acc >> bits) & 0xff]!);
+          bytes.push((acc >> bits) & 0xff);
         }
       }
-      map.set(bytes.join(""), first + i - 2);
+      map.set(String.fromCharCode(...bytes), first + i - 2);
     }
   }
   if (map.size === 0) throw new Error("rank file: empty");

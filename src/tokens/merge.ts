@@ -29,25 +29,11 @@ export function countMerged(bytes: Uint8Array, ranks: RankMap): number {
   }
   const heap = new PairHeap(n);
   const { two, short } = shortRanksOf(ranks);
-  const pairRank = (start: number, stop: number): number | undefined => {
-    const length = stop - start;
-    if (length === 2) {
-      const rank = two[bytes[start]! * 256 + bytes[start + 1]!]!;
-      return rank < 0 ? undefined : rank;
-    }
-    if (length > SHORT_KEY_BYTES) return ranks.get(rankKey(bytes, start, stop));
-    let key = 0;
-    for (let i = start; i < stop; i++) key = key * 256 + bytes[i]!;
-    return short.get(key * 8 + length);
-  };
-  const offer = (left: number): void => {
-    const right = end[left]!;
-    if (right >= n) return;
-    const rank = pairRank(left, end[right]!);
-    if (rank !== undefined) heap.push(rank, left, end[right]!);
-  };
-  for (let i = 0; i + 1 < n; i++) offer(i);
-
+  // The first candidates are all two-byte pairs: one flat-table look-up each.
+  for (let i = 0; i + 1 < n; i++) {
+    const rank = two[bytes[i]! * 256 + bytes[i + 1]!]!;
+    if (rank >= 0) heap.push(rank, i, i + 2);
+  }
   let parts = n;
   while (heap.size > 0) {
     heap.pop();
@@ -60,10 +46,29 @@ export function countMerged(bytes: Uint8Array, ranks: RankMap): number {
     end[right] = -1;
     if (stop < n) prev[stop] = left;
     parts--;
-    if (prev[left]! >= 0) offer(prev[left]!);
-    offer(left);
+    // The two new candidates: the part before with the merged one, and the merged one with the next.
+    const before = prev[left]!;
+    if (before >= 0) offerPair(heap, bytes, ranks, two, short, before, stop);
+    if (stop < n) offerPair(heap, bytes, ranks, two, short, left, end[stop]!);
   }
   return parts;
+}
+
+/** Pushes the pair bytes[start, stop) if it is a token. */
+function offerPair(heap: PairHeap, bytes: Uint8Array, ranks: RankMap, two: Int32Array, short: Map<number, number>, start: number, stop: number): void {
+  const length = stop - start;
+  let rank: number | undefined;
+  if (length === 2) {
+    const found = two[bytes[start]! * 256 + bytes[start + 1]!]!;
+    rank = found < 0 ? undefined : found;
+  } else if (length > SHORT_KEY_BYTES) {
+    rank = ranks.get(rankKey(bytes, start, stop));
+  } else {
+    let key = 0;
+    for (let i = start; i < stop; i++) key = key * 256 + bytes[i]!;
+    rank = short.get(key * 8 + length);
+  }
+  if (rank !== undefined) heap.push(rank, start, stop);
 }
 
 /**
