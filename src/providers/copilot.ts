@@ -215,7 +215,8 @@ function formatFor(route: CopilotRoute, reasoningModel: boolean, params: ShapedR
   if (route === "messages") {
     return { format: anthropicMessagesFormat, body: JSON.stringify({ ...encodeAnthropicRequest(params), stream: true }) };
   }
-  const format = route === "responses" ? createOpenAIResponsesFormat({ reasoningModel }) : createOpenAIChatFormat();
+  // Chat: the assistant turn's reasoning_opaque goes back (formats/openai-chat/request.ts).
+  const format = route === "responses" ? createOpenAIResponsesFormat({ reasoningModel }) : createOpenAIChatFormat({ reasoningHandBack: "reasoning_opaque" });
   return { format, body: JSON.stringify(format.encodeRequest(params)) };
 }
 

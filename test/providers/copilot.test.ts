@@ -174,6 +174,44 @@ describe("authenticate", () => {
   });
 });
 
+describe("reasoning handed back on Copilot's Chat Completions route", () => {
+  test("the second turn of a tool loop carries the first turn's reasoning_opaque and its reasoning_text", async () => {
+    const clock = newClock();
+    const fake = await fakeFor(clock);
+    const harness = await signedIn(clock, fake);
+    // Read off the recorded stream by hand: its reasoning_text deltas and its one reasoning_opaque.
+    const deltas = recordedEvents((await copilotRecording("chat-reasoning-tool")).interactions[0]!).map((event) =>
+      typeof event.data === "object" ? ((event.data.choices?.[0]?.delta ?? {}) as Json) : {},
+    );
+    const recordedText = deltas.map((delta) => (typeof delta.reasoning_text === "string" ? delta.reasoning_text : "")).join("");
+    const recordedOpaque = deltas.map((delta) => delta.reasoning_opaque).filter((value) => typeof value === "string");
+    expect(recordedOpaque).toHaveLength(1);
+    expect(recordedText.length).toBeGreaterThan(50);
+
+    fake.chat = [await reply("chat-reasoning-tool"), await reply("chat-text")];
+    const first = await streamChat(harness, "turn-1", "copilot", chatParams(fake, "gemini-3.1-pro-preview"));
+    expect(first.error).toBeUndefined();
+    expect(first.toolCalls.length).toBe(1);
+    // The assistant turn as an editor keeps it: the reasoning (text and signature) and the call.
+    const call = first.toolCalls[0]!;
+    const assistant = {
+      role: "assistant",
+      content: [
+        { type: "reasoning", text: first.reasoning, signature: first.signatures.join("") },
+        { type: "tool_call", id: call.id, name: call.name, arguments: call.arguments },
+      ],
+    };
+    const toolTurn = { role: "tool", content: [{ type: "tool_result", tool_call_id: call.id, content: "quotes.lua found" }] };
+    const second = await streamChat(harness, "turn-2", "copilot", chatParams(fake, "gemini-3.1-pro-preview", { messages: [...USER, assistant, toolTurn] }));
+    expect(second.error).toBeUndefined();
+    const body = JSON.parse(fake.callsTo("/chat/completions")[1]!.body);
+    const sent = body.messages.find((message: Json) => message.role === "assistant");
+    expect(sent.reasoning_opaque).toBe(recordedOpaque[0]);
+    expect(sent.reasoning_text).toBe(recordedText);
+    expect(sent.tool_calls[0].id).toBe(call.id);
+  });
+});
+
 describe("chat routing per /models", () => {
   test.each([
     ["gemini-3.1-pro-preview", "/chat/completions", "chat-text"],

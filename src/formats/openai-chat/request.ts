@@ -17,7 +17,12 @@
  *   vercel/ai packages/deepseek/src/chat/convert-to-deepseek-chat-messages.ts
  *   sends it); OpenRouter as `reasoning_details`, the entries the parts'
  *   `provider_data.reasoning_details` carry, in order
- *   (openrouter.ai/docs/use-cases/reasoning-tokens, "Preserving reasoning blocks").
+ *   (openrouter.ai/docs/use-cases/reasoning-tokens, "Preserving reasoning blocks");
+ *   Copilot as `reasoning_opaque`, the signature its stream's
+ *   `reasoning_opaque` became, with the text as `reasoning_text` (the fields
+ *   of its assistant messages: anomalyco/opencode
+ *   packages/opencode/src/provider/sdk/copilot/chat/convert-to-openai-compatible-chat-messages.ts,
+ *   which sends the text only beside an opaque blob).
  * - A tool_call part's `provider_data.extra_content` goes back on its
  *   `tool_calls` entry as it came: Gemini's OpenAI endpoint needs its
  *   `extra_content.google.thought_signature` there
@@ -45,8 +50,8 @@ export interface OpenAIChatRequestOptions {
   streamUsage?: boolean;
   /** How a reasoning effort is sent: `reasoning_effort` (default) or `reasoning: {effort}`. */
   reasoningParam?: "reasoning_effort" | "reasoning";
-  /** Where assistant reasoning parts go back: nowhere (default), `reasoning_content` (DeepSeek) or `reasoning_details` (OpenRouter). */
-  reasoningHandBack?: "none" | "reasoning_content" | "reasoning_details";
+  /** Where assistant reasoning parts go back: nowhere (default), `reasoning_content` (DeepSeek), `reasoning_details` (OpenRouter) or `reasoning_opaque` (Copilot). */
+  reasoningHandBack?: "none" | "reasoning_content" | "reasoning_details" | "reasoning_opaque";
 }
 
 export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAIChatRequestOptions = {}): Record<string, unknown> {
@@ -132,6 +137,7 @@ function encodeAssistant(content: string | ContentPart[], field: string, handBac
   if (typeof content === "string") return { role: "assistant", content };
   let text = "";
   let reasoning: string | undefined;
+  let opaque: string | undefined;
   const details: unknown[] = [];
   const toolCalls: Record<string, unknown>[] = [];
   content.forEach((part, j) => {
@@ -143,6 +149,7 @@ function encodeAssistant(content: string | ContentPart[], field: string, handBac
       toolCalls.push(call);
     } else if (part.type === "reasoning") {
       reasoning = (reasoning ?? "") + part.text;
+      if (opaque === undefined && part.signature !== undefined && part.signature !== "") opaque = part.signature;
       const entries = part.provider_data?.["reasoning_details"];
       if (Array.isArray(entries)) details.push(...entries);
     } else throw unsupported(`${field}[${j}]`, part.type, "assistant");
@@ -151,6 +158,10 @@ function encodeAssistant(content: string | ContentPart[], field: string, handBac
   if (text !== "" || toolCalls.length === 0) message["content"] = text;
   if (handBack === "reasoning_content" && reasoning !== undefined) message["reasoning_content"] = reasoning;
   if (handBack === "reasoning_details" && details.length > 0) message["reasoning_details"] = details;
+  if (handBack === "reasoning_opaque" && opaque !== undefined) {
+    message["reasoning_opaque"] = opaque;
+    if (reasoning !== undefined && reasoning !== "") message["reasoning_text"] = reasoning;
+  }
   if (toolCalls.length > 0) message["tool_calls"] = toolCalls;
   return message;
 }

@@ -214,3 +214,39 @@ describe("openai-chat format object", () => {
     expect(out).toEqual([{ type: "end" }]);
   });
 });
+
+describe("openai-chat request: Copilot's reasoning_opaque hand-back", () => {
+  const call = { type: "tool_call" as const, id: "c1", name: "f", arguments: "{}" };
+  const assistantOf = (content: Message["content"], reasoningHandBack: "none" | "reasoning_opaque") =>
+    (
+      encodeOpenAIChatRequest(
+        {
+          ...base,
+          messages: [
+            { role: "user", content: "q" },
+            { role: "assistant", content },
+          ],
+        },
+        { reasoningHandBack },
+      ).messages as Record<string, unknown>[]
+    )[1];
+
+  test.each([
+    ["signature and text", [{ type: "reasoning" as const, text: "think", signature: "OPAQUE" }, call], "reasoning_opaque", { reasoning_opaque: "OPAQUE", reasoning_text: "think" }],
+    [
+      "a signature-only part after the text",
+      [{ type: "reasoning" as const, text: "think" }, { type: "reasoning" as const, text: "", signature: "OPAQUE" }, call],
+      "reasoning_opaque",
+      { reasoning_opaque: "OPAQUE", reasoning_text: "think" },
+    ],
+    ["text without a signature: nothing", [{ type: "reasoning" as const, text: "think" }, call], "reasoning_opaque", {}],
+    ["another server: nothing", [{ type: "reasoning" as const, text: "think", signature: "OPAQUE" }, call], "none", {}],
+  ] as const)("%s", (_label, content, handBack, expected) => {
+    const message = assistantOf([...content], handBack)!;
+    expect({ reasoning_opaque: message["reasoning_opaque"], reasoning_text: message["reasoning_text"] }).toEqual({
+      reasoning_opaque: undefined,
+      reasoning_text: undefined,
+      ...expected,
+    });
+  });
+});
