@@ -12,6 +12,7 @@ import type { Adjustment } from "../protocol/chunks.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import { offThinking, planReasoning } from "./reasoning.ts";
 import { resolveRules } from "./table.ts";
+import { alnum9Ids, renameToolCallIds } from "./tool-call-ids.ts";
 import { ToolNames } from "./tool-names.ts";
 import type { Dialect, ModelRules, RuleField, ShapedParams } from "./types.ts";
 
@@ -149,6 +150,16 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   if (toolNames.renamed.size > 0) {
     const limits = `${rules.tool_name_chars === undefined ? "" : `[${rules.tool_name_chars}]`}${rules.tool_name_max === undefined ? "" : `, at most ${rules.tool_name_max} characters`}`;
     renameTools(out, toolNames, `the provider takes tool names of ${limits}; the answer maps them back (${why("tool_name_chars")})`, adjust);
+  }
+  // Tool call ids.
+  if (rules.tool_call_ids === "alnum9") {
+    const ids = alnum9Ids(out.messages);
+    if (ids.size > 0) {
+      // One adjustment for the lot: a long conversation from another provider maps every turn's ids again.
+      const reason = `${ids.size} tool call id${ids.size === 1 ? "" : "s"} mapped: the provider takes exactly nine of [A-Za-z0-9] (${why("tool_call_ids")})`;
+      adjust({ param: "messages", action: "changed", reason });
+      out.messages = renameToolCallIds(out.messages, ids);
+    }
   }
   return { params: out, adjustments, rules, toolNames };
 }

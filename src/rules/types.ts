@@ -76,6 +76,8 @@ export interface ModelRules {
   cache_points?: boolean;
   /** Bedrock: a tool result may carry `status` (error). */
   tool_result_status?: boolean;
+  /** Tool call ids the API takes: `alnum9`, exactly nine of [A-Za-z0-9]; other ids are mapped (src/rules/tool-call-ids.ts). */
+  tool_call_ids?: "alnum9";
   /** Replayed tool calls must carry the model's thought signature (a documented placeholder stands in for a lost one). */
   tool_call_signatures?: boolean;
   /** Image media types the model takes. */

@@ -41,6 +41,43 @@ interface Row {
 }
 
 const ROWS: Row[] = [
+  // Mistral: tool call ids of exactly nine of [A-Za-z0-9]; a valid one passes unchanged.
+  {
+    name: "Mistral: a Claude tool call id is mapped to nine alphanumerics in the call and its result; a Mistral id passes",
+    source: "Mistral 400 'Tool call id was abc123 but must be a-z, A-Z, 0-9, with a length of 9.' (langchain-ai/langchain PR #24668)",
+    provider: "mistral",
+    dialect: "openai-chat",
+    params: {
+      model: "mistral-large-latest",
+      tools: [WEATHER],
+      messages: [
+        { role: "user", content: "Weather in Paris and Rome?" },
+        {
+          role: "assistant",
+          content: [
+            { type: "tool_call", id: "toolu_01A09q90qw90lq917835lq9", name: "weather", arguments: '{"city":"Paris"}' },
+            { type: "tool_call", id: "D681PevKs", name: "weather", arguments: '{"city":"Rome"}' },
+          ],
+        },
+        {
+          role: "tool",
+          content: [
+            { type: "tool_result", tool_call_id: "toolu_01A09q90qw90lq917835lq9", content: "20 C" },
+            { type: "tool_result", tool_call_id: "D681PevKs", content: "25 C" },
+          ],
+        },
+      ],
+    },
+    body: {
+      messages: [
+        { role: "user" },
+        { role: "assistant", tool_calls: [{ id: expect.stringMatching(/^[A-Za-z0-9]{9}$/) }, { id: "D681PevKs" }] },
+        { role: "tool", tool_call_id: expect.stringMatching(/^[A-Za-z0-9]{9}$/) },
+        { role: "tool", tool_call_id: "D681PevKs" },
+      ],
+    },
+    adjusted: [["messages", "changed"]],
+  },
   // Anthropic, Claude up to 4.5: extended thinking with a budget.
   {
     name: "Sonnet 4.5: effort high → enabled, budget 24576, max_tokens budget + 4096",

@@ -96,6 +96,15 @@ describe("the bundled table", () => {
     "xai-grok-4.5-effort": ["grok-4.5"],
     "groq-gpt-oss-efforts": ["openai/gpt-oss-120b", "openai/gpt-oss-20b"],
     "mistral-small-effort": ["mistral-small-latest", "mistral-small-2506"],
+    "mistral-tool-call-ids": [
+      "mistral-large-latest",
+      "open-mixtral-8x22b",
+      "magistral-medium-2509",
+      "ministral-8b-latest",
+      "pixtral-large-latest",
+      "codestral-latest",
+      "devstral-medium-2507",
+    ],
   };
 
   test("every rule with model globs has examples, and no example names a rule that is gone", () => {
