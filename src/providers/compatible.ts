@@ -32,6 +32,7 @@ import { shapeChat } from "../rules/shape.ts";
 import { countLocally } from "../tokens/local-count.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
 import { chatOptions, GENERIC_FLAGS } from "./compatible/flags.ts";
+import { ReportedCostMeter } from "./compatible/reported-cost.ts";
 import { listingEntries } from "./compatible/models.ts";
 import { PRESETS } from "./compatible/presets.ts";
 import { type CompatDialect, type CompatibleSpec, displayUrl, isLoopback, resolveBaseUrl } from "./compatible/spec.ts";
@@ -137,8 +138,10 @@ export function createCompatibleProvider(spec: CompatibleSpec): Provider {
       const format = dialect === "responses" ? createOpenAIResponsesFormat() : createOpenAIChatFormat(chatOptions(spec.flags));
       const body = JSON.stringify(format.encodeRequest(shaping.params));
       const url = `${base}/${dialect === "responses" ? "responses" : "chat/completions"}`;
+      const meter = spec.flags.usage_cost ? new ReportedCostMeter() : undefined;
       return {
-        format,
+        format: meter === undefined ? format : { ...format, createMapper: () => meter.wrap(format.createMapper()) },
+        ...(meter !== undefined && { billedCost: () => meter.billed }),
         shaping,
         createDecoder: createSseStreamDecoder,
         buildRequest: () => new Request(url, { method: "POST", headers: headersFor(key, params), body }),

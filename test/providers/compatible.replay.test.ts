@@ -240,6 +240,17 @@ describe("compatible presets replay their recordings", () => {
           };
           const result = await streamChat(harness, `${c.file}#${turn}`, c.provider, params);
           expectRestated(result, want);
+          // A server that says what the call was billed (OpenRouter's usage.cost): done.cost is that bill.
+          if (typeof want.usage?.cost === "number") {
+            const details = want.usage.cost_details as Json;
+            expect(result.done!.cost).toEqual({
+              input: details.upstream_inference_prompt_cost,
+              output: details.upstream_inference_completions_cost,
+              cache_read: 0,
+              cache_write: 0,
+              total: want.usage.cost,
+            });
+          }
           const headers = server.requests[0]!.headers;
           if (c.local) expect(headers.authorization).toBeUndefined();
           else expect(headers.authorization).toBe(`Bearer ${KEY}`);

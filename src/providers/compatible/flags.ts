@@ -26,6 +26,8 @@ export interface CompatFlags {
   reasoning_hand_back: "none" | "reasoning_content" | "reasoning_details";
   /** How streamed tool-call fragments are told apart: by `index` (the spec), or by id first (a server that reuses or omits the index). */
   tool_call_index: "index" | "by_id";
+  /** The stream's usage says what the call was billed (`usage.cost`, OpenRouter): `done.cost` then says that rather than the catalog's price. */
+  usage_cost: boolean;
 }
 
 export type FlagName = keyof CompatFlags;
@@ -39,6 +41,7 @@ export const FLAG_VALUES: { readonly [F in FlagName]: readonly CompatFlags[F][] 
   reasoning_param: ["reasoning_effort", "reasoning"],
   reasoning_hand_back: ["none", "reasoning_content", "reasoning_details"],
   tool_call_index: ["index", "by_id"],
+  usage_cost: [false, true],
 };
 
 export const FLAG_NAMES = Object.keys(FLAG_VALUES) as FlagName[];
@@ -56,6 +59,7 @@ export const GENERIC_FLAGS: CompatFlags = {
   reasoning_hand_back: "none",
   // Harmless where indices are right, needed where they are not (ollama/ollama#15457).
   tool_call_index: "by_id",
+  usage_cost: false,
 };
 
 /** The dialect options the flags stand for. */

@@ -33,6 +33,7 @@ export const HOSTED_FLAGS: CompatFlags = {
   reasoning_param: "reasoning_effort",
   reasoning_hand_back: "none",
   tool_call_index: "index",
+  usage_cost: false,
 };
 
 /** Why the class defaults are what they are. */
@@ -46,6 +47,7 @@ export const DEFAULT_SOURCES: Record<FlagName, string> = {
   reasoning_param: "reasoning_effort, the OpenAI Chat Completions parameter",
   reasoning_hand_back: "none: the OpenAI Chat Completions spec has no field for reasoning in an assistant message, and a strict server may refuse one it does not know",
   tool_call_index: "hosted: index, as the spec says; local: by_id, since Ollama reuses index 0 for parallel calls (ollama/ollama#15457) and the id is right everywhere",
+  usage_cost: "false: the OpenAI Chat Completions usage object has token counts only",
 };
 
 const HOSTED = { key_required: true, key_store: true, local: false, dialects: ["chat"] } as const;
@@ -65,6 +67,7 @@ export const PRESETS: readonly Preset[] = [
       reasoning_field: "reasoning_details",
       reasoning_param: "reasoning",
       reasoning_hand_back: "reasoning_details",
+      usage_cost: true,
     },
     sources: {
       base_url: "[PI models.generated.ts]; shared provider facts §7",
@@ -77,6 +80,8 @@ export const PRESETS: readonly Preset[] = [
         "recorded: pydantic-ai test_openrouter_thinking_high_emits_effort_high.yaml and fantasy TestOpenRouterThinking/anthropic send reasoning: {effort}, and reasoning comes back",
       reasoning_hand_back:
         'OpenRouter reasoning-tokens docs, "Preserving reasoning blocks": reasoning_details go back on the assistant message (openrouter.ai/docs/use-cases/reasoning-tokens, not re-checked)',
+      usage_cost:
+        'OpenRouter usage accounting (openrouter.ai/docs/use-cases/usage-accounting): usage.cost is "the total amount charged to your account", cost_details.upstream_inference_cost what the upstream provider charged; recorded: every OpenRouter stream in recordings/openrouter carries cost with upstream_inference_prompt_cost + upstream_inference_completions_cost summing to it (text.ndjson: 0.0000038 + 0.00000875 = 0.00001255)',
     },
   },
   {
