@@ -151,6 +151,8 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
     const limits = `${rules.tool_name_chars === undefined ? "" : `[${rules.tool_name_chars}]`}${rules.tool_name_max === undefined ? "" : `, at most ${rules.tool_name_max} characters`}`;
     renameTools(out, toolNames, `the provider takes tool names of ${limits}; the answer maps them back (${why("tool_name_chars")})`, adjust);
   }
+  if (rules.reasoning_format !== undefined) out.reasoning_format = rules.reasoning_format;
+
   // Tool call ids.
   if (rules.tool_call_ids === "alnum9") {
     const ids = alnum9Ids(out.messages);

@@ -60,6 +60,7 @@ const FIELD_CHECKS: Record<RuleField, (value: unknown, where: string) => void> =
   tool_name_max: (v, w) => void number(v, w, 16, 1024),
   tool_call_signatures: flag,
   tool_call_ids: (v, w) => void stringList([v], w, ["alnum9"]),
+  reasoning_format: (v, w) => void stringList([v], w, ["parsed"]),
   cache_points: flag,
   tool_result_status: flag,
   image_types: (v, w) => void stringList(v, w),

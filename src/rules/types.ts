@@ -76,6 +76,8 @@ export interface ModelRules {
   cache_points?: boolean;
   /** Bedrock: a tool result may carry `status` (error). */
   tool_result_status?: boolean;
+  /** Chat Completions `reasoning_format` to send (Groq): `parsed` puts reasoning in its own field where the default leaves `<think>` tags in the content. */
+  reasoning_format?: "parsed";
   /** Tool call ids the API takes: `alnum9`, exactly nine of [A-Za-z0-9]; other ids are mapped (src/rules/tool-call-ids.ts). */
   tool_call_ids?: "alnum9";
   /** Replayed tool calls must carry the model's thought signature (a documented placeholder stands in for a lost one). */
@@ -137,4 +139,6 @@ export type ShapedParams = Omit<ChatParams, "reasoning"> & {
   cache_points?: boolean;
   /** false: the model rejects a Bedrock tool result `status`. */
   tool_result_status?: boolean;
+  /** Chat Completions `reasoning_format` (rules `reasoning_format`). */
+  reasoning_format?: "parsed";
 };

@@ -41,6 +41,25 @@ interface Row {
 }
 
 const ROWS: Row[] = [
+  // Groq: qwen3 answers its reasoning between <think> tags in the content unless reasoning_format parsed is sent.
+  {
+    name: "Groq qwen3: reasoning_format parsed is sent",
+    source:
+      "recorded: pydantic-ai test_reasoning_wire_contract[groq-qwen3-effort-setting].yaml (<think> in content without it) and [groq-qwen3-enable-level-sends-no-effort].yaml (message.reasoning with parsed)",
+    provider: "groq",
+    dialect: "openai-chat",
+    params: { model: "qwen/qwen3-32b" },
+    body: { reasoning_format: "parsed" },
+  },
+  {
+    name: "Groq gpt-oss: no reasoning_format (its reasoning has its own field already)",
+    source:
+      "recorded: pydantic-ai test_reasoning_wire_contract[groq-gpt-oss-thinking-false-noop].yaml: openai/gpt-oss-120b answers message.reasoning with no reasoning_format sent",
+    provider: "groq",
+    dialect: "openai-chat",
+    params: { model: "openai/gpt-oss-120b" },
+    absent: ["reasoning_format"],
+  },
   // Mistral: tool call ids of exactly nine of [A-Za-z0-9]; a valid one passes unchanged.
   {
     name: "Mistral: a Claude tool call id is mapped to nine alphanumerics in the call and its result; a Mistral id passes",

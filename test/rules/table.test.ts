@@ -96,6 +96,7 @@ describe("the bundled table", () => {
     "xai-grok-4.5-effort": ["grok-4.5"],
     "groq-gpt-oss-efforts": ["openai/gpt-oss-120b", "openai/gpt-oss-20b"],
     "mistral-small-effort": ["mistral-small-latest", "mistral-small-2506"],
+    "groq-qwen3-reasoning-format": ["qwen/qwen3-32b"],
     "mistral-tool-call-ids": [
       "mistral-large-latest",
       "open-mixtral-8x22b",

@@ -84,6 +84,7 @@ export function encodeOpenAIChatRequest(params: ShapedParams, options: OpenAICha
     if (options.reasoningParam === "reasoning") body["reasoning"] = { effort: params.thinking.effort };
     else body["reasoning_effort"] = params.thinking.effort;
   }
+  if (params.reasoning_format !== undefined) body["reasoning_format"] = params.reasoning_format;
   body["stream"] = true;
   if (options.streamUsage !== false) body["stream_options"] = { include_usage: true };
   return body;
