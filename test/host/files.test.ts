@@ -1,5 +1,5 @@
 /**
- * The credential store's cross-process lock (src/host/files.ts): it names
+ * The credential store's cross-process lock (src/host/file-lock.ts, through files.ts): it names
  * its holder's pid, a lock left by a dead process is broken at once, and a
  * live holder's lock is waited for. The SIGKILL-mid-write run is in
  * test/reliability/store-crash.test.ts.
