@@ -69,7 +69,7 @@ import type { ChatParams, ContentPart } from "../protocol/chat.ts";
 import { Base64Bytes } from "./base64.ts";
 import { imageSchemeFor, imageTokens } from "./image-tokens.ts";
 import type { Family } from "./families.ts";
-import fitted from "./family-constants.json" with { type: "json" };
+import { families as packedFamilies, features as packedFeatures } from "./family-constants.json" with { type: "json" };
 import type { TokenCounter } from "./tiktoken.ts";
 
 /** The request's measurements, in this order everywhere (the fit's columns). */
@@ -287,7 +287,29 @@ export function lookup(table: Readonly<Record<string, Constants>>, family: Famil
   return table[`${family}@${provider}`] ?? table[family] ?? (table["other"] as Constants);
 }
 
-const FAMILIES = fitted.families as Record<string, Constants>;
+/**
+ * The fitted table (family-constants.json lists each family's constants in
+ * the order of its `features`, which keeps the table small in the bundle),
+ * as records; a table written for other features is a build error, caught
+ * here at load and by the tests.
+ */
+export function unpackConstants(features: readonly string[], packed: Readonly<Record<string, readonly number[]>>): Record<string, Constants> {
+  if (features.join() !== FEATURES.join()) throw new Error(`family-constants.json lists features ${features.join(", ")}, not ${FEATURES.join(", ")}`);
+  const table: Record<string, Constants> = {};
+  for (const [name, values] of Object.entries(packed)) {
+    if (values.length !== FEATURES.length) throw new Error(`family-constants.json: ${name} has ${values.length} constants, not ${FEATURES.length}`);
+    table[name] = Object.fromEntries(FEATURES.map((feature, i) => [feature, values[i]!])) as Constants;
+  }
+  return table;
+}
+
+/** Packs a table for family-constants.json (test/tokens/calibration/fit.ts writes it). */
+export function packConstants(table: Readonly<Record<string, Constants>>): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(table).map(([name, constants]) => [name, FEATURES.map((feature) => constants[feature])]));
+}
+
+export const FAMILY_CONSTANTS: Readonly<Record<string, Constants>> = unpackConstants(packedFeatures, packedFamilies);
+const FAMILIES = FAMILY_CONSTANTS;
 
 export function estimateFamilyTokens(params: ChatParams, family: Family, provider: string | undefined, encoder: TokenCounter): number {
   const scheme = imageSchemeFor(params.model);

@@ -1,7 +1,19 @@
 import { describe, expect, test } from "bun:test";
 import type { ChatParams, ContentPart } from "../../src/protocol/chat.ts";
-import fitted from "../../src/tokens/family-constants.json" with { type: "json" };
-import { applyConstants, currentTurnStart, estimateFamilyTokens, FEATURES, lookup, requestFeatures, schemaWords, signatureParts } from "../../src/tokens/family-estimate.ts";
+import {
+  applyConstants,
+  type Constants,
+  currentTurnStart,
+  estimateFamilyTokens,
+  FAMILY_CONSTANTS,
+  FEATURES,
+  lookup,
+  packConstants,
+  unpackConstants,
+  requestFeatures,
+  schemaWords,
+  signatureParts,
+} from "../../src/tokens/family-estimate.ts";
 import { getEncoder } from "../../src/tokens/tiktoken.ts";
 import { estimationSamples, fitTable, heldOutErrors, loadPairs, summarize } from "./calibration/fit-model.ts";
 
@@ -52,11 +64,17 @@ describe("calibrated estimate, held out by recording file", () => {
 
 describe("the committed table", () => {
   test("is the fit of the committed pairs (re-run test/tokens/calibration/fit.ts after collecting)", () => {
-    expect(fitted.families as Record<string, unknown>).toEqual(fitTable(samples));
+    expect(FAMILY_CONSTANTS as Record<string, unknown>).toEqual(fitTable(samples));
   });
 
   test("has every constant for every entry", () => {
-    for (const constants of Object.values(fitted.families)) expect(Object.keys(constants).sort()).toEqual([...FEATURES].sort());
+    for (const constants of Object.values(FAMILY_CONSTANTS)) expect(Object.keys(constants).sort()).toEqual([...FEATURES].sort());
+  });
+
+  test("a table written for other features, or with a short row, is refused at load", () => {
+    expect(() => unpackConstants([...FEATURES].reverse(), {})).toThrow(/lists features/);
+    expect(() => unpackConstants(FEATURES, { claude: [1, 2] })).toThrow(/claude has 2 constants/);
+    expect(unpackConstants(FEATURES, packConstants(FAMILY_CONSTANTS))).toEqual(FAMILY_CONSTANTS as Record<string, Constants>);
   });
 });
 
@@ -217,7 +235,7 @@ describe("estimateFamilyTokens", () => {
   });
 
   test("a host without constants of its own falls back to the family's, an unknown family to the pooled fit", () => {
-    expect(lookup(fitted.families, "claude", "somewhere")).toEqual(fitted.families.claude);
-    expect(lookup(fitted.families, "other", "anthropic")).toEqual(fitted.families.other);
+    expect(lookup(FAMILY_CONSTANTS, "claude", "somewhere")).toEqual(FAMILY_CONSTANTS["claude"]!);
+    expect(lookup(FAMILY_CONSTANTS, "other", "anthropic")).toEqual(FAMILY_CONSTANTS["other"]!);
   });
 });

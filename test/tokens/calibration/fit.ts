@@ -6,6 +6,7 @@
 // the table in README.md.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { FEATURES, packConstants } from "../../../src/tokens/family-estimate.ts";
 import { estimationSamples, fitTable, heldOutErrors, loadPairs, summarize } from "./fit-model.ts";
 
 const OUT = join(import.meta.dir, "..", "..", "..", "src", "tokens", "family-constants.json");
@@ -18,13 +19,15 @@ for (const s of samples) counts[s.family] = (counts[s.family] ?? 0) + 1;
 
 const file = {
   description:
-    "Per-family constants of the calibrated token estimate (src/tokens/family-estimate.ts: estimate = sum of feature x constant). 'other' is the pooled fit over every family, used by families with fewer than 5 pairs.",
+    "Per-family constants of the calibrated token estimate (src/tokens/family-estimate.ts: estimate = sum of feature x constant). 'other' is the pooled fit over every family, used by families with fewer than 5 pairs. Each family's constants are listed in the order of `features`.",
   provenance: `Fitted by test/tokens/calibration/fit.ts on ${samples.length} recorded (request, billed input tokens) pairs without images from test/fixtures/tokens/pairs/*.json (public test-suite recordings; repo, path, commit and licence per pair), relative least squares pulled toward the pooled fit.`,
   fitted: new Date().toISOString().slice(0, 10),
   pairs: counts,
-  families: table,
+  features: FEATURES,
+  families: packConstants(table),
 };
-writeFileSync(OUT, `${JSON.stringify(file, null, 2)}\n`);
+// One line per family: the table stays readable in a diff.
+writeFileSync(OUT, `${JSON.stringify(file, null, 2).replace(/\[\n\s+([^\]]*?)\n\s+\]/g, (_, inner: string) => `[${inner.replace(/\s*\n\s*/g, " ")}]`)}\n`);
 
 const errors = heldOutErrors(samples);
 const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
