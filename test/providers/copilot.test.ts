@@ -194,10 +194,14 @@ describe("reasoning handed back on Copilot's Chat Completions route", () => {
     expect(first.toolCalls.length).toBe(1);
     // The assistant turn as an editor keeps it: the reasoning (text and signature) and the call.
     const call = first.toolCalls[0]!;
+    // The reasoning chunk with provider_data, kept as the editor keeps it.
+    const carried = first.lines.map((line) => (line as Json).data as Json | undefined).find((data) => data?.type === "reasoning" && data.provider_data !== undefined);
+    expect(first.signatures).toEqual([]);
     const assistant = {
       role: "assistant",
       content: [
-        { type: "reasoning", text: first.reasoning, signature: first.signatures.join("") },
+        { type: "reasoning", text: first.reasoning },
+        { type: "reasoning", text: "", provider_data: carried!.provider_data },
         { type: "tool_call", id: call.id, name: call.name, arguments: call.arguments },
       ],
     };

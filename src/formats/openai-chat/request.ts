@@ -18,8 +18,8 @@
  *   sends it); OpenRouter as `reasoning_details`, the entries the parts'
  *   `provider_data.reasoning_details` carry, in order
  *   (openrouter.ai/docs/use-cases/reasoning-tokens, "Preserving reasoning blocks");
- *   Copilot as `reasoning_opaque`, the signature its stream's
- *   `reasoning_opaque` became, with the text as `reasoning_text` (the fields
+ *   Copilot as `reasoning_opaque`, the parts' `provider_data.reasoning_opaque`
+ *   its stream gave, with the text as `reasoning_text` (the fields
  *   of its assistant messages: anomalyco/opencode
  *   packages/opencode/src/provider/sdk/copilot/chat/convert-to-openai-compatible-chat-messages.ts,
  *   which sends the text only beside an opaque blob).
@@ -150,7 +150,8 @@ function encodeAssistant(content: string | ContentPart[], field: string, handBac
       toolCalls.push(call);
     } else if (part.type === "reasoning") {
       reasoning = (reasoning ?? "") + part.text;
-      if (opaque === undefined && part.signature !== undefined && part.signature !== "") opaque = part.signature;
+      const blob = part.provider_data?.["reasoning_opaque"];
+      if (opaque === undefined && typeof blob === "string" && blob !== "") opaque = blob;
       const entries = part.provider_data?.["reasoning_details"];
       if (Array.isArray(entries)) details.push(...entries);
     } else throw unsupported(`${field}[${j}]`, part.type, "assistant");

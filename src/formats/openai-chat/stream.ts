@@ -23,8 +23,10 @@
  *   prefers (`reasoningFields`) and then the usual one, so a server sending
  *   two spellings of the same text (OpenRouter sends `reasoning` and
  *   `reasoning_details` alike: recordings/openrouter) is not doubled.
- *   Copilot's `reasoning_opaque` blob becomes a reasoning chunk whose
- *   `signature` carries it (the request encoder does not send it back yet).
+ *   Copilot's `reasoning_opaque` blob rides as `provider_data:
+ *   {reasoning_opaque}` on an empty reasoning chunk, for the request encoder
+ *   to send back; not as a `signature`, which other providers would take for
+ *   theirs (Anthropic refuses a signature it did not sign).
  * - OpenRouter's `reasoning_details` entries must come back on the assistant
  *   message (openrouter.ai/docs/use-cases/reasoning-tokens, "Preserving
  *   reasoning blocks"): the entries as they streamed, collected verbatim,
@@ -176,7 +178,7 @@ export class OpenAIChatStreamMapper implements StreamMapper<SseEvent> {
     if (hasAnswer(delta)) this.flushDetails(out);
 
     const opaque = delta["reasoning_opaque"];
-    if (typeof opaque === "string" && opaque !== "") out.push({ type: "reasoning", content: "", signature: opaque });
+    if (typeof opaque === "string" && opaque !== "") out.push({ type: "reasoning", content: "", provider_data: { reasoning_opaque: opaque } });
 
     const content = delta["content"];
     if (typeof content === "string" && content !== "") out.push({ type: "content", content });

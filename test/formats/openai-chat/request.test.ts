@@ -232,15 +232,20 @@ describe("openai-chat request: Copilot's reasoning_opaque hand-back", () => {
     )[1];
 
   test.each([
-    ["signature and text", [{ type: "reasoning" as const, text: "think", signature: "OPAQUE" }, call], "reasoning_opaque", { reasoning_opaque: "OPAQUE", reasoning_text: "think" }],
     [
-      "a signature-only part after the text",
-      [{ type: "reasoning" as const, text: "think" }, { type: "reasoning" as const, text: "", signature: "OPAQUE" }, call],
+      "the blob and text",
+      [{ type: "reasoning" as const, text: "think", provider_data: { reasoning_opaque: "OPAQUE" } }, call],
       "reasoning_opaque",
       { reasoning_opaque: "OPAQUE", reasoning_text: "think" },
     ],
-    ["text without a signature: nothing", [{ type: "reasoning" as const, text: "think" }, call], "reasoning_opaque", {}],
-    ["another server: nothing", [{ type: "reasoning" as const, text: "think", signature: "OPAQUE" }, call], "none", {}],
+    [
+      "a blob-only part after the text",
+      [{ type: "reasoning" as const, text: "think" }, { type: "reasoning" as const, text: "", provider_data: { reasoning_opaque: "OPAQUE" } }, call],
+      "reasoning_opaque",
+      { reasoning_opaque: "OPAQUE", reasoning_text: "think" },
+    ],
+    ["another provider's signature is no blob: nothing", [{ type: "reasoning" as const, text: "think", signature: "ErUBCkgIAxAC" }, call], "reasoning_opaque", {}],
+    ["another server: nothing", [{ type: "reasoning" as const, text: "think", provider_data: { reasoning_opaque: "OPAQUE" } }, call], "none", {}],
   ] as const)("%s", (_label, content, handBack, expected) => {
     const message = assistantOf([...content], handBack)!;
     expect({ reasoning_opaque: message["reasoning_opaque"], reasoning_text: message["reasoning_text"] }).toEqual({

@@ -138,7 +138,7 @@ const scenarios: Scenario[] = [
     reasoning:
       "**Discovering Update Scope**\n\nI'm currently trying to ascertain the extent of the requested update. I need to locate `quotes.lua` within the repository and understand its structure before implementing any modifications. The user's vague instructions necessitate a deeper dive into the file's content to determine the precise nature of the update.\n\n\n" +
       "**Commencing File Search**\n\nI've initiated the file search. My current focus is solely on locating `quotes.lua` within the repository. Once found, I'll analyze its structure and content. This initial step is critical to comprehend the file's current state and inform my subsequent actions.\n\n\n",
-    signatures: 1,
+    signatures: 0, // reasoning_opaque rides as provider_data (test below)
     toolCalls: [{ id: "call_MHxoeW9qWnVicVd6R0FkMFZ3UWw", name: "file_search", arguments: '{"query":"**/quotes.lua"}' }],
     // Recorded prompt 6009, completion 31, reasoning_tokens 92, total 6132 = 6009 + 31 + 92:
     // reasoning sits outside completion_tokens, so output = 31 + 92.
@@ -188,11 +188,15 @@ describe("openai-chat stream: recorded scenarios", () => {
     expect(types.slice(lastDelta + 1)).toEqual(["tool_call", "tool_call", "finish", "usage"]);
   });
 
-  test("Copilot reasoning_opaque is carried as the signature of an empty reasoning chunk", async () => {
+  test("Copilot reasoning_opaque rides as provider_data on an empty reasoning chunk, never as a signature", async () => {
     const text = restoreBlankLines(await fixtureText("copilot/codecompanion/copilot_tools_streaming_reasoning.txt"));
-    const got = summarize(runMapper(createOpenAIChatMapper(), decodeSse(text)));
-    expect(got.signatures[0]?.startsWith("lgxMQq0m/J6cVjsaH8bb")).toBe(true);
-    expect(got.signatures[0]?.endsWith("Zo5nHWF73f1wC9kzJLn64Vq2R8aZylmtZAegqa/4+bo89c67qV")).toBe(true);
+    const events = runMapper(createOpenAIChatMapper(), decodeSse(text));
+    const carried = events.flatMap((e) => (e.type === "reasoning" && e.provider_data !== undefined ? [e] : []));
+    expect(carried).toHaveLength(1);
+    const opaque = carried[0]!.provider_data!["reasoning_opaque"] as string;
+    expect(opaque.startsWith("lgxMQq0m/J6cVjsaH8bb")).toBe(true);
+    expect(opaque.endsWith("Zo5nHWF73f1wC9kzJLn64Vq2R8aZylmtZAegqa/4+bo89c67qV")).toBe(true);
+    expect(summarize(events).signatures).toEqual([]);
   });
 });
 
