@@ -5,7 +5,7 @@
  */
 import type { ChatParams } from "../protocol/chat.ts";
 import { countChatTokens } from "./chat-tokens.ts";
-import { chatTexts, countSession } from "./count-session.ts";
+import { countPaced } from "./count-session.ts";
 import { familyOf } from "./families.ts";
 import { estimateFamilyTokens } from "./family-estimate.ts";
 import { getEncoder } from "./tiktoken.ts";
@@ -33,13 +33,12 @@ export async function countLocally(params: ChatParams, options: LocalCountOption
   // A tokenizer the catalog names for a family we would estimate (a host's own model) is trusted too.
   if ((encoding === "o200k_base" || encoding === "cl100k_base") && (family === "openai" || family === "gpt-oss" || family === "other")) {
     const route = options.route ?? "chat";
-    // Long texts are counted first, yielding to other requests (count-session.ts).
-    const counter = await countSession(await getEncoder(encoding), chatTexts(params), signal);
-    const count = countChatTokens(params, counter, route);
-    return { input_tokens: count, exact: family === "openai" && route === "chat" && exactByConstruction(params) && counter.exact, method: "tokenizer" };
+    // Counted a slice at a time, yielding to other requests (count-session.ts).
+    const { value, exact } = await countPaced(await getEncoder(encoding), (counter) => countChatTokens(params, counter, route), signal);
+    return { input_tokens: value, exact: family === "openai" && route === "chat" && exactByConstruction(params) && exact, method: "tokenizer" };
   }
-  const counter = await countSession(await getEncoder("o200k_base"), chatTexts(params), signal);
-  return { input_tokens: estimateFamilyTokens(params, family, options.provider, counter), exact: false, method: "estimate" };
+  const { value } = await countPaced(await getEncoder("o200k_base"), (counter) => estimateFamilyTokens(params, family, options.provider, counter), signal);
+  return { input_tokens: value, exact: false, method: "estimate" };
 }
 
 /**

@@ -31,11 +31,11 @@ export interface Tally {
 export interface Encoder extends TokenCounter {
   tally(text: string): Tally;
   /**
-   * The same count, yielding to the event loop every few milliseconds so a
-   * 10 MB text does not stall other requests; ends with the signal's reason
-   * once it aborts.
+   * The same count, yielding to the event loop when `pacer`'s slice is used
+   * up, so a 10 MB text does not stall other requests; ends with the
+   * pacer's signal's reason once it aborts. One pacer can serve many texts.
    */
-  tallyYielding(text: string, signal?: AbortSignal): Promise<Tally>;
+  tallyYielding(text: string, pacer?: Pacer): Promise<Tally>;
 }
 
 /**
@@ -137,11 +137,10 @@ export function encoderOf(encoding: BpeEncoding): Encoder {
   return {
     tally: (text) => remembered.get(text),
     count: (text) => remembered.get(text).tokens,
-    async tallyYielding(text, signal) {
+    async tallyYielding(text, pacer = new Pacer()) {
       const known = remembered.peek(text);
       if (known !== undefined) return known;
       const count = new BpeCount(text, encoding);
-      const pacer = new Pacer(signal);
       while (!count.step(STEP_CHARS)) await pacer.pace();
       const tally = { tokens: count.tokens, exact: count.exact };
       remembered.put(text, tally);

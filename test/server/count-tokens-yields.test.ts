@@ -34,6 +34,20 @@ describe("count_tokens of a long unbroken text", () => {
     expect(count.data.input_tokens).toBeGreaterThan(100_000);
   });
 
+  test("a ping is answered first during a count of many medium messages too (each below any one-text threshold)", async () => {
+    const harness = createHarness();
+    await harness.run(countRequest("warm", "warm up"));
+    // 600 different messages of ~4,000 characters: 2.4 M characters in all, none long on its own.
+    const messages = Array.from({ length: 600 }, (_, i) => ({ role: "user", content: `message ${i}: ${"the quick brown fox jumps over the lazy dog ".repeat(90)}` }));
+    harness.server.handleLine(JSON.stringify({ id: "count", action: "count_tokens", provider: "openai", params: { model: "gpt-4o", messages } }));
+    setTimeout(() => harness.server.handleLine(JSON.stringify({ id: "ping", action: "ping" })), 1);
+    await Bun.sleep(5);
+    await harness.server.drain();
+    const order = harness.lines.map((line) => line.id).filter((id) => id === "ping" || id === "count");
+    expect(order).toEqual(["ping", "count"]);
+    expect(terminalOf(harness.lines.filter((line) => line.id === "count")).data).toMatchObject({ exact: true, method: "tokenizer" });
+  });
+
   test("cancel ends it with CANCELLED", async () => {
     const harness = createHarness();
     await harness.run(countRequest("warm", "warm up"));

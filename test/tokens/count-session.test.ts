@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { ChatParams } from "../../src/protocol/chat.ts";
-import { chatTexts, countSession, YIELDING_CHARS } from "../../src/tokens/count-session.ts";
+import { countChatTokens } from "../../src/tokens/chat-tokens.ts";
+import { countPaced } from "../../src/tokens/count-session.ts";
 import { countLocally } from "../../src/tokens/local-count.ts";
 import type { Encoder, Tally } from "../../src/tokens/tiktoken.ts";
 
@@ -24,59 +25,33 @@ function spy(): Encoder & { sync: string[]; yielding: string[] } {
   };
 }
 
-const long = (c: string) => c.repeat(YIELDING_CHARS);
-
-describe("countSession", () => {
-  test("long texts are counted up front by the yielding count, short ones synchronously, each once", async () => {
+describe("countPaced", () => {
+  test("every text the rules ask for, built ones included, is counted by the stepped count, once; none synchronously", async () => {
     const encoder = spy();
-    const session = await countSession(encoder, [long("a"), "short", long("a"), long("b")]);
-    expect(encoder.yielding).toEqual([long("a"), long("b")]);
-    expect([session.count(long("a")), session.count("short"), session.count(long("b"))]).toEqual([YIELDING_CHARS, 5, YIELDING_CHARS]);
-    // The framing pass found the long texts already counted.
-    expect(encoder.sync).toEqual(["short"]);
-    expect(session.exact).toBe(true);
+    const params: ChatParams = {
+      model: "gpt-4o",
+      messages: [
+        { role: "user", content: "hello" },
+        { role: "user", content: "hello" },
+      ],
+      tools: [{ name: "read", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } } } }],
+    };
+    const { value } = await countPaced(encoder, (counter) => countChatTokens(params, counter));
+    expect(encoder.sync).toEqual([]);
+    expect(encoder.yielding).toContain("hello");
+    expect(encoder.yielding.filter((text) => text === "hello")).toHaveLength(1);
+    // The rendered tool definitions are a text the rules build: counted up front too.
+    expect(encoder.yielding.some((text) => text.includes("type read ="))).toBe(true);
+    // The same count as the rules give over the encoder directly.
+    expect(value).toBe(countChatTokens(params, { count: (text) => text.length }));
   });
 
   test.each([
-    ["a long text", [`~${long("a")}`], "x"],
-    ["a short text counted later", [long("a")], "~x"],
-  ])("exact turns false once %s was inexact", async (_label, texts, later) => {
-    const session = await countSession(spy(), texts);
-    session.count(later);
-    expect(session.exact).toBe(false);
-  });
-});
-
-describe("chatTexts", () => {
-  test("message text, parts, call arguments and results, never image data", () => {
-    const params: ChatParams = {
-      model: "m",
-      messages: [
-        { role: "system", content: "sys" },
-        {
-          role: "user",
-          content: [
-            { type: "text", text: "look" },
-            { type: "image", media_type: "image/png", data: "iVBORw0KGgo=" },
-          ],
-        },
-        {
-          role: "assistant",
-          content: [
-            { type: "reasoning", text: "think" },
-            { type: "tool_call", id: "c1", name: "read", arguments: '{"path":"a"}' },
-          ],
-        },
-        {
-          role: "tool",
-          content: [
-            { type: "tool_result", tool_call_id: "c1", content: "file" },
-            { type: "tool_result", tool_call_id: "c2", content: [{ type: "text", text: "nested" }] },
-          ],
-        },
-      ],
-    };
-    expect([...chatTexts(params)]).toEqual(["sys", "look", "think", '{"path":"a"}', "file", "nested"]);
+    ["a text counted inexactly", "~cut"],
+    ["none", "whole"],
+  ])("exact is false after %s", async (label, text) => {
+    const { exact } = await countPaced(spy(), (counter) => counter.count(text));
+    expect(exact).toBe(label === "none");
   });
 });
 

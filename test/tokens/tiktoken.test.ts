@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { compilePreTokenPattern, loadRankMap } from "../../src/tokens/bpe.ts";
+import { Pacer } from "../../src/tokens/pacer.ts";
 import { type EncodingName, encoderOf, encodingForModel, getEncoder } from "../../src/tokens/tiktoken.ts";
 
 /**
@@ -118,7 +119,7 @@ describe("tallyYielding: the same count without holding the event loop", () => {
     const controller = new AbortController();
     const reason = new Error("stop counting");
     setTimeout(() => controller.abort(reason), 0);
-    await expect(encoder.tallyYielding(unbroken("abort", 3_000_000), controller.signal)).rejects.toBe(reason);
+    await expect(encoder.tallyYielding(unbroken("abort", 3_000_000), new Pacer(controller.signal))).rejects.toBe(reason);
   });
 });
 
