@@ -189,12 +189,13 @@ export const bedrockProvider: Provider = {
   },
 
   async countTokens(params: ChatRequestParams, call: ProviderCall): Promise<TokenCount> {
-    const local = await localCount(params, call.signal);
+    // Only when CountTokens cannot answer: a local count loads the tokenizer and reads the whole request.
+    const local = (): Promise<TokenCount> => localCount(params, call.signal);
     let current: Session;
     try {
       current = await session(params, call);
     } catch (error) {
-      if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return local;
+      if (error instanceof BridgeError && error.code === "AUTH_REQUIRED") return local();
       throw error;
     }
     const encoded = encodeConverseRequest(shapeChat("bedrock", "bedrock-converse", params).params);
@@ -203,18 +204,12 @@ export const bedrockProvider: Provider = {
     const bareModel = params.model.replace(BEDROCK_GEOGRAPHY_PREFIX, "");
     const url = `${runtimeBase(params, call.deps, current.region)}${modelPath(bareModel)}/count-tokens`;
     // Only some models support CountTokens (providerFirst: any failure but a cancel answers the local count).
-    return providerFirst(
-      call,
-      "bedrock",
-      params.messages,
-      () => local,
-      async () => {
-        const request = await signedRequest(call.deps, params, current, url, { method: "POST", body: JSON.stringify({ input: { converse } }) });
-        const answer = await fetchJson<{ inputTokens?: number }>(call.deps, () => request.clone(), call.signal, classifyBedrockError, { limit: "answer" });
-        if (typeof answer.inputTokens !== "number") throw new BridgeError("PROVIDER_ERROR", "CountTokens answer has no inputTokens");
-        return { input_tokens: answer.inputTokens, exact: true, method: "api" };
-      },
-    );
+    return providerFirst(call, "bedrock", params.messages, local, async () => {
+      const request = await signedRequest(call.deps, params, current, url, { method: "POST", body: JSON.stringify({ input: { converse } }) });
+      const answer = await fetchJson<{ inputTokens?: number }>(call.deps, () => request.clone(), call.signal, classifyBedrockError, { limit: "answer" });
+      if (typeof answer.inputTokens !== "number") throw new BridgeError("PROVIDER_ERROR", "CountTokens answer has no inputTokens");
+      return { input_tokens: answer.inputTokens, exact: true, method: "api" };
+    });
   },
 
   async authenticate(params, call) {

@@ -29,6 +29,7 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
+import { familyOf } from "../tokens/families.ts";
 import { countLocally } from "../tokens/local-count.ts";
 import { encodingForModel } from "../tokens/tiktoken.ts";
 import { chatOptions, GENERIC_FLAGS } from "./compatible/flags.ts";
@@ -162,7 +163,8 @@ export function createCompatibleProvider(spec: CompatibleSpec): Provider {
       return countLocally(params, {
         provider: spec.id,
         encoding: findModel(spec.id, params.model)?.tokenizer ?? encodingForModel(params.model),
-        route: OPENAI_VIA_RESPONSES.has(spec.id) ? "responses" : "chat",
+        // gpt-oss is served there by Chat hosts (Groq, Cerebras), which bill its own framing.
+        route: OPENAI_VIA_RESPONSES.has(spec.id) && familyOf(params.model) === "openai" ? "responses" : "chat",
         signal,
       });
     },

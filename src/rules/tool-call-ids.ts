@@ -38,7 +38,7 @@ function collectIds(part: ContentPart, ids: Set<string>): void {
   else if (part.type === "tool_result") ids.add(part.tool_call_id);
 }
 
-/** Nine base-62 characters from two 32-bit FNV-1a hashes of the id (53 bits used). */
+/** Nine base-62 characters from two 32-bit multiplicative hashes of the id (FNV-1a, and one with MurmurHash2's constant; 53 bits used). */
 function spell(id: string, salt: number): string {
   let a = 0x811c9dc5 ^ salt;
   let b = 0x01000193 ^ (salt * 0x9e3779b1);

@@ -1,9 +1,12 @@
 /**
  * Byte-pair token counting over js-tiktoken's rank files.
  *
- * Same result as js-tiktoken's `Tiktoken.encode(text, [], []).length` (every
+ * Same result as js-tiktoken's `Tiktoken.encode(text, [], []).length` given
+ * the same pre-token pattern (ours corrects `\s`, below), every
  * special-token string counted as the ordinary text it is, like tiktoken's
- * `encode_ordinary`); test/tokens/bpe.test.ts checks that on a corpus. Why
+ * `encode_ordinary`, for every pre-token below the counting pattern's bound
+ * (longer ones are counted in pieces and marked inexact);
+ * test/tokens/bpe.test.ts checks that on a corpus. Why
  * not call it: its merge loop re-joins every adjacent pair's bytes into a
  * string on every merge, so one long pre-token costs cubic time: 10,000
  * repeated characters (a rule line, a base64 blob, a minified file) take 10 s
@@ -15,61 +18,12 @@
  *
  * Its constructor is also slow (~600 ms for o200k_base: a 200k-key object,
  * then each token decoded twice for maps we do not need); we build only the
- * one map counting needs. The executable builds it from the packed tables of
- * rank-data.ts; loadRankMap reads js-tiktoken's own text layout, for the
- * tests and the packer that check the packed tables against it.
+ * one map counting needs, from the packed tables of rank-data.ts
+ * (test/tokens/rank-file.ts reads js-tiktoken's own layout, for the tests).
  */
 
 import { countMerged, MAX_MERGE_BYTES } from "./merge.ts";
 import { type RankMap, rankKey } from "./rank-key.ts";
-
-export interface RankFile {
-  pat_str: string;
-  special_tokens: Record<string, number>;
-  bpe_ranks: string;
-}
-
-const BASE64_VALUE = new Int8Array(128).fill(-1);
-for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries()) {
-  BASE64_VALUE[c.charCodeAt(0)] = i;
-}
-
-/**
- * js-tiktoken's compressed rank layout: lines of
- * `<label> <first rank> <base64 token> <base64 token> ...`, ranks consecutive.
- * Throws on anything else rather than count with a wrong table.
- */
-export function loadRankMap(bpeRanks: string): RankMap {
-  const map: RankMap = new Map();
-  const bytes: number[] = [];
-  for (const line of bpeRanks.split("\n")) {
-    if (line === "") continue;
-    const fields = line.split(" ");
-    const first = Number.parseInt(fields[1] ?? "", 10);
-    if (!Number.isInteger(first)) throw new Error("rank file: bad line header");
-    for (let i = 2; i < fields.length; i++) {
-      const token = fields[i]!;
-      bytes.length = 0;
-      let acc = 0;
-      let bits = 0;
-      for (let j = 0; j < token.length; j++) {
-        const code = token.charCodeAt(j);
-        if (code === 61) break; // "=" padding
-        const value = code < 128 ? BASE64_VALUE[code]! : -1;
-        if (value < 0) throw new Error("rank file: bad base64");
-        acc = ((acc << 6) | value) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-          bits -= 8;
-          bytes.push((acc >> bits) & 0xff);
-        }
-      }
-      map.set(String.fromCharCode(...bytes), first + i - 2);
-    }
-  }
-  if (map.size === 0) throw new Error("rank file: empty");
-  return map;
-}
 
 /**
  * The encoding's pre-token pattern as a JS RegExp. tiktoken runs it under

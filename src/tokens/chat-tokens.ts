@@ -32,7 +32,7 @@
  * cheaply: `route: "responses"` applies its own constants (RESPONSES_* below).
  */
 import type { ChatParams, ContentPart, Message } from "../protocol/chat.ts";
-import type { TokenCounter } from "./tiktoken.ts";
+import { bareOpenAIId, O_SERIES, type TokenCounter } from "./tiktoken.ts";
 import { type ImageScheme, imageSchemeFor, imageTokens } from "./image-tokens.ts";
 import { renderToolsAsTypeScript } from "./tool-text.ts";
 
@@ -152,7 +152,8 @@ function countMessage(message: Message, encoder: TokenCounter, reasoning: boolea
         hasResults = true;
         break;
       case "reasoning":
-        // Chat Completions has no field to hand reasoning back in: not sent.
+        // Not counted: OpenAI's Chat Completions takes no reasoning back (the fields some hosts take, DeepSeek's
+        // reasoning_content, OpenRouter's reasoning_details, Copilot's reasoning_opaque, are not fitted here).
         break;
       default:
         part satisfies never;
@@ -214,20 +215,12 @@ function parseArguments(text: string): unknown {
   }
 }
 
-function bareId(model: string): string {
-  return model
-    .trim()
-    .toLowerCase()
-    .replace(/^ft:/, "")
-    .replace(/^openai[/.]/, "");
-}
-
 function isGptOss(model: string): boolean {
-  return bareId(model).startsWith("gpt-oss");
+  return bareOpenAIId(model).startsWith("gpt-oss");
 }
 
 /** o-series, gpt-5, gpt-oss: the models that read harmony-style prompts. */
 function isReasoningModel(model: string): boolean {
-  const id = bareId(model);
-  return /^o\d+(?:$|-)/.test(id) || id.startsWith("gpt-5") || id.startsWith("gpt-oss") || id.startsWith("codex-mini");
+  const id = bareOpenAIId(model);
+  return O_SERIES.test(id) || id.startsWith("gpt-5") || id.startsWith("gpt-oss") || id.startsWith("codex-mini");
 }

@@ -111,7 +111,9 @@ export function tokensForSize({ width, height }: { width: number; height: number
       return claudePatches(width, height, scheme.maxEdge, scheme.maxTokens);
     case "gemini-tiles": {
       if (width <= 384 && height <= 384) return 258;
-      const unit = Math.max(1, Math.floor(Math.min(width, height) / 1.5));
+      // The guide's crop unit, ⌊shorter side / 1.5⌋, held to 256–768 px: unclamped, a 2560x40 toolbar
+      // screenshot would be 198 tiles (51,084 tokens); what Gemini bills for such thin images is unverified.
+      const unit = Math.min(768, Math.max(256, Math.floor(Math.min(width, height) / 1.5)));
       return 258 * Math.ceil(width / unit) * Math.ceil(height / unit);
     }
     default:

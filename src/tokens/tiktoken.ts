@@ -61,7 +61,16 @@ const PREFIXES: ReadonlyArray<readonly [string, EncodingName]> = [
 ];
 
 /** o1, o3, o4-mini, ... (and their dated snapshots). */
-const O_SERIES = /^o\d+(?:$|-)/;
+export const O_SERIES = /^o\d+(?:$|-)/;
+
+/** An OpenAI model id without the namespace gateways and fine-tunes add: `openai/gpt-4o`, `openai.gpt-oss-120b-1:0`, `ft:gpt-4o-mini:org::id`. */
+export function bareOpenAIId(model: string): string {
+  return model
+    .trim()
+    .toLowerCase()
+    .replace(/^ft:/, "")
+    .replace(/^openai[/.]/, "");
+}
 
 /**
  * The encoding of an OpenAI model id, by family prefix; undefined for models
@@ -70,11 +79,7 @@ const O_SERIES = /^o\d+(?:$|-)/;
  * `openai.gpt-oss-120b-1:0` (Bedrock), `ft:gpt-4o-mini:org::id`.
  */
 export function encodingForModel(model: string): EncodingName | undefined {
-  const id = model
-    .trim()
-    .toLowerCase()
-    .replace(/^ft:/, "")
-    .replace(/^openai[/.]/, "");
+  const id = bareOpenAIId(model);
   if (O_SERIES.test(id)) return "o200k_base";
   for (const [prefix, encoding] of PREFIXES) {
     if (id.startsWith(prefix)) return encoding;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import type { Message } from "../../src/protocol/chat.ts";
 import { createHarness, terminalOf } from "../support/in-process.ts";
 
 /**
@@ -9,7 +10,7 @@ import { createHarness, terminalOf } from "../support/in-process.ts";
  * claude-sonnet-4 tool.yaml, which Anthropic billed 394 input tokens
  * (test/fixtures/tokens/pairs/anthropic.json), Vertex 394 for Claude 3.7.
  */
-const messages = [
+const messages: Message[] = [
   { role: "system", content: "You are a helpful assistant" },
   { role: "user", content: "What's the weather in Florence,Italy?" },
 ];
@@ -48,5 +49,17 @@ describe("local count_tokens goes through the family estimate", () => {
     expect(answer).toMatchObject({ exact: false, method: "estimate" });
     expect(answer.input_tokens).toBeGreaterThan(20);
     expect(answer.input_tokens).toBeLessThan(40);
+  });
+});
+
+describe("OpenRouter counts OpenAI's models as Responses, gpt-oss as Chat", () => {
+  test("gpt-oss with a tool gets the Chat framing its Chat hosts bill; an OpenAI model the Responses one", async () => {
+    const { countLocally } = await import("../../src/tokens/local-count.ts");
+    const asRoute = async (model: string, route: "chat" | "responses") =>
+      (await countLocally({ model, messages, tools }, { provider: "openrouter", encoding: "o200k_base", route })).input_tokens;
+    // Responses bills a reasoning model's tools about 83 tokens below Chat (chat-tokens.ts), so the two routes differ.
+    expect(await asRoute("openai/gpt-oss-120b", "chat")).toBeGreaterThan((await asRoute("openai/gpt-oss-120b", "responses")) + 50);
+    expect((await count("openrouter", "openai/gpt-oss-120b", true)).input_tokens).toBe(await asRoute("openai/gpt-oss-120b", "chat"));
+    expect((await count("openrouter", "openai/gpt-5", true)).input_tokens).toBe(await asRoute("openai/gpt-5", "responses"));
   });
 });

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { Tiktoken } from "js-tiktoken/lite";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import o200k from "js-tiktoken/ranks/o200k_base";
-import { BpeCount, compilePreTokenPattern, countBpeTokens, loadRankMap, MAX_PIECE_CHARS, PieceCache, type RankFile } from "../../src/tokens/bpe.ts";
+import { BpeCount, compilePreTokenPattern, countBpeTokens, MAX_PIECE_CHARS, PieceCache } from "../../src/tokens/bpe.ts";
+import { loadRankMap, type RankFile } from "./rank-file.ts";
 import fixture from "../fixtures/tokens/recorded-prompts.json" with { type: "json" };
 
 /**

@@ -35,6 +35,12 @@ describe("tokensForSize against published and billed figures", () => {
   });
 });
 
+describe("a thin image on Gemini 2 is not hundreds of tiles", () => {
+  test("2560x40: the crop unit is held at 256 px, so 10 x 1 tiles, not 99 x 2", () => {
+    expect(tokensForSize({ width: 2560, height: 40 }, imageSchemeFor("gemini-2.0-flash"))).toBe(258 * 10);
+  });
+});
+
 describe("imageSchemeFor", () => {
   test.each([
     ["gpt-4o-2024-08-06", { kind: "tiles", base: 85, tile: 170 }],

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import o200k from "js-tiktoken/ranks/o200k_base";
-import { loadRankMap } from "../../src/tokens/bpe.ts";
+import { loadRankMap } from "./rank-file.ts";
 import { decodeBase91, RANK_ALPHABET, rankMapOf, unpackCl100k, unpackO200k } from "../../src/tokens/rank-data.ts";
 import * as packedCl100k from "../../src/tokens/ranks/cl100k_base.ts";
 import * as packedO200k from "../../src/tokens/ranks/o200k_base.ts";

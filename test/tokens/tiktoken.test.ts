@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import o200k from "js-tiktoken/ranks/o200k_base";
-import { compilePreTokenPattern, loadRankMap } from "../../src/tokens/bpe.ts";
+import { compilePreTokenPattern } from "../../src/tokens/bpe.ts";
+import { loadRankMap } from "./rank-file.ts";
 import { Pacer } from "../../src/tokens/pacer.ts";
 import { type EncodingName, encoderOf, encodingForModel, getEncoder } from "../../src/tokens/tiktoken.ts";
 
