@@ -10,7 +10,10 @@
  * from those counts. The rules never branch on a count, so both runs ask for
  * the same texts.
  */
-import { Pacer } from "./pacer.ts";
+import { Pacer, yieldToEventLoop } from "./pacer.ts";
+
+/** Below this many characters in all, a count takes well under a slice: no yield before it. */
+const PACE_FROM_CHARS = 64 * 1024;
 import type { Encoder, TokenCounter } from "./tiktoken.ts";
 
 /** `count`'s result over `encoder`, counted a slice at a time; `exact` false once any text's count was not exact. */
@@ -22,6 +25,10 @@ export async function countPaced<T>(encoder: Encoder, count: (counter: TokenCoun
       return 0;
     },
   });
+  // A request with much to count was just parsed, itself a long run on the event loop: let other requests in first.
+  let chars = 0;
+  for (const text of wanted) chars += text.length;
+  if (chars > PACE_FROM_CHARS) await yieldToEventLoop();
   const pacer = new Pacer(signal);
   const counted = new Map<string, number>();
   let exact = true;
