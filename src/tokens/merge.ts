@@ -79,7 +79,7 @@ function offerPair(heap: PairHeap, bytes: Uint8Array, ranks: RankMap, two: Int32
  */
 const SHORT_KEY_BYTES = 6;
 
-export interface ShortRanks {
+interface ShortRanks {
   two: Int32Array;
   short: Map<number, number>;
 }

@@ -12,7 +12,7 @@
  * pings during it are answered within 38 ms (npm run bench, section 5b).
  * A MessageChannel yield costs nothing but lets no timer or I/O run in Bun.
  */
-export const SLICE_MS = 25;
+const SLICE_MS = 25;
 
 /** A macrotask boundary: lets stdin's lines and other requests' I/O run. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
