@@ -47,7 +47,7 @@ const KEYS: Array<[string, string]> = [
   ["GitHub ghv_", "ghv_abcdefghij0123456789"],
   ["GitHub ghr_", "ghr_abcdefghij0123456789"],
   ["GitHub github_pat_ (20 after the prefix)", "github_pat_11ABCDEFG_0123456789"],
-  ["Google OAuth ya29. (10 after the prefix)", "ya29.CANARY-_.0"],
+  ["Google OAuth ya29. (10 after the prefix)", ["ya29", "CANARY-_.0"].join(".")],
   ["Google API key AIza (30 after the prefix)", "AIzaSyA-0123456789_abcdefghijklmno"],
   ["Copilot tid= (6 before the first ;)", "tid=abc123;exp=1700000000;sku=free;8kp=1:abcd"],
   ["PEM private key", `-----BEGIN PRIVATE KEY-----\n${PEM_BODY}\n-----END PRIVATE KEY-----`],

@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { createStderrLogger, formatLogRecord } from "../../src/host/log.ts";
 import { BridgeError } from "../../src/protocol/errors.ts";
 import { registerSecret } from "../../src/redact.ts";
+import { GOOGLE_TOKEN_CANARY } from "../support/canary.ts";
 
 const SECRET = "log-secret-7f3a-0000";
 registerSecret(SECRET);
@@ -24,7 +25,7 @@ describe("every string of a record is redacted", () => {
       id: 3,
       request: { headers: { authorization: `Basic ${btoa(`user:${SECRET}`)}` }, list: [[`deep ${SECRET}`]] },
       [SECRET]: true,
-      token: "ya29.CANARY-not-a-live-token",
+      token: GOOGLE_TOKEN_CANARY,
       error: new BridgeError("AUTH_FAILED", `key ${SECRET} refused`, { providerType: SECRET, cause }),
     };
     const [line] = logged(fields);
