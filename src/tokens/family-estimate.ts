@@ -208,9 +208,12 @@ export function currentTurnStart(messages: ChatParams["messages"]): number {
  */
 const DUMMY_SIGNATURES = new Set(["context_engineering_is_the_way_to_go", "skip_thought_signature_validator"]);
 
+/** Base64 text, standard or URL-safe, padded or not. */
+const BASE64_TEXT = /^[A-Za-z0-9+/_-]*=*$/;
+
 /** Base64 text as a byte string; "" when it is not base64. */
 function latin1(base64: string): string {
-  if (!/^[A-Za-z0-9+/_-]*=*$/.test(base64)) return "";
+  if (!BASE64_TEXT.test(base64)) return "";
   const bytes = new Base64Bytes(base64);
   let text = "";
   for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes.byte(i));
@@ -244,7 +247,7 @@ const PART_OVERHEAD = 11;
  * Anthropic's signatures, text that is not base64 protobuf) counts as one.
  */
 export function signatureParts(signature: string): number {
-  if (signature.length < 8 || !/^[A-Za-z0-9+/_-]+=*$/.test(signature)) return 1;
+  if (signature.length < 8 || !BASE64_TEXT.test(signature)) return 1;
   const bytes = new Base64Bytes(signature);
   let parts = 0;
   for (let at = 0; at < bytes.length; ) {
@@ -309,7 +312,6 @@ export function packConstants(table: Readonly<Record<string, Constants>>): Recor
 }
 
 export const FAMILY_CONSTANTS: Readonly<Record<string, Constants>> = unpackConstants(packedFeatures, packedFamilies);
-const FAMILIES = FAMILY_CONSTANTS;
 
 export function estimateFamilyTokens(params: ChatParams, family: Family, provider: string | undefined, encoder: TokenCounter): number {
   const scheme = imageSchemeFor(params.model);
@@ -323,5 +325,5 @@ export function estimateFamilyTokens(params: ChatParams, family: Family, provide
       }
     }
   }
-  return applyConstants(requestFeatures(params, encoder), lookup(FAMILIES, family, provider)) + images;
+  return applyConstants(requestFeatures(params, encoder), lookup(FAMILY_CONSTANTS, family, provider)) + images;
 }
