@@ -18,6 +18,7 @@
  */
 import { FILE_REFUSED, type Deps } from "../deps.ts";
 import { BridgeError } from "../protocol/errors.ts";
+import { isJsonObject } from "../protocol/json.ts";
 import { registerSecret } from "../redact.ts";
 
 export type StoredCredentials = Record<string, unknown>;
@@ -56,13 +57,13 @@ async function readStore(deps: Deps, signal?: AbortSignal): Promise<StoreFile | 
     // Never echo the content (nor the parser's excerpt of it): it holds secrets.
     return { damaged: "not valid JSON" };
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { damaged: "not a JSON object" };
+  if (!isJsonObject(parsed)) return { damaged: "not a JSON object" };
   const providers = (parsed as { providers?: unknown }).providers;
   if (typeof providers !== "object" || providers === null) return { damaged: "missing providers object" };
   // An array here would take a provider's entry as a property and JSON.stringify would drop it: stored, then lost.
   if (Array.isArray(providers)) return { damaged: "providers is an array, not an object keyed by provider" };
   for (const [name, entry] of Object.entries(providers)) {
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return { damaged: `providers.${name} is not an object` };
+    if (!isJsonObject(entry)) return { damaged: `providers.${name} is not an object` };
   }
   return { version: 1, providers: providers as Record<string, StoredCredentials> };
 }

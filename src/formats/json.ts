@@ -1,11 +1,11 @@
 /** Small readers and writers of provider JSON, shared by the dialects. */
 import { BridgeError } from "../protocol/errors.ts";
+import { isJsonObject, type JsonObject } from "../protocol/json.ts";
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject };
 
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+/** The dialects' name for protocol/json.ts's one object test. */
+export const isRecord = isJsonObject;
 
 export function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;

@@ -11,12 +11,9 @@
 import data from "../catalog/rules.json" with { type: "json" };
 import { findModel, type ProviderId } from "../catalog/catalog.ts";
 import { EFFORTS } from "../protocol/chat.ts";
+import { isJsonObject } from "../protocol/json.ts";
 import { globRegex, inVersionRange, modelKey, modelVersion } from "./model-key.ts";
 import { DIALECTS, DROPPABLE, THINKING_STYLES, type Dialect, type ModelRules, type ResolvedRules, type Rule, type RuleField } from "./types.ts";
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function stringList(value: unknown, where: string, allowed?: readonly string[]): string[] {
   if (!Array.isArray(value) || value.length === 0 || !value.every((item) => typeof item === "string" && item !== "")) {
@@ -86,11 +83,11 @@ export function parseRules(value: unknown, where = "rules"): Rule[] {
   if (!Array.isArray(value)) throw new Error(`${where}: must be an array`);
   return value.map((item, i) => {
     const at = `${where}[${i}]`;
-    if (!isObject(item)) throw new Error(`${at}: must be an object`);
+    if (!isJsonObject(item)) throw new Error(`${at}: must be an object`);
     if (typeof item.id !== "string" || item.id === "") throw new Error(`${at}.id: must be a non-empty string`);
     if (typeof item.source !== "string" || item.source.length < 8) throw new Error(`${at}.source: must name the rule's public source`);
-    if (!isObject(item.match)) throw new Error(`${at}.match: must be an object`);
-    if (!isObject(item.set) || Object.keys(item.set).length === 0) throw new Error(`${at}.set: must be a non-empty object`);
+    if (!isJsonObject(item.match)) throw new Error(`${at}.match: must be an object`);
+    if (!isJsonObject(item.set) || Object.keys(item.set).length === 0) throw new Error(`${at}.set: must be a non-empty object`);
     const match = item.match;
     for (const key of Object.keys(match)) {
       if (!["provider", "dialect", "model", "version"].includes(key)) throw new Error(`${at}.match.${key}: unknown field`);

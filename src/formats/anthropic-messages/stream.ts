@@ -42,6 +42,7 @@ import { classifyAnthropicStreamError } from "./errors.ts";
 import { mapAnthropicFinishReason } from "./finish.ts";
 import { mapAnthropicUsage } from "./usage.ts";
 import { str } from "../json.ts";
+import { asJsonObject } from "../../protocol/json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -109,7 +110,7 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
   }
 
   private messageStart(payload: Json, out: StreamEvent[]): void {
-    const message = record(payload["message"]);
+    const message = asJsonObject(payload["message"]);
     const id = str(message?.["id"]);
     if (this.started) {
       if (id === this.messageId) return; // a duplicated frame: its figures are already counted
@@ -125,7 +126,7 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
     if (message === undefined) return;
     const model = message["model"];
     if (typeof model === "string" && model !== "") out.push({ type: "model", model });
-    const usage = record(message["usage"]);
+    const usage = asJsonObject(message["usage"]);
     if (usage === undefined) return;
     for (const field of CACHE_FIELDS) if (typeof usage[field] === "number") this.startCache[field] = usage[field];
     out.push({ type: "usage", usage: mapAnthropicUsage(usage) });
@@ -133,7 +134,7 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
 
   private blockStart(payload: Json, out: StreamEvent[]): void {
     const index = payload["index"];
-    const block = record(payload["content_block"]);
+    const block = asJsonObject(payload["content_block"]);
     if (typeof index !== "number" || block === undefined) return;
     switch (block["type"]) {
       case "text": {
@@ -163,7 +164,7 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
   }
 
   private blockDelta(payload: Json, out: StreamEvent[]): void {
-    const delta = record(payload["delta"]);
+    const delta = asJsonObject(payload["delta"]);
     if (delta === undefined) return;
     switch (delta["type"]) {
       case "text_delta": {
@@ -212,9 +213,9 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
   }
 
   private messageDelta(payload: Json, out: StreamEvent[]): void {
-    const usage = record(payload["usage"]);
+    const usage = asJsonObject(payload["usage"]);
     if (usage !== undefined) out.push({ type: "usage", usage: mapAnthropicUsage(this.withStartCache(usage)) });
-    const delta = record(payload["delta"]);
+    const delta = asJsonObject(payload["delta"]);
     const reason = delta?.["stop_reason"];
     if (typeof reason === "string" && reason !== "" && !this.finished) {
       this.finished = true;
@@ -223,7 +224,7 @@ export class AnthropicStreamMapper implements StreamMapper<SseEvent> {
         finish_reason: mapAnthropicFinishReason(reason),
         raw: reason,
       };
-      const details = record(delta?.["stop_details"]);
+      const details = asJsonObject(delta?.["stop_details"]);
       if (details !== undefined) finish.details = details;
       out.push(finish);
     }
@@ -249,16 +250,12 @@ function parseEvent(data: string): Json {
   } catch (cause) {
     throw new BridgeError("STREAM_ERROR", `malformed JSON in an Anthropic stream event: ${data.slice(0, 200)}`, { cause });
   }
-  const payload = record(value);
+  const payload = asJsonObject(value);
   if (payload === undefined) throw new BridgeError("STREAM_ERROR", `unexpected Anthropic stream event: ${data.slice(0, 200)}`);
   return payload;
 }
 
 function isNonEmptyObject(value: unknown): boolean {
-  const object = record(value);
+  const object = asJsonObject(value);
   return object !== undefined && Object.keys(object).length > 0;
-}
-
-function record(value: unknown): Json | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }

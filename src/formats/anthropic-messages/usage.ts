@@ -16,6 +16,7 @@
  * absent or `null` next to it counts as 0 (the API types them `number | null`).
  */
 import type { Usage } from "../../protocol/chunks.ts";
+import { asJsonObject } from "../../protocol/json.ts";
 
 export function mapAnthropicUsage(usage: Record<string, unknown>): Partial<Usage> {
   const out: Partial<Usage> = {};
@@ -49,7 +50,7 @@ export function mapAnthropicUsage(usage: Record<string, unknown>): Partial<Usage
     out.output_tokens = total;
   }
 
-  const details = record(usage["output_tokens_details"]);
+  const details = asJsonObject(usage["output_tokens_details"]);
   const thinking = num(details?.["thinking_tokens"]);
   if (thinking !== undefined) out.reasoning_tokens = thinking;
   return out;
@@ -57,13 +58,9 @@ export function mapAnthropicUsage(usage: Record<string, unknown>): Partial<Usage
 
 function compactionIterations(value: unknown): Record<string, unknown>[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((step): step is Record<string, unknown> => record(step)?.["type"] === "compaction");
+  return value.filter((step): step is Record<string, unknown> => asJsonObject(step)?.["type"] === "compaction");
 }
 
 function num(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

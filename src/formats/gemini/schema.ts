@@ -39,6 +39,8 @@
  * schema than the tool validates; the tool still rejects bad arguments.
  */
 
+import { isJsonObject } from "../../protocol/json.ts";
+
 type Schema = Record<string, unknown>;
 
 /**
@@ -185,5 +187,5 @@ function list(value: unknown): unknown[] {
 }
 
 function isSchema(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isJsonObject(value);
 }

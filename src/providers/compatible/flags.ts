@@ -10,6 +10,7 @@
  */
 import type { OpenAIChatOptions } from "../../formats/openai-chat/index.ts";
 import type { ReasoningField } from "../../formats/openai-chat/stream.ts";
+import { isJsonObject } from "../../protocol/json.ts";
 
 export interface CompatFlags {
   /** The request field that carries `max_tokens`: servers that predate `max_completion_tokens` ignore it (Ollama) or refuse it (Mistral). */
@@ -81,7 +82,7 @@ export function chatOptions(flags: CompatFlags): OpenAIChatOptions {
  * values. Throws an Error naming the first problem (`where.flag`).
  */
 export function checkFlags(value: unknown, where: string): Partial<CompatFlags> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${where}: must be an object`);
+  if (!isJsonObject(value)) throw new Error(`${where}: must be an object`);
   const out: Record<string, unknown> = {};
   for (const [name, flag] of Object.entries(value)) {
     const allowed = FLAG_VALUES[name as FlagName] as readonly unknown[] | undefined;

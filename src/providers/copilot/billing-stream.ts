@@ -23,6 +23,7 @@
 import type { SseEvent } from "../../decode/sse-event.ts";
 import type { StreamMapper } from "../../formats/types.ts";
 import type { Cost, StreamEvent, Usage } from "../../protocol/chunks.ts";
+import { asJsonObject } from "../../protocol/json.ts";
 import { billCall, readCopilotUsage, type CopilotTokenPrices, type CopilotUsageBlock } from "./billing.ts";
 
 type FinishEvent = Extract<StreamEvent, { type: "finish" }>;
@@ -103,7 +104,7 @@ class BilledMapper implements StreamMapper<SseEvent> {
     } catch {
       return; // the dialect mapper reports a malformed event itself, as a STREAM_ERROR
     }
-    const raw = typeof payload === "object" && payload !== null ? (payload as { copilot_usage?: unknown }).copilot_usage : undefined;
+    const raw = asJsonObject(payload)?.["copilot_usage"];
     const block = readCopilotUsage(raw);
     if (block === undefined) return;
     this.raw = raw;
