@@ -74,7 +74,7 @@ export async function refreshCatalog(ctx: ActionContext<RequestOf<"refresh_catal
     throw refused((error as Error).message, error);
   }
   const providers = Object.keys(converted.counts) as ProviderId[];
-  const got = providers.reduce((sum, provider) => sum + (converted.counts[provider] ?? 0), 0);
+  const got = parsed.models;
   const expected = providers.reduce((sum, provider) => sum + bundledModelCount(provider), 0);
   if (got < expected * MIN_MODEL_SHARE) {
     throw refused(`the answer lists ${got} models of ${providers.join(", ")}, where the bundled catalog has ${expected}`);

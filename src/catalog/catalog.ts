@@ -279,10 +279,15 @@ export function listCatalogModels(provider: ProviderId): CatalogModel[] {
  * Vertex answers `claude-3-7-sonnet@20250219` as `claude-3-7-sonnet-20250219`:
  * recordings/vertex/claude-text.ndjson).
  */
+/** A model id without its snapshot date: `-2025-08-07` (OpenAI) or `-20250929` (Anthropic). */
+export function withoutDateSuffix(id: string): string {
+  return id.replace(/-\d{4}-\d{2}-\d{2}$/, "").replace(/-\d{8}$/, "");
+}
+
 export function priceIds(answered: string, requested?: string): string[] {
   const ids: string[] = [];
   for (const id of requested === undefined ? [answered] : [answered, requested]) {
-    const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "").replace(/-\d{8}$/, "");
+    const undated = withoutDateSuffix(id);
     const date = /-(\d{8})$/.exec(id)?.[1];
     ids.push(id, undated);
     if (date !== undefined) ids.push(`${undated}@${date}`);

@@ -18,7 +18,7 @@
  *   an OpenAI fine-tune (`ft:base:org::id`) is its base model.
  * Lower case throughout.
  */
-import { BEDROCK_GEOGRAPHY_PREFIX } from "../catalog/catalog.ts";
+import { BEDROCK_GEOGRAPHY_PREFIX, withoutDateSuffix } from "../catalog/catalog.ts";
 
 const CLAUDE_VENDOR = /^anthropic\./;
 
@@ -31,7 +31,7 @@ export function modelKey(modelId: string): string {
   id = id.replace(/-v\d+(?::\d+)?$/, "");
   const at = id.indexOf("@");
   if (at > 0) id = id.slice(0, at);
-  id = id.replace(/-\d{4}-\d{2}-\d{2}$/, "").replace(/-\d{8}$/, "");
+  id = withoutDateSuffix(id);
   if (id.startsWith("claude")) id = id.replace(/(\d)\.(\d)/g, "$1-$2");
   return id;
 }

@@ -43,8 +43,7 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   const out = rest as Omit<P, "reasoning"> & ShapedParams;
   let plan = planReasoning(reasoning, resolved, why, adjust);
   const thinkingOff = (reason: string): void => {
-    // What the reasoning had been mapped to (or added as) no longer matters: only the outcome is reported.
-    for (let i = adjustments.length - 1; i >= 0; i--) if (/^reasoning(\.|$)/.test(adjustments[i]!.param)) adjustments.splice(i, 1);
+    dropReasoningAdjustments(adjustments);
     plan = offThinking(rules.thinking ?? "none", rules);
     if (reasoning !== undefined) adjust({ param: "reasoning", action: "dropped", from: reasoning, reason });
     else if (plan.thinking !== undefined) adjust({ param: "reasoning", action: "added", to: plan.thinking, reason });
@@ -80,7 +79,7 @@ export function shapeChat<P extends ChatParams>(provider: string, dialect: Diale
   }
   if (plan.thinking?.type === "effort" && rules.effort_with_tools === false && (out.tools?.length ?? 0) > 0) {
     // Not even "none" may be sent (livekit/agents#5084): the field goes, and the model thinks as it does unasked.
-    for (let i = adjustments.length - 1; i >= 0; i--) if (/^reasoning(\.|$)/.test(adjustments[i]!.param)) adjustments.splice(i, 1);
+    dropReasoningAdjustments(adjustments);
     if (reasoning !== undefined) {
       adjust({
         param: "reasoning",
@@ -307,4 +306,9 @@ function renameTools(out: ShapedParams, names: ToolNames, reason: string, adjust
     return { ...message, content: message.content.map((part) => (part.type === "tool_call" ? { ...part, name: names.provider(part.name) } : part)) };
   });
   if (typeof out.tool_choice === "object") out.tool_choice = { name: names.provider(out.tool_choice.name) } satisfies ToolChoice;
+}
+
+/** What the reasoning had been mapped to (or added as) no longer matters once the outcome is reported: those adjustments go. */
+function dropReasoningAdjustments(adjustments: Adjustment[]): void {
+  for (let i = adjustments.length - 1; i >= 0; i--) if (/^reasoning(\.|$)/.test(adjustments[i]!.param)) adjustments.splice(i, 1);
 }

@@ -119,6 +119,7 @@ interface CompiledRule {
 
 let bundled: CompiledRule[] | undefined;
 let extra: CompiledRule[] = [];
+let combined: CompiledRule[] | undefined;
 
 function compile(rules: Rule[]): CompiledRule[] {
   return rules.map((rule) => (rule.match.model === undefined ? { rule } : { rule, models: rule.match.model.map(globRegex) }));
@@ -126,12 +127,15 @@ function compile(rules: Rule[]): CompiledRule[] {
 
 function table(): CompiledRule[] {
   bundled ??= compile(parseRules((data as { rules: unknown }).rules, "src/catalog/rules.json rules"));
-  return extra.length === 0 ? bundled : [...bundled, ...extra];
+  // Joined once per setExtraRules, not on every request.
+  combined ??= extra.length === 0 ? bundled : [...bundled, ...extra];
+  return combined;
 }
 
 /** Rules to apply after the bundled ones (the catalog override file); replaces any set before. */
 export function setExtraRules(rules: Rule[]): void {
   extra = compile(rules);
+  combined = undefined;
 }
 
 /** The bundled table as written (for tests and documentation). */
