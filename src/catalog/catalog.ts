@@ -15,6 +15,10 @@ import data from "./models.json" with { type: "json" };
  */
 export type ProviderId = string;
 
+/** The per-million-token prices a price (and each of its tiers) can give. */
+export const PRICE_FIELDS = ["input", "output", "cache_read", "cache_write"] as const;
+export type PriceField = (typeof PRICE_FIELDS)[number];
+
 /** The providers the bundled catalog lists models for, in its order. */
 export const PROVIDER_IDS: readonly ProviderId[] = Object.freeze(Object.keys((data as { providers: Record<string, unknown> }).providers));
 
@@ -246,9 +250,9 @@ function geographicProfile(base: CatalogModel, id: string, uplift: number): Cata
   if (known !== undefined) return known;
   const price = base.price!;
   const times = (value: number | null): number | null => (value === null ? null : Math.round(value * uplift * 1e6) / 1e6);
-  const scale = <T extends Partial<Record<"input" | "output" | "cache_read" | "cache_write", number | null>>>(prices: T): T => {
+  const scale = <T extends Partial<Record<PriceField, number | null>>>(prices: T): T => {
     const out: Record<string, unknown> = { ...prices };
-    for (const field of ["input", "output", "cache_read", "cache_write"] as const) {
+    for (const field of PRICE_FIELDS) {
       const value = prices[field];
       if (value !== undefined) out[field] = times(value);
     }

@@ -14,7 +14,7 @@
 import type { Deps } from "../deps.ts";
 import { parseRules, setExtraRules } from "../rules/table.ts";
 import type { Rule } from "../rules/types.ts";
-import { bundledDate, isBundled, PROVIDER_IDS, setCatalogLayers, type CatalogLayer, type ModelPatch, type ProviderId } from "./catalog.ts";
+import { bundledDate, isBundled, PRICE_FIELDS, PROVIDER_IDS, setCatalogLayers, type CatalogLayer, type ModelPatch, type ProviderId } from "./catalog.ts";
 import { isJsonObject } from "../protocol/json.ts";
 
 /** A catalog file larger than this is refused unread (the bundled one is ~100 KB). */
@@ -24,7 +24,6 @@ export const MAX_PRICE = 2000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PROVIDER_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 const TOKENIZERS = ["o200k_base", "cl100k_base"];
-const PRICE_FIELDS = ["input", "output", "cache_read", "cache_write"] as const;
 
 type Json = Record<string, unknown>;
 

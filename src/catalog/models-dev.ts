@@ -16,7 +16,7 @@
  * unknown one; Copilot's list-price equivalents are not taken (Copilot does
  * not bill them: src/catalog/README.md).
  */
-import { isBundled, type ProviderId } from "./catalog.ts";
+import { isBundled, PRICE_FIELDS, type ProviderId } from "./catalog.ts";
 import { isJsonObject } from "../protocol/json.ts";
 
 export const MODELS_DEV_URL = "https://models.dev/api.json";
@@ -35,7 +35,6 @@ const PROVIDERS: Record<string, ProviderId> = {
 /** Not chat models, whatever their modalities say. */
 const NOT_CHAT = /(embed|tts|whisper|transcribe|dall-e|image|moderation|realtime|audio|rerank)/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const PRICE_FIELDS = ["input", "output", "cache_read", "cache_write"] as const;
 
 type Json = Record<string, unknown>;
 const finite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
@@ -105,23 +104,24 @@ function count(value: unknown): number | null {
   return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : null;
 }
 
+/** `into` with each price field of `from` that is a finite number. */
+function pickPrices(from: Json, into: Json): Json {
+  for (const field of PRICE_FIELDS) if (finite(from[field])) into[field] = from[field];
+  return into;
+}
+
 function price(cost: unknown, date: string, source: string): Json | null {
   if (!isJsonObject(cost)) return null;
-  const out: Json = {};
-  for (const field of PRICE_FIELDS) if (finite(cost[field])) out[field] = cost[field];
+  const out = pickPrices(cost, {});
   if (out.input === undefined && out.output === undefined) return null;
   const tiers: Json[] = [];
   if (Array.isArray(cost.tiers)) {
     for (const tier of cost.tiers) {
       if (!isJsonObject(tier) || !isJsonObject(tier.tier) || !Number.isSafeInteger(tier.tier.size)) continue;
-      const entry: Json = { above_input_tokens: tier.tier.size };
-      for (const field of PRICE_FIELDS) if (finite(tier[field])) entry[field] = tier[field];
-      tiers.push(entry);
+      tiers.push(pickPrices(tier, { above_input_tokens: tier.tier.size }));
     }
   } else if (isJsonObject(cost.context_over_200k)) {
-    const entry: Json = { above_input_tokens: 200_000 };
-    for (const field of PRICE_FIELDS) if (finite(cost.context_over_200k[field])) entry[field] = cost.context_over_200k[field];
-    tiers.push(entry);
+    tiers.push(pickPrices(cost.context_over_200k, { above_input_tokens: 200_000 }));
   }
   if (tiers.length > 0) out.tiers = tiers;
   out.source = `models.dev api.json ${source === MODELS_DEV_URL ? "" : `(${source}) `}refreshed ${date}`.replace("  ", " ");
