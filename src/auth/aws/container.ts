@@ -6,19 +6,10 @@
  * Pod Identity rotates it, else `AWS_CONTAINER_AUTHORIZATION_TOKEN`).
  * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-container-credentials.html
  */
+import { readCredentialFile } from "../credential-file.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
-import {
-  awsHttp,
-  parseAwsExpiration,
-  parseAwsJson,
-  readAwsFile,
-  requireAwsField,
-  sigv4Credentials,
-  awsStatusError,
-  type AwsSourceContext,
-  type SigV4Credentials,
-} from "./source-context.ts";
+import { awsHttp, parseAwsExpiration, parseAwsJson, requireAwsField, sigv4Credentials, awsStatusError, type AwsSourceContext, type SigV4Credentials } from "./source-context.ts";
 
 const ECS_HOST = "http://169.254.170.2";
 
@@ -69,7 +60,7 @@ async function authorizationToken(ctx: AwsSourceContext): Promise<string | undef
   const env = ctx.deps.env;
   let token: string | undefined;
   if (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) {
-    const text = await readAwsFile(ctx.deps, env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, "container authorization token file");
+    const text = await readCredentialFile(ctx.deps, env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, "container authorization token file");
     if (text === null) {
       throw new BridgeError("AUTH_FAILED", `container authorization token file ${env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE} does not exist`);
     }

@@ -8,9 +8,10 @@
  * Parse errors give the file and line number, never the line: it may hold a
  * secret key.
  */
+import { readCredentialFile } from "../credential-file.ts";
 import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
-import { expandAwsPath, joinAwsPath, readAwsFile } from "./source-context.ts";
+import { expandAwsPath, joinAwsPath } from "./source-context.ts";
 
 export type AwsIniSections = Map<string, Record<string, string>>;
 
@@ -94,8 +95,8 @@ export function awsFilePaths(deps: Deps): { credentialsPath: string | undefined;
 /** `signal` ends a read that does not finish (a stalled mount); without one the host's own time limit does. */
 export async function loadAwsProfileFiles(deps: Deps, signal?: AbortSignal): Promise<AwsProfileFiles> {
   const { credentialsPath, configPath } = awsFilePaths(deps);
-  const credentialsText = credentialsPath === undefined ? null : await readAwsFile(deps, credentialsPath, "AWS credentials file", signal);
-  const configText = configPath === undefined ? null : await readAwsFile(deps, configPath, "AWS config file", signal);
+  const credentialsText = credentialsPath === undefined ? null : await readCredentialFile(deps, credentialsPath, "AWS credentials file", signal);
+  const configText = configPath === undefined ? null : await readCredentialFile(deps, configPath, "AWS config file", signal);
   const profiles = new Map<string, Record<string, string>>();
   const ssoSessions = new Map<string, Record<string, string>>();
   if (configText !== null) {

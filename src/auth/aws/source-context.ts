@@ -5,7 +5,7 @@
  * Error messages name the source and never carry a response body, since
  * credential answers are nothing but secrets.
  */
-import { CREDENTIAL_FILE_MAX_BYTES, describeReadFailure, type Deps } from "../../deps.ts";
+import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
 import type { AwsCredentials } from "../aws-credentials.ts";
@@ -136,19 +136,4 @@ export function expandAwsPath(path: string, home: string | undefined): string {
 
 export function joinAwsPath(...parts: string[]): string {
   return parts.map((part, index) => (index === 0 ? part.replace(/\/+$/, "") : part.replace(/^\/+|\/+$/g, ""))).join("/");
-}
-
-/**
- * Read a credential file through deps: a regular file of at most
- * CREDENTIAL_FILE_MAX_BYTES, read under the resolution's signal. A refusal or
- * failure is AUTH_FAILED naming the file and what is wrong with it; a read
- * the signal ended is its TIMEOUT or CANCELLED, as the host names it.
- */
-export async function readAwsFile(deps: Deps, path: string, what: string, signal?: AbortSignal): Promise<string | null> {
-  try {
-    return await deps.files.read(path, { maxBytes: CREDENTIAL_FILE_MAX_BYTES, ...(signal !== undefined && { signal }) });
-  } catch (error) {
-    if (error instanceof BridgeError) throw error;
-    throw new BridgeError("AUTH_FAILED", `cannot read ${what} ${path}${describeReadFailure(error)}`, { cause: error });
-  }
 }

@@ -5,6 +5,7 @@
  * We never refresh the token ourselves; an expired one asks for a new login.
  * @see https://docs.aws.amazon.com/singlesignon/latest/PortalAPIReference/API_GetRoleCredentials.html
  */
+import { readCredentialFile } from "../credential-file.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
 import type { AwsProfileFiles } from "./profile-files.ts";
@@ -15,7 +16,6 @@ import {
   joinAwsPath,
   parseAwsExpiration,
   parseAwsJson,
-  readAwsFile,
   requireAwsField,
   sigv4Credentials,
   awsStatusError,
@@ -51,7 +51,7 @@ export async function ssoCredentials(ctx: AwsSourceContext, profileName: string,
   if (home === undefined) throw new BridgeError("AUTH_FAILED", `${source}: no home directory known, so no SSO token cache`);
 
   const cachePath = joinAwsPath(home, ".aws", "sso", "cache", `${await sha1Hex(cacheKey)}.json`);
-  const text = await readAwsFile(ctx.deps, cachePath, "SSO token cache", ctx.signal);
+  const text = await readCredentialFile(ctx.deps, cachePath, "SSO token cache", ctx.signal);
   if (text === null) throw new BridgeError("AUTH_REQUIRED", `${source}: no cached SSO token (${cachePath}); ${login}`);
   const cache = parseAwsJson(text, `SSO token cache ${cachePath}`);
   const accessToken = requireAwsField(cache, "accessToken", `SSO token cache ${cachePath}`);

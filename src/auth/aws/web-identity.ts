@@ -5,9 +5,10 @@
  * or a profile's `web_identity_token_file` + `role_arn`. The file is re-read
  * on every refresh because the platform rotates it.
  */
+import { readCredentialFile } from "../credential-file.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
-import { expandAwsPath, readAwsFile, type AwsSourceContext, type SigV4Credentials } from "./source-context.ts";
+import { expandAwsPath, type AwsSourceContext, type SigV4Credentials } from "./source-context.ts";
 import { assumeRoleWithWebIdentity } from "./sts.ts";
 
 export interface WebIdentityConfig {
@@ -33,7 +34,7 @@ export function webIdentityFromEnv(ctx: AwsSourceContext): WebIdentityConfig | u
 
 export async function webIdentityCredentials(ctx: AwsSourceContext, config: WebIdentityConfig): Promise<SigV4Credentials> {
   const path = expandAwsPath(config.tokenFile, ctx.deps.home);
-  const text = await readAwsFile(ctx.deps, path, "web identity token file", ctx.signal);
+  const text = await readCredentialFile(ctx.deps, path, "web identity token file", ctx.signal);
   const token = text?.trim();
   if (!token) throw new BridgeError("AUTH_FAILED", `web identity token file ${path} is missing or empty`);
   registerSecret(token);

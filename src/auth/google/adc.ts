@@ -12,13 +12,14 @@
  * Discovery reads files but calls nothing; it yields a source to mint
  * tokens from and a cache key that changes whenever the key does.
  */
+import { readCredentialFile } from "../credential-file.ts";
 import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import type { ProviderParams } from "../../protocol/request.ts";
 import { registerSecret } from "../../redact.ts";
 import type { GoogleAccess } from "../google-credentials.ts";
 import { authorizedUserToken, parseAuthorizedUserKey } from "./authorized-user.ts";
-import { googleDigest, parseGoogleJsonObject, readGoogleFile, type GoogleMintedToken, type GoogleSourceContext } from "./context.ts";
+import { googleDigest, parseGoogleJsonObject, type GoogleMintedToken, type GoogleSourceContext } from "./context.ts";
 import { googleMetadataBase, googleMetadataDisabled, googleMetadataToken } from "./metadata.ts";
 import { parseServiceAccountKey, serviceAccountToken, type GoogleKeyProblem } from "./service-account.ts";
 
@@ -50,7 +51,7 @@ export async function discoverGoogleSource(deps: Deps, params: ProviderParams, s
   if (named) {
     const path = expandHome(named, deps.home);
     const origin = `GOOGLE_APPLICATION_CREDENTIALS ${path}`;
-    const text = await readGoogleFile(deps, path, "the Google credentials file", signal);
+    const text = await readCredentialFile(deps, path, "the Google credentials file", signal);
     if (text === null) throw new BridgeError("AUTH_FAILED", `GOOGLE_APPLICATION_CREDENTIALS names ${path}, which does not exist`);
     return sourceFromFile(text, `the Google credentials file ${path} (GOOGLE_APPLICATION_CREDENTIALS)`, origin);
   }
@@ -58,7 +59,7 @@ export async function discoverGoogleSource(deps: Deps, params: ProviderParams, s
 
   const candidates = gcloudAdcPaths(deps);
   for (const path of candidates) {
-    const text = await readGoogleFile(deps, path, "gcloud application default credentials", signal);
+    const text = await readCredentialFile(deps, path, "gcloud application default credentials", signal);
     if (text !== null) return sourceFromFile(text, `gcloud application default credentials ${path}`, `gcloud ADC ${path}`);
   }
   tried.push(

@@ -5,7 +5,7 @@
  * source and carry Google's `error` / `error_description`, never a body:
  * token answers are nothing but secrets.
  */
-import { CREDENTIAL_FILE_MAX_BYTES, describeReadFailure, type Deps } from "../../deps.ts";
+import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { redact, registerSecret } from "../../redact.ts";
 import { exchangeWithCredentialEndpoint, type CredentialHttpAnswer } from "../credential-http.ts";
@@ -98,21 +98,6 @@ export function googleTokenRefusal(source: string, answer: GoogleHttpAnswer, hin
     return new BridgeError("PROVIDER_ERROR", message, { ...options, retryable: true });
   }
   return new BridgeError("AUTH_FAILED", `${message}${hint ? `; ${hint}` : ""}`, options);
-}
-
-/**
- * Read a credential file through deps: a regular file of at most
- * CREDENTIAL_FILE_MAX_BYTES, read under the request's signal. A refusal or
- * failure is AUTH_FAILED naming the file and what is wrong with it; a read
- * the signal ended is its TIMEOUT or CANCELLED, as the host names it.
- */
-export async function readGoogleFile(deps: Deps, path: string, what: string, signal?: AbortSignal): Promise<string | null> {
-  try {
-    return await deps.files.read(path, { maxBytes: CREDENTIAL_FILE_MAX_BYTES, ...(signal !== undefined && { signal }) });
-  } catch (error) {
-    if (error instanceof BridgeError) throw error;
-    throw new BridgeError("AUTH_FAILED", `cannot read ${what} ${path}${describeReadFailure(error)}`, { cause: error });
-  }
 }
 
 /**
