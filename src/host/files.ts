@@ -22,6 +22,7 @@ import { untilAborted } from "../protocol/abort.ts";
 import { DEFAULT_READ_MAX_BYTES, FILE_REFUSED, type Env, type FileSystem, type ReadOptions } from "../deps.ts";
 import { BridgeError } from "../protocol/errors.ts";
 
+import { concatBytes } from "../http/bytes.ts";
 import { withFileLock } from "./file-lock.ts";
 import { loadFileModules as load } from "./fs-modules.ts";
 
@@ -191,12 +192,7 @@ async function readRegularFile(io: FileReadCalls, flags: typeof import("node:fs"
       total += bytesRead;
       if (total > limit) throw refusal(`it grew past the ${formatSize(limit)} limit while being read`);
     }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
+    const bytes = concatBytes(chunks, total);
     // TextDecoder drops a leading byte-order mark, which editors on Windows put in front of JSON and INI files.
     return new TextDecoder().decode(bytes);
   } finally {

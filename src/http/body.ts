@@ -11,6 +11,7 @@
  * it; an error answer is cut at its limit instead, since only its start is
  * needed to classify it.
  */
+import { concatBytes } from "./bytes.ts";
 import { BridgeError } from "../protocol/errors.ts";
 
 export interface BodyLimit {
@@ -83,14 +84,7 @@ async function collect(response: Response, limit: number, keepPartial: boolean):
     // Closes the connection when the body was not read to its end; a no-op when it was.
     reader.cancel().catch(() => {});
   }
-  if (chunks.length === 1) return { bytes: chunks[0]!, over };
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { bytes, over };
+  return { bytes: chunks.length === 1 ? chunks[0]! : concatBytes(chunks, total), over };
 }
 
 /** The host an answer came from (after redirects), for messages: never a path or query, which may carry secrets. */

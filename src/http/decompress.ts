@@ -14,6 +14,7 @@
  * by its reader within the same byte limits). Brotli has no header, so a br
  * body passes as it is: no Accept-Encoding offered it.
  */
+import { concatBytes } from "./bytes.ts";
 
 /** The fetch option, for Bun; other runtimes ignore unknown RequestInit fields. */
 export const NO_DECOMPRESSION = { decompress: false } as RequestInit;
@@ -59,12 +60,7 @@ function decodingBody(body: ReadableStream<Uint8Array>, coding: string): Readabl
       head.push(next.value);
       length += next.value.byteLength;
     }
-    const first = new Uint8Array(length);
-    let at = 0;
-    for (const part of head) {
-      first.set(part, at);
-      at += part.byteLength;
-    }
+    const first = concatBytes(head, length);
     const rest = new ReadableStream<Uint8Array>(
       {
         start(controller) {
