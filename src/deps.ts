@@ -3,6 +3,8 @@
  * injected as one record built in main.ts. Tests pass fakes (clock, fetch,
  * env, files) and never touch the real process.
  */
+import { systemErrorCode } from "./protocol/errors.ts";
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export type LogLevel = "error" | "warn" | "info" | "debug";
@@ -30,9 +32,9 @@ export const FILE_REFUSED = "FILE_REFUSED";
  * quote the path again, never the content).
  */
 export function describeReadFailure(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = systemErrorCode(error);
   if (code === FILE_REFUSED && error instanceof Error) return `: ${error.message}`;
-  return typeof code === "string" ? ` (${code})` : "";
+  return code !== undefined ? ` (${code})` : "";
 }
 
 export interface ReadOptions {

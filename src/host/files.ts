@@ -20,7 +20,7 @@ import type { Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { untilAborted } from "../protocol/abort.ts";
 import { DEFAULT_READ_MAX_BYTES, FILE_REFUSED, type Env, type FileSystem, type ReadOptions } from "../deps.ts";
-import { BridgeError } from "../protocol/errors.ts";
+import { BridgeError, systemErrorCode } from "../protocol/errors.ts";
 
 import { concatBytes } from "../http/bytes.ts";
 import { withFileLock } from "./file-lock.ts";
@@ -155,7 +155,7 @@ async function readRegularFile(io: FileReadCalls, flags: typeof import("node:fs"
     // Looked at before it is opened: opening a device can do things of its own (a tape rewinds, a watchdog starts).
     found = owned ? await io.lstat(path) : await io.stat(path);
   } catch (error) {
-    if (errorCode(error) === "ENOENT") return null;
+    if (systemErrorCode(error) === "ENOENT") return null;
     throw error;
   }
   refuseUnreadable(found, limit);
@@ -166,8 +166,8 @@ async function readRegularFile(io: FileReadCalls, flags: typeof import("node:fs"
     const mode = flags.O_RDONLY | (flags.O_NONBLOCK ?? 0) | (flags.O_NOCTTY ?? 0) | (owned ? (flags.O_NOFOLLOW ?? 0) : 0);
     handle = await io.open(path, mode);
   } catch (error) {
-    if (errorCode(error) === "ENOENT") return null;
-    if (owned && errorCode(error) === "ELOOP") throw refusal(SYMLINK, error);
+    if (systemErrorCode(error) === "ENOENT") return null;
+    if (owned && systemErrorCode(error) === "ELOOP") throw refusal(SYMLINK, error);
     throw error;
   }
   try {
@@ -226,17 +226,18 @@ function refusal(message: string, cause?: unknown): Error {
   return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code: FILE_REFUSED });
 }
 
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
-
 /** `PLUE_AUTH_FILE`, else `$XDG_DATA_HOME/plue-ai-provider/auth.json`, else `~/.local/share/plue-ai-provider/auth.json`. */
 export function authFilePath(env: Env, home: string): string {
-  if (env.PLUE_AUTH_FILE) return env.PLUE_AUTH_FILE;
-  // Joined by hand (node:path is loaded lazily); "/" is a separator on every platform Node runs on.
-  const dataHome = env.XDG_DATA_HOME || `${home.replace(/[\\/]+$/, "")}/.local/share`;
-  return `${dataHome.replace(/[\\/]+$/, "")}/plue-ai-provider/auth.json`;
+  return env.PLUE_AUTH_FILE || `${xdgDir(env.XDG_DATA_HOME, home, ".local/share")}/plue-ai-provider/auth.json`;
+}
+
+/**
+ * An XDG base directory: the variable's value, else `fallback` under the home
+ * directory; trailing separators trimmed. Joined by hand (node:path is loaded
+ * lazily); "/" is a separator on every platform Node runs on.
+ */
+function xdgDir(variable: string | undefined, home: string, fallback: string): string {
+  return (variable || `${home.replace(/[\\/]+$/, "")}/${fallback}`).replace(/[\\/]+$/, "");
 }
 
 /**
@@ -245,16 +246,13 @@ export function authFilePath(env: Env, home: string): string {
  * (`$XDG_CACHE_HOME/plue-ai-provider/catalog.json`).
  */
 export function catalogFilePaths(env: Env, home: string): { cache: string; override: string } {
-  const base = (variable: string | undefined, fallback: string): string => (variable || `${home.replace(/[\\/]+$/, "")}/${fallback}`).replace(/[\\/]+$/, "");
   return {
-    override: env.PLUE_MODELS_FILE || `${base(env.XDG_CONFIG_HOME, ".config")}/plue-ai-provider/models.json`,
-    cache: `${base(env.XDG_CACHE_HOME, ".cache")}/plue-ai-provider/catalog.json`,
+    override: env.PLUE_MODELS_FILE || `${xdgDir(env.XDG_CONFIG_HOME, home, ".config")}/plue-ai-provider/models.json`,
+    cache: `${xdgDir(env.XDG_CACHE_HOME, home, ".cache")}/plue-ai-provider/catalog.json`,
   };
 }
 
 /** The user's named OpenAI-compatible endpoints: `PLUE_PROVIDERS_FILE`, else `$XDG_CONFIG_HOME/plue-ai-provider/providers.json` (`~/.config/…`). */
 export function providersFilePath(env: Env, home: string): string {
-  if (env.PLUE_PROVIDERS_FILE) return env.PLUE_PROVIDERS_FILE;
-  const configHome = (env.XDG_CONFIG_HOME || `${home.replace(/[\\/]+$/, "")}/.config`).replace(/[\\/]+$/, "");
-  return `${configHome}/plue-ai-provider/providers.json`;
+  return env.PLUE_PROVIDERS_FILE || `${xdgDir(env.XDG_CONFIG_HOME, home, ".config")}/plue-ai-provider/providers.json`;
 }

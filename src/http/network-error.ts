@@ -3,7 +3,7 @@
  * report them differently (TypeError "fetch failed" with a `cause.code` on
  * Node/undici; Error with `code` such as ECONNRESET / ConnectionRefused on Bun).
  */
-import { BridgeError } from "../protocol/errors.ts";
+import { BridgeError, systemErrorCode } from "../protocol/errors.ts";
 
 const NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -42,14 +42,9 @@ const NETWORK_MESSAGES = [
   /typo in the url or port/i,
 ];
 
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
-
 export function isNetworkError(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 4; current = (current as Error).cause, depth++) {
-    const code = codeOf(current);
+    const code = systemErrorCode(current);
     if (code && NETWORK_CODES.has(code)) return true;
     if (current instanceof Error && NETWORK_MESSAGES.some((pattern) => pattern.test(current.message))) return true;
   }
@@ -59,7 +54,7 @@ export function isNetworkError(error: unknown): boolean {
 /** Turn whatever fetch or a body read threw into a BridgeError. */
 export function toTransportError(error: unknown, what: string): BridgeError {
   if (error instanceof BridgeError) return error;
-  const code = codeOf(error) ?? codeOf((error as Error | undefined)?.cause);
+  const code = systemErrorCode(error) ?? systemErrorCode((error as Error | undefined)?.cause);
   const detail = error instanceof Error ? error.message : String(error);
   // Anything fetch throws that is not an abort is a transport failure; the known shapes above only sharpen the wording.
   const kind = isNetworkError(error) ? "" : " (unrecognised transport failure)";

@@ -72,3 +72,9 @@ export function toBridgeError(error: unknown): BridgeError {
   const message = error instanceof Error ? error.message : String(error);
   return new BridgeError("INTERNAL", `internal error: ${message}`, { cause: error });
 }
+
+/** The string `code` a runtime error carries (Node's and Bun's `ECONNRESET`, `ENOENT`, ...), if any. */
+export function systemErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
