@@ -6,8 +6,8 @@
  * Errors users hit most (missing deployment, wrong resource, unsupported
  * api-version) are reworded to say which one is wrong.
  */
+import { localEncoding } from "./counting.ts";
 import { findApiKey, mergeHeaders, type ApiKeySource } from "../auth/api-key.ts";
-import { findModel } from "../catalog/catalog.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import type { Deps, StateSlot } from "../deps.ts";
 import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
@@ -18,7 +18,6 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { registerSecret } from "../redact.ts";
-import { encodingForModel } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing } from "./listing.ts";
 import type { ChatRequestParams, ModelEntry, Provider, ProviderCall, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
@@ -224,7 +223,7 @@ export const azureProvider: Provider = {
     // Counted as the route planChat takes: Chat unless `api` asks for Responses.
     return countLocally(params, {
       provider: "azure",
-      encoding: findModel("azure", params.model)?.tokenizer ?? encodingForModel(params.model),
+      encoding: localEncoding("azure", params.model),
       route: params.api ?? "chat",
       signal,
     });

@@ -8,7 +8,7 @@
 import { createAwsCredentialResolver, type AwsCredentialResolver, type AwsCredentials } from "../auth/aws-credentials.ts";
 import { awsServiceHost } from "../auth/aws/source-context.ts";
 import { signBedrockRequest } from "../auth/sigv4.ts";
-import { BEDROCK_GEOGRAPHY_PREFIX, findModel, type BedrockGeography } from "../catalog/catalog.ts";
+import { BEDROCK_GEOGRAPHY_PREFIX, type BedrockGeography } from "../catalog/catalog.ts";
 import { createBedrockStreamDecoder } from "../decode/stream-decoder.ts";
 import type { Deps, StateSlot } from "../deps.ts";
 import { classifyBedrockError, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
@@ -19,10 +19,9 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
-import { providerFirst } from "./counting.ts";
+import { localEncoding, providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
 import { countLocally } from "../tokens/local-count.ts";
-import { encodingForModel } from "../tokens/tiktoken.ts";
 import { shapeChat } from "../rules/shape.ts";
 
 /** One resolver (and so one credential cache) per process. */
@@ -237,5 +236,5 @@ function announcingModel<E>(mapper: StreamMapper<E>, model: string): StreamMappe
 
 /** OpenAI's open-weight models on Bedrock count exactly with their tokenizer; others get an estimate. */
 function localCount(params: ChatRequestParams, signal: AbortSignal): Promise<TokenCount> {
-  return countLocally(params, { provider: "bedrock", encoding: findModel("bedrock", params.model)?.tokenizer ?? encodingForModel(params.model), signal });
+  return countLocally(params, { provider: "bedrock", encoding: localEncoding("bedrock", params.model), signal });
 }

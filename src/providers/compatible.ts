@@ -18,8 +18,8 @@
  * - A server that does not answer the connection is named with its URL,
  *   and a local one is said not to be running.
  */
+import { localEncoding } from "./counting.ts";
 import { findApiKey, mergeHeaders, requireApiKey } from "../auth/api-key.ts";
-import { findModel } from "../catalog/catalog.ts";
 import type { Deps } from "../deps.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
@@ -31,7 +31,6 @@ import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { familyOf } from "../tokens/families.ts";
 import { countLocally } from "../tokens/local-count.ts";
-import { encodingForModel } from "../tokens/tiktoken.ts";
 import { chatOptions, GENERIC_FLAGS } from "./compatible/flags.ts";
 import { ReportedCostMeter } from "./compatible/reported-cost.ts";
 import { listingEntries } from "./compatible/models.ts";
@@ -162,7 +161,7 @@ export function createCompatibleProvider(spec: CompatibleSpec): Provider {
       // No compatible server has a counting endpoint in common: the model family's tokenizer, else a marked estimate.
       return countLocally(params, {
         provider: spec.id,
-        encoding: findModel(spec.id, params.model)?.tokenizer ?? encodingForModel(params.model),
+        encoding: localEncoding(spec.id, params.model),
         // gpt-oss is served there by Chat hosts (Groq, Cerebras), which bill its own framing.
         route: OPENAI_VIA_RESPONSES.has(spec.id) && familyOf(params.model) === "openai" ? "responses" : "chat",
         signal,

@@ -7,6 +7,7 @@
  * 2026-06-01) comes from Copilot's own answer and the prices from its
  * /models (src/providers/copilot/billing.ts), never from our catalog.
  */
+import { localEncoding } from "./counting.ts";
 import { mergeHeaders } from "../auth/api-key.ts";
 import {
   CLIENT_NOT_SUPPORTED,
@@ -22,7 +23,6 @@ import {
   type GitHubCredential,
 } from "../auth/copilot-token.ts";
 import { COPILOT_CLIENT_ID, COPILOT_SCOPE, pollForToken, requestDeviceCode } from "../auth/github-device-flow.ts";
-import { findModel } from "../catalog/catalog.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
 import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
@@ -36,7 +36,6 @@ import { runAttempts } from "../http/attempts.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
-import { encodingForModel } from "../tokens/tiktoken.ts";
 import { chooseOpenAIApi } from "./openai.ts";
 import { readTokenPrices } from "./copilot/billing.ts";
 import { CopilotBillingMeter } from "./copilot/billing-stream.ts";
@@ -324,7 +323,7 @@ export const copilotProvider: Provider = {
     // (Responses for the reasoning models) stands in for it, unless `api` forces one.
     return countLocally(params, {
       provider: "copilot",
-      encoding: findModel("copilot", params.model)?.tokenizer ?? encodingForModel(params.model),
+      encoding: localEncoding("copilot", params.model),
       route: chooseOpenAIApi(params),
       signal,
     });

@@ -7,7 +7,14 @@
  * timeout) the local count is answered and the reason logged at info. An
  * empty conversation is counted locally (Anthropic refuses one with 400).
  */
+import { findModel } from "../catalog/catalog.ts";
+import { encodingForModel } from "../tokens/tiktoken.ts";
 import type { ProviderCall, TokenCount } from "./types.ts";
+
+/** The tokenizer a provider's model counts with: the catalog's, else the one its OpenAI model name implies (undefined: estimated). */
+export function localEncoding(provider: string, model: string): string | undefined {
+  return findModel(provider, model)?.tokenizer ?? encodingForModel(model);
+}
 
 export async function providerFirst(
   call: ProviderCall,

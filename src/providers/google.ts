@@ -23,9 +23,7 @@
 import { findApiKey, mergeHeaders, requireApiKey, type ApiKeySource } from "../auth/api-key.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import type { Deps } from "../deps.ts";
-import { classifyGeminiError } from "../formats/gemini/errors.ts";
 import { createGeminiFormat, parseGeminiCountTokens } from "../formats/gemini/index.ts";
-import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
@@ -39,7 +37,7 @@ const DEFAULT_BASE = "https://generativelanguage.googleapis.com/v1beta";
 const API_VERSION = "v1beta";
 
 const geminiApiFormat = createGeminiFormat("google");
-const classifyGeminiApiError: ErrorClassifier = (response) => classifyGeminiError(response, "google");
+const classifyGeminiApiError = geminiApiFormat.classifyError;
 
 function baseUrl(params: ProviderParams, deps: Deps): string {
   if (params.base_url !== undefined) return params.base_url.replace(/\/+$/, "");

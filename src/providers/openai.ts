@@ -4,8 +4,8 @@
  * only API that returns their reasoning summaries and encrypted reasoning to
  * hand back); others to Chat Completions; `params.api` overrides.
  */
+import { localEncoding } from "./counting.ts";
 import { findApiKey, mergeHeaders, requireApiKey, type ApiKeySource } from "../auth/api-key.ts";
-import { findModel } from "../catalog/catalog.ts";
 import type { Deps } from "../deps.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
 import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
@@ -13,7 +13,6 @@ import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
 import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
 import { fetchJson } from "../http/json.ts";
 import type { ProviderParams } from "../protocol/request.ts";
-import { encodingForModel } from "../tokens/tiktoken.ts";
 import { catalogListing, mergeListing } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { resolveRules } from "../rules/table.ts";
@@ -92,7 +91,7 @@ export const openaiProvider: Provider = {
   async countTokens(params, { signal }): Promise<TokenCount> {
     return countLocally(params, {
       provider: "openai",
-      encoding: findModel("openai", params.model)?.tokenizer ?? encodingForModel(params.model),
+      encoding: localEncoding("openai", params.model),
       route: chooseOpenAIApi(params),
       signal,
     });

@@ -12,10 +12,8 @@ import type { Deps, StateSlot } from "../deps.ts";
 import { anthropicMessagesFormat } from "../formats/anthropic-messages/index.ts";
 import { classifyAnthropicError } from "../formats/anthropic-messages/errors.ts";
 import { encodeAnthropicRequest } from "../formats/anthropic-messages/request.ts";
-import { classifyGeminiError } from "../formats/gemini/errors.ts";
 import { createGeminiFormat, parseGeminiCountTokens } from "../formats/gemini/index.ts";
 import type { ChatFormat } from "../formats/types.ts";
-import type { ErrorClassifier } from "../http/client.ts";
 import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
@@ -35,7 +33,7 @@ import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, To
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
 
 const geminiFormat = createGeminiFormat("vertex");
-const classifyVertexGemini: ErrorClassifier = (response) => classifyGeminiError(response, "vertex");
+const classifyVertexGemini = geminiFormat.classifyError;
 
 /** The process's Google credential chain and its token cache (src/server/state.ts). */
 export const GOOGLE_CREDENTIALS: StateSlot<GoogleCredentialResolver> = { name: "google credentials", make: (deps) => createGoogleCredentialResolver(deps) };
