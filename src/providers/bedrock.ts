@@ -11,7 +11,7 @@ import { signBedrockRequest } from "../auth/sigv4.ts";
 import { BEDROCK_GEOGRAPHY_PREFIX, type BedrockGeography } from "../catalog/catalog.ts";
 import { createBedrockStreamDecoder } from "../decode/stream-decoder.ts";
 import type { Deps, StateSlot } from "../deps.ts";
-import { classifyBedrockError, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
+import { classifyBedrockError, isExpiredToken, isInferenceProfileRequired } from "../formats/bedrock-converse/errors.ts";
 import { bedrockConverseFormat } from "../formats/bedrock-converse/index.ts";
 import { encodeConverseRequest } from "../formats/bedrock-converse/request.ts";
 import type { StreamMapper } from "../formats/types.ts";
@@ -137,8 +137,7 @@ export const bedrockProvider: Provider = {
           modelId = `${profilePrefixForRegion(current.region)}.${previous}`;
           return `bedrock: ${previous} needs an inference profile in ${current.region}; retrying as ${modelId}`;
         }
-        // The header spells it ExpiredTokenException, a stream frame expiredTokenException.
-        if (!refreshedCredentials && error.providerType?.toLowerCase() === "expiredtokenexception") {
+        if (!refreshedCredentials && isExpiredToken(error)) {
           refreshedCredentials = true;
           resolverFor(deps).invalidate();
           resolveAgain = true;

@@ -123,6 +123,11 @@ export function isInferenceProfileRequired(error: unknown): boolean {
   return error instanceof BridgeError && error.providerType === ON_DEMAND_NOT_SUPPORTED;
 }
 
+/** Temporary credentials that expired: the header spells it ExpiredTokenException, a stream frame expiredTokenException. */
+export function isExpiredToken(error: unknown): boolean {
+  return error instanceof BridgeError && error.providerType?.toLowerCase() === "expiredtokenexception";
+}
+
 /**
  * The verdict for an exception name (any case) and its message, from the one
  * table above; undefined for a name it does not know, which the caller
