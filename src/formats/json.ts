@@ -1,11 +1,31 @@
 /** Small readers and writers of provider JSON, shared by the dialects. */
 import { BridgeError } from "../protocol/errors.ts";
-import { isJsonObject, type JsonObject } from "../protocol/json.ts";
+import { asJsonObject, isJsonObject, type JsonObject } from "../protocol/json.ts";
 
 export type { JsonObject };
 
 /** The dialects' name for protocol/json.ts's one object test. */
 export const isRecord = isJsonObject;
+
+/** A finite number of zero or more (a count, a price), else undefined. */
+export function amount(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * An event's JSON payload when its text names `marker`, for a watcher beside
+ * a dialect mapper (Copilot's billing, a reported cost): text deltas, which
+ * never name it, are not parsed a second time. Undefined for anything else,
+ * malformed JSON included: the dialect mapper reports that itself.
+ */
+export function payloadNaming(data: string, marker: string): JsonObject | undefined {
+  if (!data.includes(marker)) return undefined;
+  try {
+    return asJsonObject(JSON.parse(data));
+  } catch {
+    return undefined;
+  }
+}
 
 export function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;

@@ -16,6 +16,7 @@
 import type { SseEvent } from "../../decode/sse-event.ts";
 import type { StreamMapper } from "../../formats/types.ts";
 import type { Cost } from "../../protocol/chunks.ts";
+import { amount, payloadNaming } from "../../formats/json.ts";
 import { isJsonObject } from "../../protocol/json.ts";
 
 /** Parts may be rounded apart from the total by the server; beyond this they are not the same bill. */
@@ -30,38 +31,22 @@ export class ReportedCostMeter {
     this.billed = undefined;
     return {
       map: (event, out) => {
-        // Only the usage chunk names a cost: the rest are not parsed a second time.
-        if (event.data.includes('"cost"')) this.note(event.data);
+        const cost = readCost(payloadNaming(event.data, '"cost"')?.["usage"]);
+        if (cost !== undefined) this.billed = cost;
         inner.map(event, out);
       },
     };
-  }
-
-  private note(data: string): void {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(data);
-    } catch {
-      return; // the dialect mapper reports a malformed event itself, as a STREAM_ERROR
-    }
-    const usage = isJsonObject(payload) ? payload["usage"] : undefined;
-    const cost = readCost(usage);
-    if (cost !== undefined) this.billed = cost;
   }
 }
 
 /** A usage object's billed cost, or undefined when it is absent, partial, the fee of a BYOK call, or not a sane number. */
 export function readCost(usage: unknown): Cost | undefined {
   if (!isJsonObject(usage) || usage["is_byok"] === true) return undefined;
-  const total = usage["cost"];
+  const total = amount(usage["cost"]);
   const details = usage["cost_details"];
-  if (!isAmount(total) || !isJsonObject(details)) return undefined;
-  const input = details["upstream_inference_prompt_cost"];
-  const output = details["upstream_inference_completions_cost"];
-  if (!isAmount(input) || !isAmount(output) || Math.abs(input + output - total) > TOLERANCE) return undefined;
+  if (total === undefined || !isJsonObject(details)) return undefined;
+  const input = amount(details["upstream_inference_prompt_cost"]);
+  const output = amount(details["upstream_inference_completions_cost"]);
+  if (input === undefined || output === undefined || Math.abs(input + output - total) > TOLERANCE) return undefined;
   return { input, output, cache_read: 0, cache_write: 0, total };
-}
-
-function isAmount(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0;
 }

@@ -23,7 +23,7 @@
 import type { SseEvent } from "../../decode/sse-event.ts";
 import type { StreamMapper } from "../../formats/types.ts";
 import type { Cost, StreamEvent, Usage } from "../../protocol/chunks.ts";
-import { asJsonObject } from "../../protocol/json.ts";
+import { payloadNaming } from "../../formats/json.ts";
 import { billCall, readCopilotUsage, type CopilotTokenPrices, type CopilotUsageBlock } from "./billing.ts";
 
 type FinishEvent = Extract<StreamEvent, { type: "finish" }>;
@@ -96,15 +96,7 @@ class BilledMapper implements StreamMapper<SseEvent> {
   }
 
   private note(event: SseEvent): void {
-    // Most events are text deltas: only those that name the block are parsed a second time.
-    if (!event.data.includes('"copilot_usage"')) return;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(event.data);
-    } catch {
-      return; // the dialect mapper reports a malformed event itself, as a STREAM_ERROR
-    }
-    const raw = asJsonObject(payload)?.["copilot_usage"];
+    const raw = payloadNaming(event.data, '"copilot_usage"')?.["copilot_usage"];
     const block = readCopilotUsage(raw);
     if (block === undefined) return;
     this.raw = raw;

@@ -32,6 +32,7 @@ import { computeCost } from "../../catalog/cost.ts";
 import type { Tier } from "../../catalog/catalog.ts";
 import type { Cost, Usage } from "../../protocol/chunks.ts";
 import type { ModelEntry } from "../types.ts";
+import { amount } from "../../formats/json.ts";
 import { isJsonObject } from "../../protocol/json.ts";
 
 const USD_PER_AI_CREDIT = 0.01;
@@ -95,10 +96,6 @@ export interface CopilotBilling {
   cost: Cost | null;
   /** The billed amount in USD when `cost` is null. */
   total_usd?: number;
-}
-
-function amount(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /** Copilot's `copilot_usage` block, or undefined when it carries neither a total nor a token detail we understand. */
