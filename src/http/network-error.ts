@@ -42,13 +42,19 @@ const NETWORK_MESSAGES = [
   /typo in the url or port/i,
 ];
 
-export function isNetworkError(error: unknown): boolean {
+/** Whether `test` holds for the error or one of its first causes (four levels: fetch wraps the socket's error). */
+export function inCauseChain(error: unknown, test: (current: unknown) => boolean): boolean {
   for (let current = error, depth = 0; current && depth < 4; current = (current as Error).cause, depth++) {
-    const code = systemErrorCode(current);
-    if (code && NETWORK_CODES.has(code)) return true;
-    if (current instanceof Error && NETWORK_MESSAGES.some((pattern) => pattern.test(current.message))) return true;
+    if (test(current)) return true;
   }
   return false;
+}
+
+export function isNetworkError(error: unknown): boolean {
+  return inCauseChain(error, (current) => {
+    const code = systemErrorCode(current);
+    return (code !== undefined && NETWORK_CODES.has(code)) || (current instanceof Error && NETWORK_MESSAGES.some((pattern) => pattern.test(current.message)));
+  });
 }
 
 /** Turn whatever fetch or a body read threw into a BridgeError. */

@@ -26,7 +26,8 @@ import { createOpenAIChatFormat } from "../formats/openai-chat/index.ts";
 import { classifyOpenAIError } from "../formats/openai-chat/errors.ts";
 import { createOpenAIResponsesFormat } from "../formats/openai-responses/index.ts";
 import { fetchJson } from "../http/json.ts";
-import { BridgeError } from "../protocol/errors.ts";
+import { inCauseChain } from "../http/network-error.ts";
+import { BridgeError, systemErrorCode } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { familyOf } from "../tokens/families.ts";
@@ -74,12 +75,7 @@ export function compatibleProviders(endpoints: readonly CompatibleSpec[] = []): 
 const NOT_ANSWERING = new Set(["ECONNREFUSED", "ConnectionRefused", "FailedToOpenSocket", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
 function notAnswering(error: BridgeError): boolean {
-  if (error.code !== "NETWORK_ERROR") return false;
-  for (let current: unknown = error.cause, depth = 0; current && depth < 4; current = (current as Error).cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && NOT_ANSWERING.has(code)) return true;
-  }
-  return false;
+  return error.code === "NETWORK_ERROR" && inCauseChain(error.cause, (current) => NOT_ANSWERING.has(systemErrorCode(current) ?? ""));
 }
 
 /** A connection failure, restated with the server's URL (and, for a server on this machine, that it does not answer). */
