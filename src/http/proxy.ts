@@ -9,6 +9,7 @@
  * replay tests behind a corporate proxy.
  */
 import type { Env } from "../deps.ts";
+import { isLoopbackHost } from "./loopback.ts";
 
 export interface ProxyConfig {
   http?: string;
@@ -34,7 +35,7 @@ export function readProxyConfig(env: Env): ProxyConfig {
 /** Loopback, and link-local (the AWS instance metadata and container endpoints live there and never sit behind a proxy). */
 function isAlwaysDirect(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) || /^169\.254(\.\d{1,3}){2}$/.test(host);
+  return isLoopbackHost(host) || host.endsWith(".localhost") || /^169\.254(\.\d{1,3}){2}$/.test(host);
 }
 
 function bypassed(url: URL, noProxy: string[]): boolean {

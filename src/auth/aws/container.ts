@@ -10,6 +10,7 @@ import { readCredentialFile } from "../credential-file.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { registerSecret } from "../../redact.ts";
 import { awsHttp, parseAwsExpiration, parseAwsJson, requireAwsField, sigv4Credentials, awsStatusError, type AwsSourceContext, type SigV4Credentials } from "./source-context.ts";
+import { isLoopbackHost } from "../../http/loopback.ts";
 
 const ECS_HOST = "http://169.254.170.2";
 
@@ -19,7 +20,7 @@ const ECS_HOST = "http://169.254.170.2";
  */
 function isTrustedHttpHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host) || host === "169.254.170.2" || host === "169.254.170.23" || host === "fd00:ec2::23";
+  return isLoopbackHost(host) || host === "169.254.170.2" || host === "169.254.170.23" || host === "fd00:ec2::23";
 }
 
 export function isContainerConfigured(ctx: AwsSourceContext): boolean {

@@ -9,6 +9,7 @@ import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import { redact, registerSecret } from "../../redact.ts";
 import { exchangeWithCredentialEndpoint, type CredentialHttpAnswer } from "../credential-http.ts";
+import { isLoopbackHost } from "../../http/loopback.ts";
 
 export const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 export const GOOGLE_CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -112,9 +113,7 @@ export function checkGoogleTokenUri(value: string): URL | undefined {
   } catch {
     return undefined;
   }
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const loopback = host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-  return url.protocol === "https:" || (url.protocol === "http:" && loopback) ? url : undefined;
+  return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)) ? url : undefined;
 }
 
 /** SHA-256 hex of text: cache keys derived from secrets without keeping them readable. */

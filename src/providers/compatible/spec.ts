@@ -6,6 +6,7 @@ import type { Deps } from "../../deps.ts";
 import { BridgeError } from "../../protocol/errors.ts";
 import type { ProviderParams } from "../../protocol/request.ts";
 import type { CompatFlags } from "./flags.ts";
+import { isLoopbackHost } from "../../http/loopback.ts";
 
 export type CompatDialect = "chat" | "responses";
 
@@ -99,12 +100,10 @@ export function displayUrl(base: string): string {
   }
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /** Whether a base URL names this machine (a local server, wherever it is configured). */
 export function isLoopback(base: string): boolean {
   try {
-    return LOOPBACK.test(new URL(base).hostname);
+    return isLoopbackHost(new URL(base).hostname);
   } catch {
     return false;
   }
