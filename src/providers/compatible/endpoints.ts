@@ -16,7 +16,7 @@
  */
 import { describeReadFailure, type Deps } from "../../deps.ts";
 import { checkFlags, GENERIC_FLAGS } from "./flags.ts";
-import type { CompatibleSpec } from "./spec.ts";
+import { type CompatibleSpec, isHttpUrl } from "./spec.ts";
 import { isJsonObject } from "../../protocol/json.ts";
 
 /** A providers file larger than this is refused unread: a hundred endpoints take a few KB. */
@@ -62,7 +62,7 @@ function parseEntry(entry: unknown, where: string, reserved: ReadonlySet<string>
   if (typeof id !== "string" || !ID.test(id)) fail(`${where}.id`, "must be a lower-case id: letters, digits, _ and -, starting with a letter (at most 64)");
   if (reserved.has(id)) fail(`${where}.id`, `${id} is already a provider of this executable; choose another id`);
   if (name !== undefined && (typeof name !== "string" || name.trim() === "" || name.length > 100)) fail(`${where}.name`, "must be a string of 1 to 100 characters");
-  if (typeof baseUrl !== "string" || !/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) {
+  if (typeof baseUrl !== "string" || !isHttpUrl(baseUrl)) {
     fail(`${where}.base_url`, 'must be an http(s) URL, the part before /chat/completions (e.g. "http://127.0.0.1:8080/v1")');
   }
   if (keyEnv !== undefined && (typeof keyEnv !== "string" || !ENV_NAME.test(keyEnv))) fail(`${where}.api_key_env`, "must be an environment variable name");

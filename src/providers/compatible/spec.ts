@@ -37,13 +37,18 @@ const HOST_FORM = new Set(["OLLAMA_HOST"]);
  * The base URL of a request, without a trailing slash: `params.base_url`,
  * else the first environment variable set, else the spec's.
  */
+/** An http(s) URL with a host: what a base URL from the environment or the endpoints file must be. */
+export function isHttpUrl(value: string): boolean {
+  return /^https?:\/\/[^/]/i.test(value) && URL.canParse(value);
+}
+
 export function resolveBaseUrl(spec: CompatibleSpec, params: ProviderParams, deps: Pick<Deps, "env">): string {
   if (typeof params.base_url === "string") return params.base_url.replace(/\/+$/, "");
   for (const name of spec.base_url_env) {
     const value = deps.env[name]?.trim();
     if (!value) continue;
     const url = HOST_FORM.has(name) ? `${ollamaHostOrigin(value)}/v1` : value.replace(/\/+$/, "");
-    if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
+    if (!isHttpUrl(url)) {
       throw new BridgeError("PROVIDER_ERROR", `${spec.id}: ${name} is not an http(s) URL (${JSON.stringify(value.slice(0, 100))}); fix it or pass params.base_url`);
     }
     return url;
