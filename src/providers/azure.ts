@@ -6,6 +6,7 @@
  * Errors users hit most (missing deployment, wrong resource, unsupported
  * api-version) are reworded to say which one is wrong.
  */
+import { TimedCache } from "./timed-cache.ts";
 import { localEncoding } from "./counting.ts";
 import { findApiKey, mergeHeaders, type ApiKeySource } from "../auth/api-key.ts";
 import { createSseStreamDecoder } from "../decode/stream-decoder.ts";
@@ -139,7 +140,7 @@ export function deploymentListing(deployments: AzureDeployment[]): ModelEntry[] 
 /** How long a resource's deployment names are trusted for pricing (a new deployment shows up within this). */
 const DEPLOYMENTS_TTL_MS = 10 * 60 * 1000;
 /** The process's cache of Azure deployment names → models, per resource and credential (src/server/state.ts). */
-export const AZURE_DEPLOYMENTS: StateSlot<Map<string, { until: number; models: Map<string, string> }>> = { name: "azure deployments", make: () => new Map() };
+export const AZURE_DEPLOYMENTS: StateSlot<TimedCache<Map<string, string>>> = { name: "azure deployments", make: () => new TimedCache(DEPLOYMENTS_TTL_MS) };
 
 export const azureProvider: Provider = {
   id: "azure",
@@ -208,14 +209,14 @@ export const azureProvider: Provider = {
     const where = target(params, call.deps);
     // Per resource and credential: two accounts never share what they can see.
     const key = `${where.endpoint}\n${JSON.stringify(await authHeaders(params, call.deps))}`;
-    const perDeps = call.deps.state.get(AZURE_DEPLOYMENTS);
-    let known = perDeps.get(key);
-    if (known === undefined || known.until <= call.deps.now()) {
+    const cache = call.deps.state.get(AZURE_DEPLOYMENTS);
+    let known = cache.get(key, call.deps.now());
+    if (known === undefined) {
       const listing = await azureProvider.listModels(params, call);
-      known = { until: call.deps.now() + DEPLOYMENTS_TTL_MS, models: new Map(listing.flatMap((entry) => (entry.model ? [[entry.id, entry.model]] : []))) };
-      perDeps.set(key, known);
+      known = new Map(listing.flatMap((entry) => (entry.model ? [[entry.id, entry.model]] : [])));
+      cache.set(key, known, call.deps.now());
     }
-    return known.models.get(params.model);
+    return known.get(params.model);
   },
 
   async countTokens(params: ChatRequestParams, { signal }: ProviderCall): Promise<TokenCount> {

@@ -6,6 +6,7 @@
  * (its policy), and the listing the editor sees. The list is kept per
  * process for a while: routing needs it on every request.
  */
+import { TimedCache } from "../timed-cache.ts";
 import { findModel } from "../../catalog/catalog.ts";
 import type { Deps, StateSlot } from "../../deps.ts";
 import type { ModelEntry } from "../types.ts";
@@ -33,30 +34,16 @@ export type CopilotRoute = "chat" | "responses" | "messages";
 /** How long a fetched /models list is trusted for routing. */
 export const MODELS_TTL_MS = 10 * 60_000;
 
-interface CachedList {
-  at: number;
-  models: CopilotModel[];
-}
-
 /** The process's cache of Copilot model lists, per account and API base (src/server/state.ts). */
-export const COPILOT_MODELS: StateSlot<Map<string, CachedList>> = { name: "copilot model lists", make: () => new Map() };
-
-function cacheOf(deps: Deps): Map<string, CachedList> {
-  return deps.state.get(COPILOT_MODELS);
-}
+export const COPILOT_MODELS: StateSlot<TimedCache<CopilotModel[]>> = { name: "copilot model lists", make: () => new TimedCache(MODELS_TTL_MS) };
 
 /** The list fetched for this account and API base less than MODELS_TTL_MS ago, if any. */
 export function cachedModels(deps: Deps, key: string): CopilotModel[] | undefined {
-  const hit = cacheOf(deps).get(key);
-  return hit !== undefined && deps.now() - hit.at < MODELS_TTL_MS ? hit.models : undefined;
+  return deps.state.get(COPILOT_MODELS).get(key, deps.now());
 }
 
 export function rememberModels(deps: Deps, key: string, models: CopilotModel[]): void {
-  const cache = cacheOf(deps);
-  const now = deps.now();
-  // Keys carry the Copilot token, which is replaced every half hour or so: lists that can no longer be hit go.
-  for (const [stale, hit] of cache) if (now - hit.at >= MODELS_TTL_MS) cache.delete(stale);
-  cache.set(key, { at: now, models });
+  deps.state.get(COPILOT_MODELS).set(key, models, deps.now());
 }
 
 /** Tolerant reading of the /models answer: entries without an id are dropped, unknown fields ignored. */
