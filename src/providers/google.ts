@@ -28,7 +28,7 @@ import { fetchJson } from "../http/json.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { countLocally } from "../tokens/local-count.ts";
-import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
+import { catalogListing, mergeListing, tokenPages, type LiveModel } from "./listing.ts";
 import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, TokenCount } from "./types.ts";
 
@@ -95,12 +95,13 @@ export const googleProvider: Provider = {
     const apiKey = await findApiKey(params, deps, KEY);
     if (apiKey === undefined) return catalogListing("google");
     const live: LiveModel[] = [];
-    let pageToken: string | undefined;
-    // Pages are bounded so a misbehaving server cannot keep us paging for ever; 1000 is the largest page the API gives.
-    for (let page = 0; page < 20; page++) {
+    // 1000 is the largest page the API gives.
+    const pages = tokenPages((pageToken) => {
       const query = new URLSearchParams({ pageSize: "1000", ...(pageToken && { pageToken }) });
       const url = `${baseUrl(params, deps)}/models?${query}`;
-      const answer = await fetchJson<GeminiModelPage>(deps, () => new Request(url, { headers: headersFor(apiKey, params) }), signal, classifyGeminiApiError);
+      return fetchJson<GeminiModelPage>(deps, () => new Request(url, { headers: headersFor(apiKey, params) }), signal, classifyGeminiApiError);
+    });
+    for await (const answer of pages) {
       for (const model of answer.models ?? []) {
         if (!model.supportedGenerationMethods?.includes("generateContent")) continue;
         const id = model.name?.replace(/^models\//, "");
@@ -112,8 +113,6 @@ export const googleProvider: Provider = {
         if (typeof model.thinking === "boolean") item.reasoning = model.thinking;
         live.push(item);
       }
-      pageToken = answer.nextPageToken;
-      if (!pageToken) break;
     }
     return mergeListing("google", live);
   },

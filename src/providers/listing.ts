@@ -66,3 +66,17 @@ export function mergeListing(provider: ProviderId, live: LiveModel[]): ModelEntr
     };
   });
 }
+
+/**
+ * The pages of a listing that pages by `nextPageToken` (Google's APIs), at
+ * most 20: a misbehaving server cannot keep us paging for ever.
+ */
+export async function* tokenPages<T extends { nextPageToken?: string | undefined }>(fetchPage: (pageToken: string | undefined) => Promise<T>): AsyncGenerator<T> {
+  let pageToken: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const answer = await fetchPage(pageToken);
+    yield answer;
+    pageToken = answer.nextPageToken;
+    if (!pageToken) return;
+  }
+}

@@ -18,7 +18,7 @@ import { fetchJson } from "../http/json.ts";
 import { BridgeError } from "../protocol/errors.ts";
 import type { ProviderParams } from "../protocol/request.ts";
 import { countLocally } from "../tokens/local-count.ts";
-import { catalogListing, mergeListing, type LiveModel } from "./listing.ts";
+import { catalogListing, mergeListing, tokenPages, type LiveModel } from "./listing.ts";
 import { shapeChat } from "../rules/shape.ts";
 import { providerFirst } from "./counting.ts";
 import type { ChatRequestParams, Provider, ProviderCall, ShapedRequestParams, TokenCount } from "./types.ts";
@@ -140,22 +140,21 @@ export const vertexProvider: Provider = {
       throw error;
     }
     const live: LiveModel[] = [];
-    let pageToken: string | undefined;
-    for (let page = 0; page < 20; page++) {
+    const pages = tokenPages((pageToken) => {
       const query = new URLSearchParams({ pageSize: "200", ...(pageToken && { pageToken }) });
       const url = `${current.base}/v1beta1/publishers/google/models?${query}`;
-      const answer = await fetchJson<{ publisherModels?: Array<{ name?: string }>; nextPageToken?: string }>(
+      return fetchJson<{ publisherModels?: Array<{ name?: string }>; nextPageToken?: string }>(
         call.deps,
         () => new Request(url, { headers: headersFor(current.access, params) }),
         call.signal,
         classifyVertexGemini,
       );
+    });
+    for await (const answer of pages) {
       for (const model of answer.publisherModels ?? []) {
         const id = model.name?.split("/").pop();
         if (id?.startsWith("gemini")) live.push({ id });
       }
-      pageToken = answer.nextPageToken;
-      if (!pageToken) break;
     }
     // The publisher listing covers Google's models only; Claude on Vertex comes from the catalog.
     const claude = catalogListing("vertex").filter((entry) => isClaude(entry.id));
